@@ -1,0 +1,58 @@
+// The project's test command: build, static checks, then jest, ending with the plain
+// "N passed, N failed" line that CI reads. Runs under the Node 24 that the `node`
+// dev dependency puts first on PATH inside `npm run`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 24) {
+  console.error(
+    `Tests must run on Node 24 (found ${process.version}). Run them with "npm test", which uses the Node 24 from the "node" dev dependency.`,
+  );
+  process.exit(1);
+}
+
+const bin = (name) => path.join('node_modules', '.bin', name);
+const run = (label, cmd, args, env = {}) => {
+  console.log(`\n== ${label}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return r.status === 0;
+};
+
+const checks = [
+  ['build (tsc + ncc)', () => run('build', 'npm', ['run', '-s', 'build'])],
+  ['typecheck (sources, tests, scripts)', () => run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.check.json'])],
+  ['eslint', () => run('eslint', bin('eslint'), ['.'])],
+  ['prettier', () => run('prettier', bin('prettier'), ['--check', '.'])],
+];
+const failedChecks = [];
+for (const [label, fn] of checks) if (!fn()) failedChecks.push(label);
+
+mkdirSync('.test-results', { recursive: true });
+const out = path.join('.test-results', 'jest.json');
+const jestArgs = [path.join('node_modules', 'jest', 'bin', 'jest.js'), '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
+run('jest', process.execPath, jestArgs, {
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim(),
+});
+
+let passed = 0;
+let failed = 0;
+try {
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  passed = report.numPassedTests;
+  // A suite that fails to load has no failed tests of its own; count it so the line is honest.
+  failed = report.numFailedTests + report.numRuntimeErrorTestSuites;
+  if (report.numPendingTests + report.numTodoTests > 0) {
+    console.error(`${report.numPendingTests + report.numTodoTests} tests are skipped or todo: remove them.`);
+    failed += report.numPendingTests + report.numTodoTests;
+  }
+} catch (e) {
+  console.error(`Could not read jest's results: ${e.message}`);
+  failed += 1;
+}
+if (failedChecks.length) console.error(`\nFailed checks: ${failedChecks.join(', ')}`);
+failed += failedChecks.length;
+passed += checks.length - failedChecks.length;
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);

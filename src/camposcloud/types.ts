@@ -1,0 +1,41 @@
+// The shapes the action works with. The API's own objects are loose (see ../shared/camposcloud-api.md);
+// the client normalises them into App so nothing above it deals with populated team objects or nulls.
+
+export type Runtime = 'python' | 'nodejs';
+
+export interface EnvVar {
+  key: string;
+  value: string;
+}
+
+export interface App {
+  /** `_id`, 24 hex characters. */
+  id: string;
+  name: string;
+  containerId: string | undefined;
+  /** `teamId` as a string whether the API sent a string, null or a populated team object. */
+  teamId: string | undefined;
+  /** Provisioning state: active | creating | suspended (not whether it runs). */
+  status: string;
+  /** `currentResourceMetrics.online`; undefined when the API sent no metrics. */
+  online: boolean | undefined;
+  exposedViaWeb: boolean;
+  subdomain: string | undefined;
+  runtime: string | undefined;
+  createdAt: string | undefined;
+}
+
+export interface CreateAppRequest {
+  /** The zip on disk; streamed from the file, so it can be sent again. */
+  zipPath: string;
+  zipBytes: number;
+  appName: string;
+  mainFile: string;
+  memoryMB: number;
+  runtime: Runtime;
+  exposedViaWeb: boolean;
+  autoRestart: boolean;
+  startupCommand: string | undefined;
+  teamId: string | undefined;
+  environmentVariables: EnvVar[];
+}

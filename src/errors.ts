@@ -1,0 +1,75 @@
+// Every failure the user can act on is one of these classes, carrying what they need to fix it.
+// main.ts turns them into the ::error:: line; nothing else formats errors for the user.
+
+/** A bad input value: names the input, what is wrong, and what is allowed. Raised before any side effect. */
+export class InputError extends Error {
+  readonly input: string;
+  readonly problem: string;
+  readonly allowed: string;
+  constructor(input: string, problem: string, allowed: string) {
+    super(`Input '${input}': ${problem}. ${allowed}`);
+    this.name = 'InputError';
+    this.input = input;
+    this.problem = problem;
+    this.allowed = allowed;
+  }
+}
+
+/** The files under `path` cannot be packaged as asked (empty selection, unreadable file, ...). */
+export class PackagingError extends Error {
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(hint ? `${message} ${hint}` : message);
+    this.name = 'PackagingError';
+    this.hint = hint;
+  }
+}
+
+/** A CamposCloud API call that failed for good (after any retries it was allowed). */
+export class ApiError extends Error {
+  /** HTTP status, or undefined when no response came (network error, timeout). */
+  readonly status: number | undefined;
+  /** e.g. "POST /v1/apps/create" */
+  readonly endpoint: string;
+  /** The server's own words (JSON error/message/msg, else the body text, truncated), if any. */
+  readonly serverMessage: string | undefined;
+  /** How many attempts were made before giving up. */
+  readonly attempts: number;
+  constructor(opts: {
+    endpoint: string;
+    status?: number;
+    serverMessage?: string;
+    attempts?: number;
+    detail?: string;
+  }) {
+    const parts = [`CamposCloud API ${opts.endpoint} failed`];
+    if (opts.status !== undefined) parts.push(`with HTTP ${opts.status}`);
+    if (opts.detail) parts.push(`(${opts.detail})`);
+    let message = parts.join(' ');
+    if (opts.serverMessage) message += `: ${opts.serverMessage}`;
+    if (opts.attempts && opts.attempts > 1) message += ` [after ${opts.attempts} attempts]`;
+    if (opts.status === 401 || opts.status === 403) {
+      message +=
+        '. The token was refused: check that the `token` input holds a valid CamposCloud API token' +
+        ' (dashboard > API) and that it may manage this app or team.';
+    }
+    super(message);
+    this.name = 'ApiError';
+    this.status = opts.status;
+    this.endpoint = opts.endpoint;
+    this.serverMessage = opts.serverMessage;
+    this.attempts = opts.attempts ?? 1;
+  }
+}
+
+/** The whole run went past its `timeout-seconds` deadline; says what it was waiting for. */
+export class DeadlineError extends Error {
+  readonly waitingFor: string;
+  constructor(waitingFor: string, timeoutSeconds: number) {
+    super(
+      `Gave up after the ${timeoutSeconds}s deadline (input 'timeout-seconds') while waiting for ${waitingFor}.`,
+    );
+    this.name = 'DeadlineError';
+    this.waitingFor = waitingFor;
+  }
+}
