@@ -14,15 +14,26 @@ if (major < 24) {
 }
 
 const bin = (name) => path.join('node_modules', '.bin', name);
+// A hung step must fail the run, not stall CI until its own limit.
+const STEP_TIMEOUT_MS = 20 * 60 * 1000;
 const run = (label, cmd, args, env = {}) => {
   console.log(`\n== ${label}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, args, {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+    timeout: STEP_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+  });
+  if (r.error) console.error(`${label}: ${r.error.message}`);
   return r.status === 0;
 };
 
 const checks = [
   ['build (tsc + ncc)', () => run('build', 'npm', ['run', '-s', 'build'])],
-  ['typecheck (sources, tests, scripts)', () => run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.check.json'])],
+  [
+    'typecheck (sources, tests, scripts)',
+    () => run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.check.json']),
+  ],
   ['eslint', () => run('eslint', bin('eslint'), ['.'])],
   ['prettier', () => run('prettier', bin('prettier'), ['--check', '.'])],
 ];
@@ -31,7 +42,12 @@ for (const [label, fn] of checks) if (!fn()) failedChecks.push(label);
 
 mkdirSync('.test-results', { recursive: true });
 const out = path.join('.test-results', 'jest.json');
-const jestArgs = [path.join('node_modules', 'jest', 'bin', 'jest.js'), '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
+const jestArgs = [
+  path.join('node_modules', 'jest', 'bin', 'jest.js'),
+  '--json',
+  `--outputFile=${out}`,
+  ...process.argv.slice(2),
+];
 run('jest', process.execPath, jestArgs, {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim(),
 });
@@ -44,7 +60,9 @@ try {
   // A suite that fails to load has no failed tests of its own; count it so the line is honest.
   failed = report.numFailedTests + report.numRuntimeErrorTestSuites;
   if (report.numPendingTests + report.numTodoTests > 0) {
-    console.error(`${report.numPendingTests + report.numTodoTests} tests are skipped or todo: remove them.`);
+    console.error(
+      `${report.numPendingTests + report.numTodoTests} tests are skipped or todo: remove them.`,
+    );
     failed += report.numPendingTests + report.numTodoTests;
   }
 } catch (e) {

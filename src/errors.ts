@@ -73,3 +73,37 @@ export class DeadlineError extends Error {
     this.waitingFor = waitingFor;
   }
 }
+
+/** Where one app stands after a failed run, so the user can recover by hand. */
+export interface AppState {
+  role: 'previous' | 'new';
+  id: string;
+  name: string;
+  /** e.g. "running again", "STOPPED", "created but not confirmed", "deleted" */
+  state: string;
+}
+
+/**
+ * A deploy that failed after it had changed something (the old app stopped, a new app maybe
+ * created). Carries the state of each app and the next step, for the log and the summary.
+ */
+export class DeployFailedError extends Error {
+  readonly apps: AppState[];
+  readonly recovery: string;
+  constructor(message: string, opts: { cause: unknown; apps: AppState[]; recovery: string }) {
+    super(message, { cause: opts.cause });
+    this.name = 'DeployFailedError';
+    this.apps = opts.apps;
+    this.recovery = opts.recovery;
+  }
+}
+
+/** stop/delete found no app and if-missing is fail. */
+export class AppMissingError extends Error {
+  constructor(lookedUpBy: string) {
+    super(
+      `No app found by ${lookedUpBy}. Nothing to stop or delete. Set if-missing: ignore to let this step succeed when the app does not exist (as a branch-delete workflow wants).`,
+    );
+    this.name = 'AppMissingError';
+  }
+}

@@ -1,0 +1,71 @@
+// Shared set-up for the end-to-end tests: a fresh local CamposCloud server and a workspace made of
+// real files, and the built action run against them like the runner runs it.
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  startFakeCamposCloud,
+  type FakeCamposCloud,
+  type FakeCamposCloudOptions,
+} from '../support/fake-camposcloud.js';
+import { runAction, type ActionRun, type RunActionOptions } from '../support/run-action.js';
+
+export interface World {
+  server: FakeCamposCloud;
+  workspace: string;
+  run(inputs: Record<string, string>, extra?: Partial<RunActionOptions>): Promise<ActionRun>;
+}
+
+/** Files of a small python bot, written into a fresh workspace. */
+export async function makeWorkspace(files: Record<string, string> = {}): Promise<string> {
+  const workspace = await mkdtemp(path.join(os.tmpdir(), 'ccd-ws-'));
+  const all: Record<string, string> = {
+    'main.py': 'print("hello")\n',
+    'requirements.txt': 'requests\n',
+    'lib/util.py': 'X = 1\n',
+    ...files,
+  };
+  for (const [name, content] of Object.entries(all)) {
+    await mkdir(path.dirname(path.join(workspace, name)), { recursive: true });
+    await writeFile(path.join(workspace, name), content);
+  }
+  return workspace;
+}
+
+export async function makeWorld(
+  files?: Record<string, string>,
+  serverOptions: FakeCamposCloudOptions = {},
+): Promise<World> {
+  const server = await startFakeCamposCloud({ createIntervalMs: 50, ...serverOptions });
+  const workspace = await makeWorkspace(files);
+  return {
+    server,
+    workspace,
+    run: (inputs, extra = {}) =>
+      runAction({
+        workspace,
+        ...extra,
+        inputs: {
+          token: server.token,
+          'api-url': server.url,
+          'app-name': 'hello-bot',
+          'main-file': 'main.py',
+          ...inputs,
+        },
+      }),
+  };
+}
+
+/** The API calls the server saw, as "METHOD /path", for asserting their order. */
+export function calls(server: FakeCamposCloud): string[] {
+  return server.requests.map((r) => `${r.method} ${r.path}`);
+}
+
+export const MUTATING = /^(POST|DELETE|PUT|PATCH) /;
+
+export async function sha256File(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+}

@@ -1,0 +1,658 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError } from '../src/errors.js';
+import { DEFAULTS, parseInputs } from '../src/inputs.js';
+import type { InputContext, Inputs } from '../src/inputs.js';
+import { readActionBlock } from './support/action-yml.js';
+
+const TOKEN = 'cc_tok_5f3a9e1b7d';
+const ENV_SECRET_A = 'alpha-s3cret-value';
+const ENV_SECRET_B = 'beta=s3cret==';
+
+let root: string; // holds the workspace and a folder outside it
+let workspace: string;
+let outside: string;
+
+beforeAll(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-inputs-'));
+  workspace = path.join(root, 'ws');
+  outside = path.join(root, 'outside');
+  fs.mkdirSync(path.join(workspace, 'app', 'src'), { recursive: true });
+  fs.mkdirSync(outside);
+  fs.writeFileSync(path.join(workspace, 'main.py'), 'print(1)\n');
+  fs.symlinkSync(outside, path.join(workspace, 'escape'));
+  fs.symlinkSync(path.join(workspace, 'app'), path.join(workspace, 'app-link'));
+  fs.symlinkSync(workspace, path.join(root, 'ws-link'));
+});
+
+afterAll(() => {
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function ctx(over: Partial<InputContext> = {}): InputContext {
+  return { workspace, repository: 'octo-org/my-repo', ...over };
+}
+
+/** A reader over a plain object; unset inputs read as '' like core.getInput. */
+function reader(values: Record<string, string>): (name: string) => string {
+  return (name) => values[name] ?? '';
+}
+
+const BASE: Record<string, string> = { token: TOKEN, 'main-file': 'main.py' };
+
+function parse(values: Record<string, string>, over: Partial<InputContext> = {}): Inputs {
+  return parseInputs(reader({ ...BASE, ...values }), ctx(over), () => {});
+}
+
+function parseError(
+  values: Record<string, string>,
+  over: Partial<InputContext> = {},
+  mask: (s: string) => void = () => {},
+): InputError {
+  try {
+    parseInputs(reader({ ...BASE, ...values }), ctx(over), mask);
+  } catch (err) {
+    if (err instanceof InputError) return err;
+    throw err;
+  }
+  throw new Error('parseInputs did not throw');
+}
+
+interface BadCase {
+  what: string;
+  values: Record<string, string>;
+  ctx?: Partial<InputContext>;
+  input: string;
+  problem: RegExp;
+  allowed: RegExp;
+}
+
+const BOOLEAN_INPUTS = ['exposed-via-web', 'auto-restart', 'dry-run', 'delete-previous'];
+const BOOLEAN_ALLOWED = /true, True, TRUE, false, False, FALSE/;
+
+const BAD: BadCase[] = [
+  {
+    what: 'empty token',
+    values: { token: '' },
+    input: 'token',
+    problem: /required/,
+    allowed: /secrets\./,
+  },
+  {
+    what: 'blank token',
+    values: { token: '  ' },
+    input: 'token',
+    problem: /required/,
+    allowed: /token/,
+  },
+  {
+    what: 'token with a newline',
+    values: { token: `${TOKEN}\nsecond-line` },
+    input: 'token',
+    problem: /contains whitespace/,
+    allowed: /secrets\./,
+  },
+  {
+    what: 'api-url ftp://x',
+    values: { 'api-url': 'ftp://x' },
+    input: 'api-url',
+    problem: /"ftp:\/\/x" uses ftp: instead of https/,
+    allowed: /https:\/\/api\.camposcloud\.com/,
+  },
+  {
+    what: 'api-url plain http to a remote host',
+    values: { 'api-url': 'http://example.com' },
+    input: 'api-url',
+    problem: /"http:\/\/example\.com" uses plain http to a remote host/,
+    allowed: /localhost, 127\.0\.0\.1 or \[::1\]/,
+  },
+  {
+    what: 'api-url not a url',
+    values: { 'api-url': 'not a url' },
+    input: 'api-url',
+    problem: /"not a url" is not a valid URL/,
+    allowed: /https/,
+  },
+  {
+    what: 'api-url with credentials',
+    values: { 'api-url': 'https://user:pw@api.camposcloud.com' },
+    input: 'api-url',
+    problem: /user name or password/,
+    allowed: /https/,
+  },
+  {
+    what: 'api-url with a query',
+    values: { 'api-url': 'https://api.camposcloud.com/?x=1' },
+    input: 'api-url',
+    problem: /query/,
+    allowed: /https/,
+  },
+  {
+    what: 'api-url ending in /v1',
+    values: { 'api-url': 'https://api.camposcloud.com/v1/' },
+    input: 'api-url',
+    problem: /ends with \/v1/,
+    allowed: /without \/v1/,
+  },
+  {
+    what: 'unknown command deploi',
+    values: { command: 'deploi' },
+    input: 'command',
+    problem: /"deploi" is not a known value/,
+    allowed: /deploy, stop, delete/,
+  },
+  {
+    what: 'app-id xyz',
+    values: { 'app-id': 'xyz' },
+    input: 'app-id',
+    problem: /"xyz" contains characters other than 0-9 and a-f/,
+    allowed: /24 hexadecimal/,
+  },
+  {
+    what: 'app-id of 23 chars',
+    values: { 'app-id': 'a'.repeat(23) },
+    input: 'app-id',
+    problem: /has 23 characters, not 24/,
+    allowed: /24 hexadecimal/,
+  },
+  {
+    what: 'app-name with a newline',
+    values: { 'app-name': 'my\nbot' },
+    input: 'app-name',
+    problem: /"my\\nbot" contains a line break/,
+    allowed: /1 to 100 characters on one line/,
+  },
+  {
+    what: 'app-name only whitespace',
+    values: { 'app-name': '   ' },
+    input: 'app-name',
+    problem: /only whitespace/,
+    allowed: /1 to 100 characters/,
+  },
+  {
+    what: 'app-name of 101 chars',
+    values: { 'app-name': 'n'.repeat(101) },
+    input: 'app-name',
+    problem: /is 101 characters long/,
+    allowed: /1 to 100 characters/,
+  },
+  {
+    what: 'no app-name and no GITHUB_REPOSITORY',
+    values: {},
+    ctx: { repository: undefined },
+    input: 'app-name',
+    problem: /not set and there is no GITHUB_REPOSITORY/,
+    allowed: /app-name: my-bot/,
+  },
+  {
+    what: 'main-file missing for deploy',
+    values: { 'main-file': '' },
+    input: 'main-file',
+    problem: /required for command deploy/,
+    allowed: /main-file: main\.py/,
+  },
+  {
+    what: 'main-file ../x.py',
+    values: { 'main-file': '../x.py' },
+    input: 'main-file',
+    problem: /"\.\.\/x\.py" goes up with '\.\.'/,
+    allowed: /relative to path/,
+  },
+  {
+    what: 'main-file /etc/passwd',
+    values: { 'main-file': '/etc/passwd' },
+    input: 'main-file',
+    problem: /"\/etc\/passwd" is an absolute path/,
+    allowed: /relative to path/,
+  },
+  {
+    what: 'main-file C:\\app\\main.py',
+    values: { 'main-file': 'C:\\app\\main.py' },
+    input: 'main-file',
+    problem: /is an absolute path/,
+    allowed: /relative to path/,
+  },
+  {
+    what: 'main-file src/',
+    values: { 'main-file': 'src/' },
+    input: 'main-file',
+    problem: /"src\/" is a folder, not a file/,
+    allowed: /entry file/,
+  },
+  {
+    what: 'main-file with an empty segment',
+    values: { 'main-file': 'src//main.py' },
+    input: 'main-file',
+    problem: /empty segment/,
+    allowed: /entry file/,
+  },
+  {
+    what: 'runtime ruby',
+    values: { runtime: 'ruby' },
+    input: 'runtime',
+    problem: /"ruby" is not a known value/,
+    allowed: /python, nodejs/,
+  },
+  ...(
+    [
+      ['0', /"0" must be greater than 0/],
+      ['-1', /"-1" must be greater than 0/],
+      ['1.5', /"1\.5" must be a whole number/],
+      ['lots', /"lots" is not a number/],
+      ['256MB', /"256MB" must be a plain number, without a unit/],
+      ['99999999', /"99999999" must be at most 65536/],
+      [' ', /only whitespace/],
+    ] as const
+  ).map(([v, problem]): BadCase => ({
+    what: `memory-mb ${JSON.stringify(v)}`,
+    values: { 'memory-mb': v },
+    input: 'memory-mb',
+    problem,
+    allowed: /positive whole number of MB, e.g\. 256 or 512/,
+  })),
+  ...BOOLEAN_INPUTS.flatMap((input) =>
+    ['yes', '1', 'on', 'tru'].map((v): BadCase => ({
+      what: `${input} ${v}`,
+      values: { [input]: v },
+      input,
+      problem: new RegExp(`"${v}" is not a boolean`),
+      allowed: BOOLEAN_ALLOWED,
+    })),
+  ),
+  {
+    what: 'startup-command with a newline',
+    values: { 'startup-command': 'python main.py\nrm -rf /' },
+    input: 'startup-command',
+    problem: /contains a line break/,
+    allowed: /one command on one line/,
+  },
+  {
+    what: 'team-id with a space',
+    values: { 'team-id': 'team one' },
+    input: 'team-id',
+    problem: /"team one" contains whitespace/,
+    allowed: /team's id/,
+  },
+  {
+    what: "env-vars line without '='",
+    values: { 'env-vars': `A=${ENV_SECRET_A}\n\nJUSTTEXT` },
+    input: 'env-vars',
+    problem: /line 3 has no '='/,
+    allowed: /one KEY=VALUE per line/,
+  },
+  {
+    what: 'env-vars bad key 1ABC=x',
+    values: { 'env-vars': '# comment\n1ABC=x' },
+    input: 'env-vars',
+    problem: /line 2: key "1ABC" is not a valid name/,
+    allowed: /not starting with a digit/,
+  },
+  {
+    what: 'env-vars duplicate key',
+    values: { 'env-vars': `A=${ENV_SECRET_A}\nB=${ENV_SECRET_B}\nA=again` },
+    input: 'env-vars',
+    problem: /line 3: key "A" is already set on line 1/,
+    allowed: /KEY=VALUE/,
+  },
+  {
+    what: 'env-vars key with a space before =',
+    values: { 'env-vars': 'KEY = value' },
+    input: 'env-vars',
+    problem: /line 1: key "KEY" is followed by a space/,
+    allowed: /KEY=VALUE/,
+  },
+  {
+    what: 'env-vars empty key',
+    values: { 'env-vars': `=${ENV_SECRET_A}` },
+    input: 'env-vars',
+    problem: /line 1 has no key/,
+    allowed: /KEY=VALUE/,
+  },
+  {
+    what: 'path outside the workspace (../)',
+    values: { path: '../' },
+    input: 'path',
+    problem: /"\.\.\/" is outside the workspace/,
+    allowed: /folder inside the workspace/,
+  },
+  {
+    what: 'path through a symlink that escapes',
+    values: { path: 'escape' },
+    input: 'path',
+    problem: /"escape" is outside the workspace/,
+    allowed: /folder inside the workspace/,
+  },
+  {
+    what: 'path that does not exist',
+    values: { path: 'nope' },
+    input: 'path',
+    problem: /"nope" does not exist/,
+    allowed: /folder inside the workspace/,
+  },
+  {
+    what: 'path that is a file',
+    values: { path: 'main.py' },
+    input: 'path',
+    problem: /"main\.py" is a file, not a folder/,
+    allowed: /folder inside the workspace/,
+  },
+  {
+    what: 'if-missing maybe',
+    values: { command: 'stop', 'if-missing': 'maybe' },
+    input: 'if-missing',
+    problem: /"maybe" is not a known value/,
+    allowed: /fail, ignore/,
+  },
+  {
+    what: 'timeout-seconds 0',
+    values: { 'timeout-seconds': '0' },
+    input: 'timeout-seconds',
+    problem: /"0" must be at least 10/,
+    allowed: /from 10 to 21600/,
+  },
+  {
+    what: 'timeout-seconds abc',
+    values: { 'timeout-seconds': 'abc' },
+    input: 'timeout-seconds',
+    problem: /"abc" is not a number/,
+    allowed: /from 10 to 21600/,
+  },
+  {
+    what: 'timeout-seconds 21601',
+    values: { 'timeout-seconds': '21601' },
+    input: 'timeout-seconds',
+    problem: /must be at most 21600/,
+    allowed: /from 10 to 21600/,
+  },
+];
+
+describe('parseInputs rejects bad inputs', () => {
+  test('the table covers at least 30 cases', () => {
+    expect(BAD.length).toBeGreaterThanOrEqual(30);
+  });
+
+  test.each(BAD.map((c) => [c.what, c] as const))('%s', (_what, c) => {
+    const err = parseError(c.values, c.ctx);
+    expect(err.input).toBe(c.input);
+    expect(err.problem).toMatch(c.problem);
+    expect(err.allowed).toMatch(c.allowed);
+    expect(err.message).toContain(`Input '${c.input}'`);
+    expect(err.message).toContain(err.problem);
+    expect(err.message).toContain(err.allowed);
+    for (const secret of [TOKEN, ENV_SECRET_A, ENV_SECRET_B]) {
+      expect(err.message).not.toContain(secret);
+    }
+  });
+});
+
+describe('parseInputs happy paths', () => {
+  test('applies the defaults when only token and main-file are set', () => {
+    const real = fs.realpathSync(workspace);
+    expect(parse({})).toEqual<Inputs>({
+      token: TOKEN,
+      apiUrl: 'https://api.camposcloud.com',
+      command: 'deploy',
+      appId: undefined,
+      appName: 'my-repo',
+      mainFile: 'main.py',
+      runtime: undefined,
+      memoryMB: 256,
+      exposedViaWeb: false,
+      autoRestart: false,
+      startupCommand: undefined,
+      teamId: undefined,
+      envVars: [],
+      workspace: real,
+      path: real,
+      exclude: [],
+      include: [],
+      dryRun: false,
+      deletePrevious: false,
+      ifMissing: 'fail',
+      timeoutSeconds: 900,
+    });
+  });
+
+  test('env-vars: = in values, comments, blank lines, CRLF, empty and spaced values kept', () => {
+    const env = [
+      '# database',
+      'DB_URL=postgres://u:p@h/db?sslmode=require',
+      '',
+      '  # indented comment',
+      `TOKEN_B=${ENV_SECRET_B}`,
+      'EMPTY=',
+      '  INDENTED= spaced value ',
+      '_x1=1',
+    ].join('\r\n');
+    expect(parse({ 'env-vars': env }).envVars).toEqual([
+      { key: 'DB_URL', value: 'postgres://u:p@h/db?sslmode=require' },
+      { key: 'TOKEN_B', value: ENV_SECRET_B },
+      { key: 'EMPTY', value: '' },
+      { key: 'INDENTED', value: ' spaced value ' },
+      { key: '_x1', value: '1' },
+    ]);
+  });
+
+  test('app-name defaults to the repository name and is trimmed when given', () => {
+    expect(parse({}, { repository: 'someone/bot-repo' }).appName).toBe('bot-repo');
+    expect(parse({ 'app-name': '  My Bot  ' }).appName).toBe('My Bot');
+    expect(parse({ 'app-name': 'explicit' }, { repository: undefined }).appName).toBe('explicit');
+  });
+
+  test.each([
+    ['./src/main.py', 'src/main.py'],
+    ['src\\bot\\main.py', 'src/bot/main.py'],
+    ['.\\index.js', 'index.js'],
+    ['a/./b.js', 'a/b.js'],
+    ['  main.py  ', 'main.py'],
+  ])('main-file %j is normalised to %j', (given, expected) => {
+    expect(parse({ 'main-file': given }).mainFile).toBe(expected);
+  });
+
+  test.each([
+    ['https://api.camposcloud.com/', 'https://api.camposcloud.com'],
+    ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080'],
+    ['http://localhost:3000', 'http://localhost:3000'],
+    ['http://[::1]:9000/', 'http://[::1]:9000'],
+    ['https://proxy.example.com/cc//', 'https://proxy.example.com/cc'],
+    ['HTTPS://API.CampOSCloud.com', 'https://api.camposcloud.com'],
+  ])('api-url %j is normalised to %j', (given, expected) => {
+    expect(parse({ 'api-url': given }).apiUrl).toBe(expected);
+  });
+
+  test('choices are trimmed and compared case-insensitively; app-id is lowercased', () => {
+    const got = parse({
+      command: ' Deploy ',
+      runtime: 'NodeJS',
+      'app-id': '64B7F0C2A1D4E5F6A7B8C9D0',
+    });
+    expect(got.command).toBe('deploy');
+    expect(got.runtime).toBe('nodejs');
+    expect(got.appId).toBe('64b7f0c2a1d4e5f6a7b8c9d0');
+    expect(parse({ runtime: 'python' }).runtime).toBe('python');
+  });
+
+  test.each([
+    ['true', true],
+    ['True', true],
+    ['TRUE', true],
+    ['false', false],
+    ['False', false],
+    ['FALSE', false],
+  ])('every boolean input accepts %j', (spelling, expected) => {
+    const got = parse(Object.fromEntries(BOOLEAN_INPUTS.map((n) => [n, spelling])));
+    expect([got.exposedViaWeb, got.autoRestart, got.dryRun, got.deletePrevious]).toEqual([
+      expected,
+      expected,
+      expected,
+      expected,
+    ]);
+  });
+
+  test('numbers at the limits are accepted', () => {
+    const low = parse({ 'memory-mb': '1', 'timeout-seconds': '10' });
+    expect([low.memoryMB, low.timeoutSeconds]).toEqual([1, 10]);
+    const high = parse({ 'memory-mb': ' 65536 ', 'timeout-seconds': '21600' });
+    expect([high.memoryMB, high.timeoutSeconds]).toEqual([65536, 21600]);
+  });
+
+  test('startup-command and team-id are trimmed, empty means undefined', () => {
+    const got = parse({ 'startup-command': '  python -u main.py ', 'team-id': ' team_42 ' });
+    expect(got.startupCommand).toBe('python -u main.py');
+    expect(got.teamId).toBe('team_42');
+    const unset = parse({ 'startup-command': '', 'team-id': '' });
+    expect([unset.startupCommand, unset.teamId]).toEqual([undefined, undefined]);
+  });
+
+  test('exclude and include: trimmed lines, blank and # lines dropped', () => {
+    const got = parse({
+      exclude: '  *.log \r\n\n# tests are not shipped\ntests/\n',
+      include: 'dist/\n   \n#x\n!keep.txt',
+    });
+    expect(got.exclude).toEqual(['*.log', 'tests/']);
+    expect(got.include).toEqual(['dist/', '!keep.txt']);
+  });
+
+  test('path resolves to the real folder, through a symlink that stays inside', () => {
+    const real = fs.realpathSync(path.join(workspace, 'app'));
+    expect(parse({ path: 'app' }).path).toBe(real);
+    expect(parse({ path: './app-link/' }).path).toBe(real);
+    expect(parse({ path: path.join(workspace, 'app') }).path).toBe(real);
+    expect(parse({ path: 'app/src' }).path).toBe(path.join(real, 'src'));
+  });
+
+  test('a workspace reached through a symlink is compared by its real path', () => {
+    const got = parse({ path: 'app' }, { workspace: path.join(root, 'ws-link') });
+    expect(got.workspace).toBe(fs.realpathSync(workspace));
+    expect(got.path).toBe(fs.realpathSync(path.join(workspace, 'app')));
+  });
+
+  test('stop and delete ignore the inputs only deploy uses', () => {
+    const ignored = {
+      'main-file': '../bad',
+      runtime: 'ruby',
+      'memory-mb': 'lots',
+      'exposed-via-web': 'yes',
+      'auto-restart': 'on',
+      'startup-command': 'a\nb',
+      'env-vars': 'not a var',
+      path: '../',
+      'delete-previous': 'tru',
+    };
+    for (const command of ['stop', 'DELETE']) {
+      const got = parse({ command, 'if-missing': 'Ignore', ...ignored });
+      expect(got.command).toBe(command.toLowerCase());
+      expect(got.ifMissing).toBe('ignore');
+      expect(got.mainFile).toBeUndefined();
+      expect(got.runtime).toBeUndefined();
+      expect(got.memoryMB).toBe(256);
+      expect(got.envVars).toEqual([]);
+      expect(got.path).toBe(fs.realpathSync(workspace));
+      expect(got.deletePrevious).toBe(false);
+    }
+  });
+
+  test('deploy ignores if-missing', () => {
+    expect(parse({ 'if-missing': 'maybe' }).ifMissing).toBe('fail');
+  });
+});
+
+describe('secrets', () => {
+  test('the token is masked first, and every env value is masked even when a later input fails', () => {
+    const masked: string[] = [];
+    const err = parseError(
+      {
+        'api-url': 'http://example.com', // fails before env-vars is validated
+        'env-vars': `A=${ENV_SECRET_A}\r\nB=${ENV_SECRET_B}\nEMPTY=\n# C=not-a-value`,
+      },
+      {},
+      (s) => masked.push(s),
+    );
+    expect(err.input).toBe('api-url');
+    expect(masked[0]).toBe(TOKEN);
+    expect(masked).toEqual(expect.arrayContaining([ENV_SECRET_A, ENV_SECRET_B]));
+    expect(masked).not.toContain('');
+    expect(masked).not.toContain('not-a-value');
+  });
+
+  test('a token that fails validation is still masked, and never quoted', () => {
+    const masked: string[] = [];
+    const bad = `${TOKEN} tail-part`;
+    const err = parseError({ token: bad }, {}, (s) => masked.push(s));
+    expect(err.input).toBe('token');
+    expect(masked[0]).toBe(bad);
+    expect(masked).toEqual(expect.arrayContaining([TOKEN, 'tail-part']));
+    expect(err.message).not.toContain(TOKEN);
+    expect(err.message).not.toContain('tail-part');
+  });
+
+  test('a malformed env line fails naming its line, and neither it nor any value shows', () => {
+    const masked: string[] = [];
+    const err = parseError(
+      { 'env-vars': `A=${ENV_SECRET_A}\nB=${ENV_SECRET_B}\nsecret-fragment-line` },
+      {},
+      (s) => masked.push(s),
+    );
+    expect(err.input).toBe('env-vars');
+    expect(err.problem).toMatch(/line 3/);
+    expect(masked).toEqual([TOKEN, ENV_SECRET_A, ENV_SECRET_B, 'secret-fragment-line']);
+    for (const secret of [TOKEN, ENV_SECRET_A, ENV_SECRET_B, 'secret-fragment-line']) {
+      expect(err.message).not.toContain(secret);
+    }
+  });
+
+  test('api-url credentials are not quoted back', () => {
+    const err = parseError({ 'api-url': 'https://me:hunter2@api.camposcloud.com' });
+    expect(err.message).not.toContain('hunter2');
+  });
+});
+
+const readActionInputs = () => readActionBlock('inputs');
+
+describe('action.yml contract', () => {
+  const action = readActionInputs();
+
+  test('the parser of action.yml finds its inputs', () => {
+    expect(action.size).toBeGreaterThanOrEqual(20);
+    expect(action.get('memory-mb')).toEqual({ default: '256', required: false });
+    expect(action.get('token')).toEqual({ default: '', required: true });
+  });
+
+  test('DEFAULTS lists exactly the inputs of action.yml, with the same defaults, in its order', () => {
+    expect(Object.keys(DEFAULTS)).toEqual([...action.keys()]);
+    for (const [name, spec] of action) {
+      expect([name, DEFAULTS[name as keyof typeof DEFAULTS]]).toEqual([name, spec.default]);
+    }
+  });
+
+  test('parseInputs reads every input of action.yml and no other', () => {
+    const asked = new Set<string>();
+    const read = reader(BASE);
+    parseInputs(
+      (name) => {
+        asked.add(name);
+        return read(name);
+      },
+      ctx(),
+      () => {},
+    );
+    expect([...asked].sort()).toEqual([...action.keys()].sort());
+  });
+
+  test('unset inputs parse the same as inputs set to the defaults of action.yml', () => {
+    const fromYaml = {
+      ...Object.fromEntries([...action].map(([name, spec]) => [name, spec.default])),
+      ...BASE,
+    };
+    expect(parse(fromYaml)).toEqual(parse({}));
+    const forStop = { ...fromYaml, command: 'stop' };
+    expect(parse(forStop)).toEqual(parse({ command: 'stop' }));
+  });
+
+  test('the only required input, token, fails when unset', () => {
+    const required = [...action].filter(([, spec]) => spec.required).map(([name]) => name);
+    expect(required).toEqual(['token']);
+    expect(parseError({ token: '' }).input).toBe('token');
+  });
+});

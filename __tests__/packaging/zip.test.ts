@@ -1,0 +1,194 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { PackagingError } from '../../src/errors.js';
+import { selectFiles, type SelectedFile } from '../../src/packaging/select.js';
+import { ZIP_ENTRY_DATE, normalizeMode, writeZip } from '../../src/packaging/zip.js';
+import { readZip, treesRemovedAfterAll } from './helpers.js';
+
+const tree = treesRemovedAfterAll();
+
+async function outDir(): Promise<string> {
+  return tree({});
+}
+
+async function zipTree(root: string, zipPath: string, level?: number) {
+  const sel = await selectFiles({ root, exclude: [], include: [] });
+  return writeZip(sel.files, zipPath, level === undefined ? {} : { level });
+}
+
+// DOS date/time of 1980-02-01 00:00:00: ((1980-1980) << 9) | (2 << 5) | 1, and time 0.
+const DOS_DATE = (0 << 9) | (2 << 5) | 1;
+
+describe('writeZip', () => {
+  test('round-trips names, contents, exec bits and a fixed timestamp', async () => {
+    const root = await tree({
+      'main.py': 'print("hi")\n',
+      'bin/run.sh': '#!/bin/sh\necho ok\n',
+      'pkg/data.json': JSON.stringify({ a: 1 }),
+      'empty.txt': '',
+    });
+    await fsp.chmod(path.join(root, 'bin/run.sh'), 0o750);
+    await fsp.chmod(path.join(root, 'pkg/data.json'), 0o600);
+    await fsp.utimes(path.join(root, 'main.py'), new Date('2024-05-06'), new Date('2024-05-06'));
+    const out = path.join(await outDir(), 'app.zip');
+    const result = await zipTree(root, out);
+
+    const bytes = await fsp.readFile(out);
+    expect(result).toEqual({
+      path: out,
+      bytes: bytes.length,
+      fileCount: 4,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
+    const entries = await readZip(out);
+    expect(entries.map((e) => [e.name, e.data.toString(), e.mode])).toEqual([
+      ['bin/run.sh', '#!/bin/sh\necho ok\n', 0o755],
+      ['empty.txt', '', 0o644],
+      ['main.py', 'print("hi")\n', 0o644],
+      ['pkg/data.json', '{"a":1}', 0o644],
+    ]);
+    for (const e of entries) {
+      expect(e.lastModFileDate).toBe(DOS_DATE);
+      expect(e.lastModFileTime).toBe(0);
+      expect(e.dateUtc.toISOString()).toBe(ZIP_ENTRY_DATE.toISOString());
+    }
+  });
+
+  test('the same files give the same sha256 on every run, whatever their mtimes', async () => {
+    const root = await tree({
+      'a.py': 'a = 1\n',
+      'lib/b.py': 'b = 2\n',
+      'c.txt': 'x'.repeat(5000),
+    });
+    const dir = await outDir();
+    const first = await zipTree(root, path.join(dir, '1.zip'));
+    await fsp.utimes(path.join(root, 'a.py'), new Date('2030-01-01'), new Date('2030-01-01'));
+    await fsp.chmod(path.join(root, 'c.txt'), 0o600);
+    const second = await zipTree(root, path.join(dir, '2.zip'));
+    expect(second.sha256).toBe(first.sha256);
+    expect(second.bytes).toBe(first.bytes);
+
+    await fsp.writeFile(path.join(root, 'lib/b.py'), 'b = 3\n');
+    const third = await zipTree(root, path.join(dir, '3.zip'));
+    expect(third.sha256).not.toBe(first.sha256);
+  });
+
+  test('already-compressed formats are stored, text is deflated', async () => {
+    const root = await tree({
+      'logo.png': randomBytes(2000),
+      'photo.JPG': randomBytes(2000),
+      'vendor/lib.zip': randomBytes(2000),
+      'data.tar.gz': randomBytes(2000),
+      'font.woff2': randomBytes(2000),
+      'app.js': 'console.log(1);\n'.repeat(200),
+    });
+    const out = path.join(await outDir(), 'app.zip');
+    await zipTree(root, out);
+    const methods = Object.fromEntries(
+      (await readZip(out)).map((e) => [e.name, e.compressionMethod]),
+    );
+    expect(methods).toEqual({
+      'app.js': 8,
+      'data.tar.gz': 0,
+      'font.woff2': 0,
+      'logo.png': 0,
+      'photo.JPG': 0,
+      'vendor/lib.zip': 0,
+    });
+  });
+
+  test('unusual names (spaces, unicode, newline) round-trip through select and zip', async () => {
+    const odd = ['my file.txt', 'dossier é/café ☕.py', 'line\nbreak.txt', '日本語/ファイル.js'];
+    const root = await tree(Object.fromEntries(odd.map((n) => [n, `content of ${n}`])));
+    const out = path.join(await outDir(), 'odd.zip');
+    await zipTree(root, out);
+    const entries = await readZip(out, true);
+    expect(entries.map((e) => e.name)).toEqual([...odd].sort());
+    for (const e of entries) expect(e.data.toString()).toBe(`content of ${e.name}`);
+  });
+
+  test('no entry name has .., a leading / or a backslash', async () => {
+    const root = await tree({ 'a/b/c.txt': '', 'x y/z.txt': '', '..dots': '', 'dots..': '' });
+    const out = path.join(await outDir(), 'names.zip');
+    await zipTree(root, out);
+    const entries = await readZip(out);
+    expect(entries).toHaveLength(4);
+    for (const e of entries) {
+      expect(e.name.split('/')).not.toContain('..');
+      expect(e.name.startsWith('/')).toBe(false);
+      expect(e.name.includes('\\')).toBe(false);
+    }
+  });
+
+  test('refuses an unsafe entry name with a PackagingError', async () => {
+    const root = await tree({ 'a.txt': 'a' });
+    const dir = await outDir();
+    for (const name of ['../evil.txt', '/abs.txt', 'a\\b.txt', 'a//b.txt']) {
+      const file: SelectedFile = { name, absPath: path.join(root, 'a.txt'), size: 1, mode: 0o644 };
+      await expect(writeZip([file], path.join(dir, 'bad.zip'))).rejects.toBeInstanceOf(
+        PackagingError,
+      );
+    }
+  });
+
+  test('large files stream through, alongside many small ones', async () => {
+    const big = randomBytes(3 * 1024 * 1024);
+    const files: Record<string, string | Buffer> = { 'assets/big.bin': big };
+    for (let i = 0; i < 400; i++)
+      files[`src/m${String(i).padStart(3, '0')}.js`] = `export const v = ${i};\n`;
+    const root = await tree(files);
+    const out = path.join(await outDir(), 'big.zip');
+    const result = await zipTree(root, out, 1);
+    expect(result.fileCount).toBe(401);
+    const entries = await readZip(out);
+    expect(entries).toHaveLength(401);
+    expect(entries[0]?.name).toBe('assets/big.bin');
+    expect(entries[0]?.data.equals(big)).toBe(true);
+    expect(entries[400]?.data.toString()).toBe('export const v = 399;\n');
+  });
+
+  test('a file deleted between select and zip is a PackagingError naming it, and no zip is left', async () => {
+    const root = await tree({ 'a.txt': 'a', 'gone.txt': 'soon gone', 'z.txt': 'z' });
+    const sel = await selectFiles({ root, exclude: [], include: [] });
+    await fsp.rm(path.join(root, 'gone.txt'));
+    const out = path.join(await outDir(), 'app.zip');
+    const err = await writeZip(sel.files, out).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PackagingError);
+    expect((err as Error).message).toContain("'gone.txt'");
+    await expect(fsp.access(out)).rejects.toThrow();
+  });
+
+  test('a large file deleted between select and zip is a PackagingError naming it', async () => {
+    const root = await tree({ 'small.txt': 's', 'video.bin': randomBytes(600 * 1024) });
+    const sel = await selectFiles({ root, exclude: [], include: [] });
+    await fsp.rm(path.join(root, 'video.bin'));
+    const out = path.join(await outDir(), 'app.zip');
+    await expect(writeZip(sel.files, out)).rejects.toThrow(/'video\.bin'.*disappeared/);
+    await expect(fsp.access(out)).rejects.toThrow();
+  });
+
+  test('an output path that cannot be written is a PackagingError naming it', async () => {
+    const root = await tree({ 'a.txt': 'a' });
+    const sel = await selectFiles({ root, exclude: [], include: [] });
+    const out = path.join(await outDir(), 'missing-folder', 'app.zip');
+    await expect(writeZip(sel.files, out)).rejects.toThrow(/Could not write the zip.*app\.zip/);
+  });
+
+  test('an empty file list gives a valid empty zip', async () => {
+    const out = path.join(await outDir(), 'empty.zip');
+    const result = await writeZip([], out);
+    expect(result.fileCount).toBe(0);
+    expect(await readZip(out)).toEqual([]);
+  });
+});
+
+describe('normalizeMode', () => {
+  test('any execute bit gives 0o755, none gives 0o644', () => {
+    expect(normalizeMode(0o100700)).toBe(0o755);
+    expect(normalizeMode(0o744)).toBe(0o755);
+    expect(normalizeMode(0o601)).toBe(0o755);
+    expect(normalizeMode(0o600)).toBe(0o644);
+    expect(normalizeMode(0o666)).toBe(0o644);
+  });
+});

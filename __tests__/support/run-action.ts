@@ -1,0 +1,121 @@
+// Runs the built action (dist/index.js) as a child process the way the Actions runner does:
+// inputs as INPUT_<NAME> variables (hyphens kept, upper-cased), GITHUB_OUTPUT and
+// GITHUB_STEP_SUMMARY files, and an event payload at GITHUB_EVENT_PATH.
+// Only node builtins are imported, so `node scripts/demo.ts` can load this file directly.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const distEntry = path.join(repoRoot, 'dist', 'index.js');
+
+export interface RunActionOptions {
+  /** Inputs by their action.yml names, e.g. { 'app-name': 'bot' }. */
+  inputs: Record<string, string>;
+  workspace: string;
+  eventName?: string;
+  /** The event payload written to GITHUB_EVENT_PATH. */
+  event?: unknown;
+  repository?: string;
+  ref?: string;
+  /** Extra environment, e.g. RUNNER_DEBUG=1. */
+  env?: Record<string, string>;
+  /** Kill the child after this long (a safety net; the action has its own deadline). */
+  killAfterMs?: number;
+}
+
+export interface ActionRun {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  outputFileText: string;
+  /** The ::error:: annotations printed. */
+  errors: string[];
+}
+
+/** Reads the GITHUB_OUTPUT file format: `name<<DELIM\nvalue\nDELIM` blocks (and `name=value`). */
+export function parseOutputFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delim] = heredoc;
+      const value: string[] = [];
+      for (i++; i < lines.length && lines[i] !== delim; i++) value.push(lines[i] ?? '');
+      out[name as string] = value.join('\n');
+    } else if (line.includes('=')) {
+      const at = line.indexOf('=');
+      out[line.slice(0, at)] = line.slice(at + 1);
+    }
+  }
+  return out;
+}
+
+export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ccd-runner-'));
+  const outputFile = path.join(dir, 'output.txt');
+  const summaryFile = path.join(dir, 'summary.md');
+  const eventFile = path.join(dir, 'event.json');
+  const runnerTemp = path.join(dir, 'temp');
+  await Promise.all([
+    writeFile(outputFile, ''),
+    writeFile(summaryFile, ''),
+    writeFile(eventFile, JSON.stringify(opts.event ?? {})),
+  ]);
+  await mkdir(runnerTemp);
+
+  // Start from a clean environment: a test run inside GitHub Actions must not leak the outer
+  // job's INPUT_* or GITHUB_* variables into the action under test.
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !/^(INPUT_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)) env[k] = v;
+  }
+  for (const [name, value] of Object.entries(opts.inputs)) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  Object.assign(env, {
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_WORKSPACE: opts.workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_EVENT_PATH: eventFile,
+    GITHUB_EVENT_NAME: opts.eventName ?? 'push',
+    GITHUB_REPOSITORY: opts.repository ?? 'octo-org/hello-bot',
+    GITHUB_REF: opts.ref ?? 'refs/heads/main',
+    GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
+    GITHUB_RUN_ID: '1',
+    GITHUB_ACTOR: 'octocat',
+    RUNNER_TEMP: runnerTemp,
+    ...opts.env,
+  });
+
+  const child = spawn(process.execPath, [distEntry], { cwd: opts.workspace, env, stdio: 'pipe' });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 60_000);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(timer);
+
+  const outputFileText = await readFile(outputFile, 'utf8');
+  return {
+    exitCode,
+    stdout,
+    stderr,
+    outputs: parseOutputFile(outputFileText),
+    summary: await readFile(summaryFile, 'utf8'),
+    outputFileText,
+    errors: stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::error'))
+      .map((l) => l.replace(/^::error[^:]*::/, '')),
+  };
+}

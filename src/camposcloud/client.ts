@@ -1,0 +1,549 @@
+// The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
+// run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
+// blindly sent twice (see ../../shared/camposcloud-api.md, "What nobody documents").
+import { ApiError } from '../errors.js';
+import { exchange, sleepWithin, type Deadline } from './http.js';
+import { buildMultipart, type MultipartBody } from './multipart.js';
+import { appFromBody, normalizeApp, parseAppsPage } from './normalize.js';
+import { formatWait, nextBackoff, parseRetryAfter, verdictForStatus } from './retry.js';
+import { extractServerMessage } from './server-message.js';
+import type { App, CreateAppRequest } from './types.js';
+
+export { normalizeApp } from './normalize.js';
+export { parseRetryAfter } from './retry.js';
+export { extractServerMessage } from './server-message.js';
+
+export interface ClientLog {
+  debug(m: string): void;
+  info(m: string): void;
+  warning(m: string): void;
+}
+
+export interface ClientOptions {
+  /** e.g. 'https://api.camposcloud.com'; '/v1' is appended unless already there. */
+  apiUrl: string;
+  token: string;
+  /** Per request; default 30 s. */
+  requestTimeoutMs?: number;
+  /** Per create request (it carries the zip); default 10 min. */
+  uploadTimeoutMs?: number;
+  /** Attempts per call, default 5. */
+  maxAttempts?: number;
+  /** Backoff base; default 3000 ms after a 429 and 1000 ms after a 5xx or network error. */
+  retryBaseMs?: number;
+  /** Cap for an honoured Retry-After, default 60 s. */
+  maxRetryAfterMs?: number;
+  /** Minimum gap between creates sent by this client, default 3 s (the documented rate limit). */
+  createSpacingMs?: number;
+  deadline?: Deadline;
+  log?: ClientLog;
+  random?: () => number;
+  userAgent?: string;
+}
+
+export interface CallRecord {
+  method: string;
+  /** Path and query under the API root, e.g. '/v1/apps?page=2'. */
+  endpoint: string;
+  /** undefined when no response came. */
+  status?: number;
+  attempt: number;
+}
+
+type BodyMode = 'json' | 'optional-json' | 'ignore';
+
+/** How one attempt ended. */
+type Outcome =
+  | { kind: 'ok'; status: number; json: unknown }
+  | {
+      kind: 'http';
+      status: number;
+      serverMessage: string | undefined;
+      retryAfterMs: number | undefined;
+    }
+  | { kind: 'bad-body'; status: number }
+  | { kind: 'network'; reason: string; timedOut: boolean };
+
+interface Upload {
+  body: MultipartBody;
+}
+
+const DEFAULTS = {
+  requestTimeoutMs: 30_000,
+  uploadTimeoutMs: 10 * 60_000,
+  maxAttempts: 5,
+  retryBase429Ms: 3000,
+  retryBaseTransientMs: 1000,
+  maxRetryAfterMs: 60_000,
+  createSpacingMs: 3000,
+  userAgent: 'camposcloud-deploy',
+};
+
+const ALREADY_STOPPED =
+  /already (been )?stopped|already offline|not running|isn'?t running|is stopped|not started/i;
+const ALREADY_RUNNING = /already (been )?(running|started|online)|is running/i;
+const NOT_JSON = 'the response was not valid JSON';
+
+/** Joins the API root and '/v1', tolerating a trailing '/' or an '/v1' already there. */
+export function apiRoot(apiUrl: string): string {
+  const trimmed = apiUrl.trim().replace(/\/+$/, '');
+  return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
+}
+
+function describe(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'ok':
+      return `returned HTTP ${outcome.status}`;
+    case 'http':
+      return outcome.status === 429
+        ? 'returned HTTP 429 (rate limited)'
+        : `returned HTTP ${outcome.status}${outcome.serverMessage ? ` (${outcome.serverMessage})` : ''}`;
+    case 'bad-body':
+      return `returned HTTP ${outcome.status} but ${NOT_JSON}`;
+    case 'network':
+      return `got no response (${outcome.reason})`;
+  }
+}
+
+/** Short cause for "a retry of GET /v1/apps after HTTP 503". */
+function causeOf(outcome: Outcome): string {
+  if (outcome.kind === 'network') return outcome.timedOut ? 'a timeout' : 'a network error';
+  if (outcome.kind === 'bad-body') return 'a response that was not JSON';
+  return `HTTP ${outcome.status}`;
+}
+
+function apiErrorFor(
+  endpoint: string,
+  outcome: Outcome,
+  attempts: number,
+  detail?: string,
+): ApiError {
+  switch (outcome.kind) {
+    case 'http':
+      return new ApiError({
+        endpoint,
+        status: outcome.status,
+        serverMessage: outcome.serverMessage,
+        attempts,
+        detail,
+      });
+    case 'bad-body':
+      return new ApiError({
+        endpoint,
+        status: outcome.status,
+        attempts,
+        detail: detail ?? NOT_JSON,
+      });
+    case 'network':
+      return new ApiError({
+        endpoint,
+        attempts,
+        detail: detail ?? `no response: ${outcome.reason}`,
+      });
+    case 'ok':
+      return new ApiError({ endpoint, status: outcome.status, attempts, detail });
+  }
+}
+
+const segment = encodeURIComponent;
+
+export class CamposCloudClient {
+  readonly calls: CallRecord[] = [];
+  private readonly root: string;
+  private readonly rootPath: string;
+  private readonly token: string;
+  private readonly requestTimeoutMs: number;
+  private readonly uploadTimeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly retryBase429Ms: number;
+  private readonly retryBaseTransientMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly createSpacingMs: number;
+  private readonly deadline: Deadline | undefined;
+  private readonly log: ClientLog;
+  private readonly random: () => number;
+  private readonly userAgent: string;
+  /** When the last create attempt ended (response or failure), for spacing the next one. */
+  private lastCreateEndedAt: number | undefined;
+
+  constructor(opts: ClientOptions) {
+    this.root = apiRoot(opts.apiUrl);
+    this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
+    this.token = opts.token;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+    this.uploadTimeoutMs = opts.uploadTimeoutMs ?? DEFAULTS.uploadTimeoutMs;
+    this.maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULTS.maxAttempts);
+    this.retryBase429Ms = opts.retryBaseMs ?? DEFAULTS.retryBase429Ms;
+    this.retryBaseTransientMs = opts.retryBaseMs ?? DEFAULTS.retryBaseTransientMs;
+    this.maxRetryAfterMs = opts.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
+    this.createSpacingMs = opts.createSpacingMs ?? DEFAULTS.createSpacingMs;
+    this.deadline = opts.deadline;
+    this.log = opts.log ?? { debug: () => {}, info: () => {}, warning: () => {} };
+    this.random = opts.random ?? Math.random;
+    this.userAgent = opts.userAgent ?? DEFAULTS.userAgent;
+  }
+
+  // ---- endpoints -------------------------------------------------------------------------------
+
+  /** GET /apps/{id}. ApiError with status 404 when there is no such app. */
+  async getApp(id: string): Promise<App> {
+    const path = `/apps/${segment(id)}`;
+    const { json } = await this.call('GET', path, 'json');
+    return this.toApp(json, 'GET', path);
+  }
+
+  /** Like getApp, but undefined when there is no such app. */
+  async findApp(id: string): Promise<App | undefined> {
+    try {
+      return await this.getApp(id);
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Every app, walking GET /apps?page=N while pagination.hasNextPage says so. The page parameter
+   * is undocumented: a server that ignores it sends the same page again, which ends the walk.
+   */
+  async listApps(): Promise<App[]> {
+    const found = new Map<string, App>();
+    const pagesSeen = new Set<string>();
+    const maxPages = 1000;
+    for (let page = 1; page <= maxPages; page++) {
+      const path = `/apps?page=${page}`;
+      const { json } = await this.call('GET', path, 'json');
+      let parsed: { apps: unknown[]; hasNextPage: boolean };
+      let apps: App[];
+      try {
+        parsed = parseAppsPage(json);
+        apps = parsed.apps.map(normalizeApp);
+      } catch (err) {
+        throw new ApiError({
+          endpoint: `GET ${this.rootPath}${path}`,
+          status: 200,
+          detail: `unexpected response: ${(err as Error).message}`,
+        });
+      }
+      const signature = apps.map((a) => a.id).join(',');
+      if (pagesSeen.has(signature)) break;
+      pagesSeen.add(signature);
+      for (const app of apps) if (!found.has(app.id)) found.set(app.id, app);
+      if (!parsed.hasNextPage || apps.length === 0) break;
+      if (page === maxPages) {
+        this.log.warning(
+          `GET ${this.rootPath}/apps still had more pages after ${maxPages}; using the first ${maxPages}.`,
+        );
+      }
+    }
+    return [...found.values()];
+  }
+
+  /** Every app whose name is exactly `name` (case-sensitive), in the API's order. */
+  async findAppsByName(name: string): Promise<App[]> {
+    return (await this.listApps()).filter((app) => app.name === name);
+  }
+
+  /** POST /apps/{id}/stop. A refusal saying the app is already stopped is not an error. */
+  async stopApp(id: string): Promise<{ app: App | undefined; alreadyStopped: boolean }> {
+    const r = await this.changeState(id, 'stop', ALREADY_STOPPED);
+    return { app: r.app, alreadyStopped: r.already };
+  }
+
+  /** POST /apps/{id}/start. A refusal saying the app is already running is not an error. */
+  async startApp(id: string): Promise<{ app: App | undefined; alreadyRunning: boolean }> {
+    const r = await this.changeState(id, 'start', ALREADY_RUNNING);
+    return { app: r.app, alreadyRunning: r.already };
+  }
+
+  /**
+   * DELETE /apps/{id}/delete. 404 means it is gone already, also when a retry after a lost
+   * response finds it gone (then it was this call that deleted it). The response body is ignored.
+   */
+  async deleteApp(id: string): Promise<{ alreadyGone: boolean }> {
+    try {
+      await this.call('DELETE', `/apps/${segment(id)}/delete`, 'ignore');
+      return { alreadyGone: false };
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return { alreadyGone: true };
+      throw err;
+    }
+  }
+
+  /**
+   * POST /apps/create with the zip. A 429 is sent again after the wait. An ambiguous failure (no
+   * response, a 5xx, a 2xx that is not JSON) may have created the app, so before sending again
+   * this looks for an app of that name that was not there before, and adopts it if found.
+   * `existingIds`: the ids of the apps already named req.appName, when the caller has just listed
+   * them; saves listing every app again before the first attempt.
+   */
+  async createApp(
+    req: CreateAppRequest,
+    opts: { existingIds?: readonly string[] } = {},
+  ): Promise<{ app: App; recovered: boolean }> {
+    const path = '/apps/create';
+    const endpoint = `POST ${this.rootPath}${path}`;
+    const before = new Set(
+      opts.existingIds ?? (await this.findAppsByName(req.appName)).map((a) => a.id),
+    );
+    let backoff: number | undefined;
+    let last: Outcome | undefined;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      await this.waitForCreateSlot(endpoint);
+      const body = await buildMultipart(createFields(req), {
+        field: 'file',
+        filename: 'file.zip',
+        contentType: 'application/zip',
+        path: req.zipPath,
+      });
+      let outcome: Outcome;
+      try {
+        outcome = await this.attempt('POST', path, attempt, 'json', { body });
+      } finally {
+        this.lastCreateEndedAt = Date.now();
+      }
+      last = outcome;
+      if (outcome.kind === 'ok') {
+        try {
+          return { app: appFromBody(outcome.json), recovered: false };
+        } catch (err) {
+          // Created (2xx) but unreadable: find it like after a lost response.
+          this.log.debug(`${endpoint} returned an unreadable app: ${(err as Error).message}`);
+          outcome = last = { kind: 'bad-body', status: outcome.status };
+        }
+      }
+      if (
+        outcome.kind === 'http' &&
+        outcome.status !== 429 &&
+        verdictForStatus(outcome.status) === 'fatal'
+      ) {
+        throw apiErrorFor(
+          endpoint,
+          outcome,
+          attempt,
+          outcome.status === 413 ? `the zip of ${req.zipBytes} bytes is too large` : undefined,
+        );
+      }
+      const ambiguous = !(outcome.kind === 'http' && outcome.status === 429);
+      if (attempt === this.maxAttempts) break;
+      backoff = await this.waitToRetry(endpoint, outcome, attempt, backoff);
+      if (ambiguous) {
+        const adopted = await this.adoptCreated(req.appName, before, endpoint, outcome);
+        if (adopted) return { app: adopted, recovered: true };
+      }
+    }
+    // The last attempt may have been the one that worked.
+    if (last && !(last.kind === 'http' && last.status === 429)) {
+      const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
+      if (adopted) return { app: adopted, recovered: true };
+    }
+    throw apiErrorFor(
+      endpoint,
+      last ?? { kind: 'network', reason: 'not sent', timedOut: false },
+      this.maxAttempts,
+      last?.kind === 'network'
+        ? `no response: ${last.reason}; no app named '${req.appName}' appeared`
+        : undefined,
+    );
+  }
+
+  // ---- retry loops -----------------------------------------------------------------------------
+
+  /** A call that is safe to repeat (GET, stop, start, delete): retried on 429, 5xx, network errors. */
+  private async call(
+    method: string,
+    path: string,
+    mode: BodyMode,
+  ): Promise<{ status: number; json: unknown }> {
+    const endpoint = `${method} ${this.rootPath}${path.replace(/\?.*$/, '')}`;
+    let backoff: number | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(method, path, attempt, mode);
+      if (outcome.kind === 'ok') return { status: outcome.status, json: outcome.json };
+      if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
+        throw apiErrorFor(endpoint, outcome, attempt);
+      }
+      if (attempt >= this.maxAttempts) throw apiErrorFor(endpoint, outcome, attempt);
+      backoff = await this.waitToRetry(endpoint, outcome, attempt, backoff);
+    }
+  }
+
+  /** Logs the retry and sleeps; returns the backoff used (for the next jittered one). */
+  private async waitToRetry(
+    endpoint: string,
+    outcome: Outcome,
+    attempt: number,
+    previousBackoff: number | undefined,
+  ): Promise<number | undefined> {
+    let waitMs: number;
+    let backoff = previousBackoff;
+    const retryAfter = outcome.kind === 'http' ? outcome.retryAfterMs : undefined;
+    if (retryAfter !== undefined) {
+      waitMs = Math.min(retryAfter, this.maxRetryAfterMs);
+    } else {
+      const rateLimited = outcome.kind === 'http' && outcome.status === 429;
+      const base = rateLimited ? this.retryBase429Ms : this.retryBaseTransientMs;
+      waitMs = backoff = nextBackoff(previousBackoff, base, this.random);
+    }
+    this.log.info(
+      `${endpoint} ${describe(outcome)}; retrying in ${formatWait(waitMs)} (attempt ${attempt + 1} of ${this.maxAttempts})`,
+    );
+    await sleepWithin(waitMs, this.deadline, `a retry of ${endpoint} after ${causeOf(outcome)}`);
+    return backoff;
+  }
+
+  /** Spaces creates from this client by createSpacingMs (the documented 1 per 3 s limit). */
+  private async waitForCreateSlot(endpoint: string): Promise<void> {
+    if (this.lastCreateEndedAt === undefined) return;
+    const waitMs = this.lastCreateEndedAt + this.createSpacingMs - Date.now();
+    if (waitMs <= 0) return;
+    this.log.debug(
+      `waiting ${formatWait(waitMs)} before ${endpoint} (CamposCloud allows one create every few seconds)`,
+    );
+    await sleepWithin(
+      waitMs,
+      this.deadline,
+      `the gap CamposCloud requires between creates, before ${endpoint}`,
+    );
+  }
+
+  /** After an ambiguous create: an app of that name that was not there before is the one it made. */
+  private async adoptCreated(
+    name: string,
+    before: Set<string>,
+    endpoint: string,
+    outcome: Outcome,
+  ): Promise<App | undefined> {
+    const fresh = (await this.findAppsByName(name)).filter((a) => !before.has(a.id));
+    if (fresh.length === 0) return undefined;
+    const newest = fresh.reduce((a, b) => ((b.createdAt ?? '') > (a.createdAt ?? '') ? b : a));
+    this.log.warning(
+      `${endpoint} ${describe(outcome)}, but an app named '${name}' (id ${newest.id}) has appeared since: ` +
+        'the create went through, so that app is used instead of creating another.' +
+        (fresh.length > 1 ? ` (${fresh.length} new apps have that name; using the newest.)` : ''),
+    );
+    return newest;
+  }
+
+  // ---- one attempt -----------------------------------------------------------------------------
+
+  private async attempt(
+    method: string,
+    path: string,
+    attempt: number,
+    mode: BodyMode,
+    upload?: Upload,
+  ): Promise<Outcome> {
+    const endpoint = `${method} ${this.rootPath}${path}`;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      accept: 'application/json',
+      'user-agent': this.userAgent,
+    };
+    if (upload) {
+      headers['content-type'] = upload.body.contentType;
+      headers['content-length'] = String(upload.body.contentLength);
+    }
+    this.log.debug(`${endpoint} (attempt ${attempt} of ${this.maxAttempts})`);
+    const record: CallRecord = { method, endpoint: `${this.rootPath}${path}`, attempt };
+    this.calls.push(record);
+    const result = await exchange({
+      method,
+      url: `${this.root}${path}`,
+      headers,
+      body: upload?.body.open(),
+      timeoutMs: upload ? this.uploadTimeoutMs : this.requestTimeoutMs,
+      deadline: this.deadline,
+      waitingFor: `the response to ${method} ${this.rootPath}${path.replace(/\?.*$/, '')} (attempt ${attempt})`,
+    });
+    if (result.kind === 'network') {
+      this.log.debug(`${endpoint}: no response (${result.reason})`);
+      return result;
+    }
+    record.status = result.status;
+    this.log.debug(`${endpoint}: HTTP ${result.status}`);
+    if (verdictForStatus(result.status) !== 'success') {
+      return {
+        kind: 'http',
+        status: result.status,
+        serverMessage: extractServerMessage(result.text, result.headers['content-type']),
+        retryAfterMs: parseRetryAfter(result.headers['retry-after'], Date.now()),
+      };
+    }
+    if (mode === 'ignore') return { kind: 'ok', status: result.status, json: undefined };
+    if (mode === 'optional-json' && !result.text.trim()) {
+      return { kind: 'ok', status: result.status, json: undefined };
+    }
+    try {
+      return { kind: 'ok', status: result.status, json: JSON.parse(result.text) as unknown };
+    } catch {
+      return { kind: 'bad-body', status: result.status };
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private async changeState(
+    id: string,
+    action: 'stop' | 'start',
+    alreadyPattern: RegExp,
+  ): Promise<{ app: App | undefined; already: boolean }> {
+    try {
+      const { json } = await this.call('POST', `/apps/${segment(id)}/${action}`, 'optional-json');
+      return { app: tryApp(json), already: false };
+    } catch (err) {
+      if (
+        err instanceof ApiError &&
+        err.status !== undefined &&
+        err.status >= 400 &&
+        err.status < 500 &&
+        ![401, 403, 404, 429].includes(err.status) &&
+        alreadyPattern.test(err.serverMessage ?? '')
+      ) {
+        this.log.debug(`${err.endpoint}: ${err.serverMessage ?? ''} (taken as already done)`);
+        return { app: undefined, already: true };
+      }
+      throw err;
+    }
+  }
+
+  private toApp(json: unknown, method: string, path: string): App {
+    try {
+      return appFromBody(json);
+    } catch (err) {
+      throw new ApiError({
+        endpoint: `${method} ${this.rootPath}${path}`,
+        status: 200,
+        detail: `unexpected response: ${(err as Error).message}`,
+      });
+    }
+  }
+}
+
+function tryApp(json: unknown): App | undefined {
+  if (json === undefined) return undefined;
+  try {
+    return appFromBody(json);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The text fields of the create form, per the docs and the SDK (see camposcloud-api.md). */
+export function createFields(req: CreateAppRequest): [string, string][] {
+  const fields: [string, string][] = [
+    ['appName', req.appName],
+    ['mainFile', req.mainFile],
+    ['memoryMB', String(req.memoryMB)],
+    ['runtimeEnvironment', req.runtime],
+    ['exposedViaWeb', req.exposedViaWeb ? 'true' : 'false'],
+    ['autoRestartEnabled', req.autoRestart ? 'true' : 'false'],
+  ];
+  if (req.startupCommand) fields.push(['startupCommand', req.startupCommand]);
+  // The docs call it teamId, the SDK sends team: send both.
+  if (req.teamId) fields.push(['teamId', req.teamId], ['team', req.teamId]);
+  if (req.environmentVariables.length > 0) {
+    fields.push(['environmentVariables', JSON.stringify(req.environmentVariables)]);
+  }
+  return fields;
+}

@@ -1,0 +1,65 @@
+// The API's app objects are loose (teamId may be a string, null or a populated team; metrics may be
+// null; some responses wrap the app). This turns them into App so nothing above the client cares.
+import type { App } from './types.js';
+
+type Loose = Record<string, unknown>;
+
+function isObject(v: unknown): v is Loose {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** A populated reference ({_id} or {id}) or a plain id string, as an id string. */
+function refId(v: unknown): string | undefined {
+  if (isObject(v)) return str(v['_id']) ?? str(v['id']);
+  return str(v);
+}
+
+/** Pure. Throws a TypeError when `raw` is not an app object (no `_id`). */
+export function normalizeApp(raw: unknown): App {
+  if (!isObject(raw)) throw new TypeError('expected an app object');
+  const id = refId(raw['_id']) ?? str(raw['id']);
+  if (!id) throw new TypeError('the app object has no _id');
+  const metrics = raw['currentResourceMetrics'];
+  const online =
+    isObject(metrics) && typeof metrics['online'] === 'boolean' ? metrics['online'] : undefined;
+  return {
+    id,
+    name: typeof raw['name'] === 'string' ? raw['name'] : '',
+    containerId: str(raw['containerId']),
+    teamId: refId(raw['teamId']) ?? refId(raw['team']),
+    status: str(raw['status']) ?? 'unknown',
+    online,
+    exposedViaWeb: raw['exposedViaWeb'] === true || raw['exposedViaWeb'] === 'true',
+    subdomain: str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
+    runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
+    createdAt: str(raw['createdAt']),
+  };
+}
+
+/**
+ * The app in a response body: the body itself, or wrapped as {app}, {application} or {data}
+ * (undocumented, so accepted defensively). Throws a TypeError when there is none.
+ */
+export function appFromBody(body: unknown): App {
+  if (isObject(body) && !('_id' in body)) {
+    for (const key of ['app', 'application', 'data']) {
+      if (isObject(body[key])) return normalizeApp(body[key]);
+    }
+  }
+  return normalizeApp(body);
+}
+
+/** One page of GET /apps: the raw app objects and whether the server says more pages follow. */
+export function parseAppsPage(body: unknown): { apps: unknown[]; hasNextPage: boolean } {
+  if (Array.isArray(body)) return { apps: body, hasNextPage: false };
+  if (!isObject(body)) throw new TypeError('expected an object with an applications list');
+  const list = body['applications'] ?? body['apps'] ?? body['data'];
+  if (!Array.isArray(list)) throw new TypeError('the response has no applications list');
+  const pagination = body['pagination'];
+  const hasNextPage = isObject(pagination) && pagination['hasNextPage'] === true;
+  return { apps: list, hasNextPage };
+}

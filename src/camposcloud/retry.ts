@@ -1,0 +1,57 @@
+// When and how long to wait before trying a call again. Pure: the clock and the dice are arguments.
+
+/**
+ * A Retry-After header value (delay in seconds, or an HTTP date) as milliseconds from `now`.
+ * undefined when absent or unreadable; a past date or a negative delay is 0.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (!text) return undefined;
+  if (/^[-+]?\d+(\.\d+)?$/.test(text)) return Math.max(0, Math.ceil(Number(text) * 1000));
+  // Date.parse accepts bare numbers and odd fragments; an HTTP date always names a weekday or month.
+  if (!/[a-z]{3}/i.test(text)) return undefined;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/** Longest wait between two attempts when the server gave no Retry-After. */
+export const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Decorrelated jitter (AWS architecture blog, "Exponential Backoff And Jitter"): a random wait
+ * between `baseMs` and three times the previous one, capped. It never drops below the base (so a
+ * rate-limited call really backs off), and parallel runs that failed together spread apart.
+ */
+export function nextBackoff(
+  previousMs: number | undefined,
+  baseMs: number,
+  random: () => number,
+  capMs = MAX_BACKOFF_MS,
+): number {
+  const upper = Math.max(baseMs, (previousMs ?? baseMs) * 3);
+  const wait = baseMs + random() * (upper - baseMs);
+  return Math.round(Math.min(capMs, wait));
+}
+
+/** How one attempt ended, as far as retrying is concerned. */
+export type Verdict =
+  | 'success'
+  | 'fatal' // the server refused for good (401, 403, 404, other 4xx)
+  | 'rate-limited' // 429: refused, nothing happened, safe to send again after the wait
+  | 'transient'; // 5xx, network error, timeout, garbage body: may or may not have happened
+
+export function verdictForStatus(status: number): Verdict {
+  if (status >= 200 && status < 300) return 'success';
+  if (status === 429) return 'rate-limited';
+  if (status >= 500) return 'transient';
+  // 408 Request Timeout is the server saying it gave up waiting on us: like a lost response.
+  if (status === 408) return 'transient';
+  return 'fatal';
+}
+
+/** "2.1s", "350ms": for log lines about waits. */
+export function formatWait(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}

@@ -1,0 +1,37 @@
+// Finding the app a run acts on, with read-only calls only: by app-id when given, else every app
+// whose name is exactly app-name. Repeated deploys keep the replaced apps (stopped) under the same
+// name, so a name can match several apps; they come back newest first.
+import type { CamposCloudClient } from '../camposcloud/client.js';
+import type { App } from '../camposcloud/types.js';
+
+export interface AppQuery {
+  appId: string | undefined;
+  appName: string;
+}
+
+export interface FoundApps {
+  /** Newest first. Empty when nothing matched. */
+  apps: App[];
+  /** How they were looked up, for messages: "id 64f..." or "name 'my-bot'". */
+  lookedUpBy: string;
+}
+
+export async function findApps(client: CamposCloudClient, query: AppQuery): Promise<FoundApps> {
+  if (query.appId) {
+    const app = await client.findApp(query.appId);
+    return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}` };
+  }
+  const apps = await client.findAppsByName(query.appName);
+  return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'` };
+}
+
+/** Sort by createdAt, newest first; apps without a date keep the API's order (creation order) reversed. */
+export function newestFirst(apps: App[]): App[] {
+  return apps
+    .map((app, index) => ({ app, index, t: app.createdAt ? Date.parse(app.createdAt) : NaN }))
+    .sort((a, b) => {
+      if (!Number.isNaN(a.t) && !Number.isNaN(b.t) && a.t !== b.t) return b.t - a.t;
+      return b.index - a.index;
+    })
+    .map((x) => x.app);
+}

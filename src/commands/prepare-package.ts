@@ -1,0 +1,118 @@
+// The packaging phase of a deploy: choose the files, check that the package can run (main file
+// present, runtime known), and write the zip. Everything here happens before any API call, so a
+// package that cannot work fails the run while nothing has changed on CamposCloud.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { Runtime } from '../camposcloud/types.js';
+import { InputError, PackagingError } from '../errors.js';
+import type { Inputs } from '../inputs.js';
+import type { Log } from '../log.js';
+import { formatBytes, summarizeManifest, type ManifestSummary } from '../packaging/manifest.js';
+import { detectRuntime } from '../packaging/runtime.js';
+import { explainExclusion, selectFiles, type Selection } from '../packaging/select.js';
+import { writeZip } from '../packaging/zip.js';
+
+export interface PreparedPackage {
+  zipPath: string;
+  zipBytes: number;
+  fileCount: number;
+  sha256: string;
+  runtime: Runtime;
+  mainFile: string;
+  manifest: ManifestSummary;
+  /** Entry names, sorted; printed in full by a dry run. */
+  names: string[];
+}
+
+export async function preparePackage(
+  inputs: Inputs,
+  log: Log,
+  tempDir: string,
+): Promise<PreparedPackage> {
+  const mainFile = inputs.mainFile;
+  if (!mainFile) {
+    throw new InputError(
+      'main-file',
+      'is empty',
+      'A deploy needs the entry file, e.g. main.py or index.js.',
+    );
+  }
+  const selection = await selectFiles({
+    root: inputs.path,
+    exclude: inputs.exclude,
+    include: inputs.include,
+    warn: (m) => log.warning(m),
+  });
+  if (selection.files.length === 0) {
+    throw new PackagingError(
+      `No files to deploy under '${inputs.path}': every file was left out by the ignore rules.`,
+      describeExclusions(selection),
+    );
+  }
+  const names = selection.files.map((f) => f.name);
+  checkMainFile(selection, mainFile);
+  const runtime = inputs.runtime ?? resolveRuntime(names, mainFile);
+
+  const zipPath = path.join(tempDir, `camposcloud-${randomBytes(6).toString('hex')}.zip`);
+  const zip = await writeZip(selection.files, zipPath);
+  const manifest = summarizeManifest(selection.files);
+  log.info(
+    `Packaged ${zip.fileCount} files (${formatBytes(selection.totalBytes)}) into ${formatBytes(zip.bytes)} zip, sha256 ${zip.sha256}`,
+  );
+  for (const f of manifest.byFolder) {
+    log.info(`  ${f.folder}: ${f.files} files, ${formatBytes(f.bytes)}`);
+  }
+  for (const ex of selection.excluded) {
+    log.debug(`left out ${ex.path}${ex.isDir ? '/' : ''}: rule '${ex.rule}' (${ex.source})`);
+  }
+  return {
+    zipPath: zip.path,
+    zipBytes: zip.bytes,
+    fileCount: zip.fileCount,
+    sha256: zip.sha256,
+    runtime,
+    mainFile,
+    manifest,
+    names,
+  };
+}
+
+function checkMainFile(selection: Selection, mainFile: string): void {
+  if (selection.files.some((f) => f.name === mainFile)) return;
+  const why = explainExclusion(selection, mainFile);
+  if (why) {
+    const what = why.path === mainFile ? `'${mainFile}'` : `its folder '${why.path}/'`;
+    throw new InputError(
+      'main-file',
+      `'${mainFile}' exists but is not in the package: ${what} is left out by the rule '${why.rule}' in ${why.source}`,
+      overrideHint(why.layer, why.path, why.isDir),
+    );
+  }
+  throw new InputError(
+    'main-file',
+    `'${mainFile}' is not in the package (no such file under the 'path' folder)`,
+    'Give the entry file relative to the path input, e.g. main.py or src/index.js.',
+  );
+}
+
+function overrideHint(layer: string, target: string, isDir: boolean): string {
+  const pattern = isDir ? `${target}/` : target;
+  if (layer === 'always') {
+    return 'That file can never be deployed (it may hold credentials): choose another main-file.';
+  }
+  return `To ship it anyway, add '${pattern}' to the include input, or a line '!${pattern}' to .camposcloudignore.`;
+}
+
+function resolveRuntime(names: string[], mainFile: string): Runtime {
+  const detected = detectRuntime(names, mainFile);
+  if ('runtime' in detected) return detected.runtime;
+  throw new InputError('runtime', detected.error, "Set the runtime input to 'python' or 'nodejs'.");
+}
+
+function describeExclusions(selection: Selection): string {
+  const top = selection.excluded
+    .slice(0, 5)
+    .map((e) => `'${e.path}' (rule '${e.rule}' in ${e.source})`);
+  if (top.length === 0) return 'The folder is empty.';
+  return `Left out: ${top.join(', ')}. Check exclude, .gitignore and .camposcloudignore, or bring files back with the include input.`;
+}

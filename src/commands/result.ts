@@ -1,0 +1,55 @@
+// What a command did, as data: report.ts turns it into outputs, the summary and the last log line.
+import type { App } from '../camposcloud/types.js';
+import type { PreparedPackage } from './prepare-package.js';
+
+export interface Timing {
+  phase: string;
+  ms: number;
+}
+
+export type PreviousOutcome =
+  | 'stopped' // replaced and kept, stopped
+  | 'was-stopped' // it was not running before the deploy; kept as it was
+  | 'deleted' // delete-previous removed it once the new app existed
+  | 'delete-failed'; // the new app is up but deleting the old one failed (warning, not failure)
+
+export interface DeployResult {
+  command: 'deploy';
+  dryRun: boolean;
+  app: App | undefined;
+  /** The create's response was lost, and the app was found by name instead of created twice. */
+  recovered: boolean;
+  previous: App | undefined;
+  previousOutcome: PreviousOutcome | undefined;
+  package: PreparedPackage;
+  /** Dry run: the calls a real run would make, in order. */
+  plannedCalls: string[];
+  timings: Timing[];
+}
+
+export interface ActedApp {
+  app: App;
+  outcome: 'stopped' | 'already-stopped' | 'deleted' | 'already-gone';
+}
+
+export interface StopResult {
+  command: 'stop' | 'delete';
+  dryRun: boolean;
+  /** Empty when no app matched and if-missing is ignore. */
+  acted: ActedApp[];
+  lookedUpBy: string;
+  plannedCalls: string[];
+  timings: Timing[];
+}
+
+export type RunResult = DeployResult | StopResult;
+
+/** Runs fn and records how long it took under phase. */
+export async function timed<T>(timings: Timing[], phase: string, fn: () => Promise<T>): Promise<T> {
+  const start = Date.now();
+  try {
+    return await fn();
+  } finally {
+    timings.push({ phase, ms: Date.now() - start });
+  }
+}

@@ -1,0 +1,526 @@
+// Reads and validates every input of action.yml, once, into one typed object. Nothing else in the
+// action reads inputs. The first bad input (in action.yml's order) throws an InputError that names it,
+// says what is wrong and what is allowed; secrets are masked before anything can throw.
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from './errors.js';
+import type { EnvVar, Runtime } from './camposcloud/types.js';
+
+export type Command = 'deploy' | 'stop' | 'delete';
+
+export interface Inputs {
+  token: string;
+  /** Normalised, no trailing slash. */
+  apiUrl: string;
+  command: Command;
+  /** 24 lowercase hex characters, or undefined to find the app by name. */
+  appId: string | undefined;
+  appName: string;
+  /** Normalised relative posix path; undefined unless command is deploy. */
+  mainFile: string | undefined;
+  /** undefined = detect later from the files. */
+  runtime: Runtime | undefined;
+  memoryMB: number;
+  exposedViaWeb: boolean;
+  autoRestart: boolean;
+  startupCommand: string | undefined;
+  teamId: string | undefined;
+  envVars: EnvVar[];
+  /** Absolute, realpath. */
+  workspace: string;
+  /** Absolute, realpath, inside workspace. */
+  path: string;
+  exclude: string[];
+  include: string[];
+  dryRun: boolean;
+  deletePrevious: boolean;
+  ifMissing: 'fail' | 'ignore';
+  timeoutSeconds: number;
+}
+
+/** Raw input reader: name -> raw string ('' when unset). main.ts wraps core.getInput; tests pass a Map. */
+export type InputReader = (name: string) => string;
+
+export interface InputContext {
+  /** GITHUB_WORKSPACE, or the current directory for a local run. */
+  workspace: string;
+  /** GITHUB_REPOSITORY ('owner/repo'), if known. */
+  repository: string | undefined;
+}
+
+/**
+ * Every input of action.yml with its default ('' = none), in action.yml's order, which is also the
+ * order of validation. A test checks this against action.yml. Applied in code too, because a local
+ * run or a test may leave an input unset.
+ */
+export const DEFAULTS = {
+  token: '',
+  'api-url': 'https://api.camposcloud.com',
+  command: 'deploy',
+  'app-id': '',
+  'app-name': '',
+  'main-file': '',
+  runtime: '',
+  'memory-mb': '256',
+  'exposed-via-web': 'false',
+  'auto-restart': 'false',
+  'startup-command': '',
+  'team-id': '',
+  'env-vars': '',
+  path: '.',
+  exclude: '',
+  include: '',
+  'dry-run': 'false',
+  'delete-previous': 'false',
+  'if-missing': 'fail',
+  'timeout-seconds': '900',
+} as const;
+
+export type InputName = keyof typeof DEFAULTS;
+
+const COMMANDS: readonly Command[] = ['deploy', 'stop', 'delete'];
+const RUNTIMES: readonly Runtime[] = ['python', 'nodejs'];
+const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
+const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
+const LOCAL_HTTP_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+const MAX_MEMORY_MB = 65536;
+// 10 s leaves room for one API round trip; 6 h is GitHub's own limit for a job.
+const MIN_TIMEOUT_SECONDS = 10;
+const MAX_TIMEOUT_SECONDS = 21600;
+const MAX_NAME_LENGTH = 100;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const APP_ID = /^[0-9a-f]{24}$/i;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** Parses and validates every input; throws InputError for the first bad one, in action.yml's order. */
+export function parseInputs(
+  read: InputReader,
+  ctx: InputContext,
+  mask: (secret: string) => void,
+): Inputs {
+  // The token is read and masked before anything else can throw, so even a failing run never prints it.
+  const rawToken = read('token');
+  maskToken(rawToken, mask);
+  const raw = { token: rawToken } as Record<InputName, string>;
+  for (const name of Object.keys(DEFAULTS) as InputName[]) {
+    if (name !== 'token') raw[name] = read(name);
+  }
+  // Env values may be secrets too: mask them all up front, before any validation below can fail.
+  maskEnvValues(raw['env-vars'], mask);
+
+  // '' means unset: the default applies. The runner trims inputs, so only a local run sees '  '.
+  const value = (name: InputName): string => (raw[name] === '' ? DEFAULTS[name] : raw[name]);
+
+  const token = parseToken(raw.token);
+  const apiUrl = parseApiUrl(value('api-url'));
+  const command = parseChoice('command', value('command'), COMMANDS);
+  const appId = parseAppId(value('app-id'));
+  const appName = parseAppName(value('app-name'), ctx.repository);
+  const deploy = command === 'deploy';
+  // Inputs that only deploy uses are ignored (not validated) for stop and delete; their defaults stand in.
+  const forDeploy = (name: InputName): string => (deploy ? value(name) : DEFAULTS[name]);
+
+  const mainFile = deploy ? parseMainFile(value('main-file')) : undefined;
+  const runtimeRaw = forDeploy('runtime');
+  const runtime = runtimeRaw === '' ? undefined : parseChoice('runtime', runtimeRaw, RUNTIMES);
+  const memoryMB = parseWholeNumber('memory-mb', forDeploy('memory-mb'), {
+    min: 1,
+    max: MAX_MEMORY_MB,
+    allowed: `Give a positive whole number of MB, e.g. 256 or 512 (at most ${MAX_MEMORY_MB})`,
+  });
+  const exposedViaWeb = parseBoolean('exposed-via-web', forDeploy('exposed-via-web'));
+  const autoRestart = parseBoolean('auto-restart', forDeploy('auto-restart'));
+  const startupCommand = parseStartupCommand(forDeploy('startup-command'));
+  const teamId = parseTeamId(value('team-id'));
+  const envVars = parseEnvVars(forDeploy('env-vars'));
+  const workspace = realWorkspace(ctx.workspace);
+  const dir = deploy ? parsePath(value('path'), workspace) : workspace;
+  const exclude = parseList(forDeploy('exclude'));
+  const include = parseList(forDeploy('include'));
+  const dryRun = parseBoolean('dry-run', value('dry-run'));
+  const deletePrevious = parseBoolean('delete-previous', forDeploy('delete-previous'));
+  const ifMissing = parseChoice(
+    'if-missing',
+    deploy ? DEFAULTS['if-missing'] : value('if-missing'),
+    ['fail', 'ignore'] as const,
+  );
+  const timeoutSeconds = parseWholeNumber('timeout-seconds', value('timeout-seconds'), {
+    min: MIN_TIMEOUT_SECONDS,
+    max: MAX_TIMEOUT_SECONDS,
+    allowed:
+      `Give a whole number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}` +
+      ' (6 hours, the job limit), e.g. 900',
+  });
+
+  return {
+    token,
+    apiUrl,
+    command,
+    appId,
+    appName,
+    mainFile,
+    runtime,
+    memoryMB,
+    exposedViaWeb,
+    autoRestart,
+    startupCommand,
+    teamId,
+    envVars,
+    workspace,
+    path: dir,
+    exclude,
+    include,
+    dryRun,
+    deletePrevious,
+    ifMissing,
+    timeoutSeconds,
+  };
+}
+
+/** Shows a value in a message: quoted, escapes visible (a newline reads as \n), long ones cut. */
+function quote(v: string): string {
+  const shown = v.length > 80 ? `${v.slice(0, 77)}...` : v;
+  return JSON.stringify(shown);
+}
+
+/** A value that is only spaces: the runner never sends one (it trims), so it is a local typo. */
+function rejectBlank(name: InputName, v: string, allowed: string): void {
+  if (v !== '' && v.trim() === '') {
+    throw new InputError(name, 'is only whitespace', `${allowed}, or leave it unset`);
+  }
+}
+
+function maskToken(rawToken: string, mask: (secret: string) => void): void {
+  const token = rawToken.trim();
+  if (token === '') return;
+  mask(token);
+  // A token broken by whitespace would be logged piece by piece if anything ever printed it.
+  for (const piece of token.split(/\s+/)) {
+    if (piece !== '' && piece !== token) mask(piece);
+  }
+}
+
+function envLines(rawEnv: string): { line: string; lineNumber: number }[] {
+  return rawEnv
+    .split('\n')
+    .map((line, i) => ({ line: line.endsWith('\r') ? line.slice(0, -1) : line, lineNumber: i + 1 }))
+    .filter(({ line }) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+}
+
+function maskEnvValues(rawEnv: string, mask: (secret: string) => void): void {
+  for (const { line } of envLines(rawEnv)) {
+    const eq = line.indexOf('=');
+    // A line with no '=' is most likely a piece of a multi-line secret value: mask it whole.
+    const secret = eq === -1 ? line.trim() : line.slice(eq + 1);
+    if (secret !== '') mask(secret);
+  }
+}
+
+function parseToken(raw: string): string {
+  const token = raw.trim();
+  const allowed =
+    'Pass your CamposCloud API token from a secret, e.g. token: ${{ secrets.CAMPOSCLOUD_TOKEN }}';
+  if (token === '') {
+    throw new InputError(
+      'token',
+      'is required but empty (is the secret set for this repository?)',
+      allowed,
+    );
+  }
+  // Never quote the token, not even in part.
+  if (/\s/.test(token)) {
+    throw new InputError(
+      'token',
+      'contains whitespace (a space or a line break inside it)',
+      allowed,
+    );
+  }
+  return token;
+}
+
+function parseApiUrl(raw: string): string {
+  const name = 'api-url';
+  const allowed =
+    'Give the https base URL of the API without /v1, e.g. https://api.camposcloud.com' +
+    ' (plain http only for localhost, 127.0.0.1 or [::1])';
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError(name, `${quote(raw)} is not a valid URL`, allowed);
+  }
+  if (url.protocol === 'http:') {
+    if (!LOCAL_HTTP_HOSTS.includes(url.hostname)) {
+      throw new InputError(
+        name,
+        `${quote(raw)} uses plain http to a remote host, which would send the token unencrypted`,
+        allowed,
+      );
+    }
+  } else if (url.protocol !== 'https:') {
+    throw new InputError(name, `${quote(raw)} uses ${url.protocol} instead of https`, allowed);
+  }
+  if (url.username !== '' || url.password !== '') {
+    // The URL holds credentials: don't quote it.
+    throw new InputError(name, 'contains a user name or password', allowed);
+  }
+  if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
+    throw new InputError(name, `${quote(raw)} has a query (?) or fragment (#)`, allowed);
+  }
+  const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+  if (/\/v1$/i.test(base)) {
+    throw new InputError(
+      name,
+      `${quote(raw)} ends with /v1, which the action adds itself`,
+      allowed,
+    );
+  }
+  return base;
+}
+
+function parseChoice<T extends string>(name: InputName, raw: string, choices: readonly T[]): T {
+  const allowed = `Use one of: ${choices.join(', ')}`;
+  rejectBlank(name, raw, allowed);
+  const v = raw.trim().toLowerCase();
+  const found = choices.find((c) => c === v);
+  if (found === undefined) {
+    throw new InputError(name, `${quote(raw)} is not a known value`, allowed);
+  }
+  return found;
+}
+
+function parseAppId(raw: string): string | undefined {
+  const allowed =
+    'Give the 24 hexadecimal characters of the app id (e.g. 64b7f0c2a1d4e5f6a7b8c9d0), or leave it empty to find the app by app-name';
+  rejectBlank('app-id', raw, allowed);
+  const v = raw.trim();
+  if (v === '') return undefined;
+  if (!APP_ID.test(v)) {
+    const what = /^[0-9a-f]*$/i.test(v)
+      ? `has ${v.length} characters, not 24`
+      : 'contains characters other than 0-9 and a-f';
+    throw new InputError('app-id', `${quote(raw)} ${what}`, allowed);
+  }
+  return v.toLowerCase();
+}
+
+function parseAppName(raw: string, repository: string | undefined): string {
+  const name = 'app-name';
+  const allowed = `Give a name of 1 to ${MAX_NAME_LENGTH} characters on one line, e.g. app-name: my-bot`;
+  if (raw === '') {
+    const repoName = repository?.split('/')[1]?.trim() ?? '';
+    if (repoName === '') {
+      throw new InputError(
+        name,
+        'is not set and there is no GITHUB_REPOSITORY to take the repository name from',
+        allowed,
+      );
+    }
+    raw = repoName;
+  }
+  const v = raw.trim();
+  if (v === '') throw new InputError(name, 'is only whitespace', allowed);
+  if (CONTROL_CHARS.test(v)) {
+    throw new InputError(name, `${quote(raw)} contains a line break or control character`, allowed);
+  }
+  if (v.length > MAX_NAME_LENGTH) {
+    throw new InputError(name, `${quote(raw)} is ${v.length} characters long`, allowed);
+  }
+  return v;
+}
+
+/** Normalises main-file to a relative posix path inside the package. */
+function parseMainFile(raw: string): string {
+  const name = 'main-file';
+  const allowed =
+    'Give the entry file relative to path, e.g. main-file: main.py or main-file: src/index.js';
+  rejectBlank(name, raw, allowed);
+  const text = raw.trim();
+  if (text === '') throw new InputError(name, 'is required for command deploy', allowed);
+  if (CONTROL_CHARS.test(text)) {
+    throw new InputError(name, `${quote(raw)} contains a line break or control character`, allowed);
+  }
+  const slashed = text.replace(/\\/g, '/');
+  if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
+    throw new InputError(name, `${quote(raw)} is an absolute path`, allowed);
+  }
+  if (slashed.endsWith('/')) {
+    throw new InputError(name, `${quote(raw)} is a folder, not a file`, allowed);
+  }
+  const segments = slashed.split('/');
+  if (segments.includes('..')) {
+    throw new InputError(name, `${quote(raw)} goes up with '..', outside path`, allowed);
+  }
+  if (segments.includes('')) {
+    throw new InputError(name, `${quote(raw)} has an empty segment ('//')`, allowed);
+  }
+  // './x' and 'a/./b' name the same file as 'x' and 'a/b'.
+  const kept = segments.filter((s) => s !== '.');
+  if (kept.length === 0) {
+    throw new InputError(name, `${quote(raw)} is a folder, not a file`, allowed);
+  }
+  return kept.join('/');
+}
+
+function parseWholeNumber(
+  name: InputName,
+  raw: string,
+  limits: { min: number; max: number; allowed: string },
+): number {
+  const { min, max, allowed } = limits;
+  const v = raw.trim();
+  if (v === '') throw new InputError(name, 'is only whitespace', allowed);
+  const tooSmall = min === 1 ? 'must be greater than 0' : `must be at least ${min}`;
+  let problem: string;
+  if (/^[0-9]+$/.test(v)) {
+    const n = Number(v);
+    if (n >= min && n <= max) return n;
+    problem = n < min ? tooSmall : `must be at most ${max}`;
+  } else if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(v)) {
+    const n = Number(v);
+    if (!Number.isInteger(n)) problem = 'must be a whole number';
+    else if (n < min) problem = tooSmall;
+    else problem = 'must be written with digits only';
+  } else if (/^[+-]?\d+(\.\d+)?\s*[A-Za-z]+$/.test(v)) {
+    problem = 'must be a plain number, without a unit';
+  } else {
+    problem = 'is not a number';
+  }
+  throw new InputError(name, `${quote(raw)} ${problem}`, allowed);
+}
+
+/** Exactly what @actions/core's getBooleanInput accepts (the YAML 1.2 core schema booleans). */
+function parseBoolean(name: InputName, raw: string): boolean {
+  if (TRUE_SPELLINGS.includes(raw)) return true;
+  if (FALSE_SPELLINGS.includes(raw)) return false;
+  throw new InputError(
+    name,
+    `${quote(raw)} is not a boolean`,
+    `Use one of: ${[...TRUE_SPELLINGS, ...FALSE_SPELLINGS].join(', ')}`,
+  );
+}
+
+function parseStartupCommand(raw: string): string | undefined {
+  const allowed =
+    'Give one command on one line, e.g. python -u main.py, or leave it empty to let CamposCloud derive it';
+  rejectBlank('startup-command', raw, allowed);
+  const v = raw.trim();
+  if (v === '') return undefined;
+  if (/[\r\n]/.test(v)) {
+    throw new InputError('startup-command', `${quote(raw)} contains a line break`, allowed);
+  }
+  return v;
+}
+
+function parseTeamId(raw: string): string | undefined {
+  const allowed = `Give the team's id (no spaces, at most ${MAX_NAME_LENGTH} characters), or leave it empty`;
+  rejectBlank('team-id', raw, allowed);
+  const v = raw.trim();
+  if (v === '') return undefined;
+  if (/\s/.test(v) || CONTROL_CHARS.test(v)) {
+    throw new InputError(
+      'team-id',
+      `${quote(raw)} contains whitespace or control characters`,
+      allowed,
+    );
+  }
+  if (v.length > MAX_NAME_LENGTH) {
+    throw new InputError('team-id', `${quote(raw)} is ${v.length} characters long`, allowed);
+  }
+  return v;
+}
+
+/** KEY=VALUE lines. Messages name the line and the key, never the value: it may be a secret. */
+function parseEnvVars(raw: string): EnvVar[] {
+  const name = 'env-vars';
+  const allowed =
+    'Write one KEY=VALUE per line, KEY made of letters, digits and _ and not starting with a digit' +
+    ' (blank lines and lines starting with # are skipped; a value cannot span lines)';
+  const vars: EnvVar[] = [];
+  const seen = new Map<string, number>();
+  for (const { line, lineNumber } of envLines(raw)) {
+    const eq = line.indexOf('=');
+    if (eq === -1) {
+      throw new InputError(name, `line ${lineNumber} has no '=' (expected KEY=VALUE)`, allowed);
+    }
+    const key = line.slice(0, eq).trimStart();
+    if (key === '') {
+      throw new InputError(name, `line ${lineNumber} has no key before '='`, allowed);
+    }
+    if (key !== key.trimEnd()) {
+      throw new InputError(
+        name,
+        `line ${lineNumber}: key ${quote(key.trimEnd())} is followed by a space before '='`,
+        allowed,
+      );
+    }
+    if (!ENV_KEY.test(key)) {
+      throw new InputError(
+        name,
+        `line ${lineNumber}: key ${quote(key)} is not a valid name`,
+        allowed,
+      );
+    }
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new InputError(
+        name,
+        `line ${lineNumber}: key ${quote(key)} is already set on line ${first}`,
+        allowed,
+      );
+    }
+    seen.set(key, lineNumber);
+    vars.push({ key, value: line.slice(eq + 1) });
+  }
+  return vars;
+}
+
+function realWorkspace(workspace: string): string {
+  const abs = path.resolve(workspace);
+  try {
+    return fs.realpathSync(abs);
+  } catch {
+    // Not an input the user sets, but path is resolved against it: say so under that input.
+    throw new InputError(
+      'path',
+      `the workspace ${quote(abs)} does not exist`,
+      'Run actions/checkout before this step, or set GITHUB_WORKSPACE to an existing folder',
+    );
+  }
+}
+
+/** Resolves path against the workspace; it must be an existing folder really inside it (symlinks followed). */
+function parsePath(raw: string, workspace: string): string {
+  const name = 'path';
+  const allowed = 'Give a folder inside the workspace, relative to it, e.g. path: . or path: app';
+  rejectBlank(name, raw, allowed);
+  const resolved = path.resolve(workspace, raw.trim());
+  let real: string;
+  try {
+    real = fs.realpathSync(resolved);
+  } catch {
+    throw new InputError(name, `${quote(raw)} does not exist in the workspace`, allowed);
+  }
+  const rel = path.relative(workspace, real);
+  if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    throw new InputError(
+      name,
+      `${quote(raw)} is outside the workspace (it resolves to ${quote(real)})`,
+      allowed,
+    );
+  }
+  if (!fs.statSync(real).isDirectory()) {
+    throw new InputError(name, `${quote(raw)} is a file, not a folder`, allowed);
+  }
+  return real;
+}
+
+/** One pattern per line; blank lines and # comments dropped. */
+function parseList(raw: string): string[] {
+  return raw
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}

@@ -1,0 +1,112 @@
+// Wires the boxes together: inputs -> command -> report. run() never throws: every failure ends
+// in core.setFailed with a message the user can act on, and a job summary saying where things stand.
+import * as core from '@actions/core';
+import os from 'node:os';
+import { CamposCloudClient } from './camposcloud/client.js';
+import type { CommandContext } from './commands/context.js';
+import { deploy } from './commands/deploy.js';
+import type { RunResult } from './commands/result.js';
+import { stopOrDelete } from './commands/stop.js';
+import { DeployFailedError } from './errors.js';
+import { parseInputs, type Inputs } from './inputs.js';
+import type { Log } from './log.js';
+import { outputsFor, renderFailureSummary, renderSummary } from './report.js';
+
+/** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
+const RECOVERY_GRACE_SECONDS = 60;
+
+export async function run(): Promise<void> {
+  const started = Date.now();
+  let phase: string | undefined;
+  let command = core.getInput('command').trim().toLowerCase() || 'deploy';
+  const log: Log = {
+    info: core.info,
+    warning: (m) => core.warning(m),
+    notice: (m) => core.notice(m),
+    debug: core.debug,
+    group: (title, fn) => {
+      phase = title;
+      return core.group(title, fn);
+    },
+  };
+
+  try {
+    const inputs = parseInputs(
+      (name) => core.getInput(name),
+      {
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+        repository: process.env.GITHUB_REPOSITORY,
+      },
+      (secret) => core.setSecret(secret),
+    );
+    command = inputs.command;
+    const result = await execute(inputs, makeContext(inputs, log, started));
+    const outputs = outputsFor(result, inputs.apiUrl);
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+    await writeSummary(renderSummary(result, inputs.apiUrl, Date.now() - started));
+    core.info(finalLine(result, outputs));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof DeployFailedError) {
+      for (const a of err.apps) core.error(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
+      core.error(err.recovery);
+    }
+    if (err instanceof Error && err.stack) core.debug(err.stack);
+    await writeSummary(renderFailureSummary(command, err, phase, Date.now() - started));
+    core.setFailed(message);
+  }
+}
+
+function execute(inputs: Inputs, ctx: CommandContext): Promise<RunResult> {
+  return inputs.command === 'deploy' ? deploy(inputs, ctx) : stopOrDelete(inputs, ctx);
+}
+
+function makeContext(inputs: Inputs, log: Log, started: number): CommandContext {
+  const clientOptions = {
+    apiUrl: inputs.apiUrl,
+    token: inputs.token,
+    log: { debug: log.debug, info: log.info, warning: log.warning },
+  };
+  const deadlineAt = started + inputs.timeoutSeconds * 1000;
+  return {
+    client: new CamposCloudClient({
+      ...clientOptions,
+      deadline: { at: deadlineAt, timeoutSeconds: inputs.timeoutSeconds },
+    }),
+    recoveryClient: new CamposCloudClient({
+      ...clientOptions,
+      maxAttempts: 3,
+      deadline: {
+        at: Math.max(deadlineAt, Date.now()) + RECOVERY_GRACE_SECONDS * 1000,
+        timeoutSeconds: inputs.timeoutSeconds + RECOVERY_GRACE_SECONDS,
+      },
+    }),
+    log,
+    tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
+  };
+}
+
+function finalLine(result: RunResult, outputs: Record<string, string>): string {
+  if (result.command === 'deploy') {
+    if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
+    const via = outputs.url ? ` at ${outputs.url}` : '';
+    const replaced = result.previous ? `, replacing ${result.previous.id}` : '';
+    return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced}.`;
+  }
+  if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
+  if (result.acted.length === 0) return `No app found by ${result.lookedUpBy}: nothing to do.`;
+  const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
+  return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  // Outside a runner there is no summary file; that must not turn a good run into a failure.
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(markdown, true).write();
+  } catch (err) {
+    core.warning(
+      `Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+}

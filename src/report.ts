@@ -1,0 +1,223 @@
+// Turns what a run did (or how it failed) into step outputs, the job summary and the last log
+// line. Pure: main.ts writes what these functions return.
+import type { App } from './camposcloud/types.js';
+import type { DeployResult, RunResult, StopResult, Timing } from './commands/result.js';
+import { DeployFailedError } from './errors.js';
+import { formatBytes } from './packaging/manifest.js';
+
+export type Outputs = Record<
+  | 'app-id'
+  | 'status'
+  | 'previous-app-id'
+  | 'container-id'
+  | 'online'
+  | 'url'
+  | 'file-count'
+  | 'zip-bytes'
+  | 'zip-sha256',
+  string
+>;
+
+/**
+ * The app's public address. assignedSubdomain is undocumented: a full host name is used as it
+ * is; a bare label is taken to live under the API's parent domain (api.camposcloud.com ->
+ * label.camposcloud.com).
+ */
+export function appUrl(app: App, apiUrl: string): string {
+  if (!app.exposedViaWeb || !app.subdomain) return '';
+  const sub = app.subdomain.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+  if (sub.includes('.')) return `https://${sub}`;
+  const api = new URL(apiUrl);
+  const parent = api.hostname.split('.').slice(1).join('.');
+  if (!parent || !api.hostname.includes('.')) return `${api.protocol}//${sub}.localhost`;
+  return `${api.protocol}//${sub}.${parent}`;
+}
+
+export function outputsFor(result: RunResult, apiUrl: string): Outputs {
+  const out: Outputs = {
+    'app-id': '',
+    status: '',
+    'previous-app-id': '',
+    'container-id': '',
+    online: '',
+    url: '',
+    'file-count': '',
+    'zip-bytes': '',
+    'zip-sha256': '',
+  };
+  if (result.command === 'deploy') {
+    const app = result.app;
+    out.status = result.dryRun ? 'dry-run' : 'deployed';
+    out['previous-app-id'] = result.previous?.id ?? '';
+    out['file-count'] = String(result.package.fileCount);
+    out['zip-bytes'] = String(result.package.zipBytes);
+    out['zip-sha256'] = result.package.sha256;
+    if (app) {
+      out['app-id'] = app.id;
+      out['container-id'] = app.containerId ?? '';
+      out.online = app.online === undefined ? '' : String(app.online);
+      out.url = appUrl(app, apiUrl);
+    }
+    return out;
+  }
+  const first = result.acted[0]?.app;
+  if (result.dryRun) out.status = 'dry-run';
+  else if (!first) out.status = 'missing';
+  else out.status = result.command === 'stop' ? 'stopped' : 'deleted';
+  if (first) {
+    out['app-id'] = first.id;
+    out['container-id'] = first.containerId ?? '';
+    if (!result.dryRun) out.online = 'false';
+  }
+  return out;
+}
+
+const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+function timingLine(timings: Timing[], totalMs: number): string {
+  const parts = timings.map((t) => `${t.phase} ${seconds(t.ms)}`);
+  parts.push(`total ${seconds(totalMs)}`);
+  return parts.join(' · ');
+}
+
+const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+/** Table cells come from app names and server messages: keep them from breaking the table. */
+const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+function table(rows: [string, string][]): string {
+  return ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)].join('\n');
+}
+
+function onlineText(app: App): string {
+  if (app.online === true) return 'running';
+  if (app.online === false) return 'not running yet';
+  return 'created (running state not reported)';
+}
+
+const previousText: Record<string, string> = {
+  stopped: 'stopped, kept',
+  'was-stopped': 'was not running, kept',
+  deleted: 'deleted',
+  'delete-failed': 'stopped, kept (delete failed: see the log)',
+};
+
+export function renderSummary(result: RunResult, apiUrl: string, totalMs: number): string {
+  return result.command === 'deploy'
+    ? renderDeploy(result, apiUrl, totalMs)
+    : renderStop(result, totalMs);
+}
+
+function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string {
+  const pkg = r.package;
+  const rows: [string, string][] = [];
+  const lines: string[] = [];
+  if (r.dryRun || !r.app) {
+    lines.push('## CamposCloud deploy: dry run, nothing changed');
+  } else {
+    lines.push(`## ✅ Deployed ${code(r.app.name)} to CamposCloud`);
+    rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
+    rows.push(['State', onlineText(r.app)]);
+    const url = appUrl(r.app, apiUrl);
+    if (url) rows.push(['URL', url]);
+  }
+  if (r.previous) {
+    const fate = r.dryRun
+      ? 'would be stopped and replaced'
+      : (previousText[r.previousOutcome ?? ''] ?? '');
+    rows.push(['Replaced', `id ${code(r.previous.id)}, ${fate}`]);
+  } else {
+    rows.push(['Replaced', 'nothing (first deploy of this app)']);
+  }
+  rows.push([
+    'Package',
+    `${pkg.fileCount} files, ${formatBytes(pkg.zipBytes)} zip, sha256 ${code(pkg.sha256.slice(0, 12))}…`,
+  ]);
+  rows.push(['Runtime', `${pkg.runtime}, main file ${code(pkg.mainFile)}`]);
+  rows.push(['Time', timingLine(r.timings, totalMs)]);
+  lines.push('', table(rows), '');
+  if (r.recovered) {
+    lines.push(
+      '> [!WARNING]',
+      "> The create call's response was lost; the app the server had created was found and used, so no duplicate was made.",
+      '',
+    );
+  }
+  if (r.dryRun) {
+    lines.push(
+      'A real run would make these API calls:',
+      '',
+      ...r.plannedCalls.map((c) => `- ${code(c)}`),
+      '',
+    );
+  }
+  lines.push('<details><summary>What is in the zip</summary>', '');
+  lines.push('| folder | files | size |', '| --- | ---: | ---: |');
+  for (const f of pkg.manifest.byFolder) {
+    lines.push(`| ${cell(f.folder)} | ${f.files} | ${formatBytes(f.bytes)} |`);
+  }
+  lines.push('', 'Largest files:', '');
+  for (const f of pkg.manifest.largest) lines.push(`- ${code(f.name)}: ${formatBytes(f.bytes)}`);
+  lines.push('', '</details>', '');
+  return lines.join('\n');
+}
+
+function renderStop(r: StopResult, totalMs: number): string {
+  const verb = r.command === 'stop' ? 'Stopped' : 'Deleted';
+  const lines: string[] = [];
+  if (r.dryRun) {
+    lines.push(`## CamposCloud ${r.command}: dry run, nothing changed`, '');
+    lines.push(
+      'A real run would make these API calls:',
+      '',
+      ...r.plannedCalls.map((c) => `- ${code(c)}`),
+      '',
+    );
+    return lines.join('\n');
+  }
+  if (r.acted.length === 0) {
+    lines.push(
+      `## CamposCloud ${r.command}: no app found by ${cell(r.lookedUpBy)}, nothing to do`,
+      '',
+    );
+    return lines.join('\n');
+  }
+  lines.push(
+    `## ✅ ${verb} ${r.acted.length === 1 ? 'the app' : `${r.acted.length} apps`} on CamposCloud`,
+    '',
+  );
+  lines.push('| app | id | result |', '| --- | --- | --- |');
+  for (const a of r.acted) {
+    lines.push(`| ${cell(a.app.name)} | ${code(a.app.id)} | ${a.outcome.replace('-', ' ')} |`);
+  }
+  lines.push('', `Time: ${timingLine(r.timings, totalMs)}`, '');
+  return lines.join('\n');
+}
+
+/** The summary of a failed run: what failed, where, what state the apps are in, what to do. */
+export function renderFailureSummary(
+  command: string,
+  err: unknown,
+  phase: string | undefined,
+  totalMs: number,
+): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const lines = [`## ❌ CamposCloud ${command} failed`, ''];
+  lines.push(
+    table([
+      ['Failed while', phase ?? 'reading the inputs'],
+      ['Error', message],
+      ['Time', seconds(totalMs)],
+    ]),
+  );
+  lines.push('');
+  if (err instanceof DeployFailedError) {
+    lines.push('### Where your apps are now', '', '| app | id | state |', '| --- | --- | --- |');
+    for (const a of err.apps) {
+      lines.push(`| ${cell(a.name)} (${a.role}) | ${code(a.id)} | **${a.state}** |`);
+    }
+    lines.push('', `**Next step:** ${err.recovery}`, '');
+  } else if (!phase || phase === 'Package the files' || phase === 'Find the app') {
+    lines.push('Nothing was changed on CamposCloud.', '');
+  }
+  return lines.join('\n');
+}
