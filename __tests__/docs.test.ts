@@ -55,6 +55,7 @@ test('the code sets exactly the outputs action.yml declares', () => {
       dryRun: false,
       acted: [{ app, outcome: 'stopped' }],
       lookedUpBy: 'x',
+      deploymentsMarkedInactive: 0,
       plannedCalls: [],
       timings: [],
     },

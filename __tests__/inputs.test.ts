@@ -4,6 +4,7 @@ import path from 'node:path';
 import { InputError } from '../src/errors.js';
 import { DEFAULTS, parseInputs } from '../src/inputs.js';
 import type { InputContext, Inputs } from '../src/inputs.js';
+import type { EventInfo } from '../src/event.js';
 import { readActionBlock } from './support/action-yml.js';
 
 const TOKEN = 'cc_tok_5f3a9e1b7d';
@@ -30,8 +31,18 @@ afterAll(() => {
   fs.rmSync(root, { recursive: true, force: true });
 });
 
+/** A push to main, unless a test says otherwise. */
+const PUSH_TO_MAIN: EventInfo = {
+  eventName: 'push',
+  branch: 'main',
+  pullRequest: undefined,
+  defaultBranch: 'main',
+  sha: '0123456789abcdef0123456789abcdef01234567',
+  repository: 'octo-org/my-repo',
+};
+
 function ctx(over: Partial<InputContext> = {}): InputContext {
-  return { workspace, repository: 'octo-org/my-repo', ...over };
+  return { workspace, repository: 'octo-org/my-repo', event: PUSH_TO_MAIN, ...over };
 }
 
 /** A reader over a plain object; unset inputs read as '' like core.getInput. */
@@ -68,7 +79,7 @@ interface BadCase {
   allowed: RegExp;
 }
 
-const BOOLEAN_INPUTS = ['exposed-via-web', 'auto-restart', 'dry-run', 'delete-previous'];
+const BOOLEAN_INPUTS = ['exposed-via-web', 'auto-restart', 'dry-run', 'delete-previous', 'preview'];
 const BOOLEAN_ALLOWED = /true, True, TRUE, false, False, FALSE/;
 
 const BAD: BadCase[] = [
@@ -365,6 +376,51 @@ const BAD: BadCase[] = [
     problem: /must be at most 21600/,
     allowed: /from 10 to 21600/,
   },
+  {
+    what: 'strategy replace',
+    values: { strategy: 'replace' },
+    input: 'strategy',
+    problem: /"replace"/,
+    allowed: /recreate.*update/,
+  },
+  {
+    what: 'wait-for-online -5',
+    values: { 'wait-for-online': '-5' },
+    input: 'wait-for-online',
+    problem: /./,
+    allowed: /0 not to wait/,
+  },
+  {
+    what: 'wait-for-online not below timeout-seconds',
+    values: { 'wait-for-online': '900' },
+    input: 'wait-for-online',
+    problem: /not less than timeout-seconds \(900\)/,
+    allowed: /shorter than timeout-seconds/,
+  },
+  {
+    what: 'preview on an event without a branch (a tag push)',
+    values: { preview: 'true' },
+    ctx: {
+      event: {
+        eventName: 'push',
+        branch: undefined,
+        pullRequest: undefined,
+        defaultBranch: 'main',
+        sha: undefined,
+        repository: 'octo-org/my-repo',
+      },
+    },
+    input: 'preview',
+    problem: /'push' event names no branch or pull request/,
+    allowed: /set app-name yourself/,
+  },
+  {
+    what: 'environment with a newline',
+    values: { environment: 'prod\nuction' },
+    input: 'environment',
+    problem: /not a usable environment name/,
+    allowed: /production/,
+  },
 ];
 
 describe('parseInputs rejects bad inputs', () => {
@@ -411,6 +467,11 @@ describe('parseInputs happy paths', () => {
       deletePrevious: false,
       ifMissing: 'fail',
       timeoutSeconds: 900,
+      strategy: 'recreate',
+      waitForOnlineSeconds: 0,
+      preview: false,
+      githubToken: undefined,
+      environment: 'production',
     });
   });
 
@@ -654,5 +715,88 @@ describe('action.yml contract', () => {
     const required = [...action].filter(([, spec]) => spec.required).map(([name]) => name);
     expect(required).toEqual(['token']);
     expect(parseError({ token: '' }).input).toBe('token');
+  });
+});
+
+describe('preview names and environments', () => {
+  const event = (over: Partial<EventInfo>): EventInfo => ({
+    eventName: 'push',
+    branch: 'main',
+    pullRequest: undefined,
+    defaultBranch: 'main',
+    sha: 'abc',
+    repository: 'octo-org/my-repo',
+    ...over,
+  });
+
+  test('a push to the default branch deploys to production under app-name', () => {
+    const i = parse({ 'app-name': 'bot' }, { event: event({}) });
+    expect(i.appName).toBe('bot');
+    expect(i.environment).toBe('production');
+    expect(i.preview).toBe(false);
+  });
+
+  test('preview on a push names the app after the branch, made safe', () => {
+    const i = parse(
+      { 'app-name': 'bot', preview: 'true' },
+      { event: event({ branch: 'Feature/Émoji_Fix' }) },
+    );
+    expect(i.appName).toBe('bot-feature-emoji-fix');
+    expect(i.environment).toBe('preview/feature-emoji-fix');
+  });
+
+  test('preview on a pull request uses pr-NUMBER', () => {
+    const i = parse(
+      { 'app-name': 'bot', preview: 'true' },
+      { event: event({ eventName: 'pull_request', branch: 'feature-x', pullRequest: 12 }) },
+    );
+    expect(i.appName).toBe('bot-pr-12');
+    expect(i.environment).toBe('preview/pr-12');
+  });
+
+  test('a stop from a delete event names the deleted branch, not the default one', () => {
+    const i = parse(
+      { command: 'stop', 'app-name': 'bot', preview: 'true' },
+      { event: event({ eventName: 'delete', branch: 'feature-x' }) },
+    );
+    expect(i.appName).toBe('bot-feature-x');
+  });
+
+  test('a long branch is cut to 63 characters with a hash that keeps names apart', () => {
+    const long = 'a'.repeat(80);
+    const a = parse(
+      { 'app-name': 'bot', preview: 'true' },
+      { event: event({ branch: `${long}-one` }) },
+    );
+    const b = parse(
+      { 'app-name': 'bot', preview: 'true' },
+      { event: event({ branch: `${long}-two` }) },
+    );
+    expect(a.appName.length).toBeLessThanOrEqual(63);
+    expect(a.appName).toMatch(/^[a-z0-9-]+$/);
+    expect(a.appName).not.toBe(b.appName);
+  });
+
+  test('a non-preview deploy from another branch is recorded under that branch; environment overrides', () => {
+    expect(parse({}, { event: event({ branch: 'staging' }) }).environment).toBe('staging');
+    expect(parse({ environment: 'qa' }, { event: event({}) }).environment).toBe('qa');
+  });
+
+  test('github-token is masked and kept; strategy and wait-for-online parse', () => {
+    const masked: string[] = [];
+    const i = parseInputs(
+      reader({
+        ...BASE,
+        'github-token': 'ghs_abcdef',
+        strategy: 'update',
+        'wait-for-online': '120',
+      }),
+      ctx(),
+      (v) => masked.push(v),
+    );
+    expect(masked).toContain('ghs_abcdef');
+    expect(i.githubToken).toBe('ghs_abcdef');
+    expect(i.strategy).toBe('update');
+    expect(i.waitForOnlineSeconds).toBe(120);
   });
 });

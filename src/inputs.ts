@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from './errors.js';
+import type { EventInfo } from './event.js';
+import { defaultEnvironment, previewAppName, previewSuffix } from './preview.js';
 import type { EnvVar, Runtime } from './camposcloud/types.js';
 
 export type Command = 'deploy' | 'stop' | 'delete';
@@ -36,7 +38,18 @@ export interface Inputs {
   deletePrevious: boolean;
   ifMissing: 'fail' | 'ignore';
   timeoutSeconds: number;
+  strategy: Strategy;
+  /** 0: do not wait. */
+  waitForOnlineSeconds: number;
+  /** The app is a preview app: appName already carries the branch or pull request suffix. */
+  preview: boolean;
+  /** undefined: no GitHub deployments. */
+  githubToken: string | undefined;
+  /** GitHub environment for deployments. */
+  environment: string;
 }
+
+export type Strategy = 'recreate' | 'update';
 
 /** Raw input reader: name -> raw string ('' when unset). main.ts wraps core.getInput; tests pass a Map. */
 export type InputReader = (name: string) => string;
@@ -46,6 +59,8 @@ export interface InputContext {
   workspace: string;
   /** GITHUB_REPOSITORY ('owner/repo'), if known. */
   repository: string | undefined;
+  /** What the triggering event says (branch, pull request); preview names and environments come from it. */
+  event?: EventInfo;
 }
 
 /**
@@ -74,6 +89,11 @@ export const DEFAULTS = {
   'delete-previous': 'false',
   'if-missing': 'fail',
   'timeout-seconds': '900',
+  strategy: 'recreate',
+  'wait-for-online': '0',
+  preview: 'false',
+  'github-token': '',
+  environment: '',
 } as const;
 
 export type InputName = keyof typeof DEFAULTS;
@@ -106,6 +126,7 @@ export function parseInputs(
   for (const name of Object.keys(DEFAULTS) as InputName[]) {
     if (name !== 'token') raw[name] = read(name);
   }
+  if (raw['github-token'].trim()) mask(raw['github-token'].trim());
   // Env values may be secrets too: mask them all up front, before any validation below can fail.
   maskEnvValues(raw['env-vars'], mask);
 
@@ -116,7 +137,7 @@ export function parseInputs(
   const apiUrl = parseApiUrl(value('api-url'));
   const command = parseChoice('command', value('command'), COMMANDS);
   const appId = parseAppId(value('app-id'));
-  const appName = parseAppName(value('app-name'), ctx.repository);
+  const baseAppName = parseAppName(value('app-name'), ctx.repository);
   const deploy = command === 'deploy';
   // Inputs that only deploy uses are ignored (not validated) for stop and delete; their defaults stand in.
   const forDeploy = (name: InputName): string => (deploy ? value(name) : DEFAULTS[name]);
@@ -152,6 +173,32 @@ export function parseInputs(
       `Give a whole number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}` +
       ' (6 hours, the job limit), e.g. 900',
   });
+  const strategy = parseChoice('strategy', forDeploy('strategy'), ['recreate', 'update'] as const);
+  const waitForOnlineSeconds = parseWholeNumber('wait-for-online', forDeploy('wait-for-online'), {
+    min: 0,
+    max: MAX_TIMEOUT_SECONDS,
+    allowed: 'Give a whole number of seconds, e.g. 120, or 0 not to wait',
+  });
+  if (deploy && waitForOnlineSeconds >= timeoutSeconds) {
+    throw new InputError(
+      'wait-for-online',
+      `${waitForOnlineSeconds} is not less than timeout-seconds (${timeoutSeconds})`,
+      'The wait is part of the run: make it shorter than timeout-seconds, or raise timeout-seconds',
+    );
+  }
+  const preview = parseBoolean('preview', value('preview'));
+  const event = ctx.event ?? NO_EVENT;
+  const suffix = preview ? previewSuffix(event) : undefined;
+  if (preview && !suffix) {
+    throw new InputError(
+      'preview',
+      `is true, but the '${event.eventName || 'unknown'}' event names no branch or pull request to name the app after`,
+      'Use preview on push, pull_request or delete (of a branch) events, or set app-name yourself and leave preview false',
+    );
+  }
+  const appName = suffix ? previewAppName(baseAppName, suffix) : baseAppName;
+  const githubToken = value('github-token').trim() || undefined;
+  const environment = parseEnvironment(value('environment')) ?? defaultEnvironment(event, suffix);
 
   return {
     token,
@@ -175,7 +222,34 @@ export function parseInputs(
     deletePrevious,
     ifMissing,
     timeoutSeconds,
+    strategy,
+    waitForOnlineSeconds,
+    preview,
+    githubToken,
+    environment,
   };
+}
+
+const NO_EVENT: EventInfo = {
+  eventName: '',
+  branch: undefined,
+  pullRequest: undefined,
+  defaultBranch: undefined,
+  sha: undefined,
+  repository: undefined,
+};
+
+function parseEnvironment(v: string): string | undefined {
+  const name = v.trim();
+  if (name === '') return undefined;
+  if (CONTROL_CHARS.test(name) || name.length > 255) {
+    throw new InputError(
+      'environment',
+      `${quote(name)} is not a usable environment name`,
+      'Give a name of at most 255 characters without control characters, e.g. production',
+    );
+  }
+  return name;
 }
 
 /** Shows a value in a message: quoted, escapes visible (a newline reads as \n), long ones cut. */

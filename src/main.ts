@@ -1,6 +1,7 @@
 // Wires the boxes together: inputs -> command -> report. run() never throws: every failure ends
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
 import * as core from '@actions/core';
+import { context } from '@actions/github';
 import os from 'node:os';
 import { CamposCloudClient } from './camposcloud/client.js';
 import type { CommandContext } from './commands/context.js';
@@ -8,6 +9,8 @@ import { deploy } from './commands/deploy.js';
 import type { RunResult } from './commands/result.js';
 import { stopOrDelete } from './commands/stop.js';
 import { DeployFailedError } from './errors.js';
+import { eventInfo, type EventInfo } from './event.js';
+import { GitHubDeployments } from './github/deployments.js';
 import { parseInputs, type Inputs } from './inputs.js';
 import type { Log } from './log.js';
 import { outputsFor, renderFailureSummary, renderSummary } from './report.js';
@@ -31,16 +34,24 @@ export async function run(): Promise<void> {
   };
 
   try {
+    const event = eventInfo({
+      eventName: context.eventName,
+      payload: context.payload as Record<string, unknown>,
+      ref: context.ref,
+      sha: context.sha,
+      repository: process.env.GITHUB_REPOSITORY,
+    });
     const inputs = parseInputs(
       (name) => core.getInput(name),
       {
         workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
         repository: process.env.GITHUB_REPOSITORY,
+        event,
       },
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
-    const result = await execute(inputs, makeContext(inputs, log, started));
+    const result = await execute(inputs, makeContext(inputs, log, started, event));
     const outputs = outputsFor(result, inputs.apiUrl);
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     await writeSummary(renderSummary(result, inputs.apiUrl, Date.now() - started));
@@ -61,7 +72,7 @@ function execute(inputs: Inputs, ctx: CommandContext): Promise<RunResult> {
   return inputs.command === 'deploy' ? deploy(inputs, ctx) : stopOrDelete(inputs, ctx);
 }
 
-function makeContext(inputs: Inputs, log: Log, started: number): CommandContext {
+function makeContext(inputs: Inputs, log: Log, started: number, event: EventInfo): CommandContext {
   const clientOptions = {
     apiUrl: inputs.apiUrl,
     token: inputs.token,
@@ -83,7 +94,29 @@ function makeContext(inputs: Inputs, log: Log, started: number): CommandContext 
     }),
     log,
     tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
+    event,
+    deployments: makeDeployments(inputs, log, event),
   };
+}
+
+function makeDeployments(
+  inputs: Inputs,
+  log: Log,
+  event: EventInfo,
+): GitHubDeployments | undefined {
+  if (!inputs.githubToken || inputs.dryRun) return undefined;
+  const [owner, repo] = (event.repository ?? '').split('/');
+  if (!owner || !repo) {
+    log.warning(
+      'github-token is set, but GITHUB_REPOSITORY is unknown: no GitHub deployment is recorded.',
+    );
+    return undefined;
+  }
+  const server = process.env.GITHUB_SERVER_URL || 'https://github.com';
+  const runUrl = process.env.GITHUB_RUN_ID
+    ? `${server}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
+    : undefined;
+  return new GitHubDeployments({ token: inputs.githubToken, owner, repo, log, runUrl });
 }
 
 function finalLine(result: RunResult, outputs: Record<string, string>): string {

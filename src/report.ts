@@ -1,8 +1,9 @@
 // Turns what a run did (or how it failed) into step outputs, the job summary and the last log
 // line. Pure: main.ts writes what these functions return.
 import type { App } from './camposcloud/types.js';
-import type { DeployResult, RunResult, StopResult, Timing } from './commands/result.js';
+import type { DeployResult, OnlineWait, RunResult, StopResult, Timing } from './commands/result.js';
 import { DeployFailedError } from './errors.js';
+import { appUrl } from './app-url.js';
 import { formatBytes } from './packaging/manifest.js';
 
 export type Outputs = Record<
@@ -17,21 +18,6 @@ export type Outputs = Record<
   | 'zip-sha256',
   string
 >;
-
-/**
- * The app's public address. assignedSubdomain is undocumented: a full host name is used as it
- * is; a bare label is taken to live under the API's parent domain (api.camposcloud.com ->
- * label.camposcloud.com).
- */
-export function appUrl(app: App, apiUrl: string): string {
-  if (!app.exposedViaWeb || !app.subdomain) return '';
-  const sub = app.subdomain.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-  if (sub.includes('.')) return `https://${sub}`;
-  const api = new URL(apiUrl);
-  const parent = api.hostname.split('.').slice(1).join('.');
-  if (!parent || !api.hostname.includes('.')) return `${api.protocol}//${sub}.localhost`;
-  return `${api.protocol}//${sub}.${parent}`;
-}
 
 export function outputsFor(result: RunResult, apiUrl: string): Outputs {
   const out: Outputs = {
@@ -88,6 +74,13 @@ function table(rows: [string, string][]): string {
   return ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)].join('\n');
 }
 
+function onlineWaitText(w: OnlineWait): string {
+  const after = seconds(w.waitedMs);
+  return w.online
+    ? `running (online after ${after})`
+    : `**not online** after waiting ${w.limitSeconds} s (wait-for-online): check the app's console`;
+}
+
 function onlineText(app: App): string {
   if (app.online === true) return 'running';
   if (app.online === false) return 'not running yet';
@@ -114,13 +107,28 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
   if (r.dryRun || !r.app) {
     lines.push('## CamposCloud deploy: dry run, nothing changed');
   } else {
-    lines.push(`## ✅ Deployed ${code(r.app.name)} to CamposCloud`);
+    const wait = r.onlineWait;
+    const icon = wait && !wait.online ? '⚠️' : '✅';
+    lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-    rows.push(['State', onlineText(r.app)]);
+    rows.push(['State', wait ? onlineWaitText(wait) : onlineText(r.app)]);
     const url = appUrl(r.app, apiUrl);
     if (url) rows.push(['URL', url]);
+    if (r.githubDeployment) {
+      rows.push([
+        'GitHub deployment',
+        `${r.githubDeployment.id} in environment ${code(r.githubDeployment.environment)}`,
+      ]);
+    }
   }
-  if (r.previous) {
+  if (r.strategy === 'update' && r.previous) {
+    rows.push([
+      'Strategy',
+      r.dryRun
+        ? 'update in place: the app would be stopped, updated and started'
+        : 'updated in place (same app, same id; files not in the zip stay on the app)',
+    ]);
+  } else if (r.previous) {
     const fate = r.dryRun
       ? 'would be stopped and replaced'
       : (previousText[r.previousOutcome ?? ''] ?? '');
@@ -188,6 +196,9 @@ function renderStop(r: StopResult, totalMs: number): string {
   lines.push('| app | id | result |', '| --- | --- | --- |');
   for (const a of r.acted) {
     lines.push(`| ${cell(a.app.name)} | ${code(a.app.id)} | ${a.outcome.replace('-', ' ')} |`);
+  }
+  if (r.deploymentsMarkedInactive > 0) {
+    lines.push('', `GitHub deployments marked inactive: ${r.deploymentsMarkedInactive}.`);
   }
   lines.push('', `Time: ${timingLine(r.timings, totalMs)}`, '');
   return lines.join('\n');

@@ -69,6 +69,9 @@ test('a first deploy creates the app, uploads the right files and sets every out
   expect(run.summary).toContain(app._id);
   expect(run.summary).toContain('4 files');
   expect(run.stdout).toContain('::group::Package the files');
+  // A folder left out by a rule is named, with the way to bring it back.
+  expect(run.stdout).toContain('Left out folder node_modules/');
+  expect(run.stdout).toContain("add 'node_modules/' to the include input");
 });
 
 test('a redeploy stops the running app, then creates it anew, keeping the old one stopped', async () => {

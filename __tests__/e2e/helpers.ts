@@ -17,6 +17,27 @@ export interface World {
   run(inputs: Record<string, string>, extra?: Partial<RunActionOptions>): Promise<ActionRun>;
 }
 
+/** A `push` event payload as GitHub sends it (the fields an action may read). */
+export function pushEvent(branch = 'main') {
+  return {
+    ref: `refs/heads/${branch}`,
+    before: '1111111111111111111111111111111111111111',
+    after: '0123456789abcdef0123456789abcdef01234567',
+    created: false,
+    deleted: false,
+    forced: false,
+    head_commit: { id: '0123456789abcdef0123456789abcdef01234567', message: 'Update bot' },
+    pusher: { name: 'octocat', email: 'octocat@example.com' },
+    repository: {
+      name: 'hello-bot',
+      full_name: 'octo-org/hello-bot',
+      default_branch: 'main',
+      owner: { login: 'octo-org' },
+    },
+    sender: { login: 'octocat' },
+  };
+}
+
 /** Files of a small python bot, written into a fresh workspace. */
 export async function makeWorkspace(files: Record<string, string> = {}): Promise<string> {
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'ccd-ws-'));
@@ -45,6 +66,8 @@ export async function makeWorld(
     run: (inputs, extra = {}) =>
       runAction({
         workspace,
+        eventName: 'push',
+        event: pushEvent(),
         ...extra,
         inputs: {
           token: server.token,

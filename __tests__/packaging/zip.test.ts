@@ -98,6 +98,62 @@ describe('writeZip', () => {
     });
   });
 
+  test('random bytes under names no list knows are stored, text of any size is deflated', async () => {
+    const text = (n: number) => 'def handler(event):\n    return event\n'.repeat(n);
+    const root = await tree({
+      'models/small.bin': randomBytes(1000),
+      'models/medium.onnx': randomBytes(300 * 1024),
+      'models/huge.pt': randomBytes(9 * 1024 * 1024), // past the read-whole limit: streamed
+      'logs/huge.log': text(260_000), // ~9 MB of text, streamed and deflated
+      'src/app.py': text(50),
+    });
+    const out = path.join(await outDir(), 'app.zip');
+    await zipTree(root, out);
+    const entries = await readZip(out);
+    expect(Object.fromEntries(entries.map((e) => [e.name, e.compressionMethod]))).toEqual({
+      'logs/huge.log': 8,
+      'models/huge.pt': 0,
+      'models/medium.onnx': 0,
+      'models/small.bin': 0,
+      'src/app.py': 8,
+    });
+    const log = entries.find((e) => e.name === 'logs/huge.log');
+    expect(log?.data.toString()).toBe(text(260_000));
+  });
+
+  test('small deflated files carry their sizes and CRC in the local header (the fast path)', async () => {
+    const root = await tree({ 'main.py': 'print("hello")\n'.repeat(100) });
+    const out = path.join(await outDir(), 'app.zip');
+    await zipTree(root, out);
+    const bytes = await fsp.readFile(out);
+    expect(bytes.readUInt32LE(0)).toBe(0x04034b50); // local file header
+    expect(bytes.readUInt16LE(6) & 0x8).toBe(0); // no data descriptor: sizes known up front
+    expect(bytes.readUInt16LE(8)).toBe(8); // deflated
+    expect(bytes.readUInt32LE(22)).toBe(1500); // uncompressed size
+    expect((await readZip(out))[0]?.data.toString()).toBe('print("hello")\n'.repeat(100));
+  });
+
+  test('mixed trees (read whole, streamed, stored, deflated) give the same sha256 on every run', async () => {
+    const root = await tree({
+      'a.py': 'x = 1\n'.repeat(1000),
+      'big/data.csv': '1,2,3,4\n'.repeat(1_300_000),
+      'big/blob.dat': randomBytes(9 * 1024 * 1024),
+      'img/logo.png': randomBytes(4000),
+      'empty.txt': '',
+    });
+    const dir = await outDir();
+    const first = await zipTree(root, path.join(dir, '1.zip'));
+    const second = await zipTree(root, path.join(dir, '2.zip'));
+    expect(second.sha256).toBe(first.sha256);
+    expect((await readZip(path.join(dir, '1.zip'))).map((e) => e.name)).toEqual([
+      'a.py',
+      'big/blob.dat',
+      'big/data.csv',
+      'empty.txt',
+      'img/logo.png',
+    ]);
+  });
+
   test('unusual names (spaces, unicode, newline) round-trip through select and zip', async () => {
     const odd = ['my file.txt', 'dossier é/café ☕.py', 'line\nbreak.txt', '日本語/ファイル.js'];
     const root = await tree(Object.fromEntries(odd.map((n) => [n, `content of ${n}`])));

@@ -4,10 +4,20 @@
 import { ApiError } from '../errors.js';
 import { exchange, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
+import { withUploadProgress } from './progress.js';
 import { appFromBody, normalizeApp, parseAppsPage } from './normalize.js';
-import { formatWait, nextBackoff, parseRetryAfter, verdictForStatus } from './retry.js';
+import {
+  formatWait,
+  nextBackoff,
+  parseRetryAfter,
+  rateLimitWait,
+  RetryBudget,
+  verdictForStatus,
+} from './retry.js';
+import { redactSecrets } from './redact.js';
 import { extractServerMessage } from './server-message.js';
-import type { App, CreateAppRequest } from './types.js';
+import { Readable } from 'node:stream';
+import type { App, AppSettings, CreateAppRequest } from './types.js';
 
 export { normalizeApp } from './normalize.js';
 export { parseRetryAfter } from './retry.js';
@@ -27,8 +37,18 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** Per create request (it carries the zip); default 10 min. */
   uploadTimeoutMs?: number;
-  /** Attempts per call, default 5. */
+  /** Attempts per call, default 5. A 429 does not count: see maxRateLimitRetries. */
   maxAttempts?: number;
+  /**
+   * How many 429s one call waits out before it gives up, default 30. Every wait is bounded by the
+   * deadline as well, which is what ends a long queue in practice.
+   */
+  maxRateLimitRetries?: number;
+  /**
+   * Values that must never appear in an error or log line, redacted from what the server says
+   * (the token and the env-vars values of a create are added on their own).
+   */
+  secrets?: readonly string[];
   /** Backoff base; default 3000 ms after a 429 and 1000 ms after a 5xx or network error. */
   retryBaseMs?: number;
   /** Cap for an honoured Retry-After, default 60 s. */
@@ -72,6 +92,7 @@ const DEFAULTS = {
   requestTimeoutMs: 30_000,
   uploadTimeoutMs: 10 * 60_000,
   maxAttempts: 5,
+  maxRateLimitRetries: 30,
   retryBase429Ms: 3000,
   retryBaseTransientMs: 1000,
   maxRetryAfterMs: 60_000,
@@ -110,6 +131,17 @@ function causeOf(outcome: Outcome): string {
   if (outcome.kind === 'network') return outcome.timedOut ? 'a timeout' : 'a network error';
   if (outcome.kind === 'bad-body') return 'a response that was not JSON';
   return `HTTP ${outcome.status}`;
+}
+
+function isRateLimited(outcome: Outcome): boolean {
+  return outcome.kind === 'http' && outcome.status === 429;
+}
+
+/** The detail of the error when a retry budget runs out on a 429 (the others say enough). */
+function exhausted(outcome: Outcome, budget: RetryBudget): string | undefined {
+  return isRateLimited(outcome)
+    ? `still rate limited after waiting ${budget.maxRateLimited} times`
+    : undefined;
 }
 
 function apiErrorFor(
@@ -155,6 +187,9 @@ export class CamposCloudClient {
   private readonly requestTimeoutMs: number;
   private readonly uploadTimeoutMs: number;
   private readonly maxAttempts: number;
+  private readonly maxRateLimitRetries: number;
+  /** Values redacted from server messages; grows with the env-vars values of each create. */
+  private readonly secrets = new Set<string>();
   private readonly retryBase429Ms: number;
   private readonly retryBaseTransientMs: number;
   private readonly maxRetryAfterMs: number;
@@ -173,6 +208,8 @@ export class CamposCloudClient {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.uploadTimeoutMs = opts.uploadTimeoutMs ?? DEFAULTS.uploadTimeoutMs;
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULTS.maxAttempts);
+    this.maxRateLimitRetries = opts.maxRateLimitRetries ?? DEFAULTS.maxRateLimitRetries;
+    for (const s of [opts.token, ...(opts.secrets ?? [])]) this.secrets.add(s);
     this.retryBase429Ms = opts.retryBaseMs ?? DEFAULTS.retryBase429Ms;
     this.retryBaseTransientMs = opts.retryBaseMs ?? DEFAULTS.retryBaseTransientMs;
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
@@ -286,16 +323,22 @@ export class CamposCloudClient {
     const before = new Set(
       opts.existingIds ?? (await this.findAppsByName(req.appName)).map((a) => a.id),
     );
+    // The server may echo what it was sent: its words must not carry these values into a log.
+    for (const v of req.environmentVariables) this.secrets.add(v.value);
     let backoff: number | undefined;
     let last: Outcome | undefined;
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+    let attempt = 0;
+    const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
+    for (;;) {
+      attempt++;
       await this.waitForCreateSlot(endpoint);
-      const body = await buildMultipart(createFields(req), {
+      const form = await buildMultipart(createFields(req), {
         field: 'file',
         filename: 'file.zip',
         contentType: 'application/zip',
         path: req.zipPath,
       });
+      const body = withUploadProgress(form, req.zipBytes, (line) => this.log.info(line));
       let outcome: Outcome;
       try {
         outcome = await this.attempt('POST', path, attempt, 'json', { body });
@@ -324,26 +367,63 @@ export class CamposCloudClient {
           outcome.status === 413 ? `the zip of ${req.zipBytes} bytes is too large` : undefined,
         );
       }
-      const ambiguous = !(outcome.kind === 'http' && outcome.status === 429);
-      if (attempt === this.maxAttempts) break;
-      backoff = await this.waitToRetry(endpoint, outcome, attempt, backoff);
+      const ambiguous = !isRateLimited(outcome);
+      if (!budget.spend(!ambiguous)) break;
+      backoff = await this.waitToRetry(endpoint, outcome, budget, backoff);
       if (ambiguous) {
         const adopted = await this.adoptCreated(req.appName, before, endpoint, outcome);
         if (adopted) return { app: adopted, recovered: true };
       }
     }
     // The last attempt may have been the one that worked.
-    if (last && !(last.kind === 'http' && last.status === 429)) {
+    if (last && !isRateLimited(last)) {
       const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
       if (adopted) return { app: adopted, recovered: true };
     }
+    const final = last ?? { kind: 'network', reason: 'not sent', timedOut: false };
     throw apiErrorFor(
       endpoint,
-      last ?? { kind: 'network', reason: 'not sent', timedOut: false },
-      this.maxAttempts,
-      last?.kind === 'network'
-        ? `no response: ${last.reason}; no app named '${req.appName}' appeared`
-        : undefined,
+      final,
+      attempt,
+      final.kind === 'network'
+        ? `no response: ${final.reason}; no app named '${req.appName}' appeared`
+        : exhausted(final, budget),
+    );
+  }
+
+  /**
+   * POST /apps/{id}/update with every setting (the API does not say whether omitted ones are kept,
+   * so none is omitted). Safe to repeat: the same settings again change nothing.
+   */
+  async updateApp(id: string, settings: AppSettings): Promise<App | undefined> {
+    const json = Buffer.from(JSON.stringify(settings));
+    const body: MultipartBody = {
+      contentType: 'application/json',
+      contentLength: json.length,
+      open: () => Readable.from([json]),
+    };
+    const res = await this.call('POST', `/apps/${segment(id)}/update`, 'optional-json', { body });
+    return tryApp(res.json);
+  }
+
+  /**
+   * POST /apps/{id}/upload?path=/ with the zip, which the platform extracts over the app's files
+   * (files missing from the zip stay). Safe to repeat for the same reason.
+   */
+  async uploadFiles(id: string, zipPath: string): Promise<void> {
+    const body = await buildMultipart([], {
+      field: 'file',
+      filename: 'file.zip',
+      contentType: 'application/zip',
+      path: zipPath,
+    });
+    await this.call(
+      'POST',
+      `/apps/${segment(id)}/upload?path=${encodeURIComponent('/')}`,
+      'ignore',
+      {
+        body,
+      },
     );
   }
 
@@ -354,17 +434,21 @@ export class CamposCloudClient {
     method: string,
     path: string,
     mode: BodyMode,
+    upload?: Upload,
   ): Promise<{ status: number; json: unknown }> {
     const endpoint = `${method} ${this.rootPath}${path.replace(/\?.*$/, '')}`;
     let backoff: number | undefined;
+    const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(method, path, attempt, mode);
+      const outcome = await this.attempt(method, path, attempt, mode, upload);
       if (outcome.kind === 'ok') return { status: outcome.status, json: outcome.json };
       if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
         throw apiErrorFor(endpoint, outcome, attempt);
       }
-      if (attempt >= this.maxAttempts) throw apiErrorFor(endpoint, outcome, attempt);
-      backoff = await this.waitToRetry(endpoint, outcome, attempt, backoff);
+      if (!budget.spend(isRateLimited(outcome))) {
+        throw apiErrorFor(endpoint, outcome, attempt, exhausted(outcome, budget));
+      }
+      backoff = await this.waitToRetry(endpoint, outcome, budget, backoff);
     }
   }
 
@@ -372,22 +456,28 @@ export class CamposCloudClient {
   private async waitToRetry(
     endpoint: string,
     outcome: Outcome,
-    attempt: number,
+    budget: RetryBudget,
     previousBackoff: number | undefined,
   ): Promise<number | undefined> {
     let waitMs: number;
+    let how: string;
     let backoff = previousBackoff;
+    const rateLimited = isRateLimited(outcome);
     const retryAfter = outcome.kind === 'http' ? outcome.retryAfterMs : undefined;
     if (retryAfter !== undefined) {
-      waitMs = Math.min(retryAfter, this.maxRetryAfterMs);
+      // Jitter of up to one create slot, so runs refused together do not come back together.
+      const w = rateLimitWait(retryAfter, this.maxRetryAfterMs, this.createSpacingMs, this.random);
+      waitMs = w.waitMs;
+      how = `${formatWait(w.askedMs)} + ${formatWait(w.jitterMs)} jitter (Retry-After${w.capped ? ` ${formatWait(retryAfter)}, capped` : ''})`;
     } else {
-      const rateLimited = outcome.kind === 'http' && outcome.status === 429;
       const base = rateLimited ? this.retryBase429Ms : this.retryBaseTransientMs;
       waitMs = backoff = nextBackoff(previousBackoff, base, this.random);
+      how = formatWait(waitMs);
     }
-    this.log.info(
-      `${endpoint} ${describe(outcome)}; retrying in ${formatWait(waitMs)} (attempt ${attempt + 1} of ${this.maxAttempts})`,
-    );
+    const count = rateLimited
+      ? `rate-limited ${budget.rateLimited} of at most ${budget.maxRateLimited} times`
+      : `attempt ${budget.failures + 1} of ${budget.maxFailures}`;
+    this.log.info(`${endpoint} ${describe(outcome)}; retrying in ${how} (${count})`);
     await sleepWithin(waitMs, this.deadline, `a retry of ${endpoint} after ${causeOf(outcome)}`);
     return backoff;
   }
@@ -466,7 +556,7 @@ export class CamposCloudClient {
       return {
         kind: 'http',
         status: result.status,
-        serverMessage: extractServerMessage(result.text, result.headers['content-type']),
+        serverMessage: this.serverWords(result.text, result.headers['content-type']),
         retryAfterMs: parseRetryAfter(result.headers['retry-after'], Date.now()),
       };
     }
@@ -505,6 +595,15 @@ export class CamposCloudClient {
       }
       throw err;
     }
+  }
+
+  /**
+   * What the server said, with known secret values cut out: before extraction (a value cut in
+   * two by the truncation would escape) and after it (JSON escapes hide a value in the raw text).
+   */
+  private serverWords(text: string, contentType: string | undefined): string | undefined {
+    const said = extractServerMessage(redactSecrets(text, this.secrets), contentType);
+    return said === undefined ? undefined : redactSecrets(said, this.secrets);
   }
 
   private toApp(json: unknown, method: string, path: string): App {

@@ -55,3 +55,48 @@ export function verdictForStatus(status: number): Verdict {
 export function formatWait(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
+
+/**
+ * The wait after a 429 that carried Retry-After: what the server asked (capped), plus a random part
+ * of up to `jitterSpanMs`. Retry-After alone would send every run that was refused in the same
+ * moment back in the same moment: CamposCloud allows one create per token every 3 s, so all but
+ * one of them would be refused again, round after round. Spreading them over one such slot lets
+ * them take the following slots one by one.
+ */
+export function rateLimitWait(
+  retryAfterMs: number,
+  capMs: number,
+  jitterSpanMs: number,
+  random: () => number,
+): { waitMs: number; askedMs: number; jitterMs: number; capped: boolean } {
+  const askedMs = Math.min(retryAfterMs, capMs);
+  const jitterMs = Math.round(random() * Math.max(0, jitterSpanMs));
+  return { waitMs: askedMs + jitterMs, askedMs, jitterMs, capped: retryAfterMs > capMs };
+}
+
+/**
+ * What one call may still spend on attempts. Failures (5xx, network errors, timeouts, bad bodies)
+ * and rate-limit refusals are counted apart: a 429 says "not now", not "broken", and a run that
+ * waits its turn behind other deploys of the same token must not give up after the few attempts
+ * meant for a failing server. Rate-limit waits are bounded by the run's deadline (every wait is)
+ * and by their own, generous count, against a server that says "wait" forever.
+ */
+export class RetryBudget {
+  readonly maxFailures: number;
+  readonly maxRateLimited: number;
+  /** Attempts that failed, 429s excluded. */
+  failures = 0;
+  /** Attempts refused with 429. */
+  rateLimited = 0;
+
+  constructor(maxFailures: number, maxRateLimited: number) {
+    this.maxFailures = Math.max(1, maxFailures);
+    this.maxRateLimited = Math.max(0, maxRateLimited);
+  }
+
+  /** Counts one unsuccessful attempt; true when the budget allows another. */
+  spend(rateLimited: boolean): boolean {
+    if (rateLimited) return ++this.rateLimited <= this.maxRateLimited;
+    return ++this.failures < this.maxFailures;
+  }
+}

@@ -39,3 +39,15 @@ export interface CreateAppRequest {
   teamId: string | undefined;
   environmentVariables: EnvVar[];
 }
+
+/** The body of POST /apps/{id}/update (names as the API spells them). */
+export interface AppSettings {
+  appName: string;
+  memoryMB: number;
+  runtimeEnvironment: Runtime;
+  exposedViaWeb: boolean;
+  autoRestartEnabled: boolean;
+  /** Left out when the user set none, so the platform keeps deriving it from the main file. */
+  startupCommand?: string;
+  environmentVariables: EnvVar[];
+}

@@ -1,5 +1,26 @@
 import type { CamposCloudClient } from '../camposcloud/client.js';
+import type { EventInfo } from '../event.js';
 import type { Log } from '../log.js';
+
+/** What the commands need of GitHub deployments (src/github/deployments.ts provides it). */
+export interface DeploymentRecorder {
+  recordDeployment(
+    target: DeploymentTarget,
+    app: { id: string; name: string; url?: string },
+  ): Promise<number>;
+  recordFailure(target: DeploymentTarget, message: string): Promise<void>;
+  findAppId(environment: string): Promise<{ appId: string; deploymentId: number } | undefined>;
+  markInactive(environment: string): Promise<number>;
+}
+
+export interface DeploymentTarget {
+  owner: string;
+  repo: string;
+  ref: string;
+  environment: string;
+  transient: boolean;
+  description?: string;
+}
 
 /** What a command needs from the outside world; main.ts builds it, tests build their own. */
 export interface CommandContext {
@@ -12,4 +33,7 @@ export interface CommandContext {
   log: Log;
   /** Where the zip is written (RUNNER_TEMP on a runner). */
   tempDir: string;
+  event: EventInfo;
+  /** Present when the github-token input is set. */
+  deployments: DeploymentRecorder | undefined;
 }

@@ -62,9 +62,7 @@ export async function preparePackage(
   for (const f of manifest.byFolder) {
     log.info(`  ${f.folder}: ${f.files} files, ${formatBytes(f.bytes)}`);
   }
-  for (const ex of selection.excluded) {
-    log.debug(`left out ${ex.path}${ex.isDir ? '/' : ''}: rule '${ex.rule}' (${ex.source})`);
-  }
+  logExclusions(selection, log);
   return {
     zipPath: zip.path,
     zipBytes: zip.bytes,
@@ -93,6 +91,25 @@ function checkMainFile(selection: Selection, mainFile: string): void {
     `'${mainFile}' is not in the package (no such file under the 'path' folder)`,
     'Give the entry file relative to the path input, e.g. main.py or src/index.js.',
   );
+}
+
+/** Folders left out are worth a line each (a missing folder is the usual surprise); files only in debug. */
+function logExclusions(selection: Selection, log: Log): void {
+  const MAX_FOLDER_LINES = 10;
+  const folders = selection.excluded.filter((e) => e.isDir && e.layer !== 'always');
+  for (const ex of folders.slice(0, MAX_FOLDER_LINES)) {
+    log.info(
+      `Left out folder ${ex.path}/ (rule '${ex.rule}' in ${ex.source}). ${overrideHint(ex.layer, ex.path, true)}`,
+    );
+  }
+  if (folders.length > MAX_FOLDER_LINES) {
+    log.info(
+      `...and ${folders.length - MAX_FOLDER_LINES} more folders left out (all in the debug log).`,
+    );
+  }
+  for (const ex of selection.excluded) {
+    log.debug(`left out ${ex.path}${ex.isDir ? '/' : ''}: rule '${ex.rule}' (${ex.source})`);
+  }
 }
 
 function overrideHint(layer: string, target: string, isDir: boolean): string {

@@ -13,9 +13,21 @@ export type PreviousOutcome =
   | 'deleted' // delete-previous removed it once the new app existed
   | 'delete-failed'; // the new app is up but deleting the old one failed (warning, not failure)
 
+export interface OnlineWait {
+  /** The wait-for-online limit. */
+  limitSeconds: number;
+  online: boolean;
+  waitedMs: number;
+}
+
 export interface DeployResult {
   command: 'deploy';
   dryRun: boolean;
+  strategy: 'recreate' | 'update';
+  /** Set when wait-for-online was asked for. */
+  onlineWait: OnlineWait | undefined;
+  /** The GitHub deployment recorded for this deploy, when github-token was given. */
+  githubDeployment: { id: number; environment: string } | undefined;
   app: App | undefined;
   /** The create's response was lost, and the app was found by name instead of created twice. */
   recovered: boolean;
@@ -38,6 +50,8 @@ export interface StopResult {
   /** Empty when no app matched and if-missing is ignore. */
   acted: ActedApp[];
   lookedUpBy: string;
+  /** GitHub deployments of the environment marked inactive (github-token given). */
+  deploymentsMarkedInactive: number;
   plannedCalls: string[];
   timings: Timing[];
 }

@@ -4,7 +4,7 @@
 import { ApiError, AppMissingError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { CommandContext } from './context.js';
-import { findApps } from './find-apps.js';
+import { findApps, type FoundApps } from './find-apps.js';
 import { timed, type ActedApp, type StopResult, type Timing } from './result.js';
 
 export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise<StopResult> {
@@ -13,13 +13,14 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
   const timings: Timing[] = [];
 
   const found = await log.group('Find the app', () =>
-    timed(timings, 'find', () => findApps(client, inputs)),
+    timed(timings, 'find', () => findTarget(inputs, ctx)),
   );
   const result: StopResult = {
     command,
     dryRun: inputs.dryRun,
     acted: [],
     lookedUpBy: found.lookedUpBy,
+    deploymentsMarkedInactive: 0,
     plannedCalls: [],
     timings,
   };
@@ -28,6 +29,8 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
       log.notice(
         `No app found by ${found.lookedUpBy}; nothing to ${command} (if-missing: ignore).`,
       );
+      // The environment's deployments may still point at an app that is not there: close them.
+      if (!inputs.dryRun) result.deploymentsMarkedInactive = await markInactive(inputs, ctx);
       return result;
     }
     throw new AppMissingError(found.lookedUpBy);
@@ -70,7 +73,34 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
       }
     }),
   );
+  result.deploymentsMarkedInactive = await markInactive(inputs, ctx);
   return result;
+}
+
+/**
+ * Without app-id, the environment's latest GitHub deployment names the app it made (when a
+ * github-token is given); failing that, every app named app-name.
+ */
+async function findTarget(inputs: Inputs, ctx: CommandContext): Promise<FoundApps> {
+  if (!inputs.appId && ctx.deployments) {
+    const recorded = await ctx.deployments.findAppId(inputs.environment);
+    if (recorded) {
+      const app = await ctx.client.findApp(recorded.appId);
+      const via = `GitHub deployment ${recorded.deploymentId} of environment '${inputs.environment}'`;
+      if (app) return { apps: [app], lookedUpBy: via };
+      ctx.log.info(`The app ${recorded.appId} named by ${via} no longer exists; looking by name.`);
+    }
+  }
+  return findApps(ctx.client, inputs);
+}
+
+async function markInactive(inputs: Inputs, ctx: CommandContext): Promise<number> {
+  if (!ctx.deployments) return 0;
+  const marked = await ctx.deployments.markInactive(inputs.environment);
+  if (marked > 0) {
+    ctx.log.info(`Marked ${marked} GitHub deployment(s) of '${inputs.environment}' inactive.`);
+  }
+  return Math.max(0, marked);
 }
 
 /** When one of several apps fails, say which ones were already done so a re-run is not a mystery. */

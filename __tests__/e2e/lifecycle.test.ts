@@ -1,0 +1,235 @@
+// The preview-app recipes of examples/workflows, run end to end from real event payloads against
+// the local CamposCloud server and a local fake of the GitHub API.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { recipeInputs } from '../support/recipes.js';
+import { calls, makeWorld, pushEvent, type World } from './helpers.js';
+
+let world: World;
+let gh: FakeGitHub;
+beforeEach(async () => {
+  gh = await startFakeGitHub({ owner: 'octo-org', repo: 'hello-bot' });
+});
+afterEach(async () => {
+  await world?.server.close();
+  await gh.close();
+});
+
+const SHA = '0123456789abcdef0123456789abcdef01234567';
+const repository = {
+  name: 'hello-bot',
+  full_name: 'octo-org/hello-bot',
+  default_branch: 'main',
+  owner: { login: 'octo-org' },
+};
+const deleteEvent = (branch: string) => ({
+  ref: branch,
+  ref_type: 'branch',
+  pusher_type: 'user',
+  repository,
+  sender: { login: 'octocat' },
+});
+const pullRequestEvent = (action: string, number: number, branch: string, sha = SHA) => ({
+  action,
+  number,
+  pull_request: {
+    number,
+    state: action === 'closed' ? 'closed' : 'open',
+    merged: false,
+    head: { ref: branch, sha },
+    base: { ref: 'main', sha: '9999999999999999999999999999999999999999' },
+  },
+  repository,
+  sender: { login: 'octocat' },
+});
+
+function recipe(file: string, job: string): Record<string, string> {
+  return recipeInputs(file, job, {
+    'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
+    'github.token': gh.token,
+  });
+}
+
+const ghEnv = () => ({ GITHUB_API_URL: gh.url, GITHUB_SERVER_URL: 'https://github.com' });
+
+/** The app id each deployment of an environment carries in its payload, oldest first. */
+function recordedAppIds(environment: string): string[] {
+  return gh.deployments
+    .filter((d) => d.environment === environment)
+    .map((d) => {
+      const p = (typeof d.payload === 'string' ? JSON.parse(d.payload) : d.payload) as Record<
+        string,
+        string
+      >;
+      return p.camposcloudAppId!;
+    });
+}
+
+const latestState = (environment: string) =>
+  gh.deployments.filter((d) => d.environment === environment).map((d) => d.statuses.at(-1)?.state);
+
+test('branch previews: deploy on push, update in place on the next push, delete when the branch is deleted', async () => {
+  world = await makeWorld({}, { createIntervalMs: 0 });
+  const inputs = recipe('preview-branch-deploy.yml', 'deploy');
+  expect(inputs).toMatchObject({ preview: 'true', strategy: 'update', 'github-token': gh.token });
+  const push = {
+    eventName: 'push',
+    event: pushEvent('feature/Login'),
+    ref: 'refs/heads/feature/Login',
+    env: ghEnv(),
+  };
+
+  const first = await world.run(inputs, push);
+  expect(first.exitCode).toBe(0);
+  const app = world.server.apps.get(first.outputs['app-id']!)!;
+  expect(app.name).toBe('my-bot-feature-login');
+  expect(first.outputs.url).toContain(app.assignedSubdomain!);
+  expect(recordedAppIds('preview/feature-login')).toEqual([app._id]);
+  const [deployment] = gh.deployments;
+  expect(deployment).toMatchObject({
+    sha: SHA,
+    transient_environment: true,
+    production_environment: false,
+  });
+  expect(deployment!.statuses.at(-1)).toMatchObject({
+    state: 'success',
+    environment_url: first.outputs.url,
+  });
+  expect(first.summary).toContain('GitHub deployment');
+
+  // The next push: the same app, stopped, updated, given the new files and started again.
+  await writeFile(path.join(world.workspace, 'main.py'), 'print("v2")\n');
+  const before = world.server.requests.length;
+  const second = await world.run(inputs, push);
+  expect(second.exitCode).toBe(0);
+  expect(second.outputs['app-id']).toBe(app._id);
+  expect(calls(world.server).slice(before)).toEqual([
+    'GET /v1/apps',
+    `POST /v1/apps/${app._id}/stop`,
+    `POST /v1/apps/${app._id}/update`,
+    `POST /v1/apps/${app._id}/upload`,
+    `POST /v1/apps/${app._id}/start`,
+    // wait-for-online: 120 in the recipe: one look shows it online.
+    `GET /v1/apps/${app._id}`,
+  ]);
+  const main = (await world.server.zipEntries(app._id)).find((e) => e.name === 'main.py');
+  expect(main?.data.toString()).toBe('print("v2")\n');
+  expect(world.server.apps.size).toBe(1);
+  expect(second.outputs.online).toBe('true');
+  expect(recordedAppIds('preview/feature-login')).toEqual([app._id, app._id]);
+
+  // The branch is deleted: the recipe's delete job finds the app through the deployment.
+  const del = await world.run(recipe('preview-branch-delete.yml', 'delete'), {
+    eventName: 'delete',
+    event: deleteEvent('feature/Login'),
+    ref: 'refs/heads/main',
+    env: ghEnv(),
+  });
+  expect(del.exitCode).toBe(0);
+  expect(calls(world.server).slice(-2)).toEqual([
+    `GET /v1/apps/${app._id}`,
+    `DELETE /v1/apps/${app._id}/delete`,
+  ]);
+  expect(world.server.apps.size).toBe(0);
+  expect(del.outputs.status).toBe('deleted');
+  expect(latestState('preview/feature-login')).toEqual(['inactive', 'inactive']);
+});
+
+test('pull request previews: deploy on open, replace on synchronize, delete on close', async () => {
+  world = await makeWorld({}, { createIntervalMs: 0 });
+  const deploy = recipe('preview-pull-request.yml', 'deploy');
+  const run = (action: string, job: Record<string, string>, sha?: string) =>
+    world.run(job, {
+      eventName: 'pull_request',
+      event: pullRequestEvent(action, 12, 'feature-x', sha),
+      ref: 'refs/pull/12/merge',
+      env: ghEnv(),
+    });
+
+  const opened = await run('opened', deploy);
+  expect(opened.exitCode).toBe(0);
+  const firstId = opened.outputs['app-id']!;
+  expect(world.server.apps.get(firstId)?.name).toBe('my-bot-pr-12');
+  expect(gh.deployments[0]).toMatchObject({ environment: 'preview/pr-12', sha: SHA });
+
+  const sync = await run('synchronize', deploy, 'abcdefabcdefabcdefabcdefabcdefabcdefabcd');
+  expect(sync.exitCode).toBe(0);
+  const secondId = sync.outputs['app-id']!;
+  expect(secondId).not.toBe(firstId);
+  expect(sync.outputs['previous-app-id']).toBe(firstId);
+  // delete-previous: true in the recipe: one preview app per pull request, not one per push.
+  expect([...world.server.apps.keys()]).toEqual([secondId]);
+  expect(recordedAppIds('preview/pr-12')).toEqual([firstId, secondId]);
+
+  const closed = await run('closed', recipe('preview-pull-request.yml', 'delete'));
+  expect(closed.exitCode).toBe(0);
+  expect(world.server.apps.size).toBe(0);
+  expect(calls(world.server).slice(-2)).toEqual([
+    `GET /v1/apps/${secondId}`,
+    `DELETE /v1/apps/${secondId}/delete`,
+  ]);
+  expect(latestState('preview/pr-12').every((s) => s === 'inactive')).toBe(true);
+
+  // Closing again (a re-run) finds nothing and, with if-missing: ignore, succeeds.
+  const again = await run('closed', recipe('preview-pull-request.yml', 'delete'));
+  expect(again.exitCode).toBe(0);
+  expect(again.outputs.status).toBe('missing');
+});
+
+test('a token without deployments: write warns but does not fail the deploy', async () => {
+  await gh.close();
+  gh = await startFakeGitHub({
+    owner: 'octo-org',
+    repo: 'hello-bot',
+    deploymentsPermission: 'read',
+  });
+  world = await makeWorld({}, { createIntervalMs: 0 });
+  const run = await world.run({ 'github-token': gh.token }, { env: ghEnv() });
+  expect(run.exitCode).toBe(0);
+  expect(run.outputs.status).toBe('deployed');
+  expect(run.stdout).toMatch(/::warning::.*deployments: write/);
+  expect(gh.deployments).toEqual([]);
+});
+
+test('wait-for-online reports an app that comes online, and one that does not', async () => {
+  world = await makeWorld({}, { createIntervalMs: 0, onlineAfterMs: 1200 });
+  const up = await world.run({ 'wait-for-online': '20' });
+  expect(up.exitCode).toBe(0);
+  expect(up.outputs.online).toBe('true');
+  expect(up.summary).toMatch(/running \(online after/);
+  const polls = calls(world.server).filter((c) => c === `GET /v1/apps/${up.outputs['app-id']}`);
+  expect(polls.length).toBeGreaterThan(1);
+  await world.server.close();
+
+  world = await makeWorld({}, { createIntervalMs: 0, onlineAfterMs: 10 * 60_000 });
+  const down = await world.run({ 'wait-for-online': '2' });
+  expect(down.exitCode).toBe(0);
+  expect(down.outputs.online).toBe('false');
+  expect(down.stdout).toMatch(/::warning::.*did not report online within wait-for-online \(2 s\)/);
+  expect(down.summary).toContain('not online');
+});
+
+test('strategy update with no app yet creates it', async () => {
+  world = await makeWorld({}, { createIntervalMs: 0 });
+  const run = await world.run({ strategy: 'update' });
+  expect(run.exitCode).toBe(0);
+  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create']);
+});
+
+test('strategy update that fails at upload starts the app again and says what state it is in', async () => {
+  world = await makeWorld({}, { createIntervalMs: 0 });
+  const app = world.server.seedApp({ name: 'hello-bot' });
+  world.server.addFault({
+    path: `/v1/apps/${app._id}/upload`,
+    kind: 'status',
+    status: 413,
+    body: '{"error":"File too large"}',
+  });
+  const run = await world.run({ strategy: 'update' });
+  expect(run.exitCode).toBe(1);
+  expect(world.server.apps.get(app._id)?.running).toBe(true);
+  expect(run.errors.join('\n')).toContain('File too large');
+  expect(run.summary).toContain('running again');
+  expect(run.summary).toContain(app._id);
+});

@@ -1,0 +1,52 @@
+// The pure parts of src/github/: reading a deployment payload and wording a failure.
+import { failureWarning, readFailure } from '../../src/github/api-failure.js';
+import { appIdFromPayload, deploymentPayload } from '../../src/github/payload.js';
+
+test('reads the app id from an object payload or a JSON string payload, and nothing else', () => {
+  const id = 'a'.repeat(24);
+  expect(appIdFromPayload(deploymentPayload({ id, name: 'bot' }))).toBe(id);
+  expect(appIdFromPayload(JSON.stringify({ camposcloudAppId: id }))).toBe(id);
+  for (const other of [
+    {},
+    '',
+    'not json',
+    '"a string"',
+    null,
+    42,
+    { camposcloudAppId: 7 },
+    { camposcloudAppId: ' ' },
+  ]) {
+    expect(appIdFromPayload(other)).toBeUndefined();
+  }
+});
+
+test('a response error gives its status and GitHub message; an error without response its text', () => {
+  const withResponse = Object.assign(new Error('Not Found - https://docs.github.com/rest'), {
+    status: 404,
+    response: { status: 404, data: { message: 'Not Found' } },
+  });
+  expect(readFailure(withResponse)).toEqual({
+    status: 404,
+    serverMessage: 'Not Found',
+    cause: undefined,
+  });
+  expect(readFailure(new Error('fetch failed'))).toEqual({
+    status: undefined,
+    serverMessage: undefined,
+    cause: 'fetch failed',
+  });
+});
+
+test('the warning names the call, the status, the consequence and what to check', () => {
+  const text = failureWarning(
+    'create deployment (POST /repos/o/r/deployments)',
+    { status: 404, serverMessage: 'Not Found', cause: undefined },
+    'https://api.github.com',
+    'Not recorded.',
+  );
+  expect(text).toBe(
+    'GitHub deployments: create deployment (POST /repos/o/r/deployments) failed with HTTP 404: Not Found. ' +
+      'Not recorded. The workflow needs `permissions: deployments: write` (a GITHUB_TOKEN without it gets 403 ' +
+      '"Resource not accessible by integration"), and the token must see this repository.',
+  );
+});

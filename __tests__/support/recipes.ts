@@ -1,0 +1,44 @@
+// Reads a recipe from examples/workflows: the `with:` inputs of the step that uses this action,
+// in a given job, with the workflow expressions a test can supply replaced by their values.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'examples',
+  'workflows',
+);
+
+export function recipeInputs(
+  file: string,
+  job: string,
+  expressions: Record<string, string>,
+): Record<string, string> {
+  const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
+  const jobAt = lines.findIndex((l) => l === `  ${job}:`);
+  if (jobAt < 0) throw new Error(`${file} has no job '${job}'`);
+  const usesAt = lines.findIndex(
+    (l, i) => i > jobAt && /uses: camposcloud\/camposcloud-deploy@/.test(l),
+  );
+  const withAt = lines.findIndex((l, i) => i > usesAt && /^\s+with:\s*$/.test(l));
+  if (usesAt < 0 || withAt < 0)
+    throw new Error(`${file} job '${job}' does not use the action with inputs`);
+  const keyIndent = (lines[withAt]!.search(/\S/) ?? 0) + 2;
+  const inputs: Record<string, string> = {};
+  for (const line of lines.slice(withAt + 1)) {
+    if (line.trim() === '') continue;
+    if (line.search(/\S/) < keyIndent) break;
+    const m = /^\s+([A-Za-z0-9_-]+):\s*(.*)$/.exec(line);
+    if (m && line.search(/\S/) === keyIndent) inputs[m[1]!] = m[2]!;
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    inputs[name] = value.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (whole, expr: string) => {
+      if (!(expr in expressions)) throw new Error(`${file}: no value given for ${whole}`);
+      return expressions[expr]!;
+    });
+  }
+  return inputs;
+}

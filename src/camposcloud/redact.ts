@@ -1,0 +1,18 @@
+// Known secret values cut out of text the server sent back. The runner masks registered secrets in
+// the log, but only on a real runner and only in the log: a server that echoes an env-vars value in
+// an error would otherwise put it into the error message, the job summary and any other sink.
+
+/** Shorter values are not redacted: they cannot be secret, and hiding them would garble messages. */
+export const MIN_REDACTED_LENGTH = 4;
+
+export const REDACTED = '***';
+
+/** Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden). */
+export function redactSecrets(text: string, secrets: Iterable<string>): string {
+  const values = [...new Set(secrets)]
+    .filter((s) => s.length >= MIN_REDACTED_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const s of values) out = out.split(s).join(REDACTED);
+  return out;
+}

@@ -1,0 +1,59 @@
+// What the triggering event says about the branch or pull request, from the runner's context.
+// Pure: main.ts hands in @actions/github's context; tests hand in real payloads.
+
+export interface EventInfo {
+  eventName: string;
+  /** The branch the run is about: pushed, pull request head, or (on `delete`) the deleted one. */
+  branch: string | undefined;
+  /** Set for pull_request and pull_request_target events. */
+  pullRequest: number | undefined;
+  defaultBranch: string | undefined;
+  /** The commit that was deployed: the pull request's head, else GITHUB_SHA. */
+  sha: string | undefined;
+  /** owner/repo */
+  repository: string | undefined;
+}
+
+/** The parts of @actions/github's Context this reads. */
+export interface RunnerContext {
+  eventName: string;
+  payload: Record<string, unknown>;
+  ref: string;
+  sha: string;
+  repository: string | undefined;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+
+export function eventInfo(ctx: RunnerContext): EventInfo {
+  const payload = ctx.payload ?? {};
+  const repo = obj(payload.repository);
+  const info: EventInfo = {
+    eventName: ctx.eventName,
+    branch: undefined,
+    pullRequest: undefined,
+    defaultBranch: str(repo.default_branch),
+    sha: str(ctx.sha),
+    repository: ctx.repository ?? str(repo.full_name),
+  };
+  if (ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target') {
+    const pr = obj(payload.pull_request);
+    const number = typeof pr.number === 'number' ? pr.number : payload.number;
+    info.pullRequest = typeof number === 'number' ? number : undefined;
+    const head = obj(pr.head);
+    info.branch = str(head.ref);
+    info.sha = str(head.sha) ?? info.sha;
+    return info;
+  }
+  if (ctx.eventName === 'delete') {
+    // GITHUB_REF is the default branch here: the deleted ref is only in the payload.
+    if (payload.ref_type === 'branch')
+      info.branch = str(payload.ref)?.replace(/^refs\/heads\//, '');
+    return info;
+  }
+  const ref = ctx.ref ?? '';
+  if (ref.startsWith('refs/heads/')) info.branch = ref.slice('refs/heads/'.length);
+  return info;
+}

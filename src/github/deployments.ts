@@ -1,0 +1,329 @@
+// GitHub deployments: the record of what was deployed to which environment, shown on the pull
+// request and the repository's Environments page, and the place the CamposCloud app id is kept so
+// that stop/delete can find an environment's app later.
+//
+// Every method is best effort: a GitHub API failure never fails a deploy that succeeded on
+// CamposCloud. It is logged as a warning naming the call, the HTTP status and what to check, and the
+// method returns a sentinel (-1, 0, undefined) instead of throwing.
+
+import { getOctokit } from '@actions/github';
+import { failureWarning, readFailure } from './api-failure.js';
+import { appIdFromPayload, deploymentPayload } from './payload.js';
+
+export interface DeploymentTarget {
+  /** From GITHUB_REPOSITORY. */
+  owner: string;
+  repo: string;
+  /** What was deployed: the commit sha (GITHUB_SHA) is safest (no merge or status checks on a sha). */
+  ref: string;
+  /** e.g. 'production', 'preview/feature-x', 'pr-12'. */
+  environment: string;
+  /** Preview environments: transient_environment true, production_environment false. */
+  transient: boolean;
+  description?: string;
+}
+
+export interface DeploymentsLog {
+  info(m: string): void;
+  warning(m: string): void;
+  debug(m: string): void;
+}
+
+export interface GitHubDeploymentsOptions {
+  token: string;
+  owner: string;
+  repo: string;
+  log: DeploymentsLog;
+  /** The workflow run's URL, sent as each status's log_url. */
+  runUrl?: string;
+  /** Default: GITHUB_API_URL as the runner sets it, read when constructed; else https://api.github.com. */
+  baseUrl?: string;
+  /** Per request; a hung GitHub API must not hold the deploy up. Default 30 s. */
+  timeoutMs?: number;
+}
+
+type Octokit = ReturnType<typeof getOctokit>;
+
+/** GitHub keeps at most 140 characters of a status description and refuses longer ones. */
+const STATUS_DESCRIPTION_MAX = 140;
+/** findAppId looks this far back for a deployment that holds an app id. */
+const FIND_PAGE_SIZE = 30;
+/** markInactive examines this many of the newest deployments (GitHub already inactivates older ones). */
+const INACTIVATE_PAGE_SIZE = 100;
+/** Parallel status look-ups in markInactive: fast enough, gentle on the rate limit. */
+const CONCURRENCY = 4;
+/** The states after which a deployment is no longer live. */
+const ENDED_STATES = new Set(['inactive', 'failure', 'error']);
+
+function truncate(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+/** Runs fn over items, at most `limit` at a time, keeping the order of results. */
+async function mapLimit<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export class GitHubDeployments {
+  private readonly octokit: Octokit;
+  private readonly owner: string;
+  private readonly repo: string;
+  private readonly log: DeploymentsLog;
+  private readonly runUrl: string | undefined;
+  private readonly apiUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(opts: GitHubDeploymentsOptions) {
+    // @actions/github reads GITHUB_API_URL once, when it is first imported; reading it here as well
+    // keeps a later change to the environment (tests, a composite step) from being ignored.
+    this.apiUrl = (
+      opts.baseUrl ??
+      (process.env['GITHUB_API_URL'] || 'https://api.github.com')
+    ).replace(/\/+$/, '');
+    this.owner = opts.owner;
+    this.repo = opts.repo;
+    this.log = opts.log;
+    this.runUrl = opts.runUrl;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    const log = opts.log;
+    this.octokit = getOctokit(opts.token, {
+      baseUrl: this.apiUrl,
+      // Octokit's own notices (deprecations) go to the debug log, never to stdout unasked.
+      log: {
+        debug: (m) => log.debug(m),
+        info: (m) => log.debug(m),
+        warn: (m) => log.debug(m),
+        error: (m) => log.debug(m),
+      },
+    });
+  }
+
+  /**
+   * After the CamposCloud app exists: a deployment whose payload holds the app id and name, then a
+   * 'success' status with the app's URL (when it has one) and the run's log URL.
+   * Returns the deployment id, or -1 when it could not be created.
+   */
+  async recordDeployment(
+    target: DeploymentTarget,
+    app: { id: string; name: string; url?: string },
+  ): Promise<number> {
+    const id = await this.createDeployment(
+      target,
+      deploymentPayload(app),
+      'The deploy itself succeeded; it is not recorded in GitHub.',
+    );
+    if (id < 0) return -1;
+    const ok = await this.createStatus(target.owner, target.repo, id, target.environment, {
+      state: 'success',
+      url: app.url,
+      description: target.description ?? `Deployed ${app.name} (${app.id}) to CamposCloud`,
+    });
+    this.log.info(
+      ok
+        ? `GitHub deployment ${id} recorded for environment '${target.environment}'${app.url ? ` at ${app.url}` : ''}.`
+        : `GitHub deployment ${id} created for environment '${target.environment}', without its success status.`,
+    );
+    return id;
+  }
+
+  /**
+   * A failed deploy: a deployment with a 'failure' status carrying the message. Its payload holds
+   * `app` when given (e.g. the previous app, still serving the environment), else no app id, which
+   * findAppId skips, so a failed deploy does not hide the environment's working app.
+   */
+  async recordFailure(
+    target: DeploymentTarget,
+    message: string,
+    app?: { id: string; name: string },
+  ): Promise<void> {
+    const id = await this.createDeployment(
+      target,
+      app ? deploymentPayload(app) : {},
+      'The failed deploy is not recorded in GitHub.',
+    );
+    if (id < 0) return;
+    const ok = await this.createStatus(target.owner, target.repo, id, target.environment, {
+      state: 'failure',
+      description: message,
+    });
+    if (ok)
+      this.log.info(
+        `GitHub deployment ${id} marked failed for environment '${target.environment}'.`,
+      );
+  }
+
+  /**
+   * The CamposCloud app id kept by the environment's newest deployment that holds one, or undefined
+   * (no such deployment, or the GitHub API failed: then with a warning).
+   */
+  async findAppId(
+    environment: string,
+  ): Promise<{ appId: string; deploymentId: number } | undefined> {
+    const call = `list deployments of environment '${environment}' (GET /repos/${this.owner}/${this.repo}/deployments)`;
+    try {
+      const { data } = await this.octokit.rest.repos.listDeployments({
+        owner: this.owner,
+        repo: this.repo,
+        environment,
+        per_page: FIND_PAGE_SIZE,
+        request: { signal: AbortSignal.timeout(this.timeoutMs) },
+      });
+      for (const d of data) {
+        const appId = appIdFromPayload(d.payload);
+        if (appId) {
+          this.log.debug(
+            `GitHub deployment ${d.id} of '${environment}' holds CamposCloud app ${appId}.`,
+          );
+          return { appId, deploymentId: d.id };
+        }
+      }
+      this.log.debug(
+        `No GitHub deployment of '${environment}' holds a CamposCloud app id (${data.length} looked at).`,
+      );
+      return undefined;
+    } catch (error) {
+      this.warn(call, error, 'No app id could be read from GitHub deployments.');
+      return undefined;
+    }
+  }
+
+  /**
+   * Adds an 'inactive' status to each of the environment's deployments that is still live (its
+   * latest state is not inactive, failure or error), e.g. after its app was stopped or deleted.
+   * Returns how many were marked.
+   */
+  async markInactive(environment: string): Promise<number> {
+    const consequence = 'The environment may still show as active in GitHub.';
+    let deployments: { id: number }[];
+    try {
+      const { data } = await this.octokit.rest.repos.listDeployments({
+        owner: this.owner,
+        repo: this.repo,
+        environment,
+        per_page: INACTIVATE_PAGE_SIZE,
+        request: { signal: AbortSignal.timeout(this.timeoutMs) },
+      });
+      deployments = data;
+    } catch (error) {
+      this.warn(
+        `list deployments of environment '${environment}' (GET /repos/${this.owner}/${this.repo}/deployments)`,
+        error,
+        consequence,
+      );
+      return 0;
+    }
+
+    const marked = await mapLimit(deployments, CONCURRENCY, async (d) => {
+      const path = `/repos/${this.owner}/${this.repo}/deployments/${d.id}/statuses`;
+      try {
+        const { data } = await this.octokit.rest.repos.listDeploymentStatuses({
+          owner: this.owner,
+          repo: this.repo,
+          deployment_id: d.id,
+          per_page: 1,
+          request: { signal: AbortSignal.timeout(this.timeoutMs) },
+        });
+        const latest = data[0]?.state;
+        if (latest !== undefined && ENDED_STATES.has(latest)) return false;
+      } catch (error) {
+        this.warn(`read the status of deployment ${d.id} (GET ${path})`, error, consequence);
+        return false;
+      }
+      return this.createStatus(this.owner, this.repo, d.id, environment, { state: 'inactive' });
+    });
+    const count = marked.filter(Boolean).length;
+    this.log.info(
+      `GitHub: ${count} deployment(s) of environment '${environment}' marked inactive.`,
+    );
+    return count;
+  }
+
+  /** The new deployment's id, or -1 (with a warning) when GitHub did not create one. */
+  private async createDeployment(
+    target: DeploymentTarget,
+    payload: object,
+    consequence: string,
+  ): Promise<number> {
+    const call = `create deployment for environment '${target.environment}' (POST /repos/${target.owner}/${target.repo}/deployments)`;
+    try {
+      const res = await this.octokit.rest.repos.createDeployment({
+        owner: target.owner,
+        repo: target.repo,
+        ref: target.ref,
+        environment: target.environment,
+        task: 'deploy',
+        payload: payload as Record<string, unknown>,
+        // No merge of the default branch into the ref and no commit status checks: the deploy has
+        // already happened, this only records it.
+        auto_merge: false,
+        required_contexts: [],
+        transient_environment: target.transient,
+        production_environment: !target.transient,
+        ...(target.description ? { description: target.description } : {}),
+        request: { signal: AbortSignal.timeout(this.timeoutMs) },
+      });
+      if (res.status === 201 && 'id' in res.data) return res.data.id;
+      const said = 'message' in res.data && res.data.message ? `: ${res.data.message}` : '';
+      this.log.warning(
+        `GitHub deployments: ${call} answered HTTP ${res.status}${said}, so no deployment was created. ${consequence} ` +
+          'Check that the ref is a commit sha (GITHUB_SHA) rather than a branch needing a merge.',
+      );
+      return -1;
+    } catch (error) {
+      this.warn(call, error, consequence);
+      return -1;
+    }
+  }
+
+  /** Whether the status was created; a failure is a warning. */
+  private async createStatus(
+    owner: string,
+    repo: string,
+    deploymentId: number,
+    environment: string,
+    status: {
+      state: 'success' | 'failure' | 'inactive';
+      url?: string | undefined;
+      description?: string;
+    },
+  ): Promise<boolean> {
+    const call = `set deployment ${deploymentId} of environment '${environment}' to '${status.state}' (POST /repos/${owner}/${repo}/deployments/${deploymentId}/statuses)`;
+    try {
+      await this.octokit.rest.repos.createDeploymentStatus({
+        owner,
+        repo,
+        deployment_id: deploymentId,
+        state: status.state,
+        // Absent rather than empty: an empty environment_url would clear the environment's link.
+        ...(status.url ? { environment_url: status.url } : {}),
+        ...(this.runUrl ? { log_url: this.runUrl } : {}),
+        ...(status.description
+          ? { description: truncate(status.description, STATUS_DESCRIPTION_MAX) }
+          : {}),
+        request: { signal: AbortSignal.timeout(this.timeoutMs) },
+      });
+      return true;
+    } catch (error) {
+      this.warn(call, error, 'The deployment is recorded in GitHub without this status.');
+      return false;
+    }
+  }
+
+  private warn(call: string, error: unknown, consequence: string): void {
+    this.log.warning(failureWarning(call, readFailure(error), this.apiUrl, consequence));
+  }
+}
