@@ -92,3 +92,11 @@ export async function sha256File(file: string): Promise<string> {
     .update(await readFile(file))
     .digest('hex');
 }
+
+/** stdout as a person reads it: without the ::add-mask:: commands, which tell the runner what to hide. */
+export function visible(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+}

@@ -1,5 +1,5 @@
 // Secrets never reach logs, outputs, summaries or the uploaded zip, even with step debug logging on.
-import { calls, makeWorld, type World } from './helpers.js';
+import { calls, makeWorld, type World, visible } from './helpers.js';
 
 let world: World;
 afterEach(async () => {
@@ -8,13 +8,6 @@ afterEach(async () => {
 
 const ENV_SECRET = 'sk_live_51HxEnvValueThatMustNotLeak';
 const ENV_SECRET_2 = 'p@ss=word with spaces';
-
-/** stdout without the ::add-mask:: commands, which are how the runner learns what to hide. */
-const visible = (stdout: string) =>
-  stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::'))
-    .join('\n');
 
 test.each([
   ['a successful deploy', {}],

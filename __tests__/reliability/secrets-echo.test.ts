@@ -1,7 +1,7 @@
 // A server that echoes a secret back in an error: the runner would mask it on GitHub, but the
 // action must not print it in the first place (masking only works on a real runner, and only in
 // the log). Scans stdout, stderr, the outputs file and the summary, with step debug logging on.
-import { makeWorld, type World } from '../e2e/helpers.js';
+import { makeWorld, type World, visible } from '../e2e/helpers.js';
 
 let world: World;
 afterEach(async () => {
@@ -10,12 +10,6 @@ afterEach(async () => {
 
 const ENV_SECRET = 'sk_live_51HxEchoedBackByTheServer';
 const QUOTED_SECRET = 'pa"ss\\word-with-escapes';
-
-const visible = (stdout: string) =>
-  stdout
-    .split('\n')
-    .filter((l) => !l.startsWith('::add-mask::'))
-    .join('\n');
 
 test('secrets a server error echoes back are redacted from every sink', async () => {
   world = await makeWorld({}, { token: 'tok_0123456789abcdefEcho' });

@@ -3,7 +3,7 @@
 // GITHUB_STEP_SUMMARY files, and an event payload at GITHUB_EVENT_PATH.
 // Only node builtins are imported, so `node scripts/demo.ts` can load this file directly.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,11 @@ export interface RunActionOptions {
   env?: Record<string, string>;
   /** Kill the child after this long (a safety net; the action has its own deadline). */
   killAfterMs?: number;
+  /**
+   * Run the action as this user (root only), with this node binary and entry file: the runner's
+   * files are then made writable for that user.
+   */
+  user?: { uid: number; gid: number; node: string; entry: string };
 }
 
 export interface ActionRun {
@@ -69,6 +74,10 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     writeFile(eventFile, JSON.stringify(opts.event ?? {})),
   ]);
   await mkdir(runnerTemp);
+  if (opts.user) {
+    for (const p of [dir, runnerTemp]) await chmod(p, 0o777);
+    for (const p of [outputFile, summaryFile, eventFile]) await chmod(p, 0o666);
+  }
 
   // Start from a clean environment: a test run inside GitHub Actions must not leak the outer
   // job's INPUT_* or GITHUB_* variables into the action under test.
@@ -96,7 +105,12 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     ...opts.env,
   });
 
-  const child = spawn(process.execPath, [distEntry], { cwd: opts.workspace, env, stdio: 'pipe' });
+  const child = spawn(opts.user?.node ?? process.execPath, [opts.user?.entry ?? distEntry], {
+    cwd: opts.workspace,
+    env,
+    stdio: 'pipe',
+    ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

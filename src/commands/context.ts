@@ -1,6 +1,9 @@
 import type { CamposCloudClient } from '../camposcloud/client.js';
 import type { EventInfo } from '../event.js';
+import type { DeploymentTarget } from '../github/deployments.js';
 import type { Log } from '../log.js';
+
+export type { DeploymentTarget };
 
 /** What the commands need of GitHub deployments (src/github/deployments.ts provides it). */
 export interface DeploymentRecorder {
@@ -11,15 +14,6 @@ export interface DeploymentRecorder {
   recordFailure(target: DeploymentTarget, message: string): Promise<void>;
   findAppId(environment: string): Promise<{ appId: string; deploymentId: number } | undefined>;
   markInactive(environment: string): Promise<number>;
-}
-
-export interface DeploymentTarget {
-  owner: string;
-  repo: string;
-  ref: string;
-  environment: string;
-  transient: boolean;
-  description?: string;
 }
 
 /** What a command needs from the outside world; main.ts builds it, tests build their own. */
