@@ -249,3 +249,12 @@ test('a symlink that escapes path is not shipped and is warned about', async () 
   expect(names.some((n) => n.startsWith('escape'))).toBe(false);
   expect(run.stdout).toMatch(/::warning::.*escape/);
 });
+
+test('a selection left empty by the rules fails before any API call, saying what left the files out', async () => {
+  world = await makeWorld();
+  const run = await world.run({ exclude: '*' });
+  expect(run.exitCode).toBe(1);
+  expect(run.errors.join('\n')).toContain('No files to deploy');
+  expect(run.errors.join('\n')).toContain("'*'");
+  expect(world.server.requests).toEqual([]);
+});

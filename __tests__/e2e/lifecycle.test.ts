@@ -233,3 +233,43 @@ test('strategy update that fails at upload starts the app again and says what st
   expect(run.summary).toContain('running again');
   expect(run.summary).toContain(app._id);
 });
+
+test('the basic recipes: deploy main on push, a branch app on push, stop it when the branch is deleted', async () => {
+  world = await makeWorld({}, { createIntervalMs: 0 });
+  const main = recipeInputs('deploy-main.yml', 'deploy', {
+    'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
+    'secrets.DISCORD_TOKEN': 'discord-secret-value',
+  });
+  const prod = await world.run(main, { eventName: 'push', event: pushEvent('main') });
+  expect(prod.exitCode).toBe(0);
+  const create = world.server.requests.find((r) => r.path === '/v1/apps/create')!;
+  expect(create.fields?.appName).toBe('my-bot');
+  expect(JSON.parse(create.fields!.environmentVariables!)).toEqual([
+    { key: 'DISCORD_TOKEN', value: 'discord-secret-value' },
+    { key: 'LOG_LEVEL', value: 'info' },
+  ]);
+
+  const branch = recipeInputs('deploy-branch.yml', 'deploy', {
+    'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
+    'github.ref_name': 'feature-x',
+  });
+  const push = { eventName: 'push', event: pushEvent('feature-x'), ref: 'refs/heads/feature-x' };
+  const deployed = await world.run(branch, push);
+  expect(deployed.exitCode).toBe(0);
+  const branchApp = world.server.apps.get(deployed.outputs['app-id']!)!;
+  expect(branchApp.name).toBe('my-bot-feature-x');
+
+  const stop = recipeInputs('stop-on-branch-delete.yml', 'stop', {
+    'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
+    'github.event.ref': 'feature-x',
+  });
+  const stopped = await world.run(stop, {
+    eventName: 'delete',
+    event: deleteEvent('feature-x'),
+    ref: 'refs/heads/main',
+  });
+  expect(stopped.exitCode).toBe(0);
+  expect(world.server.apps.get(branchApp._id)?.running).toBe(false);
+  const prodApp = world.server.apps.get(prod.outputs['app-id']!)!;
+  expect(prodApp.running).toBe(true);
+});

@@ -28,12 +28,24 @@ export function recipeInputs(
     throw new Error(`${file} job '${job}' does not use the action with inputs`);
   const keyIndent = (lines[withAt]!.search(/\S/) ?? 0) + 2;
   const inputs: Record<string, string> = {};
+  let block: { name: string; indent: number; lines: string[] } | undefined;
   for (const line of lines.slice(withAt + 1)) {
+    const indent = line.search(/\S/);
+    if (block && (line.trim() === '' || indent > keyIndent)) {
+      block.lines.push(line.trim() === '' ? '' : line.slice(keyIndent + 2));
+      continue;
+    }
+    if (block) inputs[block.name] = block.lines.join('\n').replace(/\n+$/, '');
+    block = undefined;
     if (line.trim() === '') continue;
-    if (line.search(/\S/) < keyIndent) break;
+    if (indent < keyIndent) break;
     const m = /^\s+([A-Za-z0-9_-]+):\s*(.*)$/.exec(line);
-    if (m && line.search(/\S/) === keyIndent) inputs[m[1]!] = m[2]!;
+    if (!m || indent !== keyIndent) continue;
+    // A `key: |` block scalar: the indented lines below it, joined.
+    if (m[2] === '|') block = { name: m[1]!, indent, lines: [] };
+    else inputs[m[1]!] = m[2]!;
   }
+  if (block) inputs[block.name] = block.lines.join('\n').replace(/\n+$/, '');
   for (const [name, value] of Object.entries(inputs)) {
     inputs[name] = value.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (whole, expr: string) => {
       if (!(expr in expressions)) throw new Error(`${file}: no value given for ${whole}`);
