@@ -800,3 +800,13 @@ describe('preview names and environments', () => {
     expect(i.waitForOnlineSeconds).toBe(120);
   });
 });
+
+test('env-vars values shorter than 4 characters are not masked (they would hide every 1 in the log)', () => {
+  const masked: string[] = [];
+  parseInputs(reader({ ...BASE, 'env-vars': 'DEBUG=1\nMODE=on\nKEY=abcd' }), ctx(), (v) =>
+    masked.push(v),
+  );
+  expect(masked).toContain('abcd');
+  expect(masked).not.toContain('1');
+  expect(masked).not.toContain('on');
+});

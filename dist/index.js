@@ -62434,7 +62434,7 @@ module.exports = __nccwpck_require__(9023).deprecate;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3226);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9014);
 // The action's entry point (dist/index.js after bundling).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -62444,7 +62444,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3226:
+/***/ 9014:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70488,6 +70488,10 @@ class AppMissingError extends Error {
         this.name = 'AppMissingError';
     }
 }
+/** The message of anything thrown, for log lines and summaries. */
+function errorText(err) {
+    return err instanceof Error ? err.message : String(err);
+}
 
 ;// CONCATENATED MODULE: ./src/camposcloud/http.ts
 
@@ -70708,7 +70712,21 @@ function normalizeApp(raw) {
         subdomain: str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
         runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
         createdAt: str(raw['createdAt']),
+        startupCommand: str(raw['startupCommand']),
+        environmentVariables: envVars(raw['environmentVariables']),
     };
+}
+/** [{key, value}] as the API returns it; undefined when absent or not that shape. */
+function envVars(v) {
+    if (!Array.isArray(v))
+        return undefined;
+    const out = [];
+    for (const item of v) {
+        if (!isObject(item) || typeof item['key'] !== 'string')
+            return undefined;
+        out.push({ key: item['key'], value: typeof item['value'] === 'string' ? item['value'] : '' });
+    }
+    return out;
 }
 /**
  * The app in a response body: the body itself, or wrapped as {app}, {application} or {data}
@@ -71018,6 +71036,7 @@ const segment = encodeURIComponent;
 class CamposCloudClient {
     calls = [];
     root;
+    /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
     rootPath;
     token;
     requestTimeoutMs;
@@ -71471,7 +71490,7 @@ function compare(a, b) {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ./src/app-url.ts
+;// CONCATENATED MODULE: ./src/app-facts.ts
 /**
  * The app's public address. assignedSubdomain is undocumented: a full host name is used as it
  * is; a bare label is taken to live under the API's parent domain (api.camposcloud.com ->
@@ -71484,10 +71503,22 @@ function appUrl(app, apiUrl) {
     if (sub.includes('.'))
         return `https://${sub}`;
     const api = new URL(apiUrl);
-    const parent = api.hostname.split('.').slice(1).join('.');
-    if (!parent || !api.hostname.includes('.'))
-        return `${api.protocol}//${sub}.localhost`;
+    const host = api.hostname;
+    const isLocal = host === 'localhost' || /^[\d.]+$/.test(host) || host.startsWith('[');
+    // A local server (the demo, tests): the label under localhost, on the server's port.
+    if (isLocal)
+        return `${api.protocol}//${sub}.localhost${api.port ? `:${api.port}` : ''}`;
+    const labels = host.split('.');
+    const parent = labels.length >= 3 ? labels.slice(1).join('.') : host;
     return `${api.protocol}//${sub}.${parent}`;
+}
+/** Whether it runs, as the create, get or stop answer said (metrics may be missing). */
+function runningText(app) {
+    if (app.online === true)
+        return 'running';
+    if (app.online === false)
+        return 'not running';
+    return 'running state not reported';
 }
 
 ;// CONCATENATED MODULE: ./src/commands/find-apps.ts
@@ -71499,15 +71530,17 @@ async function findApps(client, query) {
     const apps = await client.findAppsByName(query.appName);
     return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'` };
 }
-/** Sort by createdAt, newest first; apps without a date keep the API's order (creation order) reversed. */
+/**
+ * Sort by createdAt, newest first; apps without a date sort as oldest, and ties keep the API's
+ * creation order reversed (one key per app keeps the comparison consistent).
+ */
 function newestFirst(apps) {
     return apps
-        .map((app, index) => ({ app, index, t: app.createdAt ? Date.parse(app.createdAt) : NaN }))
-        .sort((a, b) => {
-        if (!Number.isNaN(a.t) && !Number.isNaN(b.t) && a.t !== b.t)
-            return b.t - a.t;
-        return b.index - a.index;
+        .map((app, index) => {
+        const t = app.createdAt ? Date.parse(app.createdAt) : NaN;
+        return { app, index, t: Number.isNaN(t) ? -Infinity : t };
     })
+        .sort((a, b) => (a.t !== b.t ? b.t - a.t : b.index - a.index))
         .map((x) => x.app);
 }
 
@@ -71934,7 +71967,9 @@ async function readDir(abs, rel) {
 }
 async function statFile(abs, rel) {
     try {
-        const st = await external_node_fs_namespaceObject.promises.stat(abs);
+        // One blocking stat is a single syscall; the promise version costs a thread-pool round trip per
+        // file, which dominated listing trees of thousands of small files.
+        const st = (0,external_node_fs_namespaceObject.statSync)(abs);
         return { size: st.size, mode: st.mode };
     }
     catch (err) {
@@ -78505,6 +78540,10 @@ function describeExclusions(selection) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/result.ts
+/** 'already-stopped' -> 'already stopped', for logs and summaries. */
+function outcomeText(outcome) {
+    return outcome.replace('-', ' ');
+}
 /** Runs fn and records how long it took under phase. */
 async function timed(timings, phase, fn) {
     const start = Date.now();
@@ -78516,39 +78555,90 @@ async function timed(timings, phase, fn) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/commands/recover.ts
+
+async function restartAfterFailure(err, app, ctx, opts) {
+    const why = errorText(err);
+    const apps = [...(opts.others ?? [])];
+    let recovery;
+    if (!opts.weStoppedIt) {
+        apps.unshift({
+            role: 'previous',
+            id: app.id,
+            name: app.name,
+            state: 'stopped, as it was before the deploy',
+        });
+        recovery = `App ${app.id} was not running before the deploy and is left as it was. Fix the cause above and re-run the workflow.`;
+    }
+    else {
+        ctx.log.warning(`${capitalise(opts.failedStep)} failed: ${why}. Starting app ${app.id} again.`);
+        try {
+            await ctx.recoveryClient.startApp(app.id);
+            apps.unshift({ role: 'previous', id: app.id, name: app.name, state: opts.runningState });
+            recovery = `App ${app.id} is running again, as before the deploy. Fix the cause above and re-run the workflow.`;
+        }
+        catch (startErr) {
+            apps.unshift({ role: 'previous', id: app.id, name: app.name, state: 'STOPPED' });
+            recovery =
+                `App ${app.id} is STOPPED and could not be started again (${errorText(startErr)}). ` +
+                    `Start it from the CamposCloud dashboard (app id ${app.id}), or fix the cause above and re-run the workflow.`;
+        }
+    }
+    return new DeployFailedError(`Deploy failed: ${opts.failedStep} failed: ${why}`, {
+        cause: err,
+        apps,
+        recovery,
+    });
+}
+function capitalise(s) {
+    return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 ;// CONCATENATED MODULE: ./src/commands/update-in-place.ts
 
 
 
-function settingsFor(inputs, pkg) {
+/**
+ * Whether the API keeps settings left out of an update is undocumented, so every setting is sent;
+ * those the user did not give (env-vars, startup-command) are resent as the app has them, so an
+ * update never wipes variables set in the dashboard.
+ */
+function settingsFor(inputs, pkg, app) {
+    const startupCommand = inputs.startupCommand ?? app.startupCommand;
     return {
         appName: inputs.appName,
         memoryMB: inputs.memoryMB,
         runtimeEnvironment: pkg.runtime,
         exposedViaWeb: inputs.exposedViaWeb,
         autoRestartEnabled: inputs.autoRestart,
-        ...(inputs.startupCommand ? { startupCommand: inputs.startupCommand } : {}),
-        environmentVariables: inputs.envVars,
+        ...(startupCommand ? { startupCommand } : {}),
+        environmentVariables: inputs.envVars.length > 0 ? inputs.envVars : (app.environmentVariables ?? []),
     };
 }
-function plannedUpdateCalls(app, pkg) {
+function plannedUpdateCalls(app, pkg, apiPath) {
     return [
-        `POST /v1/apps/${app.id}/stop  (stop '${app.name}')`,
-        `POST /v1/apps/${app.id}/update  (settings: ${pkg.runtime}, memory, environment variables)`,
-        `POST /v1/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${pkg.fileCount} files, extracted over the app's files)`,
-        `POST /v1/apps/${app.id}/start`,
+        `POST ${apiPath}/apps/${app.id}/stop  (stop '${app.name}')`,
+        `POST ${apiPath}/apps/${app.id}/update  (settings: ${pkg.runtime}, memory, environment variables)`,
+        `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${pkg.fileCount} files, extracted over the app's files)`,
+        `POST ${apiPath}/apps/${app.id}/start`,
     ];
 }
 /** Returns the app as the last call left it (start's answer, else the app found before). */
 async function updateInPlace(app, pkg, inputs, ctx, timings) {
     const { client, log } = ctx;
-    let stopped = false;
+    if (inputs.teamId && app.teamId !== inputs.teamId) {
+        log.warning(`team-id is ${inputs.teamId}, but strategy update keeps app ${app.id} where it is (${app.teamId ?? 'no team'}): an app cannot move teams.`);
+    }
+    // undefined until the stop answers: a stop that failed without a clear answer may have happened.
+    let stopped;
+    let stopAttempted = false;
     try {
         return await log.group('Update the app in place', () => timed(timings, 'update', async () => {
+            stopAttempted = true;
             const { alreadyStopped } = await client.stopApp(app.id);
-            stopped = true;
+            stopped = alreadyStopped ? 'already' : 'by-us';
             log.info(alreadyStopped ? `App ${app.id} was not running.` : `Stopped app ${app.id}.`);
-            await client.updateApp(app.id, settingsFor(inputs, pkg));
+            await client.updateApp(app.id, settingsFor(inputs, pkg, app));
             log.info(`Updated the settings of app ${app.id}.`);
             log.info(`Uploading a ${formatBytes(pkg.zipBytes)} zip of ${pkg.fileCount} files into app ${app.id} (files not in the zip stay on the app).`);
             await client.uploadFiles(app.id, pkg.zipPath);
@@ -78558,58 +78648,52 @@ async function updateInPlace(app, pkg, inputs, ctx, timings) {
         }));
     }
     catch (err) {
-        if (!stopped)
+        if (!stopAttempted)
             throw err;
-        throw await restartAfterFailure(err, app, ctx);
-    }
-}
-async function restartAfterFailure(err, app, ctx) {
-    const why = err instanceof Error ? err.message : String(err);
-    ctx.log.warning(`Updating app ${app.id} failed: ${why}. Starting it again.`);
-    try {
-        await ctx.recoveryClient.startApp(app.id);
-        return new DeployFailedError(`Deploy failed: updating app ${app.id} failed: ${why}`, {
-            cause: err,
-            apps: [
-                {
-                    role: 'previous',
-                    id: app.id,
-                    name: app.name,
-                    state: 'running again (its files may be partly updated)',
-                },
-            ],
-            recovery: `App ${app.id} is running again. If the upload had started, some of its files may be new and some old: fix the cause above and re-run the workflow.`,
-        });
-    }
-    catch (startErr) {
-        const startWhy = startErr instanceof Error ? startErr.message : String(startErr);
-        return new DeployFailedError(`Deploy failed: updating app ${app.id} failed: ${why}`, {
-            cause: err,
-            apps: [{ role: 'previous', id: app.id, name: app.name, state: 'STOPPED' }],
-            recovery: `App ${app.id} is STOPPED and could not be started again (${startWhy}). Start it from the CamposCloud dashboard, or fix the cause above and re-run the workflow.`,
+        throw await restartAfterFailure(err, app, ctx, {
+            failedStep: `updating app ${app.id}`,
+            runningState: 'running again (its files may be partly updated)',
+            // Unclear stop of a running app: start it to be sure (a start of a running app is harmless).
+            weStoppedIt: stopped === 'by-us' || (stopped === undefined && app.online !== false),
         });
     }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/wait-online.ts
+
+/** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
+const DEADLINE_MARGIN_MS = 5000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitForOnline(client, appId, opts, log) {
     const started = Date.now();
-    const limitMs = opts.limitSeconds * 1000;
+    const endAt = Math.min(started + opts.limitSeconds * 1000, opts.deadlineAt - DEADLINE_MARGIN_MS);
     let interval = opts.intervalMs ?? 1000;
     const maxInterval = opts.maxIntervalMs ?? 5000;
+    const outcome = (online) => ({
+        limitSeconds: opts.limitSeconds,
+        online,
+        waitedMs: Date.now() - started,
+    });
     for (;;) {
-        const app = await client.getApp(appId);
-        const waitedMs = Date.now() - started;
-        if (app.online === true) {
-            log.info(`App ${appId} is online (after ${(waitedMs / 1000).toFixed(1)} s).`);
-            return { limitSeconds: opts.limitSeconds, online: true, waitedMs };
+        let online;
+        try {
+            online = (await client.getApp(appId)).online;
         }
-        const left = limitMs - waitedMs;
+        catch (err) {
+            log.warning(`Could not check whether app ${appId} is online: ${errorText(err)}`);
+            return outcome(undefined);
+        }
+        if (online === true) {
+            const done = outcome(true);
+            log.info(`App ${appId} is online (after ${(done.waitedMs / 1000).toFixed(1)} s).`);
+            return done;
+        }
+        const left = endAt - Date.now();
         if (left <= 0) {
-            log.warning(`App ${appId} did not report online within wait-for-online (${opts.limitSeconds} s). ` +
-                'It may still be starting (installing dependencies) or it may be failing: check its console in the CamposCloud dashboard.');
-            return { limitSeconds: opts.limitSeconds, online: false, waitedMs };
+            log.warning(`App ${appId} did not report online within wait-for-online (${opts.limitSeconds} s)` +
+                (endAt < started + opts.limitSeconds * 1000 ? ', cut short by timeout-seconds' : '') +
+                '. It may still be starting (installing dependencies) or it may be failing: check its console in the CamposCloud dashboard.');
+            return outcome(false);
         }
         log.debug(`App ${appId} not online yet; checking again in ${interval} ms.`);
         await sleep(Math.min(interval, left));
@@ -78618,6 +78702,12 @@ async function waitForOnline(client, appId, opts, log) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/deploy.ts
+// deploy: package, find the app to replace, then either recreate it (stop the old app, create a
+// new one, optionally delete the old one) or update it in place; then, if asked, wait for it to
+// come online and record a GitHub deployment. The order is the one the user reads in the log, and
+// nothing on CamposCloud changes until the package is known to be good.
+
+
 
 
 
@@ -78630,6 +78720,17 @@ async function deploy(inputs, ctx) {
     const { log } = ctx;
     const timings = [];
     const pkg = await log.group('Package the files', () => timed(timings, 'package', () => preparePackage(inputs, log, ctx.tempDir)));
+    try {
+        return await deployPackage(inputs, ctx, pkg, timings);
+    }
+    finally {
+        // The zip holds the workspace's files: it must not outlive the run (outside a runner, the
+        // temp folder is never cleaned).
+        await (0,promises_.rm)(pkg.zipPath, { force: true });
+    }
+}
+async function deployPackage(inputs, ctx, pkg, timings) {
+    const { log } = ctx;
     const found = await log.group('Find the app', () => timed(timings, 'find', () => findPrevious(inputs, ctx)));
     const base = {
         command: 'deploy',
@@ -78655,15 +78756,18 @@ async function deploy(inputs, ctx) {
                 : await recreate(base, inputs, pkg, found, ctx);
     }
     catch (err) {
-        if (ctx.deployments) {
-            await ctx.deployments.recordFailure(deploymentTarget(inputs, ctx), err instanceof Error ? err.message : String(err));
-        }
+        // The status description is visible to anyone who can read the repository: keep the
+        // server's words (which could quote a value) out of it; the run's log has them.
+        await ctx.deployments?.recordFailure(deploymentTarget(inputs, ctx), 'The CamposCloud deploy failed: see the workflow run for why and what state the apps are in.');
         throw err;
     }
     const app = result.app;
     if (inputs.waitForOnlineSeconds > 0) {
-        result.onlineWait = await log.group('Wait for the app to come online', () => timed(timings, 'wait for online', () => waitForOnline(ctx.client, app.id, { limitSeconds: inputs.waitForOnlineSeconds }, log)));
+        result.onlineWait = await log.group('Wait for the app to come online', () => timed(timings, 'wait for online', () => waitForOnline(ctx.client, app.id, { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt }, log)));
         result.app = { ...app, online: result.onlineWait.online };
+    }
+    if (found.previous && inputs.deletePrevious && inputs.strategy === 'recreate') {
+        result.previousOutcome = await log.group('Delete the previous app', () => timed(timings, 'delete previous', () => deletePrevious(found.previous, result.previousOutcome, result, ctx)));
     }
     if (ctx.deployments) {
         const environment = inputs.environment;
@@ -78681,7 +78785,7 @@ async function findPrevious(inputs, ctx) {
     const { log } = ctx;
     const found = await findApps(ctx.client, inputs);
     if (inputs.appId && found.apps.length === 0) {
-        throw new InputError('app-id', `no app with id ${inputs.appId} exists for this token (GET /v1/apps/${inputs.appId} answered 404)`, 'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.');
+        throw new InputError('app-id', `no app with id ${inputs.appId} exists for this token (GET ${ctx.client.rootPath}/apps/${inputs.appId} answered 404)`, 'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.');
     }
     // Found by name, these are every app of that name: the create's lost-response check compares
     // against them instead of listing all apps again.
@@ -78690,6 +78794,9 @@ async function findPrevious(inputs, ctx) {
     if (!newest) {
         log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
         return { previous: undefined, sameNameIds };
+    }
+    if (inputs.appId && inputs.strategy === 'recreate') {
+        log.warning(`app-id with strategy recreate replaces app ${inputs.appId} once: the new app gets a new id, so the next run with this app-id finds the old, stopped app again and leaves this run's app running. Use strategy: update to keep one app under a fixed id, or leave app-id empty to find the app by name.`);
     }
     const fate = inputs.strategy === 'update'
         ? 'its files will be updated in place'
@@ -78702,13 +78809,14 @@ async function findPrevious(inputs, ctx) {
 }
 async function dryRun(base, inputs, pkg, previous, ctx) {
     const { log } = ctx;
+    const api = ctx.client.rootPath;
     const plannedCalls = inputs.strategy === 'update' && previous
-        ? plannedUpdateCalls(previous, pkg)
+        ? plannedUpdateCalls(previous, pkg, api)
         : [
-            ...(previous ? [`POST /v1/apps/${previous.id}/stop  (stop '${previous.name}')`] : []),
-            `POST /v1/apps/create  (${createSummary(inputs, pkg)})`,
+            ...(previous ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}')`] : []),
+            `POST ${api}/apps/create  (${createSummary(inputs, pkg)})`,
             ...(previous && inputs.deletePrevious
-                ? [`DELETE /v1/apps/${previous.id}/delete  (delete the replaced app)`]
+                ? [`DELETE ${api}/apps/${previous.id}/delete  (delete the replaced app)`]
                 : []),
         ];
     await log.group('Dry run: nothing was changed', async () => {
@@ -78731,7 +78839,16 @@ async function recreate(base, inputs, pkg, found, ctx) {
     let previousOutcome;
     if (previous) {
         previousOutcome = await log.group('Stop the previous app', () => timed(timings, 'stop previous', async () => {
-            const { alreadyStopped } = await client.stopApp(previous.id);
+            const { alreadyStopped } = await client.stopApp(previous.id).catch(async (err) => {
+                // A stop with no clear answer may have happened: start the app to be sure it runs.
+                if (!isUnclear(err) || previous.online === false)
+                    throw err;
+                throw await restartAfterFailure(err, previous, ctx, {
+                    failedStep: `stopping app ${previous.id}`,
+                    runningState: 'running (started again in case the stop went through)',
+                    weStoppedIt: true,
+                });
+            });
             log.info(alreadyStopped
                 ? `App ${previous.id} was not running; it is kept as it is.`
                 : `Stopped app ${previous.id}.`);
@@ -78756,7 +78873,7 @@ async function recreate(base, inputs, pkg, found, ctx) {
             }, { existingIds: found.sameNameIds });
         }
         catch (err) {
-            throw await failedCreate(err, previous, previousOutcome === 'stopped', ctx);
+            throw await failedCreate(err, inputs, found, previousOutcome === 'stopped', ctx);
         }
     }));
     const app = created.app;
@@ -78764,47 +78881,91 @@ async function recreate(base, inputs, pkg, found, ctx) {
         log.warning(`The create call's response was lost, but the server had created the app: using ${app.id} rather than creating a second one.`);
     }
     log.info(`Created app '${app.name}' (${app.id}), ${runningText(app)}.`);
-    if (previous && inputs.deletePrevious) {
-        previousOutcome = await log.group('Delete the previous app', () => timed(timings, 'delete previous', () => deletePrevious(previous, previousOutcome, ctx)));
-    }
     return { ...base, app, recovered: created.recovered, previousOutcome };
 }
-async function deletePrevious(previous, outcome, ctx) {
+async function deletePrevious(previous, outcome, result, ctx) {
+    const kept = outcome === 'was-stopped' ? 'as it was' : 'stopped';
+    if (result.onlineWait && result.onlineWait.online !== true) {
+        // delete-previous is for once the new app is up: until it is, the old one is the way back.
+        ctx.log.warning(`The new app did not report online, so the previous app ${previous.id} is kept, ${kept}, rather than deleted.`);
+        return 'delete-skipped';
+    }
     try {
         const { alreadyGone } = await ctx.client.deleteApp(previous.id);
         ctx.log.info(alreadyGone ? `App ${previous.id} was already gone.` : `Deleted app ${previous.id}.`);
         return 'deleted';
     }
     catch (err) {
-        // The new app is up: failing the step now would report a broken deploy that is not broken.
-        ctx.log.warning(`The new app is running, but deleting the previous app ${previous.id} failed: ${message(err)}. It is kept, ${outcome === 'was-stopped' ? 'as it was' : 'stopped'}; delete it from the dashboard or re-run.`);
+        // The new app exists: failing the step now would report a broken deploy that is not broken.
+        ctx.log.warning(`The new app was created, but deleting the previous app ${previous.id} failed: ${errorText(err)}. It is kept, ${kept}; delete it from the dashboard or re-run.`);
         return 'delete-failed';
     }
 }
-/** Builds the error for a create that failed, after putting the old app back if we stopped it. */
-async function failedCreate(err, previous, weStoppedIt, ctx) {
-    if (!previous || !weStoppedIt)
+/**
+ * Builds the error for a create that failed, after putting the old app back if this run stopped
+ * it. When the run's deadline cut the create short, the app may exist all the same: then it is
+ * reported, and the old app stays stopped rather than both running.
+ */
+async function failedCreate(err, inputs, found, weStoppedIt, ctx) {
+    const { previous } = found;
+    const made = err instanceof DeadlineError ? await appMadeAnyway(inputs, found, ctx) : undefined;
+    if (made) {
+        const apps = [
+            {
+                role: 'new',
+                id: made.id,
+                name: made.name,
+                state: 'created just as the deadline passed (not confirmed)',
+            },
+        ];
+        if (previous) {
+            apps.push({
+                role: 'previous',
+                id: previous.id,
+                name: previous.name,
+                state: 'STOPPED (kept)',
+            });
+        }
+        return new DeployFailedError(`Deploy failed: ${errorText(err)}`, {
+            cause: err,
+            apps,
+            recovery: `The new app ${made.id} was created, but the run ran out of time before it was confirmed: check it in the CamposCloud dashboard.` +
+                (previous
+                    ? ` The previous app ${previous.id} is stopped: start it if the new one does not work.`
+                    : ''),
+        });
+    }
+    if (!previous)
         return err;
-    const { log } = ctx;
-    log.warning(`Creating the new app failed: ${message(err)}. Starting the previous app ${previous.id} again.`);
-    const apps = [];
-    let recovery;
-    try {
-        await ctx.recoveryClient.startApp(previous.id);
-        apps.push({ role: 'previous', id: previous.id, name: previous.name, state: 'running again' });
-        recovery = `The previous app ${previous.id} is running again, as before the deploy. Fix the cause above and re-run the workflow.`;
-    }
-    catch (startErr) {
-        apps.push({ role: 'previous', id: previous.id, name: previous.name, state: 'STOPPED' });
-        recovery =
-            `The previous app ${previous.id} is STOPPED and could not be started again (${message(startErr)}). ` +
-                `Start it from the CamposCloud dashboard (app id ${previous.id}), or fix the cause above and re-run the workflow.`;
-    }
-    return new DeployFailedError(`Deploy failed: creating the new app failed: ${message(err)}`, {
-        cause: err,
-        apps,
-        recovery,
+    return restartAfterFailure(err, previous, ctx, {
+        failedStep: 'creating the new app',
+        runningState: 'running again',
+        weStoppedIt,
     });
+}
+/** After a create cut short: an app of that name that was not there before is the one it made. */
+async function appMadeAnyway(inputs, found, ctx) {
+    try {
+        const apps = await ctx.recoveryClient.findAppsByName(inputs.appName);
+        if (found.sameNameIds) {
+            const known = new Set(found.sameNameIds);
+            return apps.find((a) => !known.has(a.id));
+        }
+        // Found by app-id, the apps of that name were not listed before: go by creation time
+        // (a minute's slack for clocks that differ).
+        const since = ctx.startedAt - 60_000;
+        return apps.find((a) => a.id !== found.previous?.id && a.createdAt && Date.parse(a.createdAt) >= since);
+    }
+    catch (lookupErr) {
+        ctx.log.warning(`Could not check whether the cut-short create made an app: ${errorText(lookupErr)}`);
+        return undefined;
+    }
+}
+/** A failure after which the call may or may not have taken effect: no answer, or a 5xx. */
+function isUnclear(err) {
+    if (err instanceof DeadlineError)
+        return true;
+    return err instanceof ApiError && (err.status === undefined || err.status >= 500);
 }
 function deploymentTarget(inputs, ctx) {
     const [owner = '', repo = ''] = (ctx.event.repository ?? '').split('/');
@@ -78816,16 +78977,6 @@ function deploymentTarget(inputs, ctx) {
         transient: inputs.preview,
         description: `CamposCloud app ${inputs.appName}`,
     };
-}
-function runningText(app) {
-    if (app.online === true)
-        return 'running';
-    if (app.online === false)
-        return 'not running';
-    return 'running state unknown';
-}
-function message(err) {
-    return err instanceof Error ? err.message : String(err);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/stop.ts
@@ -78862,8 +79013,8 @@ async function stopOrDelete(inputs, ctx) {
     log.info(`Found ${found.apps.length} app(s) by ${found.lookedUpBy}: ${found.apps.map((a) => a.id).join(', ')}.`);
     if (inputs.dryRun) {
         result.plannedCalls = found.apps.map((app) => command === 'stop'
-            ? `POST /v1/apps/${app.id}/stop  (stop '${app.name}')`
-            : `DELETE /v1/apps/${app.id}/delete  (delete '${app.name}')`);
+            ? `POST ${client.rootPath}/apps/${app.id}/stop  (stop '${app.name}')`
+            : `DELETE ${client.rootPath}/apps/${app.id}/delete  (delete '${app.name}')`);
         await log.group('Dry run: nothing was changed', async () => {
             log.info('A real run would make these API calls:');
             for (const call of result.plannedCalls)
@@ -78889,7 +79040,7 @@ async function stopOrDelete(inputs, ctx) {
                 throw withProgress(err, result.acted, command);
             }
             result.acted.push(acted);
-            log.info(`${app.id} ('${app.name}'): ${acted.outcome.replace('-', ' ')}.`);
+            log.info(`${app.id} ('${app.name}'): ${outcomeText(acted.outcome)}.`);
         }
     }));
     result.deploymentsMarkedInactive = await markInactive(inputs, ctx);
@@ -78905,9 +79056,13 @@ async function findTarget(inputs, ctx) {
         if (recorded) {
             const app = await ctx.client.findApp(recorded.appId);
             const via = `GitHub deployment ${recorded.deploymentId} of environment '${inputs.environment}'`;
-            if (app)
+            // The deployment must be of this app: an environment reused by another app (a manual
+            // run whose environment defaults to production) must never stop or delete that app.
+            if (app && app.name === inputs.appName)
                 return { apps: [app], lookedUpBy: via };
-            ctx.log.info(`The app ${recorded.appId} named by ${via} no longer exists; looking by name.`);
+            ctx.log.info(app
+                ? `${via} names app ${app.id} '${app.name}', not '${inputs.appName}'; looking by name.`
+                : `The app ${recorded.appId} named by ${via} no longer exists; looking by name.`);
         }
     }
     return findApps(ctx.client, inputs);
@@ -79337,6 +79492,7 @@ function defaultEnvironment(event, previewSuffixValue) {
 
 
 
+
 /**
  * Every input of action.yml with its default ('' = none), in action.yml's order, which is also the
  * order of validation. A test checks this against action.yml. Applied in code too, because a local
@@ -79418,9 +79574,10 @@ function parseInputs(read, ctx, mask) {
     const exposedViaWeb = parseBoolean('exposed-via-web', forDeploy('exposed-via-web'));
     const autoRestart = parseBoolean('auto-restart', forDeploy('auto-restart'));
     const startupCommand = parseStartupCommand(forDeploy('startup-command'));
-    const teamId = parseTeamId(value('team-id'));
+    const teamId = parseTeamId(forDeploy('team-id'));
     const envVars = parseEnvVars(forDeploy('env-vars'));
-    const workspace = realWorkspace(ctx.workspace);
+    // stop and delete read no files: a missing workspace (a job with no checkout) is fine for them.
+    const workspace = deploy ? realWorkspace(ctx.workspace) : ctx.workspace;
     const dir = deploy ? parsePath(value('path'), workspace) : workspace;
     const exclude = parseList(forDeploy('exclude'));
     const include = parseList(forDeploy('include'));
@@ -79530,7 +79687,9 @@ function maskEnvValues(rawEnv, mask) {
         const eq = line.indexOf('=');
         // A line with no '=' is most likely a piece of a multi-line secret value: mask it whole.
         const secret = eq === -1 ? line.trim() : line.slice(eq + 1);
-        if (secret !== '')
+        // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
+        // that short are settings, not secrets (the client's redaction uses the same limit).
+        if (secret.length >= MIN_REDACTED_LENGTH)
             mask(secret);
     }
 }
@@ -79791,6 +79950,9 @@ function parseList(raw) {
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
+// Turns what a run did (or how it failed) into step outputs, the job summary and the last log
+// line. Pure: main.ts writes what these functions return.
+
 
 
 
@@ -79849,23 +80011,19 @@ function table(rows) {
     return ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)].join('\n');
 }
 function onlineWaitText(w) {
-    const after = seconds(w.waitedMs);
-    return w.online
-        ? `running (online after ${after})`
-        : `**not online** after waiting ${w.limitSeconds} s (wait-for-online): check the app's console`;
-}
-function onlineText(app) {
-    if (app.online === true)
-        return 'running';
-    if (app.online === false)
-        return 'not running yet';
-    return 'created (running state not reported)';
+    if (w.online === true)
+        return `running (online after ${seconds(w.waitedMs)})`;
+    if (w.online === false) {
+        return `**not online** after waiting ${w.limitSeconds} s (wait-for-online): check the app's console`;
+    }
+    return `**unknown**: the app could not be checked (see the log)`;
 }
 const previousText = {
     stopped: 'stopped, kept',
     'was-stopped': 'was not running, kept',
     deleted: 'deleted',
     'delete-failed': 'stopped, kept (delete failed: see the log)',
+    'delete-skipped': 'stopped, kept (not deleted: the new app did not report online)',
 };
 function renderSummary(result, apiUrl, totalMs) {
     return result.command === 'deploy'
@@ -79881,10 +80039,10 @@ function renderDeploy(r, apiUrl, totalMs) {
     }
     else {
         const wait = r.onlineWait;
-        const icon = wait && !wait.online ? '⚠️' : '✅';
+        const icon = wait && wait.online !== true ? '⚠️' : '✅';
         lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
         rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-        rows.push(['State', wait ? onlineWaitText(wait) : onlineText(r.app)]);
+        rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.app)]);
         const url = appUrl(r.app, apiUrl);
         if (url)
             rows.push(['URL', url]);
@@ -79951,7 +80109,7 @@ function renderStop(r, totalMs) {
     lines.push(`## ✅ ${verb} ${r.acted.length === 1 ? 'the app' : `${r.acted.length} apps`} on CamposCloud`, '');
     lines.push('| app | id | result |', '| --- | --- | --- |');
     for (const a of r.acted) {
-        lines.push(`| ${cell(a.app.name)} | ${code(a.app.id)} | ${a.outcome.replace('-', ' ')} |`);
+        lines.push(`| ${cell(a.app.name)} | ${code(a.app.id)} | ${outcomeText(a.outcome)} |`);
     }
     if (r.deploymentsMarkedInactive > 0) {
         lines.push('', `GitHub deployments marked inactive: ${r.deploymentsMarkedInactive}.`);
@@ -79985,6 +80143,7 @@ function renderFailureSummary(command, err, phase, totalMs) {
 ;// CONCATENATED MODULE: ./src/main.ts
 // Wires the boxes together: inputs -> command -> report. run() never throws: every failure ends
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
+
 
 
 
@@ -80034,11 +80193,18 @@ async function run() {
         info(finalLine(result, outputs));
     }
     catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorText(err);
+        setOutput('status', 'failed');
         if (err instanceof DeployFailedError) {
             for (const a of err.apps)
                 error(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
             error(err.recovery);
+            const previous = err.apps.find((a) => a.role === 'previous');
+            const made = err.apps.find((a) => a.role === 'new');
+            if (previous)
+                setOutput('previous-app-id', previous.id);
+            if (made)
+                setOutput('app-id', made.id);
         }
         if (err instanceof Error && err.stack)
             core_debug(err.stack);
@@ -80053,6 +80219,11 @@ function makeContext(inputs, log, started, event) {
     const clientOptions = {
         apiUrl: inputs.apiUrl,
         token: inputs.token,
+        // A server message that quotes one of these is redacted before it reaches any log or summary.
+        secrets: [
+            ...inputs.envVars.map((v) => v.value),
+            ...(inputs.githubToken ? [inputs.githubToken] : []),
+        ],
         log: { debug: log.debug, info: log.info, warning: log.warning },
     };
     const deadlineAt = started + inputs.timeoutSeconds * 1000;
@@ -80073,10 +80244,13 @@ function makeContext(inputs, log, started, event) {
         tempDir: process.env.RUNNER_TEMP || external_node_os_default().tmpdir(),
         event,
         deployments: makeDeployments(inputs, log, event),
+        startedAt: started,
+        deadlineAt,
     };
 }
 function makeDeployments(inputs, log, event) {
-    if (!inputs.githubToken || inputs.dryRun)
+    // Dry runs get it too: finding an app through its deployment only reads.
+    if (!inputs.githubToken)
         return undefined;
     const [owner, repo] = (event.repository ?? '').split('/');
     if (!owner || !repo) {
@@ -80101,7 +80275,7 @@ function finalLine(result, outputs) {
         return 'Dry run finished: nothing was changed on CamposCloud.';
     if (result.acted.length === 0)
         return `No app found by ${result.lookedUpBy}: nothing to do.`;
-    const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
+    const ids = result.acted.map((a) => `${a.app.id} (${outcomeText(a.outcome)})`).join(', ');
     return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
 }
 async function writeSummary(markdown) {

@@ -107,3 +107,8 @@ export class AppMissingError extends Error {
     this.name = 'AppMissingError';
   }
 }
+
+/** The message of anything thrown, for log lines and summaries. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -3,6 +3,7 @@
 // says what is wrong and what is allowed; secrets are masked before anything can throw.
 import fs from 'node:fs';
 import path from 'node:path';
+import { MIN_REDACTED_LENGTH as MIN_MASKED_LENGTH } from './camposcloud/redact.js';
 import { InputError } from './errors.js';
 import type { EventInfo } from './event.js';
 import { defaultEnvironment, previewAppName, previewSuffix } from './preview.js';
@@ -153,9 +154,10 @@ export function parseInputs(
   const exposedViaWeb = parseBoolean('exposed-via-web', forDeploy('exposed-via-web'));
   const autoRestart = parseBoolean('auto-restart', forDeploy('auto-restart'));
   const startupCommand = parseStartupCommand(forDeploy('startup-command'));
-  const teamId = parseTeamId(value('team-id'));
+  const teamId = parseTeamId(forDeploy('team-id'));
   const envVars = parseEnvVars(forDeploy('env-vars'));
-  const workspace = realWorkspace(ctx.workspace);
+  // stop and delete read no files: a missing workspace (a job with no checkout) is fine for them.
+  const workspace = deploy ? realWorkspace(ctx.workspace) : ctx.workspace;
   const dir = deploy ? parsePath(value('path'), workspace) : workspace;
   const exclude = parseList(forDeploy('exclude'));
   const include = parseList(forDeploy('include'));
@@ -287,7 +289,9 @@ function maskEnvValues(rawEnv: string, mask: (secret: string) => void): void {
     const eq = line.indexOf('=');
     // A line with no '=' is most likely a piece of a multi-line secret value: mask it whole.
     const secret = eq === -1 ? line.trim() : line.slice(eq + 1);
-    if (secret !== '') mask(secret);
+    // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
+    // that short are settings, not secrets (the client's redaction uses the same limit).
+    if (secret.length >= MIN_MASKED_LENGTH) mask(secret);
   }
 }
 

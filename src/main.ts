@@ -6,9 +6,9 @@ import os from 'node:os';
 import { CamposCloudClient } from './camposcloud/client.js';
 import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
-import type { RunResult } from './commands/result.js';
+import { outcomeText, type RunResult } from './commands/result.js';
 import { stopOrDelete } from './commands/stop.js';
-import { DeployFailedError } from './errors.js';
+import { DeployFailedError, errorText } from './errors.js';
 import { eventInfo, type EventInfo } from './event.js';
 import { GitHubDeployments } from './github/deployments.js';
 import { parseInputs, type Inputs } from './inputs.js';
@@ -57,10 +57,15 @@ export async function run(): Promise<void> {
     await writeSummary(renderSummary(result, inputs.apiUrl, Date.now() - started));
     core.info(finalLine(result, outputs));
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
+    core.setOutput('status', 'failed');
     if (err instanceof DeployFailedError) {
       for (const a of err.apps) core.error(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
       core.error(err.recovery);
+      const previous = err.apps.find((a) => a.role === 'previous');
+      const made = err.apps.find((a) => a.role === 'new');
+      if (previous) core.setOutput('previous-app-id', previous.id);
+      if (made) core.setOutput('app-id', made.id);
     }
     if (err instanceof Error && err.stack) core.debug(err.stack);
     await writeSummary(renderFailureSummary(command, err, phase, Date.now() - started));
@@ -76,6 +81,11 @@ function makeContext(inputs: Inputs, log: Log, started: number, event: EventInfo
   const clientOptions = {
     apiUrl: inputs.apiUrl,
     token: inputs.token,
+    // A server message that quotes one of these is redacted before it reaches any log or summary.
+    secrets: [
+      ...inputs.envVars.map((v) => v.value),
+      ...(inputs.githubToken ? [inputs.githubToken] : []),
+    ],
     log: { debug: log.debug, info: log.info, warning: log.warning },
   };
   const deadlineAt = started + inputs.timeoutSeconds * 1000;
@@ -96,6 +106,8 @@ function makeContext(inputs: Inputs, log: Log, started: number, event: EventInfo
     tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
     event,
     deployments: makeDeployments(inputs, log, event),
+    startedAt: started,
+    deadlineAt,
   };
 }
 
@@ -104,7 +116,8 @@ function makeDeployments(
   log: Log,
   event: EventInfo,
 ): GitHubDeployments | undefined {
-  if (!inputs.githubToken || inputs.dryRun) return undefined;
+  // Dry runs get it too: finding an app through its deployment only reads.
+  if (!inputs.githubToken) return undefined;
   const [owner, repo] = (event.repository ?? '').split('/');
   if (!owner || !repo) {
     log.warning(
@@ -128,7 +141,7 @@ function finalLine(result: RunResult, outputs: Record<string, string>): string {
   }
   if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
   if (result.acted.length === 0) return `No app found by ${result.lookedUpBy}: nothing to do.`;
-  const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
+  const ids = result.acted.map((a) => `${a.app.id} (${outcomeText(a.outcome)})`).join(', ');
   return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
 }
 

@@ -1,9 +1,15 @@
 // Turns what a run did (or how it failed) into step outputs, the job summary and the last log
 // line. Pure: main.ts writes what these functions return.
-import type { App } from './camposcloud/types.js';
-import type { DeployResult, OnlineWait, RunResult, StopResult, Timing } from './commands/result.js';
+import {
+  outcomeText,
+  type DeployResult,
+  type OnlineWait,
+  type RunResult,
+  type StopResult,
+  type Timing,
+} from './commands/result.js';
 import { DeployFailedError } from './errors.js';
-import { appUrl } from './app-url.js';
+import { appUrl, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
 
 export type Outputs = Record<
@@ -75,16 +81,11 @@ function table(rows: [string, string][]): string {
 }
 
 function onlineWaitText(w: OnlineWait): string {
-  const after = seconds(w.waitedMs);
-  return w.online
-    ? `running (online after ${after})`
-    : `**not online** after waiting ${w.limitSeconds} s (wait-for-online): check the app's console`;
-}
-
-function onlineText(app: App): string {
-  if (app.online === true) return 'running';
-  if (app.online === false) return 'not running yet';
-  return 'created (running state not reported)';
+  if (w.online === true) return `running (online after ${seconds(w.waitedMs)})`;
+  if (w.online === false) {
+    return `**not online** after waiting ${w.limitSeconds} s (wait-for-online): check the app's console`;
+  }
+  return `**unknown**: the app could not be checked (see the log)`;
 }
 
 const previousText: Record<string, string> = {
@@ -92,6 +93,7 @@ const previousText: Record<string, string> = {
   'was-stopped': 'was not running, kept',
   deleted: 'deleted',
   'delete-failed': 'stopped, kept (delete failed: see the log)',
+  'delete-skipped': 'stopped, kept (not deleted: the new app did not report online)',
 };
 
 export function renderSummary(result: RunResult, apiUrl: string, totalMs: number): string {
@@ -108,10 +110,10 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
     lines.push('## CamposCloud deploy: dry run, nothing changed');
   } else {
     const wait = r.onlineWait;
-    const icon = wait && !wait.online ? '⚠️' : '✅';
+    const icon = wait && wait.online !== true ? '⚠️' : '✅';
     lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-    rows.push(['State', wait ? onlineWaitText(wait) : onlineText(r.app)]);
+    rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.app)]);
     const url = appUrl(r.app, apiUrl);
     if (url) rows.push(['URL', url]);
     if (r.githubDeployment) {
@@ -195,7 +197,7 @@ function renderStop(r: StopResult, totalMs: number): string {
   );
   lines.push('| app | id | result |', '| --- | --- | --- |');
   for (const a of r.acted) {
-    lines.push(`| ${cell(a.app.name)} | ${code(a.app.id)} | ${a.outcome.replace('-', ' ')} |`);
+    lines.push(`| ${cell(a.app.name)} | ${code(a.app.id)} | ${outcomeText(a.outcome)} |`);
   }
   if (r.deploymentsMarkedInactive > 0) {
     lines.push('', `GitHub deployments marked inactive: ${r.deploymentsMarkedInactive}.`);

@@ -91,7 +91,8 @@ export type FaultKind =
   | 'malformed-json' // answer 200 with content-type application/json and a truncated body
   | 'reset' // destroy the socket before doing anything (the request had no effect)
   | 'reset-after' // perform the request for real, then destroy the socket: the response is lost
-  | 'hang'; // never answer; the socket is closed on close()
+  | 'hang' // never answer; the socket is closed on close()
+  | 'hang-after'; // perform the request for real, then never answer (a create slower than the client's patience)
 
 export interface Fault {
   method?: string;
@@ -943,7 +944,7 @@ export async function startFakeCamposCloud(
       req.resume();
       return done();
     }
-    if (fault && fault.kind !== 'reset-after') {
+    if (fault && fault.kind !== 'reset-after' && fault.kind !== 'hang-after') {
       await drain(req);
       const reply = faultReply(fault);
       rec.status = reply.status;
@@ -969,7 +970,7 @@ export async function startFakeCamposCloud(
     rec.status = reply.status;
     // reset-after: the work is done (the app exists), but the client never learns the outcome.
     if (fault?.kind === 'reset-after') resetSocket(req);
-    else write(res, reply);
+    else if (fault?.kind !== 'hang-after') write(res, reply);
     done();
   }
 

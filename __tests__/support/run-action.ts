@@ -40,6 +40,8 @@ export interface ActionRun {
   outputFileText: string;
   /** The ::error:: annotations printed. */
   errors: string[];
+  /** RUNNER_TEMP as the action left it. */
+  runnerTemp: string;
 }
 
 /** Reads the GITHUB_OUTPUT file format: `name<<DELIM\nvalue\nDELIM` blocks (and `name=value`). */
@@ -127,6 +129,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     outputs: parseOutputFile(outputFileText),
     summary: await readFile(summaryFile, 'utf8'),
     outputFileText,
+    runnerTemp,
     errors: stdout
       .split('\n')
       .filter((l) => l.startsWith('::error'))

@@ -182,7 +182,8 @@ const segment = encodeURIComponent;
 export class CamposCloudClient {
   readonly calls: CallRecord[] = [];
   private readonly root: string;
-  private readonly rootPath: string;
+  /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
+  readonly rootPath: string;
   private readonly token: string;
   private readonly requestTimeoutMs: number;
   private readonly uploadTimeoutMs: number;

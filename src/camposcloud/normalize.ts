@@ -1,6 +1,6 @@
 // The API's app objects are loose (teamId may be a string, null or a populated team; metrics may be
 // null; some responses wrap the app). This turns them into App so nothing above the client cares.
-import type { App } from './types.js';
+import type { App, EnvVar } from './types.js';
 
 type Loose = Record<string, unknown>;
 
@@ -37,7 +37,20 @@ export function normalizeApp(raw: unknown): App {
     subdomain: str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
     runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
     createdAt: str(raw['createdAt']),
+    startupCommand: str(raw['startupCommand']),
+    environmentVariables: envVars(raw['environmentVariables']),
   };
+}
+
+/** [{key, value}] as the API returns it; undefined when absent or not that shape. */
+function envVars(v: unknown): EnvVar[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: EnvVar[] = [];
+  for (const item of v) {
+    if (!isObject(item) || typeof item['key'] !== 'string') return undefined;
+    out.push({ key: item['key'], value: typeof item['value'] === 'string' ? item['value'] : '' });
+  }
+  return out;
 }
 
 /**

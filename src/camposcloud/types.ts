@@ -23,6 +23,9 @@ export interface App {
   subdomain: string | undefined;
   runtime: string | undefined;
   createdAt: string | undefined;
+  /** As the app has them now; strategy update keeps them when the env-vars input is empty. */
+  startupCommand?: string;
+  environmentVariables?: EnvVar[];
 }
 
 export interface CreateAppRequest {

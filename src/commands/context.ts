@@ -30,4 +30,7 @@ export interface CommandContext {
   event: EventInfo;
   /** Present when the github-token input is set. */
   deployments: DeploymentRecorder | undefined;
+  /** When the run started and when its timeout-seconds deadline falls (Date.now() values). */
+  startedAt: number;
+  deadlineAt: number;
 }

@@ -2,15 +2,24 @@
 // new one, optionally delete the old one) or update it in place; then, if asked, wait for it to
 // come online and record a GitHub deployment. The order is the one the user reads in the log, and
 // nothing on CamposCloud changes until the package is known to be good.
+import { rm } from 'node:fs/promises';
 import type { App } from '../camposcloud/types.js';
-import { DeployFailedError, InputError, type AppState } from '../errors.js';
+import {
+  ApiError,
+  DeadlineError,
+  DeployFailedError,
+  errorText,
+  InputError,
+  type AppState,
+} from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
-import { appUrl } from '../app-url.js';
+import { appUrl, runningText } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findApps } from './find-apps.js';
 import { preparePackage, type PreparedPackage } from './prepare-package.js';
 import { timed, type DeployResult, type PreviousOutcome, type Timing } from './result.js';
+import { restartAfterFailure } from './recover.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { waitForOnline } from './wait-online.js';
 
@@ -26,6 +35,22 @@ export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<Deplo
   const pkg = await log.group('Package the files', () =>
     timed(timings, 'package', () => preparePackage(inputs, log, ctx.tempDir)),
   );
+  try {
+    return await deployPackage(inputs, ctx, pkg, timings);
+  } finally {
+    // The zip holds the workspace's files: it must not outlive the run (outside a runner, the
+    // temp folder is never cleaned).
+    await rm(pkg.zipPath, { force: true });
+  }
+}
+
+async function deployPackage(
+  inputs: Inputs,
+  ctx: CommandContext,
+  pkg: PreparedPackage,
+  timings: Timing[],
+): Promise<DeployResult> {
+  const { log } = ctx;
   const found = await log.group('Find the app', () =>
     timed(timings, 'find', () => findPrevious(inputs, ctx)),
   );
@@ -52,12 +77,12 @@ export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<Deplo
         ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
         : await recreate(base, inputs, pkg, found, ctx);
   } catch (err) {
-    if (ctx.deployments) {
-      await ctx.deployments.recordFailure(
-        deploymentTarget(inputs, ctx),
-        err instanceof Error ? err.message : String(err),
-      );
-    }
+    // The status description is visible to anyone who can read the repository: keep the
+    // server's words (which could quote a value) out of it; the run's log has them.
+    await ctx.deployments?.recordFailure(
+      deploymentTarget(inputs, ctx),
+      'The CamposCloud deploy failed: see the workflow run for why and what state the apps are in.',
+    );
     throw err;
   }
   const app = result.app as App;
@@ -65,10 +90,22 @@ export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<Deplo
   if (inputs.waitForOnlineSeconds > 0) {
     result.onlineWait = await log.group('Wait for the app to come online', () =>
       timed(timings, 'wait for online', () =>
-        waitForOnline(ctx.client, app.id, { limitSeconds: inputs.waitForOnlineSeconds }, log),
+        waitForOnline(
+          ctx.client,
+          app.id,
+          { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt },
+          log,
+        ),
       ),
     );
     result.app = { ...app, online: result.onlineWait.online };
+  }
+  if (found.previous && inputs.deletePrevious && inputs.strategy === 'recreate') {
+    result.previousOutcome = await log.group('Delete the previous app', () =>
+      timed(timings, 'delete previous', () =>
+        deletePrevious(found.previous!, result.previousOutcome, result, ctx),
+      ),
+    );
   }
   if (ctx.deployments) {
     const environment = inputs.environment;
@@ -90,7 +127,7 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
   if (inputs.appId && found.apps.length === 0) {
     throw new InputError(
       'app-id',
-      `no app with id ${inputs.appId} exists for this token (GET /v1/apps/${inputs.appId} answered 404)`,
+      `no app with id ${inputs.appId} exists for this token (GET ${ctx.client.rootPath}/apps/${inputs.appId} answered 404)`,
       'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.',
     );
   }
@@ -101,6 +138,11 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
   if (!newest) {
     log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
     return { previous: undefined, sameNameIds };
+  }
+  if (inputs.appId && inputs.strategy === 'recreate') {
+    log.warning(
+      `app-id with strategy recreate replaces app ${inputs.appId} once: the new app gets a new id, so the next run with this app-id finds the old, stopped app again and leaves this run's app running. Use strategy: update to keep one app under a fixed id, or leave app-id empty to find the app by name.`,
+    );
   }
   const fate =
     inputs.strategy === 'update'
@@ -123,14 +165,15 @@ async function dryRun(
   ctx: CommandContext,
 ): Promise<DeployResult> {
   const { log } = ctx;
+  const api = ctx.client.rootPath;
   const plannedCalls =
     inputs.strategy === 'update' && previous
-      ? plannedUpdateCalls(previous, pkg)
+      ? plannedUpdateCalls(previous, pkg, api)
       : [
-          ...(previous ? [`POST /v1/apps/${previous.id}/stop  (stop '${previous.name}')`] : []),
-          `POST /v1/apps/create  (${createSummary(inputs, pkg)})`,
+          ...(previous ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}')`] : []),
+          `POST ${api}/apps/create  (${createSummary(inputs, pkg)})`,
           ...(previous && inputs.deletePrevious
-            ? [`DELETE /v1/apps/${previous.id}/delete  (delete the replaced app)`]
+            ? [`DELETE ${api}/apps/${previous.id}/delete  (delete the replaced app)`]
             : []),
         ];
   await log.group('Dry run: nothing was changed', async () => {
@@ -160,7 +203,15 @@ async function recreate(
   if (previous) {
     previousOutcome = await log.group('Stop the previous app', () =>
       timed(timings, 'stop previous', async () => {
-        const { alreadyStopped } = await client.stopApp(previous.id);
+        const { alreadyStopped } = await client.stopApp(previous.id).catch(async (err) => {
+          // A stop with no clear answer may have happened: start the app to be sure it runs.
+          if (!isUnclear(err) || previous.online === false) throw err;
+          throw await restartAfterFailure(err, previous, ctx, {
+            failedStep: `stopping app ${previous.id}`,
+            runningState: 'running (started again in case the stop went through)',
+            weStoppedIt: true,
+          });
+        });
         log.info(
           alreadyStopped
             ? `App ${previous.id} was not running; it is kept as it is.`
@@ -192,7 +243,7 @@ async function recreate(
           { existingIds: found.sameNameIds },
         );
       } catch (err) {
-        throw await failedCreate(err, previous, previousOutcome === 'stopped', ctx);
+        throw await failedCreate(err, inputs, found, previousOutcome === 'stopped', ctx);
       }
     }),
   );
@@ -203,20 +254,23 @@ async function recreate(
     );
   }
   log.info(`Created app '${app.name}' (${app.id}), ${runningText(app)}.`);
-
-  if (previous && inputs.deletePrevious) {
-    previousOutcome = await log.group('Delete the previous app', () =>
-      timed(timings, 'delete previous', () => deletePrevious(previous, previousOutcome, ctx)),
-    );
-  }
   return { ...base, app, recovered: created.recovered, previousOutcome };
 }
 
 async function deletePrevious(
   previous: App,
   outcome: PreviousOutcome | undefined,
+  result: DeployResult,
   ctx: CommandContext,
 ): Promise<PreviousOutcome | undefined> {
+  const kept = outcome === 'was-stopped' ? 'as it was' : 'stopped';
+  if (result.onlineWait && result.onlineWait.online !== true) {
+    // delete-previous is for once the new app is up: until it is, the old one is the way back.
+    ctx.log.warning(
+      `The new app did not report online, so the previous app ${previous.id} is kept, ${kept}, rather than deleted.`,
+    );
+    return 'delete-skipped';
+  }
   try {
     const { alreadyGone } = await ctx.client.deleteApp(previous.id);
     ctx.log.info(
@@ -224,46 +278,96 @@ async function deletePrevious(
     );
     return 'deleted';
   } catch (err) {
-    // The new app is up: failing the step now would report a broken deploy that is not broken.
+    // The new app exists: failing the step now would report a broken deploy that is not broken.
     ctx.log.warning(
-      `The new app is running, but deleting the previous app ${previous.id} failed: ${message(err)}. It is kept, ${outcome === 'was-stopped' ? 'as it was' : 'stopped'}; delete it from the dashboard or re-run.`,
+      `The new app was created, but deleting the previous app ${previous.id} failed: ${errorText(err)}. It is kept, ${kept}; delete it from the dashboard or re-run.`,
     );
     return 'delete-failed';
   }
 }
 
-/** Builds the error for a create that failed, after putting the old app back if we stopped it. */
+/**
+ * Builds the error for a create that failed, after putting the old app back if this run stopped
+ * it. When the run's deadline cut the create short, the app may exist all the same: then it is
+ * reported, and the old app stays stopped rather than both running.
+ */
 async function failedCreate(
   err: unknown,
-  previous: App | undefined,
+  inputs: Inputs,
+  found: Found,
   weStoppedIt: boolean,
   ctx: CommandContext,
 ): Promise<unknown> {
-  if (!previous || !weStoppedIt) return err;
-  const { log } = ctx;
-  log.warning(
-    `Creating the new app failed: ${message(err)}. Starting the previous app ${previous.id} again.`,
-  );
-  const apps: AppState[] = [];
-  let recovery: string;
-  try {
-    await ctx.recoveryClient.startApp(previous.id);
-    apps.push({ role: 'previous', id: previous.id, name: previous.name, state: 'running again' });
-    recovery = `The previous app ${previous.id} is running again, as before the deploy. Fix the cause above and re-run the workflow.`;
-  } catch (startErr) {
-    apps.push({ role: 'previous', id: previous.id, name: previous.name, state: 'STOPPED' });
-    recovery =
-      `The previous app ${previous.id} is STOPPED and could not be started again (${message(startErr)}). ` +
-      `Start it from the CamposCloud dashboard (app id ${previous.id}), or fix the cause above and re-run the workflow.`;
+  const { previous } = found;
+  const made = err instanceof DeadlineError ? await appMadeAnyway(inputs, found, ctx) : undefined;
+  if (made) {
+    const apps: AppState[] = [
+      {
+        role: 'new',
+        id: made.id,
+        name: made.name,
+        state: 'created just as the deadline passed (not confirmed)',
+      },
+    ];
+    if (previous) {
+      apps.push({
+        role: 'previous',
+        id: previous.id,
+        name: previous.name,
+        state: 'STOPPED (kept)',
+      });
+    }
+    return new DeployFailedError(`Deploy failed: ${errorText(err)}`, {
+      cause: err,
+      apps,
+      recovery:
+        `The new app ${made.id} was created, but the run ran out of time before it was confirmed: check it in the CamposCloud dashboard.` +
+        (previous
+          ? ` The previous app ${previous.id} is stopped: start it if the new one does not work.`
+          : ''),
+    });
   }
-  return new DeployFailedError(`Deploy failed: creating the new app failed: ${message(err)}`, {
-    cause: err,
-    apps,
-    recovery,
+  if (!previous) return err;
+  return restartAfterFailure(err, previous, ctx, {
+    failedStep: 'creating the new app',
+    runningState: 'running again',
+    weStoppedIt,
   });
 }
 
-export function deploymentTarget(inputs: Inputs, ctx: CommandContext): DeploymentTarget {
+/** After a create cut short: an app of that name that was not there before is the one it made. */
+async function appMadeAnyway(
+  inputs: Inputs,
+  found: Found,
+  ctx: CommandContext,
+): Promise<App | undefined> {
+  try {
+    const apps = await ctx.recoveryClient.findAppsByName(inputs.appName);
+    if (found.sameNameIds) {
+      const known = new Set(found.sameNameIds);
+      return apps.find((a) => !known.has(a.id));
+    }
+    // Found by app-id, the apps of that name were not listed before: go by creation time
+    // (a minute's slack for clocks that differ).
+    const since = ctx.startedAt - 60_000;
+    return apps.find(
+      (a) => a.id !== found.previous?.id && a.createdAt && Date.parse(a.createdAt) >= since,
+    );
+  } catch (lookupErr) {
+    ctx.log.warning(
+      `Could not check whether the cut-short create made an app: ${errorText(lookupErr)}`,
+    );
+    return undefined;
+  }
+}
+
+/** A failure after which the call may or may not have taken effect: no answer, or a 5xx. */
+function isUnclear(err: unknown): boolean {
+  if (err instanceof DeadlineError) return true;
+  return err instanceof ApiError && (err.status === undefined || err.status >= 500);
+}
+
+function deploymentTarget(inputs: Inputs, ctx: CommandContext): DeploymentTarget {
   const [owner = '', repo = ''] = (ctx.event.repository ?? '').split('/');
   return {
     owner,
@@ -273,14 +377,4 @@ export function deploymentTarget(inputs: Inputs, ctx: CommandContext): Deploymen
     transient: inputs.preview,
     description: `CamposCloud app ${inputs.appName}`,
   };
-}
-
-function runningText(app: App): string {
-  if (app.online === true) return 'running';
-  if (app.online === false) return 'not running';
-  return 'running state unknown';
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

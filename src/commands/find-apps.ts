@@ -25,13 +25,16 @@ export async function findApps(client: CamposCloudClient, query: AppQuery): Prom
   return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'` };
 }
 
-/** Sort by createdAt, newest first; apps without a date keep the API's order (creation order) reversed. */
+/**
+ * Sort by createdAt, newest first; apps without a date sort as oldest, and ties keep the API's
+ * creation order reversed (one key per app keeps the comparison consistent).
+ */
 export function newestFirst(apps: App[]): App[] {
   return apps
-    .map((app, index) => ({ app, index, t: app.createdAt ? Date.parse(app.createdAt) : NaN }))
-    .sort((a, b) => {
-      if (!Number.isNaN(a.t) && !Number.isNaN(b.t) && a.t !== b.t) return b.t - a.t;
-      return b.index - a.index;
+    .map((app, index) => {
+      const t = app.createdAt ? Date.parse(app.createdAt) : NaN;
+      return { app, index, t: Number.isNaN(t) ? -Infinity : t };
     })
+    .sort((a, b) => (a.t !== b.t ? b.t - a.t : b.index - a.index))
     .map((x) => x.app);
 }

@@ -11,12 +11,14 @@ export type PreviousOutcome =
   | 'stopped' // replaced and kept, stopped
   | 'was-stopped' // it was not running before the deploy; kept as it was
   | 'deleted' // delete-previous removed it once the new app existed
-  | 'delete-failed'; // the new app is up but deleting the old one failed (warning, not failure)
+  | 'delete-failed' // the new app is up but deleting the old one failed (warning, not failure)
+  | 'delete-skipped'; // delete-previous, but the new app did not report online: the old one is kept
 
 export interface OnlineWait {
   /** The wait-for-online limit. */
   limitSeconds: number;
-  online: boolean;
+  /** undefined when the app could not be checked (the API failed, or the run's deadline came). */
+  online: boolean | undefined;
   waitedMs: number;
 }
 
@@ -42,6 +44,11 @@ export interface DeployResult {
 export interface ActedApp {
   app: App;
   outcome: 'stopped' | 'already-stopped' | 'deleted' | 'already-gone';
+}
+
+/** 'already-stopped' -> 'already stopped', for logs and summaries. */
+export function outcomeText(outcome: ActedApp['outcome']): string {
+  return outcome.replace('-', ' ');
 }
 
 export interface StopResult {

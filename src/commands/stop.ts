@@ -5,7 +5,7 @@ import { ApiError, AppMissingError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { CommandContext } from './context.js';
 import { findApps, type FoundApps } from './find-apps.js';
-import { timed, type ActedApp, type StopResult, type Timing } from './result.js';
+import { outcomeText, timed, type ActedApp, type StopResult, type Timing } from './result.js';
 
 export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise<StopResult> {
   const { client, log } = ctx;
@@ -42,8 +42,8 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
   if (inputs.dryRun) {
     result.plannedCalls = found.apps.map((app) =>
       command === 'stop'
-        ? `POST /v1/apps/${app.id}/stop  (stop '${app.name}')`
-        : `DELETE /v1/apps/${app.id}/delete  (delete '${app.name}')`,
+        ? `POST ${client.rootPath}/apps/${app.id}/stop  (stop '${app.name}')`
+        : `DELETE ${client.rootPath}/apps/${app.id}/delete  (delete '${app.name}')`,
     );
     await log.group('Dry run: nothing was changed', async () => {
       log.info('A real run would make these API calls:');
@@ -69,7 +69,7 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
           throw withProgress(err, result.acted, command);
         }
         result.acted.push(acted);
-        log.info(`${app.id} ('${app.name}'): ${acted.outcome.replace('-', ' ')}.`);
+        log.info(`${app.id} ('${app.name}'): ${outcomeText(acted.outcome)}.`);
       }
     }),
   );
@@ -87,8 +87,14 @@ async function findTarget(inputs: Inputs, ctx: CommandContext): Promise<FoundApp
     if (recorded) {
       const app = await ctx.client.findApp(recorded.appId);
       const via = `GitHub deployment ${recorded.deploymentId} of environment '${inputs.environment}'`;
-      if (app) return { apps: [app], lookedUpBy: via };
-      ctx.log.info(`The app ${recorded.appId} named by ${via} no longer exists; looking by name.`);
+      // The deployment must be of this app: an environment reused by another app (a manual
+      // run whose environment defaults to production) must never stop or delete that app.
+      if (app && app.name === inputs.appName) return { apps: [app], lookedUpBy: via };
+      ctx.log.info(
+        app
+          ? `${via} names app ${app.id} '${app.name}', not '${inputs.appName}'; looking by name.`
+          : `The app ${recorded.appId} named by ${via} no longer exists; looking by name.`,
+      );
     }
   }
   return findApps(ctx.client, inputs);

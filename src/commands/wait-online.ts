@@ -1,15 +1,22 @@
 // wait-for-online: CamposCloud has no deploy status endpoint, so the only sign that the new app
 // runs is currentResourceMetrics.online on GET /apps/{id}; poll it until it is true or time is up.
+// The deploy itself has succeeded by now: nothing here may fail the run or lose its outputs.
 import type { CamposCloudClient } from '../camposcloud/client.js';
+import { errorText } from '../errors.js';
 import type { Log } from '../log.js';
 import type { OnlineWait } from './result.js';
 
 export interface WaitOptions {
   limitSeconds: number;
+  /** The run's deadline (Date.now() value): the wait ends early rather than run past it. */
+  deadlineAt: number;
   /** Between polls; grows to maxIntervalMs so a slow start costs few requests. */
   intervalMs?: number;
   maxIntervalMs?: number;
 }
+
+/** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
+const DEADLINE_MARGIN_MS = 5000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -20,23 +27,35 @@ export async function waitForOnline(
   log: Log,
 ): Promise<OnlineWait> {
   const started = Date.now();
-  const limitMs = opts.limitSeconds * 1000;
+  const endAt = Math.min(started + opts.limitSeconds * 1000, opts.deadlineAt - DEADLINE_MARGIN_MS);
   let interval = opts.intervalMs ?? 1000;
   const maxInterval = opts.maxIntervalMs ?? 5000;
+  const outcome = (online: boolean | undefined): OnlineWait => ({
+    limitSeconds: opts.limitSeconds,
+    online,
+    waitedMs: Date.now() - started,
+  });
   for (;;) {
-    const app = await client.getApp(appId);
-    const waitedMs = Date.now() - started;
-    if (app.online === true) {
-      log.info(`App ${appId} is online (after ${(waitedMs / 1000).toFixed(1)} s).`);
-      return { limitSeconds: opts.limitSeconds, online: true, waitedMs };
+    let online: boolean | undefined;
+    try {
+      online = (await client.getApp(appId)).online;
+    } catch (err) {
+      log.warning(`Could not check whether app ${appId} is online: ${errorText(err)}`);
+      return outcome(undefined);
     }
-    const left = limitMs - waitedMs;
+    if (online === true) {
+      const done = outcome(true);
+      log.info(`App ${appId} is online (after ${(done.waitedMs / 1000).toFixed(1)} s).`);
+      return done;
+    }
+    const left = endAt - Date.now();
     if (left <= 0) {
       log.warning(
-        `App ${appId} did not report online within wait-for-online (${opts.limitSeconds} s). ` +
-          'It may still be starting (installing dependencies) or it may be failing: check its console in the CamposCloud dashboard.',
+        `App ${appId} did not report online within wait-for-online (${opts.limitSeconds} s)` +
+          (endAt < started + opts.limitSeconds * 1000 ? ', cut short by timeout-seconds' : '') +
+          '. It may still be starting (installing dependencies) or it may be failing: check its console in the CamposCloud dashboard.',
       );
-      return { limitSeconds: opts.limitSeconds, online: false, waitedMs };
+      return outcome(false);
     }
     log.debug(`App ${appId} not online yet; checking again in ${interval} ms.`);
     await sleep(Math.min(interval, left));

@@ -1,0 +1,263 @@
+// The packaging-and-upload benchmark (issue 5). Run: `node bench/run.ts [--rounds N] [--mb N]`
+// with Node 24 (it runs this TypeScript directly), after `npm run build`.
+//
+// It builds two workspaces in a temp folder, (a) about 5,000 small source files and (b) about 300 MB
+// of mixed content, 40% incompressible, then deploys each, alternating in one run, with
+//   action: the built dist/index.js, run as the Actions runner runs it, deploying to the local server;
+//   shell:  `zip -r -q app.zip .` then `curl -F file=@app.zip` with the same fields and bearer token
+//           to the same server's POST /v1/apps/create: what a user would write in a `run:` step.
+// Both start from a warm page cache (a warm-up run of each comes first and is not counted), and the
+// order alternates round by round. It prints medians, the ratio action/shell, the action's peak RSS,
+// and how long a bad input takes to be rejected (process start to exit).
+//
+// Peak RSS is the child's own getrusage ru_maxrss, written at exit by bench/max-rss.mjs (preloaded
+// with NODE_OPTIONS=--import): the kernel's figure, no polling gaps, and no dependence on
+// /usr/bin/time being installed.
+//
+// Profile findings that shaped src/packaging/zip.ts (bench/profile.ts reproduces them; figures on
+// the 2-core machine of issue 5, before the change):
+//  - 10,000 small files: 7.4 s in all. archiver created one zlib stream per file: 1.1 s of main
+//    thread in zlib's processChunk and stream plumbing, 0.5 s of GC, and about 2.5 s idle waiting on
+//    thread-pool round trips (one or more per file). Reading with fs.promises.readFile cost another
+//    ~1 s of main thread (open/fstat/read/close, each a promise round trip). A plain deflateRawSync
+//    of the same 10,000 buffers takes 0.65 s: the deflate work itself was the small part.
+//  - 300 MB mixed: random data (under .bin/.pt names no list knows) deflated for nothing, at level 6;
+//    big text files deflated one at a time on one core.
+//  So: files up to 8 MB are read whole (small ones with one blocking read), deflated ahead of the
+//  writer (small ones right on the main thread, big ones on the thread pool, in parallel) and handed
+//  to archiver with their sizes and CRC; a 64 KB sample decides whether a file is worth deflating;
+//  archiver's many 2- and 4-byte header writes are coalesced per tick.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import {
+  startFakeCamposCloud,
+  type FakeCamposCloud,
+} from '../__tests__/support/fake-camposcloud.ts';
+import { distEntry, runAction } from '../__tests__/support/run-action.ts';
+import { median, mib, seconds } from './stats.ts';
+import { buildMixedTree, buildSmallSourceTree, type WorkspaceStats } from './workspaces.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const maxRssPreload = path.join(here, 'max-rss.mjs');
+
+interface Options {
+  rounds: number;
+  mixedMB: number;
+  smallFiles: number;
+  badInputRuns: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const num = (name: string, def: number): number => {
+    const i = argv.indexOf(name);
+    const v = i >= 0 ? Number(argv[i + 1]) : def;
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} wants a positive number`);
+    return v;
+  };
+  return {
+    rounds: num('--rounds', 3),
+    mixedMB: num('--mb', 300),
+    smallFiles: num('--files', 5000),
+    badInputRuns: num('--bad-input-runs', 7),
+  };
+}
+
+interface Sample {
+  ms: number;
+  /** KiB; only measured for the action. */
+  maxRssKiB?: number;
+  zipBytes?: number;
+}
+
+let appCounter = 0;
+const nextAppName = () => `bench-${process.pid}-${++appCounter}`;
+
+async function runActionOnce(
+  server: FakeCamposCloud,
+  workspace: string,
+  scratch: string,
+): Promise<Sample> {
+  const rssFile = path.join(scratch, `rss-${appCounter + 1}.txt`);
+  const started = performance.now();
+  const run = await runAction({
+    workspace,
+    inputs: {
+      token: server.token,
+      'api-url': server.url,
+      'app-name': nextAppName(),
+      'main-file': 'main.py',
+    },
+    env: { NODE_OPTIONS: `--import=${maxRssPreload}`, BENCH_MAX_RSS_FILE: rssFile },
+    killAfterMs: 600_000,
+  });
+  const ms = performance.now() - started;
+  if (run.exitCode !== 0) throw new Error(`the action failed:\n${run.stdout}\n${run.stderr}`);
+  const maxRssKiB = Number(await readFile(rssFile, 'utf8'));
+  return { ms, maxRssKiB, zipBytes: Number(run.outputs['zip-bytes']) };
+}
+
+function sh(script: string, cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', script], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`'${script}' exited ${code}: ${err}`)),
+    );
+  });
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+async function runShellOnce(
+  server: FakeCamposCloud,
+  workspace: string,
+  scratch: string,
+): Promise<Sample> {
+  const zipPath = path.join(scratch, 'shell-app.zip');
+  // zip -r adds to an existing archive: start from nothing, like a fresh runner.
+  await rm(zipPath, { force: true });
+  const fields = {
+    appName: nextAppName(),
+    mainFile: 'main.py',
+    memoryMB: '256',
+    runtimeEnvironment: 'python',
+    exposedViaWeb: 'false',
+    autoRestartEnabled: 'false',
+  };
+  const form = Object.entries(fields)
+    .map(([k, v]) => `-F ${quote(`${k}=${v}`)}`)
+    .join(' ');
+  const script =
+    `zip -r -q ${quote(zipPath)} . && ` +
+    `curl -sS -f -o /dev/null -H ${quote(`Authorization: Bearer ${server.token}`)} ` +
+    `-F ${quote(`file=@${zipPath};filename=file.zip;type=application/zip`)} ${form} ` +
+    quote(`${server.url}/v1/apps/create`);
+  const started = performance.now();
+  await sh(script, workspace);
+  const ms = performance.now() - started;
+  const { size } = await stat(zipPath);
+  return { ms, zipBytes: size };
+}
+
+async function badInputMs(server: FakeCamposCloud, workspace: string): Promise<number> {
+  const started = performance.now();
+  const run = await runAction({
+    workspace,
+    inputs: { token: server.token, 'api-url': server.url, 'memory-mb': 'lots' },
+  });
+  const ms = performance.now() - started;
+  if (run.exitCode === 0) throw new Error('a bad memory-mb was accepted');
+  return ms;
+}
+
+interface Row {
+  name: string;
+  stats: WorkspaceStats;
+  action: Sample[];
+  shell: Sample[];
+}
+
+async function benchWorkspace(
+  name: string,
+  stats: WorkspaceStats,
+  workspace: string,
+  server: FakeCamposCloud,
+  scratch: string,
+  opts: Options,
+  withShell: boolean,
+): Promise<Row> {
+  const row: Row = { name, stats, action: [], shell: [] };
+  console.log(`${name}: warm-up`);
+  await runActionOnce(server, workspace, scratch);
+  if (withShell) await runShellOnce(server, workspace, scratch);
+  for (let r = 0; r < opts.rounds; r++) {
+    // Alternate which goes first, so neither always meets the other's leftovers (page cache, GC).
+    const order = r % 2 === 0 ? ['action', 'shell'] : ['shell', 'action'];
+    for (const which of order) {
+      if (which === 'action') row.action.push(await runActionOnce(server, workspace, scratch));
+      else if (withShell) row.shell.push(await runShellOnce(server, workspace, scratch));
+    }
+    const last = (xs: Sample[]) => (xs.length ? seconds((xs.at(-1) as Sample).ms) : '-');
+    console.log(`${name}: round ${r + 1}: action ${last(row.action)}, shell ${last(row.shell)}`);
+  }
+  return row;
+}
+
+function report(rows: Row[], badInput: number[], withShell: boolean): void {
+  console.log(
+    '\n| workspace | action (median) | shell zip+curl (median) | ratio | action peak RSS | zip: action / shell |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    const a = median(r.action.map((s) => s.ms));
+    const s = withShell ? median(r.shell.map((x) => x.ms)) : NaN;
+    const rss = Math.max(...r.action.map((x) => x.maxRssKiB ?? 0)) / 1024;
+    const zips = `${mib(r.action[0]?.zipBytes ?? 0)} / ${withShell ? mib(r.shell[0]?.zipBytes ?? 0) : '-'}`;
+    const what = `${r.name}: ${r.stats.files} files, ${mib(r.stats.bytes)}`;
+    const ratio = withShell ? (a / s).toFixed(2) : '-';
+    console.log(
+      `| ${what} | ${seconds(a)} | ${withShell ? seconds(s) : '-'} | ${ratio} | ${rss.toFixed(0)} MB | ${zips} |`,
+    );
+  }
+  console.log(
+    `\nbad input rejected (process start to exit, median of ${badInput.length}): ${median(badInput).toFixed(0)} ms on Node ${process.versions.node}`,
+  );
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  if (Number(process.versions.node.split('.')[0]) < 24) {
+    throw new Error(
+      `run the benchmark with Node 24 (found ${process.version}): node_modules/.bin/node bench/run.ts`,
+    );
+  }
+  if (!existsSync(distEntry)) throw new Error('dist/index.js is missing: run npm run build first');
+  const withShell = existsSync('/usr/bin/zip') || (await hasCommand('zip'));
+  const hasCurl = await hasCommand('curl');
+  if (!withShell || !hasCurl) {
+    console.log(
+      'zip or curl is not installed: the shell baseline is skipped, only the action is timed.',
+    );
+  }
+  const shell = withShell && hasCurl;
+
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'ccd-bench-'));
+  const server = await startFakeCamposCloud({ createIntervalMs: 0 });
+  try {
+    const small = path.join(scratch, 'small');
+    const mixed = path.join(scratch, 'mixed');
+    await mkdir(small);
+    await mkdir(mixed);
+    console.log(`building workspaces in ${scratch}`);
+    const smallStats = await buildSmallSourceTree(small, opts.smallFiles);
+    const mixedStats = await buildMixedTree(mixed, opts.mixedMB);
+    const rows = [
+      await benchWorkspace('(a) small sources', smallStats, small, server, scratch, opts, shell),
+      await benchWorkspace('(b) mixed', mixedStats, mixed, server, scratch, opts, shell),
+    ];
+    const bad: number[] = [];
+    await badInputMs(server, small); // warm-up
+    for (let i = 0; i < opts.badInputRuns; i++) bad.push(await badInputMs(server, small));
+    report(rows, bad, shell);
+  } finally {
+    await server.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+function hasCommand(name: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
+}
+
+await main();

@@ -1,0 +1,57 @@
+// Putting the user's app back after a deploy failed half way: start again the app the run had
+// stopped, and say plainly which app is in which state, with the ids needed to act.
+import type { App } from '../camposcloud/types.js';
+import { DeployFailedError, errorText, type AppState } from '../errors.js';
+import type { CommandContext } from './context.js';
+
+export interface RecoveryOptions {
+  /** What failed, for the message: "creating the new app", "updating app <id>". */
+  failedStep: string;
+  /** State shown when the restart works. */
+  runningState: string;
+  /** Apps the failure left behind besides this one (e.g. a new app that may exist). */
+  others?: AppState[];
+  /** Start it again only when this run stopped it; an app the user had stopped stays stopped. */
+  weStoppedIt: boolean;
+}
+
+export async function restartAfterFailure(
+  err: unknown,
+  app: App,
+  ctx: CommandContext,
+  opts: RecoveryOptions,
+): Promise<DeployFailedError> {
+  const why = errorText(err);
+  const apps: AppState[] = [...(opts.others ?? [])];
+  let recovery: string;
+  if (!opts.weStoppedIt) {
+    apps.unshift({
+      role: 'previous',
+      id: app.id,
+      name: app.name,
+      state: 'stopped, as it was before the deploy',
+    });
+    recovery = `App ${app.id} was not running before the deploy and is left as it was. Fix the cause above and re-run the workflow.`;
+  } else {
+    ctx.log.warning(`${capitalise(opts.failedStep)} failed: ${why}. Starting app ${app.id} again.`);
+    try {
+      await ctx.recoveryClient.startApp(app.id);
+      apps.unshift({ role: 'previous', id: app.id, name: app.name, state: opts.runningState });
+      recovery = `App ${app.id} is running again, as before the deploy. Fix the cause above and re-run the workflow.`;
+    } catch (startErr) {
+      apps.unshift({ role: 'previous', id: app.id, name: app.name, state: 'STOPPED' });
+      recovery =
+        `App ${app.id} is STOPPED and could not be started again (${errorText(startErr)}). ` +
+        `Start it from the CamposCloud dashboard (app id ${app.id}), or fix the cause above and re-run the workflow.`;
+    }
+  }
+  return new DeployFailedError(`Deploy failed: ${opts.failedStep} failed: ${why}`, {
+    cause: err,
+    apps,
+    recovery,
+  });
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
