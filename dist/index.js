@@ -70847,7 +70847,7 @@ class RetryBudget {
 // Known secret values cut out of text the server sent back. The runner masks registered secrets in
 // the log, but only on a real runner and only in the log: a server that echoes an env-vars value in
 // an error would otherwise put it into the error message, the job summary and any other sink.
-/** Shorter values are not redacted: they cannot be secret, and hiding them would garble messages. */
+/** Shorter values are left alone: hiding a '1' or 'on' would garble every message that has one. */
 const MIN_REDACTED_LENGTH = 4;
 const REDACTED = '***';
 /** Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden). */
@@ -70942,7 +70942,7 @@ function extractServerMessage(body, contentType) {
 ;// CONCATENATED MODULE: ./src/camposcloud/client.ts
 // The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
 // run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
-// blindly sent twice (see ../../shared/camposcloud-api.md, "What nobody documents").
+// blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
 
 
 
@@ -71233,8 +71233,8 @@ class CamposCloudClient {
             : exhausted(final, budget));
     }
     /**
-     * POST /apps/{id}/update with every setting (the API does not say whether omitted ones are kept,
-     * so none is omitted). Safe to repeat: the same settings again change nothing.
+     * POST /apps/{id}/update with the settings the caller gives (it resends the app's own values for
+     * those the user left unset). Safe to repeat: the same settings again change nothing.
      */
     async updateApp(id, settings) {
         const json = Buffer.from(JSON.stringify(settings));
@@ -71243,7 +71243,10 @@ class CamposCloudClient {
             contentLength: json.length,
             open: () => external_node_stream_.Readable.from([json]),
         };
-        const res = await this.call('POST', `/apps/${segment(id)}/update`, 'optional-json', { body });
+        const res = await this.call('POST', `/apps/${segment(id)}/update`, 'optional-json', {
+            body,
+            small: true,
+        });
         return tryApp(res.json);
     }
     /**
@@ -71262,7 +71265,7 @@ class CamposCloudClient {
         });
     }
     // ---- retry loops -----------------------------------------------------------------------------
-    /** A call that is safe to repeat (GET, stop, start, delete): retried on 429, 5xx, network errors. */
+    /** A call that is safe to repeat (GET, stop, start, delete, update, upload): retried on 429, 5xx, network errors. */
     async call(method, path, mode, upload) {
         const endpoint = `${method} ${this.rootPath}${path.replace(/\?.*$/, '')}`;
         let backoff;
@@ -71346,7 +71349,7 @@ class CamposCloudClient {
             url: `${this.root}${path}`,
             headers,
             body: upload?.body.open(),
-            timeoutMs: upload ? this.uploadTimeoutMs : this.requestTimeoutMs,
+            timeoutMs: upload && !upload.small ? this.uploadTimeoutMs : this.requestTimeoutMs,
             deadline: this.deadline,
             waitingFor: `the response to ${method} ${this.rootPath}${path.replace(/\?.*$/, '')} (attempt ${attempt})`,
         });
@@ -78721,6 +78724,10 @@ async function deploy(inputs, ctx) {
     const timings = [];
     const pkg = await log.group('Package the files', () => timed(timings, 'package', () => preparePackage(inputs, log, ctx.tempDir)));
     try {
+        // Packaging reads no clock: a workspace that took the whole deadline is named for what it is.
+        if (Date.now() >= ctx.deadlineAt) {
+            throw new DeadlineError('the files to be packaged', inputs.timeoutSeconds);
+        }
         return await deployPackage(inputs, ctx, pkg, timings);
     }
     finally {
@@ -79553,7 +79560,7 @@ function parseInputs(read, ctx, mask) {
         mask(raw['github-token'].trim());
     // Env values may be secrets too: mask them all up front, before any validation below can fail.
     maskEnvValues(raw['env-vars'], mask);
-    // '' means unset: the default applies. The runner trims inputs, so only a local run sees '  '.
+    // '' means unset: the default applies. core.getInput trims inputs, so only a direct caller (a test) sees '  '.
     const value = (name) => (raw[name] === '' ? inputs_DEFAULTS[name] : raw[name]);
     const token = parseToken(raw.token);
     const apiUrl = parseApiUrl(value('api-url'));

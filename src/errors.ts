@@ -79,7 +79,7 @@ export interface AppState {
   role: 'previous' | 'new';
   id: string;
   name: string;
-  /** e.g. "running again", "STOPPED", "created but not confirmed", "deleted" */
+  /** e.g. "running again", "STOPPED", "created just as the deadline passed (not confirmed)" */
   state: string;
 }
 

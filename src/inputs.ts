@@ -131,7 +131,7 @@ export function parseInputs(
   // Env values may be secrets too: mask them all up front, before any validation below can fail.
   maskEnvValues(raw['env-vars'], mask);
 
-  // '' means unset: the default applies. The runner trims inputs, so only a local run sees '  '.
+  // '' means unset: the default applies. core.getInput trims inputs, so only a direct caller (a test) sees '  '.
   const value = (name: InputName): string => (raw[name] === '' ? DEFAULTS[name] : raw[name]);
 
   const token = parseToken(raw.token);

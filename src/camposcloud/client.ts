@@ -1,6 +1,6 @@
 // The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
 // run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
-// blindly sent twice (see ../../shared/camposcloud-api.md, "What nobody documents").
+// blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
 import { ApiError } from '../errors.js';
 import { exchange, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
@@ -86,6 +86,8 @@ type Outcome =
 
 interface Upload {
   body: MultipartBody;
+  /** A small JSON body needs no more time than any request; a zip gets uploadTimeoutMs. */
+  small?: boolean;
 }
 
 const DEFAULTS = {
@@ -393,8 +395,8 @@ export class CamposCloudClient {
   }
 
   /**
-   * POST /apps/{id}/update with every setting (the API does not say whether omitted ones are kept,
-   * so none is omitted). Safe to repeat: the same settings again change nothing.
+   * POST /apps/{id}/update with the settings the caller gives (it resends the app's own values for
+   * those the user left unset). Safe to repeat: the same settings again change nothing.
    */
   async updateApp(id: string, settings: AppSettings): Promise<App | undefined> {
     const json = Buffer.from(JSON.stringify(settings));
@@ -403,7 +405,10 @@ export class CamposCloudClient {
       contentLength: json.length,
       open: () => Readable.from([json]),
     };
-    const res = await this.call('POST', `/apps/${segment(id)}/update`, 'optional-json', { body });
+    const res = await this.call('POST', `/apps/${segment(id)}/update`, 'optional-json', {
+      body,
+      small: true,
+    });
     return tryApp(res.json);
   }
 
@@ -430,7 +435,7 @@ export class CamposCloudClient {
 
   // ---- retry loops -----------------------------------------------------------------------------
 
-  /** A call that is safe to repeat (GET, stop, start, delete): retried on 429, 5xx, network errors. */
+  /** A call that is safe to repeat (GET, stop, start, delete, update, upload): retried on 429, 5xx, network errors. */
   private async call(
     method: string,
     path: string,
@@ -543,7 +548,7 @@ export class CamposCloudClient {
       url: `${this.root}${path}`,
       headers,
       body: upload?.body.open(),
-      timeoutMs: upload ? this.uploadTimeoutMs : this.requestTimeoutMs,
+      timeoutMs: upload && !upload.small ? this.uploadTimeoutMs : this.requestTimeoutMs,
       deadline: this.deadline,
       waitingFor: `the response to ${method} ${this.rootPath}${path.replace(/\?.*$/, '')} (attempt ${attempt})`,
     });

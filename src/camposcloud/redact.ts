@@ -2,7 +2,7 @@
 // the log, but only on a real runner and only in the log: a server that echoes an env-vars value in
 // an error would otherwise put it into the error message, the job summary and any other sink.
 
-/** Shorter values are not redacted: they cannot be secret, and hiding them would garble messages. */
+/** Shorter values are left alone: hiding a '1' or 'on' would garble every message that has one. */
 export const MIN_REDACTED_LENGTH = 4;
 
 export const REDACTED = '***';

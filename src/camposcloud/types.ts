@@ -1,5 +1,6 @@
-// The shapes the action works with. The API's own objects are loose (see ../shared/camposcloud-api.md);
-// the client normalises them into App so nothing above it deals with populated team objects or nulls.
+// The shapes the action works with. The API's own objects are loose (teamId a string, null or a
+// team object; metrics may be null): the client normalises them into App, so nothing above it
+// deals with populated team objects or nulls.
 
 export type Runtime = 'python' | 'nodejs';
 

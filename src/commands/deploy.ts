@@ -36,6 +36,10 @@ export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<Deplo
     timed(timings, 'package', () => preparePackage(inputs, log, ctx.tempDir)),
   );
   try {
+    // Packaging reads no clock: a workspace that took the whole deadline is named for what it is.
+    if (Date.now() >= ctx.deadlineAt) {
+      throw new DeadlineError('the files to be packaged', inputs.timeoutSeconds);
+    }
     return await deployPackage(inputs, ctx, pkg, timings);
   } finally {
     // The zip holds the workspace's files: it must not outlive the run (outside a runner, the

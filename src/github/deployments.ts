@@ -16,7 +16,7 @@ export interface DeploymentTarget {
   repo: string;
   /** What was deployed: the commit sha (GITHUB_SHA) is safest (no merge or status checks on a sha). */
   ref: string;
-  /** e.g. 'production', 'preview/feature-x', 'pr-12'. */
+  /** e.g. 'production', 'preview/feature-x', 'preview/pr-12'. */
   environment: string;
   /** Preview environments: transient_environment true, production_environment false. */
   transient: boolean;
