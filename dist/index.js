@@ -62434,7 +62434,7 @@ module.exports = __nccwpck_require__(9023).deprecate;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9014);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6800);
 // The action's entry point (dist/index.js after bundling).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -62444,7 +62444,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9014:
+/***/ 6800:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -78449,10 +78449,18 @@ class HashingBlocks extends external_node_stream_.Transform {
     }
 }
 
+;// CONCATENATED MODULE: ./src/text.ts
+// Small wording helpers shared by the log lines and the summary.
+/** "1 file", "3 files". */
+function count(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/prepare-package.ts
 // The packaging phase of a deploy: choose the files, check that the package can run (main file
 // present, runtime known), and write the zip. Everything here happens before any API call, so a
 // package that cannot work fails the run while nothing has changed on CamposCloud.
+
 
 
 
@@ -78480,9 +78488,9 @@ async function preparePackage(inputs, log, tempDir) {
     const zipPath = external_node_path_default().join(tempDir, `camposcloud-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.zip`);
     const zip = await writeZip(selection.files, zipPath);
     const manifest = summarizeManifest(selection.files);
-    log.info(`Packaged ${zip.fileCount} files (${formatBytes(selection.totalBytes)}) into ${formatBytes(zip.bytes)} zip, sha256 ${zip.sha256}`);
+    log.info(`Packaged ${count(zip.fileCount, 'file')} (${formatBytes(selection.totalBytes)}) into ${formatBytes(zip.bytes)} zip, sha256 ${zip.sha256}`);
     for (const f of manifest.byFolder) {
-        log.info(`  ${f.folder}: ${f.files} files, ${formatBytes(f.bytes)}`);
+        log.info(`  ${f.folder}: ${count(f.files, 'file')}, ${formatBytes(f.bytes)}`);
     }
     logExclusions(selection, log);
     return {
@@ -78601,6 +78609,7 @@ function capitalise(s) {
 
 
 
+
 /**
  * Whether the API keeps settings left out of an update is undocumented, so every setting is sent;
  * those the user did not give (env-vars, startup-command) are resent as the app has them, so an
@@ -78622,7 +78631,7 @@ function plannedUpdateCalls(app, pkg, apiPath) {
     return [
         `POST ${apiPath}/apps/${app.id}/stop  (stop '${app.name}')`,
         `POST ${apiPath}/apps/${app.id}/update  (settings: ${pkg.runtime}, memory, environment variables)`,
-        `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${pkg.fileCount} files, extracted over the app's files)`,
+        `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}, extracted over the app's files)`,
         `POST ${apiPath}/apps/${app.id}/start`,
     ];
 }
@@ -78643,7 +78652,7 @@ async function updateInPlace(app, pkg, inputs, ctx, timings) {
             log.info(alreadyStopped ? `App ${app.id} was not running.` : `Stopped app ${app.id}.`);
             await client.updateApp(app.id, settingsFor(inputs, pkg, app));
             log.info(`Updated the settings of app ${app.id}.`);
-            log.info(`Uploading a ${formatBytes(pkg.zipBytes)} zip of ${pkg.fileCount} files into app ${app.id} (files not in the zip stay on the app).`);
+            log.info(`Uploading a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`);
             await client.uploadFiles(app.id, pkg.zipPath);
             const started = await client.startApp(app.id);
             log.info(`Started app ${app.id}.`);
@@ -78709,6 +78718,7 @@ async function waitForOnline(client, appId, opts, log) {
 // new one, optionally delete the old one) or update it in place; then, if asked, wait for it to
 // come online and record a GitHub deployment. The order is the one the user reads in the log, and
 // nothing on CamposCloud changes until the package is known to be good.
+
 
 
 
@@ -78837,7 +78847,7 @@ async function dryRun(base, inputs, pkg, previous, ctx) {
     return { ...base, plannedCalls };
 }
 function createSummary(inputs, pkg) {
-    return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${pkg.fileCount} files`;
+    return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}`;
 }
 async function recreate(base, inputs, pkg, found, ctx) {
     const { client, log } = ctx;
@@ -79963,6 +79973,7 @@ function parseList(raw) {
 
 
 
+
 function outputsFor(result, apiUrl) {
     const out = {
         'app-id': '',
@@ -80079,7 +80090,7 @@ function renderDeploy(r, apiUrl, totalMs) {
     }
     rows.push([
         'Package',
-        `${pkg.fileCount} files, ${formatBytes(pkg.zipBytes)} zip, sha256 ${code(pkg.sha256.slice(0, 12))}…`,
+        `${count(pkg.fileCount, 'file')}, ${formatBytes(pkg.zipBytes)} zip, sha256 ${code(pkg.sha256.slice(0, 12))}…`,
     ]);
     rows.push(['Runtime', `${pkg.runtime}, main file ${code(pkg.mainFile)}`]);
     rows.push(['Time', timingLine(r.timings, totalMs)]);

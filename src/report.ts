@@ -11,6 +11,7 @@ import {
 import { DeployFailedError } from './errors.js';
 import { appUrl, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
+import { count } from './text.js';
 
 export type Outputs = Record<
   | 'app-id'
@@ -140,7 +141,7 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
   }
   rows.push([
     'Package',
-    `${pkg.fileCount} files, ${formatBytes(pkg.zipBytes)} zip, sha256 ${code(pkg.sha256.slice(0, 12))}…`,
+    `${count(pkg.fileCount, 'file')}, ${formatBytes(pkg.zipBytes)} zip, sha256 ${code(pkg.sha256.slice(0, 12))}…`,
   ]);
   rows.push(['Runtime', `${pkg.runtime}, main file ${code(pkg.mainFile)}`]);
   rows.push(['Time', timingLine(r.timings, totalMs)]);

@@ -22,6 +22,7 @@ import { timed, type DeployResult, type PreviousOutcome, type Timing } from './r
 import { restartAfterFailure } from './recover.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { waitForOnline } from './wait-online.js';
+import { count } from '../text.js';
 
 interface Found {
   previous: App | undefined;
@@ -190,7 +191,7 @@ async function dryRun(
 }
 
 function createSummary(inputs: Inputs, pkg: PreparedPackage): string {
-  return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${pkg.fileCount} files`;
+  return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}`;
 }
 
 async function recreate(

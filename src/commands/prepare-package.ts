@@ -11,6 +11,7 @@ import { formatBytes, summarizeManifest, type ManifestSummary } from '../packagi
 import { detectRuntime } from '../packaging/runtime.js';
 import { explainExclusion, selectFiles, type Selection } from '../packaging/select.js';
 import { writeZip } from '../packaging/zip.js';
+import { count } from '../text.js';
 
 export interface PreparedPackage {
   zipPath: string;
@@ -57,10 +58,10 @@ export async function preparePackage(
   const zip = await writeZip(selection.files, zipPath);
   const manifest = summarizeManifest(selection.files);
   log.info(
-    `Packaged ${zip.fileCount} files (${formatBytes(selection.totalBytes)}) into ${formatBytes(zip.bytes)} zip, sha256 ${zip.sha256}`,
+    `Packaged ${count(zip.fileCount, 'file')} (${formatBytes(selection.totalBytes)}) into ${formatBytes(zip.bytes)} zip, sha256 ${zip.sha256}`,
   );
   for (const f of manifest.byFolder) {
-    log.info(`  ${f.folder}: ${f.files} files, ${formatBytes(f.bytes)}`);
+    log.info(`  ${f.folder}: ${count(f.files, 'file')}, ${formatBytes(f.bytes)}`);
   }
   logExclusions(selection, log);
   return {

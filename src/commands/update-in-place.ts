@@ -8,6 +8,7 @@ import type { CommandContext } from './context.js';
 import type { PreparedPackage } from './prepare-package.js';
 import { restartAfterFailure } from './recover.js';
 import { timed, type Timing } from './result.js';
+import { count } from '../text.js';
 
 /**
  * Whether the API keeps settings left out of an update is undocumented, so every setting is sent;
@@ -32,7 +33,7 @@ export function plannedUpdateCalls(app: App, pkg: PreparedPackage, apiPath: stri
   return [
     `POST ${apiPath}/apps/${app.id}/stop  (stop '${app.name}')`,
     `POST ${apiPath}/apps/${app.id}/update  (settings: ${pkg.runtime}, memory, environment variables)`,
-    `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${pkg.fileCount} files, extracted over the app's files)`,
+    `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}, extracted over the app's files)`,
     `POST ${apiPath}/apps/${app.id}/start`,
   ];
 }
@@ -64,7 +65,7 @@ export async function updateInPlace(
         await client.updateApp(app.id, settingsFor(inputs, pkg, app));
         log.info(`Updated the settings of app ${app.id}.`);
         log.info(
-          `Uploading a ${formatBytes(pkg.zipBytes)} zip of ${pkg.fileCount} files into app ${app.id} (files not in the zip stay on the app).`,
+          `Uploading a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`,
         );
         await client.uploadFiles(app.id, pkg.zipPath);
         const started = await client.startApp(app.id);
