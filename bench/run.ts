@@ -23,7 +23,14 @@
 //    of the same 10,000 buffers takes 0.65 s: the deflate work itself was the small part.
 //  - 300 MB mixed: random data (under .bin/.pt names no list knows) deflated for nothing, at level 6;
 //    big text files deflated one at a time on one core.
-//  So: files up to 8 MB are read whole (small ones with one blocking read), deflated ahead of the
+//  Memory, second round (sampling process.memoryUsage() every 10 ms through the bench/mem-trace.mjs
+//  preload): the action starts at ~77 MB RSS (Node alone is ~41 MB; undici and
+//  @actions/core cost ~30 MB of that just to load). The rest came from two things: 6-8 MB buffers,
+//  after which glibc raises its mmap threshold and keeps a fragmented heap (~40 MB; confirmed with
+//  MALLOC_MMAP_THRESHOLD_ fixed by hand), and up to ~40 MB of dead buffers between V8 collections.
+//  So files over 1 MB now go in 1 MB pieces, deflated in parallel with the previous piece's tail as
+//  dictionary, and the upload reads 64 KB at a time.
+//  First round: files up to 8 MB were read whole (small ones with one blocking read), deflated ahead of the
 //  writer (small ones right on the main thread, big ones on the thread pool, in parallel) and handed
 //  to archiver with their sizes and CRC; a 64 KB sample decides whether a file is worth deflating;
 //  archiver's many 2- and 4-byte header writes are coalesced per tick.

@@ -70611,26 +70611,84 @@ async function buildMultipart(fields, file) {
     const preamble = Buffer.from(head, 'utf8');
     const epilogue = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
     const fileBytes = (await (0,promises_.stat)(file.path)).size;
-    async function* chunks(onChunk) {
-        yield preamble;
-        let sent = 0;
-        // 1 MB reads: the default 64 KB means sixteen times the trips for a big zip.
-        for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file.path, { highWaterMark: 1024 * 1024 })) {
-            sent += chunk.length;
-            onChunk?.(chunk.length);
-            yield chunk;
-        }
-        // A zip that changed under us would break the Content-Length promise: fail loudly instead.
-        if (sent !== fileBytes) {
-            throw new Error(`${file.path} changed size while uploading (${fileBytes} -> ${sent} bytes)`);
-        }
-        yield epilogue;
-    }
+    const open = (onChunk) => new FileBody(preamble, file.path, fileBytes, epilogue, onChunk);
     return {
         contentType: `multipart/form-data; boundary=${boundary}`,
         contentLength: preamble.length + fileBytes + epilogue.length,
-        open: (onChunk) => external_node_stream_.Readable.from(chunks(onChunk), { objectMode: false }),
+        open,
     };
+}
+/**
+ * 64 KB reads: as fast here as 1 MB ones, and each buffer stays under glibc's mmap threshold, so the
+ * garbage the upload leaves between collections is reused by malloc instead of growing the process.
+ */
+const READ_BYTES = 64 * 1024;
+/**
+ * preamble, the file, epilogue: a plain Readable on fs callbacks. An async generator through
+ * Readable.from costs several promises per chunk, which showed up as V8 heap growth on big uploads.
+ */
+class FileBody extends external_node_stream_.Readable {
+    fd;
+    sent = 0;
+    stage = 'preamble';
+    preamble;
+    path;
+    bytes;
+    epilogue;
+    onChunk;
+    constructor(preamble, path, bytes, epilogue, onChunk) {
+        super({ highWaterMark: READ_BYTES });
+        this.preamble = preamble;
+        this.path = path;
+        this.bytes = bytes;
+        this.epilogue = epilogue;
+        this.onChunk = onChunk;
+    }
+    _construct(callback) {
+        (0,external_node_fs_namespaceObject.open)(this.path, 'r', (err, fd) => {
+            this.fd = fd;
+            callback(err);
+        });
+    }
+    _read() {
+        if (this.stage === 'preamble') {
+            this.stage = 'file';
+            this.push(this.preamble);
+            return;
+        }
+        if (this.stage === 'epilogue') {
+            this.stage = 'done';
+            this.push(this.epilogue);
+            this.push(null);
+            return;
+        }
+        const buf = Buffer.allocUnsafe(READ_BYTES);
+        (0,external_node_fs_namespaceObject.read)(this.fd, buf, 0, READ_BYTES, null, (err, n) => {
+            if (err)
+                return this.destroy(err);
+            if (n === 0) {
+                // A zip that changed under us would break the Content-Length promise: fail loudly instead.
+                if (this.sent !== this.bytes) {
+                    return this.destroy(new Error(`${this.path} changed size while uploading (${this.bytes} -> ${this.sent} bytes)`));
+                }
+                this.stage = 'epilogue';
+                this._read();
+                return;
+            }
+            if (this.sent + n > this.bytes) {
+                return this.destroy(new Error(`${this.path} changed size while uploading (${this.bytes} -> more bytes)`));
+            }
+            this.sent += n;
+            this.onChunk?.(n);
+            this.push(n === READ_BYTES ? buf : buf.subarray(0, n));
+        });
+    }
+    _destroy(err, callback) {
+        if (this.fd === undefined)
+            return callback(err);
+        (0,external_node_fs_namespaceObject.close)(this.fd, () => callback(err));
+        this.fd = undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/camposcloud/progress.ts
@@ -78083,7 +78141,7 @@ function sampleOffset(size) {
 
 ;// CONCATENATED MODULE: ./src/packaging/zip-engine.ts
 const zip_engine_METHOD_DEFLATED = 8;
-/** "Version needed to extract" for a deflated entry without a data descriptor. */
+/** "Version needed to extract" for a deflated entry, and for any entry with a data descriptor. */
 const VERSION_DEFLATE = 20;
 /** Chunks at least this big go straight through (they carry file data and honour backpressure). */
 const COALESCE_BELOW = 64 * 1024;
@@ -78107,8 +78165,15 @@ function installEngineHooks(archive) {
         return {};
     coalesceWrites(engine);
     const marked = new WeakMap();
+    const streams = new WeakMap();
     const appendBuffer = engine._appendBuffer;
     engine._appendBuffer = function (entry, source, cb) {
+        const streamed = streams.get(source);
+        if (streamed) {
+            streams.delete(source);
+            writeStreamed(this, entry, streamed).then(() => cb(null, entry), (err) => cb(err instanceof Error ? err : new Error(String(err))));
+            return;
+        }
         const info = marked.get(source);
         if (!info || entry.getMethod() !== zip_engine_METHOD_DEFLATED) {
             appendBuffer.call(this, entry, source, cb);
@@ -78132,8 +78197,48 @@ function installEngineHooks(archive) {
             marked.set(compressed, info);
             return compressed;
         },
+        streamed: (entry) => {
+            const placeholder = Buffer.alloc(0);
+            streams.set(placeholder, entry);
+            return placeholder;
+        },
         offset: () => engine.offset,
     };
+}
+/**
+ * What compress-commons does for a stream source, fed with our pieces: header with the data
+ * descriptor flag (sizes unknown yet), the pieces, then the descriptor from `done()`.
+ */
+async function writeStreamed(engine, entry, streamed) {
+    entry.getGeneralPurposeBit().useDataDescriptor(true);
+    entry.setVersionNeededToExtract(VERSION_DEFLATE);
+    engine._writeLocalFileHeader(entry);
+    let written = 0;
+    for await (const piece of streamed.pieces) {
+        written += piece.length;
+        if (!engine.write(piece))
+            await roomIn(engine);
+    }
+    const info = streamed.done();
+    entry.setSize(info.size);
+    entry.setCompressedSize(written);
+    entry.setCrc(info.crc);
+    engine._afterAppend(entry);
+}
+/** Resolves on 'drain'; rejects when the engine is torn down first (the zip is being abandoned). */
+function roomIn(engine) {
+    return new Promise((resolve, reject) => {
+        const drained = () => {
+            engine.removeListener('close', closed);
+            resolve();
+        };
+        const closed = () => {
+            engine.removeListener('drain', drained);
+            reject(new Error('the zip was closed while a file was being written'));
+        };
+        engine.once('drain', drained);
+        engine.once('close', closed);
+    });
 }
 /**
  * Small writes issued in the same tick are concatenated into one. `offset` (where the next entry
@@ -78209,20 +78314,27 @@ const STORED_EXTENSIONS = new Set([
     '.ogg', '.opus', '.webm', '.flac', '.woff', '.woff2', '.pdf',
 ]); // prettier-ignore
 /**
- * Files up to this size are read whole and, unless stored, deflated on the thread pool ahead of the
- * writer, several at a time: one zlib stream per file through archiver costs far more than the
- * deflate itself on small files, and the pool spreads big ones over the cores.
+ * Files up to this size are read whole and, unless stored, deflated ahead of the writer, several at
+ * a time: one zlib stream per file through archiver costs far more than the deflate itself on small
+ * files. Larger files go in pieces of this size (see `pieces`). Kept small on purpose: glibc serves
+ * big buffers with mmap and, after freeing one, raises its mmap threshold to that size, so a run of
+ * multi-MB buffers leaves the heap fragmented and the process tens of MB larger for good (measured:
+ * 8 MB reads cost about 40 MB of peak RSS; fixing the threshold by hand took it back).
  */
-const BUFFERED_FILE = 8 * 1024 * 1024;
+const PIECE = 1024 * 1024;
 /** At most this much file content is held between being read and its zip bytes being written. */
-const HELD_BYTES = 32 * 1024 * 1024;
-/** What a streamed (larger) file holds: its read and deflate buffers. */
-const STREAM_HELD = 1024 * 1024;
+const HELD_BYTES = 8 * 1024 * 1024;
+/** What a file sent in pieces holds at most: pieces being read or deflated, and their output. */
+const PIECES_HELD = 4 * PIECE;
+/** Pieces of one file deflated at the same time (on the thread pool: spreads a big file over the cores). */
+const PIECES_PARALLEL = 3;
 const HELD_FILES = 256;
 /** Files read (and compressed) at the same time. */
 const READ_PARALLEL = 16;
-/** archiver emits many tiny chunks; writing them in ~1 MB blocks is much faster. */
-const WRITE_BLOCK = 1024 * 1024;
+/** archiver emits many tiny chunks; writing them in larger blocks is much faster. */
+const WRITE_BLOCK = 512 * 1024;
+/** Deflate's window: each piece is deflated with the previous piece's last 32 KB as its dictionary. */
+const WINDOW = 32 * 1024;
 /** Below this, deflating on the main thread beats a thread-pool round trip (measured: 2x on 3 KB files). */
 const SYNC_DEFLATE_BELOW = 128 * 1024;
 const deflateRawAsync = (0,external_node_util_.promisify)(external_node_zlib_.deflateRaw);
@@ -78280,12 +78392,12 @@ async function writeZip(files, outPath, opts = {}) {
     const readAhead = () => {
         while (next < files.length && ahead.length < READ_PARALLEL) {
             const file = files[next];
-            const cost = file.size <= BUFFERED_FILE ? file.size : STREAM_HELD;
+            const cost = file.size <= PIECE ? file.size : PIECES_HELD;
             if (held > 0 && held + cost > HELD_BYTES)
                 return;
             next++;
             held += cost;
-            const source = prepare(file, level, hooks, (err) => fail(readError(file, err)));
+            const source = prepare(file, level, hooks);
             source.catch(() => { }); // awaited in turn below; until then a failure must not go unhandled
             ahead.push({ held: cost, source });
         }
@@ -78323,7 +78435,7 @@ async function writeZip(files, outPath, opts = {}) {
         fail(err);
         // Close what was opened ahead and will never be read.
         for (const { source } of ahead.splice(0)) {
-            source.then(({ data }) => (Buffer.isBuffer(data) ? undefined : data.destroy()), () => { });
+            source.then(({ dispose }) => dispose?.(), () => { });
         }
         await done;
         out.destroy();
@@ -78339,14 +78451,14 @@ async function writeZip(files, outPath, opts = {}) {
 }
 /**
  * A file's content, ready for archiver. Stored (level 0, a known compressed format, or bytes that do
- * not compress): as they are. Otherwise, when small enough to hold: deflated here, on the thread
- * pool; stored after all if that saved nothing (as Info-ZIP does). Larger files: a stream from an
- * already opened handle, deflated by archiver unless a sample says it would be wasted.
+ * not compress): as they are. Otherwise, when small enough to hold: deflated here (on the thread pool
+ * when big enough to be worth the round trip); stored after all if that saved nothing (as Info-ZIP
+ * does). Larger files: an opened handle, read and written in pieces when their turn comes.
  */
-async function prepare(file, level, hooks, onStreamError) {
+async function prepare(file, level, hooks) {
     const storeByName = level === 0 || isStored(file.name);
     try {
-        if (file.size <= BUFFERED_FILE) {
+        if (file.size <= PIECE || !hooks.streamed) {
             // Small files: one blocking read is a few syscalls, while the promise API's open/stat/read/
             // close round trips cost several times more main-thread time than the read itself.
             const data = file.size <= SYNC_DEFLATE_BELOW
@@ -78373,7 +78485,7 @@ async function prepare(file, level, hooks, onStreamError) {
         const handle = await external_node_fs_namespaceObject.promises.open(file.absPath, 'r');
         let store = storeByName;
         if (!store) {
-            const sample = Buffer.alloc(SAMPLE_BYTES);
+            const sample = Buffer.allocUnsafe(SAMPLE_BYTES);
             const read = await handle
                 .read(sample, 0, SAMPLE_BYTES, sampleOffset(file.size))
                 .catch(async (err) => {
@@ -78382,12 +78494,58 @@ async function prepare(file, level, hooks, onStreamError) {
             });
             store = looksIncompressible(sample.subarray(0, read.bytesRead));
         }
-        const stream = handle.createReadStream({ start: 0, highWaterMark: 256 * 1024 });
-        stream.on('error', onStreamError);
-        return { data: stream, store };
+        const sums = { size: 0, crc: 0 };
+        const data = hooks.streamed({
+            pieces: pieces(handle, file, store ? undefined : level, sums),
+            done: () => sums,
+        });
+        return { data, store, dispose: () => handle.close() };
     }
     catch (err) {
         throw readError(file, err);
+    }
+}
+/**
+ * A large file's entry data, piece by piece, in order: the pieces as read when stored; otherwise each
+ * piece raw-deflated on its own (several at once, on the thread pool) with the previous piece's last
+ * 32 KB as its dictionary and a sync flush at its end, so the pieces join into one deflate stream
+ * that compresses as well as a single pass (pigz does the same), closed by an empty final block.
+ * Reads until the end of the file, whatever size it had when listed; `sums` gets its size and CRC.
+ */
+async function* pieces(handle, file, level, sums) {
+    const deflating = [];
+    let previous;
+    try {
+        for (;;) {
+            const piece = Buffer.allocUnsafe(PIECE);
+            const { bytesRead } = await handle.read(piece, 0, PIECE, null);
+            if (bytesRead === 0)
+                break;
+            const raw = bytesRead === PIECE ? piece : piece.subarray(0, bytesRead);
+            sums.size += bytesRead;
+            sums.crc = (0,external_node_zlib_.crc32)(raw, sums.crc);
+            if (level === undefined) {
+                yield raw;
+                continue;
+            }
+            const dictionary = previous?.subarray(Math.max(0, previous.length - WINDOW));
+            const out = deflateRawAsync(raw, { level, dictionary, finishFlush: external_node_zlib_.constants.Z_SYNC_FLUSH });
+            out.catch(() => { }); // awaited in turn below
+            deflating.push(out);
+            previous = raw;
+            if (deflating.length >= PIECES_PARALLEL)
+                yield await deflating.shift();
+        }
+        while (deflating.length > 0)
+            yield await deflating.shift();
+        if (level !== undefined)
+            yield (0,external_node_zlib_.deflateRawSync)(Buffer.alloc(0), { level });
+    }
+    catch (err) {
+        throw readError(file, err);
+    }
+    finally {
+        await handle.close();
     }
 }
 function readError(file, err) {
@@ -78426,10 +78584,17 @@ class HashingBlocks extends external_node_stream_.Transform {
     _transform(chunk, _enc, cb) {
         this.hash.update(chunk);
         this.bytes += chunk.length;
-        this.pending.push(chunk);
-        this.pendingBytes += chunk.length;
-        if (this.pendingBytes >= this.block)
+        if (chunk.length >= this.block) {
+            // Already big enough: copying it into a block would only make garbage.
             this.flushBlock();
+            this.push(chunk);
+        }
+        else {
+            this.pending.push(chunk);
+            this.pendingBytes += chunk.length;
+            if (this.pendingBytes >= this.block)
+                this.flushBlock();
+        }
         this.onBytes?.();
         cb();
     }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { PackagingError } from '../../src/errors.js';
 import { selectFiles, type SelectedFile } from '../../src/packaging/select.js';
 import { ZIP_ENTRY_DATE, normalizeMode, writeZip } from '../../src/packaging/zip.js';
@@ -186,6 +187,23 @@ describe('writeZip', () => {
         PackagingError,
       );
     }
+  });
+
+  test('a big file deflated in pieces is one deflate stream, about as small as a single pass', async () => {
+    // Text that repeats across piece boundaries: only the carried-over dictionary finds those matches.
+    const line = (i: number) => `row ${i % 977},value_${(i * 7919) % 104729},status=ok\n`;
+    const text = Buffer.from(Array.from({ length: 200_000 }, (_, i) => line(i)).join(''));
+    expect(text.length).toBeGreaterThan(3 * 1024 * 1024); // several pieces
+    const root = await tree({ 'data/big.csv': text });
+    const out = path.join(await outDir(), 'pieces.zip');
+    await zipTree(root, out);
+    const [entry] = await readZip(out);
+    expect(entry?.compressionMethod).toBe(8);
+    expect(entry?.data.equals(text)).toBe(true);
+    // The zip holds the entry's compressed bytes plus ~150 bytes of headers and directory.
+    const onePass = deflateRawSync(text, { level: 6 }).length;
+    const { size } = await fsp.stat(out);
+    expect(size).toBeLessThan(onePass * 1.01 + 200);
   });
 
   test('large files stream through, alongside many small ones', async () => {

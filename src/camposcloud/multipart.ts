@@ -1,7 +1,7 @@
 // The create request's multipart/form-data body, streamed from the zip on disk with an exact
 // Content-Length: memory does not grow with the zip, and each retry re-opens the file.
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { close, open as openFile, read } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
@@ -48,25 +48,100 @@ export async function buildMultipart(
   const epilogue = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
   const fileBytes = (await stat(file.path)).size;
 
-  async function* chunks(onChunk?: (bytes: number) => void): AsyncGenerator<Buffer> {
-    yield preamble;
-    let sent = 0;
-    // 1 MB reads: the default 64 KB means sixteen times the trips for a big zip.
-    for await (const chunk of createReadStream(file.path, { highWaterMark: 1024 * 1024 })) {
-      sent += (chunk as Buffer).length;
-      onChunk?.((chunk as Buffer).length);
-      yield chunk as Buffer;
-    }
-    // A zip that changed under us would break the Content-Length promise: fail loudly instead.
-    if (sent !== fileBytes) {
-      throw new Error(`${file.path} changed size while uploading (${fileBytes} -> ${sent} bytes)`);
-    }
-    yield epilogue;
-  }
+  const open = (onChunk?: (bytes: number) => void): Readable =>
+    new FileBody(preamble, file.path, fileBytes, epilogue, onChunk);
 
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     contentLength: preamble.length + fileBytes + epilogue.length,
-    open: (onChunk) => Readable.from(chunks(onChunk), { objectMode: false }),
+    open,
   };
+}
+
+/**
+ * 64 KB reads: as fast here as 1 MB ones, and each buffer stays under glibc's mmap threshold, so the
+ * garbage the upload leaves between collections is reused by malloc instead of growing the process.
+ */
+const READ_BYTES = 64 * 1024;
+
+/**
+ * preamble, the file, epilogue: a plain Readable on fs callbacks. An async generator through
+ * Readable.from costs several promises per chunk, which showed up as V8 heap growth on big uploads.
+ */
+class FileBody extends Readable {
+  private fd: number | undefined;
+  private sent = 0;
+  private stage: 'preamble' | 'file' | 'epilogue' | 'done' = 'preamble';
+  private readonly preamble: Buffer;
+  private readonly path: string;
+  private readonly bytes: number;
+  private readonly epilogue: Buffer;
+  private readonly onChunk: ((bytes: number) => void) | undefined;
+
+  constructor(
+    preamble: Buffer,
+    path: string,
+    bytes: number,
+    epilogue: Buffer,
+    onChunk: ((bytes: number) => void) | undefined,
+  ) {
+    super({ highWaterMark: READ_BYTES });
+    this.preamble = preamble;
+    this.path = path;
+    this.bytes = bytes;
+    this.epilogue = epilogue;
+    this.onChunk = onChunk;
+  }
+
+  override _construct(callback: (err?: Error | null) => void): void {
+    openFile(this.path, 'r', (err, fd) => {
+      this.fd = fd;
+      callback(err);
+    });
+  }
+
+  override _read(): void {
+    if (this.stage === 'preamble') {
+      this.stage = 'file';
+      this.push(this.preamble);
+      return;
+    }
+    if (this.stage === 'epilogue') {
+      this.stage = 'done';
+      this.push(this.epilogue);
+      this.push(null);
+      return;
+    }
+    const buf = Buffer.allocUnsafe(READ_BYTES);
+    read(this.fd as number, buf, 0, READ_BYTES, null, (err, n) => {
+      if (err) return this.destroy(err);
+      if (n === 0) {
+        // A zip that changed under us would break the Content-Length promise: fail loudly instead.
+        if (this.sent !== this.bytes) {
+          return this.destroy(
+            new Error(
+              `${this.path} changed size while uploading (${this.bytes} -> ${this.sent} bytes)`,
+            ),
+          );
+        }
+        this.stage = 'epilogue';
+        this._read();
+        return;
+      }
+      if (this.sent + n > this.bytes) {
+        return this.destroy(
+          new Error(`${this.path} changed size while uploading (${this.bytes} -> more bytes)`),
+        );
+      }
+      this.sent += n;
+      this.onChunk?.(n);
+      this.push(n === READ_BYTES ? buf : buf.subarray(0, n));
+    });
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    if (this.fd === undefined) return callback(err);
+    close(this.fd, () => callback(err));
+    this.fd = undefined;
+  }
 }

@@ -4,6 +4,8 @@
 //  - precompressed entries: a file already deflated (on the thread pool, ahead of time and in
 //    parallel) is written with its sizes and CRC in the local header, instead of archiver running one
 //    zlib stream per file, which the profile showed to be most of the time on many small files;
+//  - streamed entries: a large file's bytes arrive as pieces (stored, or deflated piece by piece on
+//    the thread pool), written as they come, with sizes and CRC in a data descriptor after them;
 //  - coalesced writes: the engine writes each header field (2 or 4 bytes) as its own chunk through
 //    two stream layers; chunks written in one tick are handed on as one.
 // Both check that the engine's internals look as expected; if an archiver update changes them, the
@@ -11,7 +13,7 @@
 import type { ZipArchive } from 'archiver';
 
 const METHOD_DEFLATED = 8;
-/** "Version needed to extract" for a deflated entry without a data descriptor. */
+/** "Version needed to extract" for a deflated entry, and for any entry with a data descriptor. */
 const VERSION_DEFLATE = 20;
 /** Chunks at least this big go straight through (they carry file data and honour backpressure). */
 const COALESCE_BELOW = 64 * 1024;
@@ -33,6 +35,8 @@ interface Engine {
   write(chunk: Buffer, cb?: () => void): boolean;
   end(...args: unknown[]): unknown;
   on(event: 'drain', fn: () => void): unknown;
+  once(event: 'drain' | 'close' | 'error', fn: () => void): unknown;
+  removeListener(event: 'drain' | 'close' | 'error', fn: () => void): unknown;
   _appendBuffer(entry: EngineEntry, source: Buffer, cb: Callback): void;
   _writeLocalFileHeader(entry: EngineEntry): void;
   _afterAppend(entry: EngineEntry): void;
@@ -44,6 +48,13 @@ export interface Precompressed {
   crc: number;
 }
 
+/** A file's entry data produced piece by piece; `done()` is read once every piece has been taken. */
+export interface StreamedEntry {
+  pieces: AsyncIterable<Buffer>;
+  /** The file's size and CRC-32 (and, implied, the compressed size: the bytes the pieces held). */
+  done(): Precompressed;
+}
+
 export interface EngineHooks {
   /**
    * Marks `compressed` (raw deflate of a file of `size` bytes with this CRC-32) so that appending it
@@ -51,6 +62,12 @@ export interface EngineHooks {
    * does not support it: append the file's own bytes instead.
    */
   precompressed?: (compressed: Buffer, info: Precompressed) => Buffer;
+  /**
+   * Returns a placeholder to append (with `store` as the pieces are: stored or deflated) in place of
+   * the file's bytes; the engine then writes the pieces in turn, each once the output has room.
+   * undefined when the engine does not support it.
+   */
+  streamed?: (entry: StreamedEntry) => Buffer;
   /** Bytes of zip the engine has produced so far (where the next entry will start). */
   offset?: () => number;
 }
@@ -77,8 +94,18 @@ export function installEngineHooks(archive: ZipArchive): EngineHooks {
   if (!engine) return {};
   coalesceWrites(engine);
   const marked = new WeakMap<Buffer, Precompressed>();
+  const streams = new WeakMap<Buffer, StreamedEntry>();
   const appendBuffer = engine._appendBuffer;
   engine._appendBuffer = function (entry, source, cb) {
+    const streamed = streams.get(source);
+    if (streamed) {
+      streams.delete(source);
+      writeStreamed(this, entry, streamed).then(
+        () => cb(null, entry),
+        (err: unknown) => cb(err instanceof Error ? err : new Error(String(err))),
+      );
+      return;
+    }
     const info = marked.get(source);
     if (!info || entry.getMethod() !== METHOD_DEFLATED) {
       appendBuffer.call(this, entry, source, cb);
@@ -102,8 +129,49 @@ export function installEngineHooks(archive: ZipArchive): EngineHooks {
       marked.set(compressed, info);
       return compressed;
     },
+    streamed: (entry) => {
+      const placeholder = Buffer.alloc(0);
+      streams.set(placeholder, entry);
+      return placeholder;
+    },
     offset: () => engine.offset,
   };
+}
+
+/**
+ * What compress-commons does for a stream source, fed with our pieces: header with the data
+ * descriptor flag (sizes unknown yet), the pieces, then the descriptor from `done()`.
+ */
+async function writeStreamed(engine: Engine, entry: EngineEntry, streamed: StreamedEntry) {
+  entry.getGeneralPurposeBit().useDataDescriptor(true);
+  entry.setVersionNeededToExtract(VERSION_DEFLATE);
+  engine._writeLocalFileHeader(entry);
+  let written = 0;
+  for await (const piece of streamed.pieces) {
+    written += piece.length;
+    if (!engine.write(piece)) await roomIn(engine);
+  }
+  const info = streamed.done();
+  entry.setSize(info.size);
+  entry.setCompressedSize(written);
+  entry.setCrc(info.crc);
+  engine._afterAppend(entry);
+}
+
+/** Resolves on 'drain'; rejects when the engine is torn down first (the zip is being abandoned). */
+function roomIn(engine: Engine): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const drained = (): void => {
+      engine.removeListener('close', closed);
+      resolve();
+    };
+    const closed = (): void => {
+      engine.removeListener('drain', drained);
+      reject(new Error('the zip was closed while a file was being written'));
+    };
+    engine.once('drain', drained);
+    engine.once('close', closed);
+  });
 }
 
 /**

@@ -2,11 +2,12 @@
 // Never holds the whole zip, nor more than a bounded window of file contents, in memory.
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fsp, readFileSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { crc32, deflateRaw, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRaw, deflateRawSync } from 'node:zlib';
 import { ZipArchive } from 'archiver';
 import { PackagingError } from '../errors.js';
 import { looksIncompressible, sampleOffset, SAMPLE_BYTES } from './compressibility.js';
@@ -43,29 +44,41 @@ export const STORED_EXTENSIONS: ReadonlySet<string> = new Set([
 ]); // prettier-ignore
 
 /**
- * Files up to this size are read whole and, unless stored, deflated on the thread pool ahead of the
- * writer, several at a time: one zlib stream per file through archiver costs far more than the
- * deflate itself on small files, and the pool spreads big ones over the cores.
+ * Files up to this size are read whole and, unless stored, deflated ahead of the writer, several at
+ * a time: one zlib stream per file through archiver costs far more than the deflate itself on small
+ * files. Larger files go in pieces of this size (see `pieces`). Kept small on purpose: glibc serves
+ * big buffers with mmap and, after freeing one, raises its mmap threshold to that size, so a run of
+ * multi-MB buffers leaves the heap fragmented and the process tens of MB larger for good (measured:
+ * 8 MB reads cost about 40 MB of peak RSS; fixing the threshold by hand took it back).
  */
-const BUFFERED_FILE = 8 * 1024 * 1024;
+const PIECE = 1024 * 1024;
 /** At most this much file content is held between being read and its zip bytes being written. */
-const HELD_BYTES = 32 * 1024 * 1024;
-/** What a streamed (larger) file holds: its read and deflate buffers. */
-const STREAM_HELD = 1024 * 1024;
+const HELD_BYTES = 8 * 1024 * 1024;
+/** What a file sent in pieces holds at most: pieces being read or deflated, and their output. */
+const PIECES_HELD = 4 * PIECE;
+/** Pieces of one file deflated at the same time (on the thread pool: spreads a big file over the cores). */
+const PIECES_PARALLEL = 3;
 const HELD_FILES = 256;
 /** Files read (and compressed) at the same time. */
 const READ_PARALLEL = 16;
-/** archiver emits many tiny chunks; writing them in ~1 MB blocks is much faster. */
-const WRITE_BLOCK = 1024 * 1024;
+/** archiver emits many tiny chunks; writing them in larger blocks is much faster. */
+const WRITE_BLOCK = 512 * 1024;
+/** Deflate's window: each piece is deflated with the previous piece's last 32 KB as its dictionary. */
+const WINDOW = 32 * 1024;
 
 /** Below this, deflating on the main thread beats a thread-pool round trip (measured: 2x on 3 KB files). */
 const SYNC_DEFLATE_BELOW = 128 * 1024;
-const deflateRawAsync = promisify(deflateRaw);
+const deflateRawAsync = promisify(deflateRaw) as (
+  data: Buffer,
+  opts: { level: number; dictionary?: Buffer; finishFlush?: number },
+) => Promise<Buffer>;
 
 /** A file's content as archiver gets it, and whether it is stored rather than deflated. */
 interface Prepared {
-  data: Buffer | Readable;
+  data: Buffer;
   store: boolean;
+  /** Releases what was opened for a file that will not be written after all. */
+  dispose?: () => Promise<void>;
 }
 
 export function isStored(name: string): boolean {
@@ -133,11 +146,11 @@ export async function writeZip(
   const readAhead = (): void => {
     while (next < files.length && ahead.length < READ_PARALLEL) {
       const file = files[next] as SelectedFile;
-      const cost = file.size <= BUFFERED_FILE ? file.size : STREAM_HELD;
+      const cost = file.size <= PIECE ? file.size : PIECES_HELD;
       if (held > 0 && held + cost > HELD_BYTES) return;
       next++;
       held += cost;
-      const source = prepare(file, level, hooks, (err) => fail(readError(file, err)));
+      const source = prepare(file, level, hooks);
       source.catch(() => {}); // awaited in turn below; until then a failure must not go unhandled
       ahead.push({ held: cost, source });
     }
@@ -172,7 +185,7 @@ export async function writeZip(
     // Close what was opened ahead and will never be read.
     for (const { source } of ahead.splice(0)) {
       source.then(
-        ({ data }) => (Buffer.isBuffer(data) ? undefined : data.destroy()),
+        ({ dispose }) => dispose?.(),
         () => {},
       );
     }
@@ -191,19 +204,14 @@ export async function writeZip(
 
 /**
  * A file's content, ready for archiver. Stored (level 0, a known compressed format, or bytes that do
- * not compress): as they are. Otherwise, when small enough to hold: deflated here, on the thread
- * pool; stored after all if that saved nothing (as Info-ZIP does). Larger files: a stream from an
- * already opened handle, deflated by archiver unless a sample says it would be wasted.
+ * not compress): as they are. Otherwise, when small enough to hold: deflated here (on the thread pool
+ * when big enough to be worth the round trip); stored after all if that saved nothing (as Info-ZIP
+ * does). Larger files: an opened handle, read and written in pieces when their turn comes.
  */
-async function prepare(
-  file: SelectedFile,
-  level: number,
-  hooks: EngineHooks,
-  onStreamError: (err: unknown) => void,
-): Promise<Prepared> {
+async function prepare(file: SelectedFile, level: number, hooks: EngineHooks): Promise<Prepared> {
   const storeByName = level === 0 || isStored(file.name);
   try {
-    if (file.size <= BUFFERED_FILE) {
+    if (file.size <= PIECE || !hooks.streamed) {
       // Small files: one blocking read is a few syscalls, while the promise API's open/stat/read/
       // close round trips cost several times more main-thread time than the read itself.
       const data =
@@ -228,7 +236,7 @@ async function prepare(
     const handle = await fsp.open(file.absPath, 'r');
     let store = storeByName;
     if (!store) {
-      const sample = Buffer.alloc(SAMPLE_BYTES);
+      const sample = Buffer.allocUnsafe(SAMPLE_BYTES);
       const read = await handle
         .read(sample, 0, SAMPLE_BYTES, sampleOffset(file.size))
         .catch(async (err: unknown) => {
@@ -237,11 +245,57 @@ async function prepare(
         });
       store = looksIncompressible(sample.subarray(0, read.bytesRead));
     }
-    const stream = handle.createReadStream({ start: 0, highWaterMark: 256 * 1024 });
-    stream.on('error', onStreamError);
-    return { data: stream, store };
+    const sums = { size: 0, crc: 0 };
+    const data = hooks.streamed({
+      pieces: pieces(handle, file, store ? undefined : level, sums),
+      done: () => sums,
+    });
+    return { data, store, dispose: () => handle.close() };
   } catch (err) {
     throw readError(file, err);
+  }
+}
+
+/**
+ * A large file's entry data, piece by piece, in order: the pieces as read when stored; otherwise each
+ * piece raw-deflated on its own (several at once, on the thread pool) with the previous piece's last
+ * 32 KB as its dictionary and a sync flush at its end, so the pieces join into one deflate stream
+ * that compresses as well as a single pass (pigz does the same), closed by an empty final block.
+ * Reads until the end of the file, whatever size it had when listed; `sums` gets its size and CRC.
+ */
+async function* pieces(
+  handle: FileHandle,
+  file: SelectedFile,
+  level: number | undefined,
+  sums: { size: number; crc: number },
+): AsyncGenerator<Buffer> {
+  const deflating: Promise<Buffer>[] = [];
+  let previous: Buffer | undefined;
+  try {
+    for (;;) {
+      const piece = Buffer.allocUnsafe(PIECE);
+      const { bytesRead } = await handle.read(piece, 0, PIECE, null);
+      if (bytesRead === 0) break;
+      const raw = bytesRead === PIECE ? piece : piece.subarray(0, bytesRead);
+      sums.size += bytesRead;
+      sums.crc = crc32(raw, sums.crc);
+      if (level === undefined) {
+        yield raw;
+        continue;
+      }
+      const dictionary = previous?.subarray(Math.max(0, previous.length - WINDOW));
+      const out = deflateRawAsync(raw, { level, dictionary, finishFlush: constants.Z_SYNC_FLUSH });
+      out.catch(() => {}); // awaited in turn below
+      deflating.push(out);
+      previous = raw;
+      if (deflating.length >= PIECES_PARALLEL) yield await (deflating.shift() as Promise<Buffer>);
+    }
+    while (deflating.length > 0) yield await (deflating.shift() as Promise<Buffer>);
+    if (level !== undefined) yield deflateRawSync(Buffer.alloc(0), { level });
+  } catch (err) {
+    throw readError(file, err);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -292,9 +346,15 @@ class HashingBlocks extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= this.block) this.flushBlock();
+    if (chunk.length >= this.block) {
+      // Already big enough: copying it into a block would only make garbage.
+      this.flushBlock();
+      this.push(chunk);
+    } else {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      if (this.pendingBytes >= this.block) this.flushBlock();
+    }
     this.onBytes?.();
     cb();
   }
