@@ -1,15 +1,11 @@
 // What the server said, in a line a person can read in a log: the JSON error field when there is
 // one, the <title> of an HTML error page (proxies answer 502s with HTML), else the text itself.
+import { truncate } from '../text.js';
 
 const MAX_CHARS = 300;
 
 function collapse(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-function truncate(text: string): string {
-  if (text.length <= MAX_CHARS) return text;
-  return `${text.slice(0, MAX_CHARS - 1).trimEnd()}…`;
 }
 
 const ENTITIES: Record<string, string> = {
@@ -80,5 +76,5 @@ export function extractServerMessage(
   }
   if (text === undefined) text = looksLikeHtml(body, contentType) ? fromHtml(body) : body;
   const line = collapse(text);
-  return line ? truncate(line) : undefined;
+  return line ? truncate(line, MAX_CHARS) : undefined;
 }

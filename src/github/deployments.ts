@@ -9,6 +9,7 @@
 import { getOctokit } from '@actions/github';
 import { failureWarning, readFailure } from './api-failure.js';
 import { appIdFromPayload, deploymentPayload } from './payload.js';
+import { truncate } from '../text.js';
 
 export interface DeploymentTarget {
   /** From GITHUB_REPOSITORY. */
@@ -54,11 +55,6 @@ const INACTIVATE_PAGE_SIZE = 100;
 const CONCURRENCY = 4;
 /** The states after which a deployment is no longer live. */
 const ENDED_STATES = new Set(['inactive', 'failure', 'error']);
-
-function truncate(text: string, max: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
-}
 
 /** Runs fn over items, at most `limit` at a time, keeping the order of results. */
 async function mapLimit<T, R>(
