@@ -1,0 +1,95 @@
+// A stop that fails without a clear answer may still have happened: the deploy starts the app
+// again to be sure it runs, and says so. Run in-process with a client whose retries are short.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CamposCloudClient } from '../../src/camposcloud/client.js';
+import type { CommandContext } from '../../src/commands/context.js';
+import { deploy } from '../../src/commands/deploy.js';
+import { DeployFailedError } from '../../src/errors.js';
+import { parseInputs } from '../../src/inputs.js';
+import type { Log } from '../../src/log.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../support/fake-camposcloud.js';
+
+let server: FakeCamposCloud;
+afterEach(async () => {
+  await server?.close();
+});
+
+const quietLog: Log = {
+  info: () => {},
+  warning: () => {},
+  notice: () => {},
+  debug: () => {},
+  group: (_title, fn) => fn(),
+};
+
+test('a stop that keeps failing with 502 ends with the app started again and its state reported', async () => {
+  server = await startFakeCamposCloud({ createIntervalMs: 0 });
+  const app = server.seedApp({ name: 'bot' });
+  server.addFault({
+    path: `/v1/apps/${app._id}/stop`,
+    kind: 'status',
+    status: 502,
+    times: Infinity,
+  });
+  const workspace = await mkdtemp(path.join(os.tmpdir(), 'ccd-cmd-'));
+  await writeFile(path.join(workspace, 'main.py'), 'print(1)\n');
+  const inputs = parseInputs(
+    (name) =>
+      ({ token: server.token, 'api-url': server.url, 'app-name': 'bot', 'main-file': 'main.py' })[
+        name
+      ] ?? '',
+    { workspace, repository: 'octo-org/bot' },
+    () => {},
+  );
+  const client = (maxAttempts: number) =>
+    new CamposCloudClient({
+      apiUrl: server.url,
+      token: server.token,
+      maxAttempts,
+      retryBaseMs: 10,
+    });
+  const ctx: CommandContext = {
+    client: client(2),
+    recoveryClient: client(2),
+    log: quietLog,
+    tempDir: workspace,
+    event: {
+      eventName: 'push',
+      branch: 'main',
+      pullRequest: undefined,
+      defaultBranch: 'main',
+      sha: undefined,
+      repository: 'octo-org/bot',
+    },
+    deployments: undefined,
+    startedAt: Date.now(),
+    deadlineAt: Date.now() + 60_000,
+  };
+
+  const err = await deploy(inputs, ctx).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DeployFailedError);
+  const failed = err as DeployFailedError;
+  expect(failed.message).toContain(`stopping app ${app._id} failed`);
+  expect(failed.message).toContain('HTTP 502');
+  expect(failed.apps).toEqual([
+    {
+      role: 'previous',
+      id: app._id,
+      name: 'bot',
+      state: 'running (started again in case the stop went through)',
+    },
+  ]);
+  expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    'GET /v1/apps',
+    `POST /v1/apps/${app._id}/stop`,
+    `POST /v1/apps/${app._id}/stop`,
+    `POST /v1/apps/${app._id}/start`,
+  ]);
+  expect(server.apps.get(app._id)?.running).toBe(true);
+  expect(server.apps.size).toBe(1);
+});
