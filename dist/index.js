@@ -71176,11 +71176,7 @@ class CamposCloudClient {
                 apps = parsed.apps.map(normalizeApp);
             }
             catch (err) {
-                throw new ApiError({
-                    endpoint: `GET ${this.rootPath}${path}`,
-                    status: 200,
-                    detail: `unexpected response: ${err.message}`,
-                });
+                throw unexpectedResponse(`GET ${this.rootPath}${path}`, err);
             }
             const signature = apps.map((a) => a.id).join(',');
             if (pagesSeen.has(signature))
@@ -71200,6 +71196,14 @@ class CamposCloudClient {
     /** Every app whose name is exactly `name` (case-sensitive), in the API's order. */
     async findAppsByName(name) {
         return (await this.listApps()).filter((app) => app.name === name);
+    }
+    /**
+     * The apps named `name` whose ids are not in `known`, newest first: after a create whose answer
+     * never came, these are what it may have made.
+     */
+    async findNewAppsByName(name, known) {
+        const fresh = (await this.findAppsByName(name)).filter((a) => !known.has(a.id));
+        return fresh.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
     }
     /** POST /apps/{id}/stop. A refusal saying the app is already stopped is not an error. */
     async stopApp(id) {
@@ -71247,13 +71251,7 @@ class CamposCloudClient {
         for (;;) {
             attempt++;
             await this.waitForCreateSlot(endpoint);
-            const form = await buildMultipart(createFields(req), {
-                field: 'file',
-                filename: 'file.zip',
-                contentType: 'application/zip',
-                path: req.zipPath,
-            });
-            const body = withUploadProgress(form, req.zipBytes, (line) => this.log.info(line));
+            const body = await this.zipBody(createFields(req), req.zipPath, req.zipBytes);
             let outcome;
             try {
                 outcome = await this.attempt('POST', path, attempt, 'json', { body });
@@ -71272,9 +71270,7 @@ class CamposCloudClient {
                     outcome = last = { kind: 'bad-body', status: outcome.status };
                 }
             }
-            if (outcome.kind === 'http' &&
-                outcome.status !== 429 &&
-                verdictForStatus(outcome.status) === 'fatal') {
+            if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
                 throw apiErrorFor(endpoint, outcome, attempt, outcome.status === 413 ? `the zip of ${req.zipBytes} bytes is too large` : undefined);
             }
             const ambiguous = !isRateLimited(outcome);
@@ -71319,13 +71315,8 @@ class CamposCloudClient {
      * POST /apps/{id}/upload?path=/ with the zip, which the platform extracts over the app's files
      * (files missing from the zip stay). Safe to repeat for the same reason.
      */
-    async uploadFiles(id, zipPath) {
-        const body = await buildMultipart([], {
-            field: 'file',
-            filename: 'file.zip',
-            contentType: 'application/zip',
-            path: zipPath,
-        });
+    async uploadFiles(id, zipPath, zipBytes) {
+        const body = await this.zipBody([], zipPath, zipBytes);
         await this.call('POST', `/apps/${segment(id)}/upload?path=${encodeURIComponent('/')}`, 'ignore', {
             body,
         });
@@ -71386,10 +71377,10 @@ class CamposCloudClient {
     }
     /** After an ambiguous create: an app of that name that was not there before is the one it made. */
     async adoptCreated(name, before, endpoint, outcome) {
-        const fresh = (await this.findAppsByName(name)).filter((a) => !before.has(a.id));
-        if (fresh.length === 0)
+        const fresh = await this.findNewAppsByName(name, before);
+        const newest = fresh[0];
+        if (!newest)
             return undefined;
-        const newest = fresh.reduce((a, b) => ((b.createdAt ?? '') > (a.createdAt ?? '') ? b : a));
         this.log.warning(`${endpoint} ${describe(outcome)}, but an app named '${name}' (id ${newest.id}) has appeared since: ` +
             'the create went through, so that app is used instead of creating another.' +
             (fresh.length > 1 ? ` (${fresh.length} new apps have that name; using the newest.)` : ''));
@@ -71477,13 +71468,27 @@ class CamposCloudClient {
             return appFromBody(json);
         }
         catch (err) {
-            throw new ApiError({
-                endpoint: `${method} ${this.rootPath}${path}`,
-                status: 200,
-                detail: `unexpected response: ${err.message}`,
-            });
+            throw unexpectedResponse(`${method} ${this.rootPath}${path}`, err);
         }
     }
+    /** The multipart body of a zip upload (create and upload): streamed from the file, with progress. */
+    async zipBody(fields, zipPath, zipBytes) {
+        const form = await buildMultipart(fields, {
+            field: 'file',
+            filename: 'file.zip',
+            contentType: 'application/zip',
+            path: zipPath,
+        });
+        return withUploadProgress(form, zipBytes, (line) => this.log.info(line));
+    }
+}
+/** A 2xx whose body is not the shape the endpoint returns. */
+function unexpectedResponse(endpoint, err) {
+    return new ApiError({
+        endpoint,
+        status: 200,
+        detail: `unexpected response: ${errorText(err)}`,
+    });
 }
 function tryApp(json) {
     if (json === undefined)
@@ -78819,7 +78824,7 @@ async function updateInPlace(app, pkg, inputs, ctx, timings) {
             await client.updateApp(app.id, settingsFor(inputs, pkg, app));
             log.info(`Updated the settings of app ${app.id}.`);
             log.info(`Uploading a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`);
-            await client.uploadFiles(app.id, pkg.zipPath);
+            await client.uploadFiles(app.id, pkg.zipPath, pkg.zipBytes);
             const started = await client.startApp(app.id);
             log.info(`Started app ${app.id}.`);
             return started.app ?? app;
@@ -79129,15 +79134,14 @@ async function failedCreate(err, inputs, found, weStoppedIt, ctx) {
 /** After a create cut short: an app of that name that was not there before is the one it made. */
 async function appMadeAnyway(inputs, found, ctx) {
     try {
-        const apps = await ctx.recoveryClient.findAppsByName(inputs.appName);
-        if (found.sameNameIds) {
-            const known = new Set(found.sameNameIds);
-            return apps.find((a) => !known.has(a.id));
-        }
-        // Found by app-id, the apps of that name were not listed before: go by creation time
-        // (a minute's slack for clocks that differ).
+        const known = new Set(found.sameNameIds ?? (found.previous ? [found.previous.id] : []));
+        const fresh = await ctx.recoveryClient.findNewAppsByName(inputs.appName, known);
+        if (found.sameNameIds)
+            return fresh[0];
+        // Found by app-id, the apps of that name were not listed before: older ones may share the
+        // name, so only one made during this run counts (a minute's slack for clocks that differ).
         const since = ctx.startedAt - 60_000;
-        return apps.find((a) => a.id !== found.previous?.id && a.createdAt && Date.parse(a.createdAt) >= since);
+        return fresh.find((a) => a.createdAt && Date.parse(a.createdAt) >= since);
     }
     catch (lookupErr) {
         ctx.log.warning(`Could not check whether the cut-short create made an app: ${errorText(lookupErr)}`);
@@ -79151,10 +79155,7 @@ function isUnclear(err) {
     return err instanceof ApiError && (err.status === undefined || err.status >= 500);
 }
 function deploymentTarget(inputs, ctx) {
-    const [owner = '', repo = ''] = (ctx.event.repository ?? '').split('/');
     return {
-        owner,
-        repo,
         ref: ctx.event.sha ?? ctx.event.branch ?? 'HEAD',
         environment: inputs.environment,
         transient: inputs.preview,
@@ -79458,7 +79459,7 @@ class GitHubDeployments {
         const id = await this.createDeployment(target, deploymentPayload(app), 'The deploy itself succeeded; it is not recorded in GitHub.');
         if (id < 0)
             return -1;
-        const ok = await this.createStatus(target.owner, target.repo, id, target.environment, {
+        const ok = await this.createStatus(id, target.environment, {
             state: 'success',
             url: app.url,
             description: target.description ?? `Deployed ${app.name} (${app.id}) to CamposCloud`,
@@ -79477,7 +79478,7 @@ class GitHubDeployments {
         const id = await this.createDeployment(target, app ? deploymentPayload(app) : {}, 'The failed deploy is not recorded in GitHub.');
         if (id < 0)
             return;
-        const ok = await this.createStatus(target.owner, target.repo, id, target.environment, {
+        const ok = await this.createStatus(id, target.environment, {
             state: 'failure',
             description: message,
         });
@@ -79553,7 +79554,7 @@ class GitHubDeployments {
                 this.warn(`read the status of deployment ${d.id} (GET ${path})`, error, consequence);
                 return false;
             }
-            return this.createStatus(this.owner, this.repo, d.id, environment, { state: 'inactive' });
+            return this.createStatus(d.id, environment, { state: 'inactive' });
         });
         const count = marked.filter(Boolean).length;
         this.log.info(`GitHub: ${count} deployment(s) of environment '${environment}' marked inactive.`);
@@ -79561,11 +79562,11 @@ class GitHubDeployments {
     }
     /** The new deployment's id, or -1 (with a warning) when GitHub did not create one. */
     async createDeployment(target, payload, consequence) {
-        const call = `create deployment for environment '${target.environment}' (POST /repos/${target.owner}/${target.repo}/deployments)`;
+        const call = `create deployment for environment '${target.environment}' (POST /repos/${this.owner}/${this.repo}/deployments)`;
         try {
             const res = await this.octokit.rest.repos.createDeployment({
-                owner: target.owner,
-                repo: target.repo,
+                owner: this.owner,
+                repo: this.repo,
                 ref: target.ref,
                 environment: target.environment,
                 task: 'deploy',
@@ -79592,12 +79593,12 @@ class GitHubDeployments {
         }
     }
     /** Whether the status was created; a failure is a warning. */
-    async createStatus(owner, repo, deploymentId, environment, status) {
-        const call = `set deployment ${deploymentId} of environment '${environment}' to '${status.state}' (POST /repos/${owner}/${repo}/deployments/${deploymentId}/statuses)`;
+    async createStatus(deploymentId, environment, status) {
+        const call = `set deployment ${deploymentId} of environment '${environment}' to '${status.state}' (POST /repos/${this.owner}/${this.repo}/deployments/${deploymentId}/statuses)`;
         try {
             await this.octokit.rest.repos.createDeploymentStatus({
-                owner,
-                repo,
+                owner: this.owner,
+                repo: this.repo,
                 deployment_id: deploymentId,
                 state: status.state,
                 // Absent rather than empty: an empty environment_url would clear the environment's link.

@@ -45,8 +45,6 @@ async function setup(fakeOpts: FakeGitHubOptions = {}, token?: string) {
 
 function target(environment: string, extra: Partial<DeploymentTarget> = {}): DeploymentTarget {
   return {
-    owner: 'octo-org',
-    repo: 'hello-bot',
     ref: SHA,
     environment,
     transient: false,

@@ -1,7 +1,7 @@
 // The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
 // run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
 // blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
-import { ApiError } from '../errors.js';
+import { ApiError, errorText } from '../errors.js';
 import { exchange, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
 import { withUploadProgress } from './progress.js';
@@ -259,11 +259,7 @@ export class CamposCloudClient {
         parsed = parseAppsPage(json);
         apps = parsed.apps.map(normalizeApp);
       } catch (err) {
-        throw new ApiError({
-          endpoint: `GET ${this.rootPath}${path}`,
-          status: 200,
-          detail: `unexpected response: ${(err as Error).message}`,
-        });
+        throw unexpectedResponse(`GET ${this.rootPath}${path}`, err);
       }
       const signature = apps.map((a) => a.id).join(',');
       if (pagesSeen.has(signature)) break;
@@ -282,6 +278,15 @@ export class CamposCloudClient {
   /** Every app whose name is exactly `name` (case-sensitive), in the API's order. */
   async findAppsByName(name: string): Promise<App[]> {
     return (await this.listApps()).filter((app) => app.name === name);
+  }
+
+  /**
+   * The apps named `name` whose ids are not in `known`, newest first: after a create whose answer
+   * never came, these are what it may have made.
+   */
+  async findNewAppsByName(name: string, known: ReadonlySet<string>): Promise<App[]> {
+    const fresh = (await this.findAppsByName(name)).filter((a) => !known.has(a.id));
+    return fresh.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
   }
 
   /** POST /apps/{id}/stop. A refusal saying the app is already stopped is not an error. */
@@ -335,13 +340,7 @@ export class CamposCloudClient {
     for (;;) {
       attempt++;
       await this.waitForCreateSlot(endpoint);
-      const form = await buildMultipart(createFields(req), {
-        field: 'file',
-        filename: 'file.zip',
-        contentType: 'application/zip',
-        path: req.zipPath,
-      });
-      const body = withUploadProgress(form, req.zipBytes, (line) => this.log.info(line));
+      const body = await this.zipBody(createFields(req), req.zipPath, req.zipBytes);
       let outcome: Outcome;
       try {
         outcome = await this.attempt('POST', path, attempt, 'json', { body });
@@ -358,11 +357,7 @@ export class CamposCloudClient {
           outcome = last = { kind: 'bad-body', status: outcome.status };
         }
       }
-      if (
-        outcome.kind === 'http' &&
-        outcome.status !== 429 &&
-        verdictForStatus(outcome.status) === 'fatal'
-      ) {
+      if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
         throw apiErrorFor(
           endpoint,
           outcome,
@@ -416,13 +411,8 @@ export class CamposCloudClient {
    * POST /apps/{id}/upload?path=/ with the zip, which the platform extracts over the app's files
    * (files missing from the zip stay). Safe to repeat for the same reason.
    */
-  async uploadFiles(id: string, zipPath: string): Promise<void> {
-    const body = await buildMultipart([], {
-      field: 'file',
-      filename: 'file.zip',
-      contentType: 'application/zip',
-      path: zipPath,
-    });
+  async uploadFiles(id: string, zipPath: string, zipBytes: number): Promise<void> {
+    const body = await this.zipBody([], zipPath, zipBytes);
     await this.call(
       'POST',
       `/apps/${segment(id)}/upload?path=${encodeURIComponent('/')}`,
@@ -510,9 +500,9 @@ export class CamposCloudClient {
     endpoint: string,
     outcome: Outcome,
   ): Promise<App | undefined> {
-    const fresh = (await this.findAppsByName(name)).filter((a) => !before.has(a.id));
-    if (fresh.length === 0) return undefined;
-    const newest = fresh.reduce((a, b) => ((b.createdAt ?? '') > (a.createdAt ?? '') ? b : a));
+    const fresh = await this.findNewAppsByName(name, before);
+    const newest = fresh[0];
+    if (!newest) return undefined;
     this.log.warning(
       `${endpoint} ${describe(outcome)}, but an app named '${name}' (id ${newest.id}) has appeared since: ` +
         'the create went through, so that app is used instead of creating another.' +
@@ -616,13 +606,33 @@ export class CamposCloudClient {
     try {
       return appFromBody(json);
     } catch (err) {
-      throw new ApiError({
-        endpoint: `${method} ${this.rootPath}${path}`,
-        status: 200,
-        detail: `unexpected response: ${(err as Error).message}`,
-      });
+      throw unexpectedResponse(`${method} ${this.rootPath}${path}`, err);
     }
   }
+
+  /** The multipart body of a zip upload (create and upload): streamed from the file, with progress. */
+  private async zipBody(
+    fields: [string, string][],
+    zipPath: string,
+    zipBytes: number,
+  ): Promise<MultipartBody> {
+    const form = await buildMultipart(fields, {
+      field: 'file',
+      filename: 'file.zip',
+      contentType: 'application/zip',
+      path: zipPath,
+    });
+    return withUploadProgress(form, zipBytes, (line) => this.log.info(line));
+  }
+}
+
+/** A 2xx whose body is not the shape the endpoint returns. */
+function unexpectedResponse(endpoint: string, err: unknown): ApiError {
+  return new ApiError({
+    endpoint,
+    status: 200,
+    detail: `unexpected response: ${errorText(err)}`,
+  });
 }
 
 function tryApp(json: unknown): App | undefined {

@@ -347,17 +347,13 @@ async function appMadeAnyway(
   ctx: CommandContext,
 ): Promise<App | undefined> {
   try {
-    const apps = await ctx.recoveryClient.findAppsByName(inputs.appName);
-    if (found.sameNameIds) {
-      const known = new Set(found.sameNameIds);
-      return apps.find((a) => !known.has(a.id));
-    }
-    // Found by app-id, the apps of that name were not listed before: go by creation time
-    // (a minute's slack for clocks that differ).
+    const known = new Set(found.sameNameIds ?? (found.previous ? [found.previous.id] : []));
+    const fresh = await ctx.recoveryClient.findNewAppsByName(inputs.appName, known);
+    if (found.sameNameIds) return fresh[0];
+    // Found by app-id, the apps of that name were not listed before: older ones may share the
+    // name, so only one made during this run counts (a minute's slack for clocks that differ).
     const since = ctx.startedAt - 60_000;
-    return apps.find(
-      (a) => a.id !== found.previous?.id && a.createdAt && Date.parse(a.createdAt) >= since,
-    );
+    return fresh.find((a) => a.createdAt && Date.parse(a.createdAt) >= since);
   } catch (lookupErr) {
     ctx.log.warning(
       `Could not check whether the cut-short create made an app: ${errorText(lookupErr)}`,
@@ -373,10 +369,7 @@ function isUnclear(err: unknown): boolean {
 }
 
 function deploymentTarget(inputs: Inputs, ctx: CommandContext): DeploymentTarget {
-  const [owner = '', repo = ''] = (ctx.event.repository ?? '').split('/');
   return {
-    owner,
-    repo,
     ref: ctx.event.sha ?? ctx.event.branch ?? 'HEAD',
     environment: inputs.environment,
     transient: inputs.preview,

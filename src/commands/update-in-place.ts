@@ -67,7 +67,7 @@ export async function updateInPlace(
         log.info(
           `Uploading a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`,
         );
-        await client.uploadFiles(app.id, pkg.zipPath);
+        await client.uploadFiles(app.id, pkg.zipPath, pkg.zipBytes);
         const started = await client.startApp(app.id);
         log.info(`Started app ${app.id}.`);
         return started.app ?? app;

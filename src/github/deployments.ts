@@ -11,10 +11,8 @@ import { failureWarning, readFailure } from './api-failure.js';
 import { appIdFromPayload, deploymentPayload } from './payload.js';
 import { truncate } from '../text.js';
 
+/** One deploy to record, in the repository the GitHubDeployments was made for. */
 export interface DeploymentTarget {
-  /** From GITHUB_REPOSITORY. */
-  owner: string;
-  repo: string;
   /** What was deployed: the commit sha (GITHUB_SHA) is safest (no merge or status checks on a sha). */
   ref: string;
   /** e.g. 'production', 'preview/feature-x', 'preview/pr-12'. */
@@ -123,7 +121,7 @@ export class GitHubDeployments {
       'The deploy itself succeeded; it is not recorded in GitHub.',
     );
     if (id < 0) return -1;
-    const ok = await this.createStatus(target.owner, target.repo, id, target.environment, {
+    const ok = await this.createStatus(id, target.environment, {
       state: 'success',
       url: app.url,
       description: target.description ?? `Deployed ${app.name} (${app.id}) to CamposCloud`,
@@ -152,7 +150,7 @@ export class GitHubDeployments {
       'The failed deploy is not recorded in GitHub.',
     );
     if (id < 0) return;
-    const ok = await this.createStatus(target.owner, target.repo, id, target.environment, {
+    const ok = await this.createStatus(id, target.environment, {
       state: 'failure',
       description: message,
     });
@@ -239,7 +237,7 @@ export class GitHubDeployments {
         this.warn(`read the status of deployment ${d.id} (GET ${path})`, error, consequence);
         return false;
       }
-      return this.createStatus(this.owner, this.repo, d.id, environment, { state: 'inactive' });
+      return this.createStatus(d.id, environment, { state: 'inactive' });
     });
     const count = marked.filter(Boolean).length;
     this.log.info(
@@ -254,11 +252,11 @@ export class GitHubDeployments {
     payload: object,
     consequence: string,
   ): Promise<number> {
-    const call = `create deployment for environment '${target.environment}' (POST /repos/${target.owner}/${target.repo}/deployments)`;
+    const call = `create deployment for environment '${target.environment}' (POST /repos/${this.owner}/${this.repo}/deployments)`;
     try {
       const res = await this.octokit.rest.repos.createDeployment({
-        owner: target.owner,
-        repo: target.repo,
+        owner: this.owner,
+        repo: this.repo,
         ref: target.ref,
         environment: target.environment,
         task: 'deploy',
@@ -287,8 +285,6 @@ export class GitHubDeployments {
 
   /** Whether the status was created; a failure is a warning. */
   private async createStatus(
-    owner: string,
-    repo: string,
     deploymentId: number,
     environment: string,
     status: {
@@ -297,11 +293,11 @@ export class GitHubDeployments {
       description?: string;
     },
   ): Promise<boolean> {
-    const call = `set deployment ${deploymentId} of environment '${environment}' to '${status.state}' (POST /repos/${owner}/${repo}/deployments/${deploymentId}/statuses)`;
+    const call = `set deployment ${deploymentId} of environment '${environment}' to '${status.state}' (POST /repos/${this.owner}/${this.repo}/deployments/${deploymentId}/statuses)`;
     try {
       await this.octokit.rest.repos.createDeploymentStatus({
-        owner,
-        repo,
+        owner: this.owner,
+        repo: this.repo,
         deployment_id: deploymentId,
         state: status.state,
         // Absent rather than empty: an empty environment_url would clear the environment's link.
