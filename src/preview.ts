@@ -6,7 +6,7 @@ import type { EventInfo } from './event.js';
  * CamposCloud does not document what names it accepts; the subdomain it derives from a name is a
  * DNS label, so preview names keep to what a label allows: a-z, 0-9 and '-', at most 63.
  */
-export const MAX_PREVIEW_NAME = 63;
+const MAX_PREVIEW_NAME = 63;
 
 export function slugify(text: string): string {
   return text

@@ -17,7 +17,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /** Longest wait between two attempts when the server gave no Retry-After. */
-export const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Decorrelated jitter (AWS architecture blog, "Exponential Backoff And Jitter"): a random wait

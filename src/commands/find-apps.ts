@@ -29,7 +29,7 @@ export async function findApps(client: CamposCloudClient, query: AppQuery): Prom
  * Sort by createdAt, newest first; apps without a date sort as oldest, and ties keep the API's
  * creation order reversed (one key per app keeps the comparison consistent).
  */
-export function newestFirst(apps: App[]): App[] {
+function newestFirst(apps: App[]): App[] {
   return apps
     .map((app, index) => {
       const t = app.createdAt ? Date.parse(app.createdAt) : NaN;

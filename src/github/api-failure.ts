@@ -35,7 +35,7 @@ export function readFailure(error: unknown): GitHubFailure {
 }
 
 /** What to check, by status: the usual cause of each failure in a workflow. */
-export function hintFor(status: number | undefined, apiUrl: string): string {
+function hintFor(status: number | undefined, apiUrl: string): string {
   if (status === 401) {
     return 'The `github-token` was refused: pass the workflow token (`github-token: ${{ github.token }}`) or a valid token.';
   }

@@ -8,7 +8,7 @@ export interface ManifestSummary {
   largest: { name: string; bytes: number }[];
 }
 
-export const ROOT_FOLDER = '(root)';
+const ROOT_FOLDER = '(root)';
 
 export function summarizeManifest(files: SelectedFile[], topN = 5): ManifestSummary {
   const folders = new Map<string, { folder: string; files: number; bytes: number }>();

@@ -37,7 +37,7 @@ export interface ZipOptions {
 export const ZIP_ENTRY_DATE = new Date(Date.UTC(1980, 1, 1, 0, 0, 0));
 
 /** Formats that are already compressed: deflating them again costs time and saves nothing. */
-export const STORED_EXTENSIONS: ReadonlySet<string> = new Set([
+const STORED_EXTENSIONS: ReadonlySet<string> = new Set([
   '.zip', '.gz', '.tgz', '.bz2', '.xz', '.zst', '.7z', '.rar', '.br', '.lz4', '.jar', '.whl',
   '.jpg', '.jpeg', '.png', '.gif', '.webp', '.avif', '.mp3', '.mp4', '.m4a', '.mkv', '.mov', '.avi',
   '.ogg', '.opus', '.webm', '.flac', '.woff', '.woff2', '.pdf',
@@ -81,7 +81,7 @@ interface Prepared {
   dispose?: () => Promise<void>;
 }
 
-export function isStored(name: string): boolean {
+function isStored(name: string): boolean {
   return STORED_EXTENSIONS.has(path.posix.extname(name).toLowerCase());
 }
 
