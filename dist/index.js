@@ -62434,7 +62434,7 @@ module.exports = __nccwpck_require__(9023).deprecate;
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6800);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4727);
 // The action's entry point (dist/index.js after bundling).
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -62444,7 +62444,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6800:
+/***/ 4727:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70737,13 +70737,24 @@ function withUploadProgress(body, fileBytes, log, opts = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/camposcloud/normalize.ts
+;// CONCATENATED MODULE: ./src/loose-json.ts
+// Reading JSON whose shape is not promised (API responses, event payloads) without trusting it.
 function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+/** A non-empty string, else undefined. */
 function str(v) {
     return typeof v === 'string' && v !== '' ? v : undefined;
 }
+/** The object, or an empty one: for walking down optional fields. */
+function obj(v) {
+    return isObject(v) ? v : {};
+}
+
+;// CONCATENATED MODULE: ./src/camposcloud/normalize.ts
+// The API's app objects are loose (teamId may be a string, null or a populated team; metrics may be
+// null; some responses wrap the app). This turns them into App so nothing above the client cares.
+
 /** A populated reference ({_id} or {id}) or a plain id string, as an id string. */
 function refId(v) {
     if (isObject(v))
@@ -79272,8 +79283,7 @@ function withProgress(err, done, command) {
 ;// CONCATENATED MODULE: ./src/event.ts
 // What the triggering event says about the branch or pull request, from the runner's context.
 // Pure: main.ts hands in @actions/github's context; tests hand in real payloads.
-const event_str = (v) => (typeof v === 'string' && v ? v : undefined);
-const obj = (v) => v && typeof v === 'object' ? v : {};
+
 function eventInfo(ctx) {
     const payload = ctx.payload ?? {};
     const repo = obj(payload.repository);
@@ -79281,23 +79291,23 @@ function eventInfo(ctx) {
         eventName: ctx.eventName,
         branch: undefined,
         pullRequest: undefined,
-        defaultBranch: event_str(repo.default_branch),
-        sha: event_str(ctx.sha),
-        repository: ctx.repository ?? event_str(repo.full_name),
+        defaultBranch: str(repo.default_branch),
+        sha: str(ctx.sha),
+        repository: ctx.repository ?? str(repo.full_name),
     };
     if (ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target') {
         const pr = obj(payload.pull_request);
         const number = typeof pr.number === 'number' ? pr.number : payload.number;
         info.pullRequest = typeof number === 'number' ? number : undefined;
         const head = obj(pr.head);
-        info.branch = event_str(head.ref);
-        info.sha = event_str(head.sha) ?? info.sha;
+        info.branch = str(head.ref);
+        info.sha = str(head.sha) ?? info.sha;
         return info;
     }
     if (ctx.eventName === 'delete') {
         // GITHUB_REF is the default branch here: the deleted ref is only in the payload.
         if (payload.ref_type === 'branch')
-            info.branch = event_str(payload.ref)?.replace(/^refs\/heads\//, '');
+            info.branch = str(payload.ref)?.replace(/^refs\/heads\//, '');
         return info;
     }
     const ref = ctx.ref ?? '';

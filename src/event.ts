@@ -1,6 +1,8 @@
 // What the triggering event says about the branch or pull request, from the runner's context.
 // Pure: main.ts hands in @actions/github's context; tests hand in real payloads.
 
+import { obj, str } from './loose-json.js';
+
 export interface EventInfo {
   eventName: string;
   /** The branch the run is about: pushed, pull request head, or (on `delete`) the deleted one. */
@@ -22,10 +24,6 @@ export interface RunnerContext {
   sha: string;
   repository: string | undefined;
 }
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
-const obj = (v: unknown): Record<string, unknown> =>
-  v && typeof v === 'object' ? (v as Record<string, unknown>) : {};
 
 export function eventInfo(ctx: RunnerContext): EventInfo {
   const payload = ctx.payload ?? {};

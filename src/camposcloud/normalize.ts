@@ -1,16 +1,7 @@
 // The API's app objects are loose (teamId may be a string, null or a populated team; metrics may be
 // null; some responses wrap the app). This turns them into App so nothing above the client cares.
+import { isObject, str } from '../loose-json.js';
 import type { App, EnvVar } from './types.js';
-
-type Loose = Record<string, unknown>;
-
-function isObject(v: unknown): v is Loose {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
 
 /** A populated reference ({_id} or {id}) or a plain id string, as an id string. */
 function refId(v: unknown): string | undefined {

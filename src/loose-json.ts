@@ -1,0 +1,17 @@
+// Reading JSON whose shape is not promised (API responses, event payloads) without trusting it.
+
+export type Loose = Record<string, unknown>;
+
+export function isObject(v: unknown): v is Loose {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A non-empty string, else undefined. */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** The object, or an empty one: for walking down optional fields. */
+export function obj(v: unknown): Loose {
+  return isObject(v) ? v : {};
+}
