@@ -1,5 +1,5 @@
 // What the triggering event says about the branch or pull request, from the runner's context.
-// Pure: main.ts hands in @actions/github's context; tests hand in real payloads.
+// Pure: main.ts hands in what the runner gave (runner-context.ts); tests hand in real payloads.
 
 import { obj, str } from './loose-json.js';
 
@@ -16,7 +16,7 @@ export interface EventInfo {
   repository: string | undefined;
 }
 
-/** The parts of @actions/github's Context this reads. */
+/** What the runner hands over about the run (see runner-context.ts). */
 export interface RunnerContext {
   eventName: string;
   payload: Record<string, unknown>;

@@ -1,7 +1,6 @@
 // Wires the boxes together: inputs -> command -> report. run() never throws: every failure ends
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
 import * as core from '@actions/core';
-import { context } from '@actions/github';
 import os from 'node:os';
 import { CamposCloudClient } from './camposcloud/client.js';
 import type { CommandContext } from './commands/context.js';
@@ -10,9 +9,10 @@ import { outcomeText, type RunResult } from './commands/result.js';
 import { stopOrDelete } from './commands/stop.js';
 import { DeployFailedError, errorText } from './errors.js';
 import { eventInfo, type EventInfo } from './event.js';
-import { GitHubDeployments } from './github/deployments.js';
+import type { GitHubDeployments } from './github/deployments.js';
 import { parseInputs, type Inputs } from './inputs.js';
 import type { Log } from './log.js';
+import { readRunnerContext } from './runner-context.js';
 import { outputsFor, renderFailureSummary, renderSummary } from './report.js';
 
 /** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
@@ -34,13 +34,7 @@ export async function run(): Promise<void> {
   };
 
   try {
-    const event = eventInfo({
-      eventName: context.eventName,
-      payload: context.payload as Record<string, unknown>,
-      ref: context.ref,
-      sha: context.sha,
-      repository: process.env.GITHUB_REPOSITORY,
-    });
+    const event = eventInfo(readRunnerContext(process.env, log.warning));
     const inputs = parseInputs(
       (name) => core.getInput(name),
       {
@@ -51,7 +45,7 @@ export async function run(): Promise<void> {
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
-    const result = await execute(inputs, makeContext(inputs, log, started, event));
+    const result = await execute(inputs, await makeContext(inputs, log, started, event));
     const outputs = outputsFor(result, inputs.apiUrl);
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
     await writeSummary(renderSummary(result, inputs.apiUrl, Date.now() - started));
@@ -77,7 +71,12 @@ function execute(inputs: Inputs, ctx: CommandContext): Promise<RunResult> {
   return inputs.command === 'deploy' ? deploy(inputs, ctx) : stopOrDelete(inputs, ctx);
 }
 
-function makeContext(inputs: Inputs, log: Log, started: number, event: EventInfo): CommandContext {
+async function makeContext(
+  inputs: Inputs,
+  log: Log,
+  started: number,
+  event: EventInfo,
+): Promise<CommandContext> {
   const clientOptions = {
     apiUrl: inputs.apiUrl,
     token: inputs.token,
@@ -105,17 +104,17 @@ function makeContext(inputs: Inputs, log: Log, started: number, event: EventInfo
     log,
     tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
     event,
-    deployments: makeDeployments(inputs, log, event),
+    deployments: await makeDeployments(inputs, log, event),
     startedAt: started,
     deadlineAt,
   };
 }
 
-function makeDeployments(
+async function makeDeployments(
   inputs: Inputs,
   log: Log,
   event: EventInfo,
-): GitHubDeployments | undefined {
+): Promise<GitHubDeployments | undefined> {
   // Dry runs get it too: finding an app through its deployment only reads.
   if (!inputs.githubToken) return undefined;
   const [owner, repo] = (event.repository ?? '').split('/');
@@ -129,6 +128,9 @@ function makeDeployments(
   const runUrl = process.env.GITHUB_RUN_ID
     ? `${server}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
     : undefined;
+  // Evaluated only when used ('eager' keeps it in the one bundle file, whose licenses.txt ncc only
+  // writes whole for a single chunk): Octokit costs 2-3 MB on runs that never call GitHub.
+  const { GitHubDeployments } = await import(/* webpackMode: "eager" */ './github/deployments.js');
   return new GitHubDeployments({ token: inputs.githubToken, owner, repo, log, runUrl });
 }
 

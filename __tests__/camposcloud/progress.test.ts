@@ -109,7 +109,7 @@ describe('upload with progress through the local server', () => {
 
       expect(first).toMatchObject({ kind: 'response', status: 201 });
       expect(second).toMatchObject({ kind: 'response', status: 201 });
-      // 5 MB in 1 MB reads: several lines, percentages rising, the last one at 100%.
+      // 5 MB in 64 KB reads: several lines, percentages rising, the last one at 100%.
       expect(firstLines.length).toBeGreaterThanOrEqual(2);
       const pcts = firstLines.map((l) => Number(/\((\d+)%\)/.exec(l)?.[1]));
       expect(pcts).toEqual([...pcts].sort((a, b) => a - b));
