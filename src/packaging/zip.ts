@@ -12,6 +12,7 @@ import { ZipArchive } from 'archiver';
 import { PackagingError } from '../errors.js';
 import { looksIncompressible, sampleOffset, SAMPLE_BYTES } from './compressibility.js';
 import type { SelectedFile } from './select.js';
+import { PiecePool } from './piece-pool.js';
 import { installEngineHooks, type EngineHooks } from './zip-engine.js';
 
 export interface ZipResult {
@@ -58,7 +59,13 @@ const HELD_BYTES = 8 * 1024 * 1024;
 const PIECES_HELD = 4 * PIECE;
 /** Pieces of one file deflated at the same time (on the thread pool: spreads a big file over the cores). */
 const PIECES_PARALLEL = 3;
-const HELD_FILES = 256;
+/** Piece buffers kept for reuse (see piece-pool.ts). */
+const POOLED_PIECES = 8;
+/**
+ * Entries handed to archiver ahead of its output. Each keeps its bytes and archiver's objects for it
+ * alive; measured on 1,800 small files, 256 cost about 10 MB more peak RSS than 32, at the same speed.
+ */
+const HELD_FILES = 32;
 /** Files read (and compressed) at the same time. */
 const READ_PARALLEL = 16;
 /** archiver emits many tiny chunks; writing them in larger blocks is much faster. */
@@ -101,6 +108,7 @@ export async function writeZip(
   const sink = new HashingBlocks(WRITE_BLOCK);
   const out = createWriteStream(outPath);
   const hooks = installEngineHooks(archive);
+  const pool = new PiecePool(PIECE, POOLED_PIECES, () => out.bytesWritten);
 
   // Entries are processed one at a time, in order. A file's bytes stay counted as held until the
   // zip's bytes up to its end have reached the sink: archiver takes a whole buffer at once, so
@@ -150,7 +158,7 @@ export async function writeZip(
       if (held > 0 && held + cost > HELD_BYTES) return;
       next++;
       held += cost;
-      const source = prepare(file, level, hooks);
+      const source = prepare(file, level, hooks, pool);
       source.catch(() => {}); // awaited in turn below; until then a failure must not go unhandled
       ahead.push({ held: cost, source });
     }
@@ -208,7 +216,12 @@ export async function writeZip(
  * when big enough to be worth the round trip); stored after all if that saved nothing (as Info-ZIP
  * does). Larger files: an opened handle, read and written in pieces when their turn comes.
  */
-async function prepare(file: SelectedFile, level: number, hooks: EngineHooks): Promise<Prepared> {
+async function prepare(
+  file: SelectedFile,
+  level: number,
+  hooks: EngineHooks,
+  pool: PiecePool,
+): Promise<Prepared> {
   const storeByName = level === 0 || isStored(file.name);
   try {
     if (file.size <= PIECE || !hooks.streamed) {
@@ -224,10 +237,13 @@ async function prepare(file: SelectedFile, level: number, hooks: EngineHooks): P
         if (looksIncompressible(data.subarray(at, at + SAMPLE_BYTES))) return { data, store: true };
       }
       if (!hooks.precompressed) return { data, store: false };
-      // A thread-pool round trip costs more than deflating a small file right here.
+      // A thread-pool round trip costs more than deflating a small file right here. The sync call
+      // returns a slice of its output buffer (16 KB by default), which would keep 16 KB alive per
+      // queued file and make as much garbage: sized to the input instead (source deflates to well
+      // under half; output that does not fit just takes another buffer).
       const compressed =
         data.length <= SYNC_DEFLATE_BELOW
-          ? deflateRawSync(data, { level })
+          ? deflateRawSync(data, { level, chunkSize: Math.max(1024, data.length >>> 1) })
           : await deflateRawAsync(data, { level });
       if (compressed.length >= data.length) return { data, store: true };
       const info = { size: data.length, crc: crc32(data) };
@@ -247,7 +263,7 @@ async function prepare(file: SelectedFile, level: number, hooks: EngineHooks): P
     }
     const sums = { size: 0, crc: 0 };
     const data = hooks.streamed({
-      pieces: pieces(handle, file, store ? undefined : level, sums),
+      pieces: pieces(handle, file, store ? undefined : level, sums, pool, hooks.offset),
       done: () => sums,
     });
     return { data, store, dispose: () => handle.close() };
@@ -268,29 +284,50 @@ async function* pieces(
   file: SelectedFile,
   level: number | undefined,
   sums: { size: number; crc: number },
+  pool: PiecePool,
+  offset: (() => number) | undefined,
 ): AsyncGenerator<Buffer> {
-  const deflating: Promise<Buffer>[] = [];
+  const deflating: { piece: Buffer; out: Promise<Buffer> }[] = [];
+  // Its deflate is done, and the next piece's deflate (which copied its tail as dictionary) exists.
+  const settle = async (d: { piece: Buffer; out: Promise<Buffer> }): Promise<Buffer> => {
+    const compressed = await d.out;
+    pool.give(d.piece);
+    return compressed;
+  };
   let previous: Buffer | undefined;
+  let stored: Buffer | undefined;
   try {
     for (;;) {
-      const piece = Buffer.allocUnsafe(PIECE);
+      // The writer asks for a piece only after writing the one before into the zip engine, so the
+      // engine's offset now is at or past that piece's end.
+      if (stored && offset) pool.giveWhenWritten(stored, offset());
+      stored = undefined;
+      const piece = pool.take();
       const { bytesRead } = await handle.read(piece, 0, PIECE, null);
-      if (bytesRead === 0) break;
+      if (bytesRead === 0) {
+        pool.give(piece);
+        break;
+      }
       const raw = bytesRead === PIECE ? piece : piece.subarray(0, bytesRead);
       sums.size += bytesRead;
       sums.crc = crc32(raw, sums.crc);
       if (level === undefined) {
+        stored = piece;
         yield raw;
         continue;
       }
       const dictionary = previous?.subarray(Math.max(0, previous.length - WINDOW));
       const out = deflateRawAsync(raw, { level, dictionary, finishFlush: constants.Z_SYNC_FLUSH });
       out.catch(() => {}); // awaited in turn below
-      deflating.push(out);
+      deflating.push({ piece, out });
       previous = raw;
-      if (deflating.length >= PIECES_PARALLEL) yield await (deflating.shift() as Promise<Buffer>);
+      if (deflating.length >= PIECES_PARALLEL) {
+        yield await settle(deflating.shift() as (typeof deflating)[number]);
+      }
     }
-    while (deflating.length > 0) yield await (deflating.shift() as Promise<Buffer>);
+    while (deflating.length > 0) {
+      yield await settle(deflating.shift() as (typeof deflating)[number]);
+    }
     if (level !== undefined) yield deflateRawSync(Buffer.alloc(0), { level });
   } catch (err) {
     throw readError(file, err);
