@@ -1,8 +1,8 @@
-// Preloaded into the action (NODE_OPTIONS=--import) by bench/memory.ts: samples
-// process.memoryUsage() every few milliseconds and, at exit, writes the samples (ms since start,
-// rss, heapTotal, heapUsed, external, arrayBuffers, in bytes) as JSON lines to BENCH_MEM_TRACE_FILE,
-// with the kernel's peak (ru_maxrss) last. Plain JavaScript, like max-rss.mjs, so it loads no type
-// stripper into the process it measures.
+// Preloaded into the action when studying its memory (NODE_OPTIONS=--import=bench/mem-trace.mjs,
+// with BENCH_MEM_TRACE_FILE set): samples process.memoryUsage() every few milliseconds and, at exit,
+// writes the samples (ms since start, rss, heapTotal, heapUsed, external, arrayBuffers, in bytes) as
+// JSON lines to BENCH_MEM_TRACE_FILE, with the kernel's peak (ru_maxrss) last. Plain JavaScript,
+// like max-rss.mjs, so it loads no type stripper into the process it measures.
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
