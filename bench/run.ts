@@ -11,9 +11,10 @@
 // order alternates round by round. It prints medians, the ratio action/shell, the action's peak RSS,
 // and how long a bad input takes to be rejected (process start to exit).
 //
-// Peak RSS is the child's own getrusage ru_maxrss, written at exit by bench/max-rss.mjs (preloaded
-// with NODE_OPTIONS=--import): the kernel's figure, no polling gaps, and no dependence on
-// /usr/bin/time being installed.
+// Peak RSS is the child's own peak (VmHWM), written at exit by bench/max-rss.mjs (preloaded with
+// NODE_OPTIONS=--import): the kernel's figure, with no polling gaps. Not getrusage's ru_maxrss, which
+// for a spawned child is at least its parent's RSS: see bench/peak-rss.mjs. (Figures printed before
+// that was found, up to 190 MB, were largely this process's own size.)
 //
 // Profile findings that shaped src/packaging/zip.ts (bench/profile.ts reproduces them; figures on
 // the 2-core machine of issue 5, before the change):
@@ -48,10 +49,13 @@
 //  peaks at 119-147 MB instead of 133-172, the upload adds ~1 MB instead of 35-60 MB and is a third
 //  faster. Small files: zlib's sync deflate returns a slice of a 16 KB output buffer, so each queued
 //  file kept 16 KB alive (now sized to the input), and 256 entries queued in archiver cost ~10 MB
-//  over 32. What is left is V8's young generation growing from 16 to 32 MB once enough objects have
-//  survived (archiver keeps an entry object per file for the central directory), and run-to-run
-//  spread of +-10 MB from collection timing. Undici (loaded by @actions/core too) is ~28 MB of the
-//  start; Octokit (~2 MB) is now evaluated only with github-token.
+//  over 32. The rest of the peak, and most of its spread from run to run, was V8 doubling its young
+//  generation from 2 x 8 to 2 x 16 MB once enough objects had survived (archiver keeps an object per
+//  entry for the central directory): --max-semi-space-size=1 as a start-up flag took (b) from
+//  150-169 to 116-120 MB at the same speed, and --semi-space-growth-factor=1, which V8 does read
+//  after start-up, did as well set once the bundle has loaded (src/young-generation.ts; set before
+//  the modules load it made (a) 5% slower). Undici (which @actions/core loads too) is ~28 MB of the
+//  77 MB the process starts at; Octokit (~2 MB) is now evaluated only with github-token.
 //  (a) stays above the shell: Node's start and the bundle (0.13 s), listing (0.1 s), and archiver's
 //  and the streams' work per entry (~0.3 s) are already more than Info-ZIP's whole 0.5 s; only a
 //  second thread for the deflate (0.3-0.4 s) remains, see the third round.

@@ -28,6 +28,8 @@ test('a first deploy creates the app, uploads the right files and sets every out
   });
   const run = await world.run({ 'env-vars': 'GREETING=hi\nLEVEL=debug', 'team-id': 'team-42' });
   expect(run.exitCode).toBe(0);
+  // Nothing from Node or V8 either (a deprecation, a refused flag) lands in the job log unasked.
+  expect(run.stderr).toBe('');
 
   const apps = [...world.server.apps.values()];
   expect(apps).toHaveLength(1);

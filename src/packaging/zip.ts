@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { constants, crc32, deflateRaw, deflateRawSync } from 'node:zlib';
+import { constants, crc32, createDeflateRaw, deflateRaw, deflateRawSync } from 'node:zlib';
 import { ZipArchive } from 'archiver';
 import { PackagingError } from '../errors.js';
 import { looksIncompressible, sampleOffset, SAMPLE_BYTES } from './compressibility.js';
@@ -70,6 +70,11 @@ const HELD_FILES = 32;
 const READ_PARALLEL = 16;
 /** archiver emits many tiny chunks; writing them in larger blocks is much faster. */
 const WRITE_BLOCK = 512 * 1024;
+/**
+ * zlib's output chunk for a piece: full chunks are at least the engine's coalescing size, so they go
+ * to the file as they are, not copied into a bigger block.
+ */
+const PIECE_OUTPUT_CHUNK = 64 * 1024;
 /** Deflate's window: each piece is deflated with the previous piece's last 32 KB as its dictionary. */
 const WINDOW = 32 * 1024;
 
@@ -287,9 +292,9 @@ async function* pieces(
   pool: PiecePool,
   offset: (() => number) | undefined,
 ): AsyncGenerator<Buffer> {
-  const deflating: { piece: Buffer; out: Promise<Buffer> }[] = [];
+  const deflating: { piece: Buffer; out: Promise<Buffer[]> }[] = [];
   // Its deflate is done, and the next piece's deflate (which copied its tail as dictionary) exists.
-  const settle = async (d: { piece: Buffer; out: Promise<Buffer> }): Promise<Buffer> => {
+  const settle = async (d: { piece: Buffer; out: Promise<Buffer[]> }): Promise<Buffer[]> => {
     const compressed = await d.out;
     pool.give(d.piece);
     return compressed;
@@ -317,16 +322,16 @@ async function* pieces(
         continue;
       }
       const dictionary = previous?.subarray(Math.max(0, previous.length - WINDOW));
-      const out = deflateRawAsync(raw, { level, dictionary, finishFlush: constants.Z_SYNC_FLUSH });
+      const out = deflatePiece(raw, level, dictionary);
       out.catch(() => {}); // awaited in turn below
       deflating.push({ piece, out });
       previous = raw;
       if (deflating.length >= PIECES_PARALLEL) {
-        yield await settle(deflating.shift() as (typeof deflating)[number]);
+        yield* await settle(deflating.shift() as (typeof deflating)[number]);
       }
     }
     while (deflating.length > 0) {
-      yield await settle(deflating.shift() as (typeof deflating)[number]);
+      yield* await settle(deflating.shift() as (typeof deflating)[number]);
     }
     if (level !== undefined) yield deflateRawSync(Buffer.alloc(0), { level });
   } catch (err) {
@@ -334,6 +339,28 @@ async function* pieces(
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * One piece, raw-deflated with a sync flush at its end, as zlib's output chunks. The same bytes as
+ * deflateRaw() gives, without its final copy of all chunks into one buffer: on text that copy was
+ * half the garbage a big file left for the collector.
+ */
+function deflatePiece(raw: Buffer, level: number, dictionary?: Buffer): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    // The dictionary is copied here, when the stream is made.
+    const z = createDeflateRaw({
+      level,
+      dictionary,
+      finishFlush: constants.Z_SYNC_FLUSH,
+      chunkSize: PIECE_OUTPUT_CHUNK,
+    });
+    const chunks: Buffer[] = [];
+    z.on('data', (c: Buffer) => chunks.push(c));
+    z.once('error', reject);
+    z.once('end', () => resolve(chunks));
+    z.end(raw);
+  });
 }
 
 function readError(file: SelectedFile, err: unknown): PackagingError {
