@@ -3,7 +3,7 @@
 // V8 doubles its young generation (here up to 2 x 16 MB) once enough objects have survived its
 // collections, to make allocation cheaper. This action's time goes to the file system, zlib and the
 // network, not to allocating: measured with `npm run bench` and alternating runs, the growth bought
-// no speed and cost 25-40 MB of peak RSS ((b) 141-157 -> 121-126 MB, 1 GB 146-158 -> 121-127 MB,
+// no speed and cost 15-40 MB of peak RSS ((b) 135-163 -> 120-131 MB, 1 GB 146-158 -> 121-127 MB,
 // (a) 160-172 -> 131-147 MB).
 //
 // Called once the bundle has loaded, not before: kept at its very first size while the modules
