@@ -55,7 +55,11 @@
 //  150-169 to 116-120 MB at the same speed, and --semi-space-growth-factor=1, which V8 does read
 //  after start-up, did as well set once the bundle has loaded (src/young-generation.ts; set before
 //  the modules load it made (a) 5% slower). Undici (which @actions/core loads too) is ~28 MB of the
-//  77 MB the process starts at; Octokit (~2 MB) is now evaluated only with github-token.
+//  75 MB the process starts at; Octokit (~2 MB) is now evaluated only with github-token. After about
+//  three HTTP responses V8 recompiles undici's llhttp WebAssembly with TurboFan on a background
+//  thread: +15-20 MB peak (reproduced with plain undici; gone with --liftoff-only, a start-up flag;
+//  setting it at run time does nothing). The local server here gathers apps round after round, so
+//  from (b) on, `GET /v1/apps` takes several pages and every run pays it, as a busy account would.
 //  (a) stays above the shell: Node's start and the bundle (0.13 s), listing (0.1 s), and archiver's
 //  and the streams' work per entry (~0.3 s) are already more than Info-ZIP's whole 0.5 s; only a
 //  second thread for the deflate (0.3-0.4 s) remains, see the third round.
