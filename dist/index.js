@@ -67744,7 +67744,7 @@ class GitHubDeployments {
                 ...(status.url ? { environment_url: status.url } : {}),
                 ...(this.runUrl ? { log_url: this.runUrl } : {}),
                 ...(status.description
-                    ? { description: (0,src_text/* truncate */.x)(status.description, STATUS_DESCRIPTION_MAX) }
+                    ? { description: (0,src_text/* truncate */.xv)(status.description, STATUS_DESCRIPTION_MAX) }
                     : {}),
                 request: { signal: AbortSignal.timeout(this.timeoutMs) },
             });
@@ -70831,7 +70831,10 @@ function errorText(err) {
     return err instanceof Error ? err.message : String(err);
 }
 
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/camposcloud/http.ts
+
 
 
 function flattenHeaders(raw) {
@@ -70887,7 +70890,7 @@ async function exchange(x) {
         if (fired) {
             return {
                 kind: 'network',
-                reason: `no response within ${formatSeconds(x.timeoutMs)}`,
+                reason: `no response within ${(0,src_text/* duration */.p0)(x.timeoutMs)}`,
                 timedOut: true,
             };
         }
@@ -70898,9 +70901,6 @@ async function exchange(x) {
         clearTimeout(timer);
         x.body?.destroy();
     }
-}
-function formatSeconds(ms) {
-    return ms >= 1000 ? `${Math.round(ms / 100) / 10}s` : `${ms}ms`;
 }
 /** Waits `ms`, or throws DeadlineError at once when the wait would end past the deadline. */
 async function sleepWithin(ms, deadline, waitingFor) {
@@ -71228,10 +71228,6 @@ function verdictForStatus(status) {
         return 'transient';
     return 'fatal';
 }
-/** "2.1s", "350ms": for log lines about waits. */
-function formatWait(ms) {
-    return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
-}
 /**
  * The wait after a 429 that carried Retry-After: what the server asked (capped), plus a random part
  * of up to `jitterSpanMs`. Retry-After alone would send every run that was refused in the same
@@ -71288,8 +71284,6 @@ function redactSecrets(text, secrets) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/camposcloud/server-message.ts
 // What the server said, in a line a person can read in a log: the JSON error field when there is
 // one, the <title> of an HTML error page (proxies answer 502s with HTML), else the text itself.
@@ -71361,13 +71355,14 @@ function extractServerMessage(body, contentType) {
     if (text === undefined)
         text = looksLikeHtml(body, contentType) ? fromHtml(body) : body;
     const line = collapse(text);
-    return line ? (0,src_text/* truncate */.x)(line, MAX_CHARS) : undefined;
+    return line ? (0,src_text/* truncate */.xv)(line, MAX_CHARS) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/camposcloud/client.ts
 // The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
 // run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
 // blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
+
 
 
 
@@ -71710,12 +71705,12 @@ class CamposCloudClient {
             // Jitter of up to one create slot, so runs refused together do not come back together.
             const w = rateLimitWait(retryAfter, this.maxRetryAfterMs, this.createSpacingMs, this.random);
             waitMs = w.waitMs;
-            how = `${formatWait(w.askedMs)} + ${formatWait(w.jitterMs)} jitter (Retry-After${w.capped ? ` ${formatWait(retryAfter)}, capped` : ''})`;
+            how = `${(0,src_text/* duration */.p0)(w.askedMs)} + ${(0,src_text/* duration */.p0)(w.jitterMs)} jitter (Retry-After${w.capped ? ` ${(0,src_text/* duration */.p0)(retryAfter)}, capped` : ''})`;
         }
         else {
             const base = rateLimited ? this.retryBase429Ms : this.retryBaseTransientMs;
             waitMs = backoff = nextBackoff(previousBackoff, base, this.random);
-            how = formatWait(waitMs);
+            how = (0,src_text/* duration */.p0)(waitMs);
         }
         const count = rateLimited
             ? `rate-limited ${budget.rateLimited} of at most ${budget.maxRateLimited} times`
@@ -71731,7 +71726,7 @@ class CamposCloudClient {
         const waitMs = this.lastCreateEndedAt + this.createSpacingMs - Date.now();
         if (waitMs <= 0)
             return;
-        this.log.debug(`waiting ${formatWait(waitMs)} before ${endpoint} (CamposCloud allows one create every few seconds)`);
+        this.log.debug(`waiting ${(0,src_text/* duration */.p0)(waitMs)} before ${endpoint} (CamposCloud allows one create every few seconds)`);
         await sleepWithin(waitMs, this.deadline, `the gap CamposCloud requires between creates, before ${endpoint}`);
     }
     /** After an ambiguous create: an app of that name that was not there before is the one it made. */
@@ -79126,9 +79121,9 @@ async function preparePackage(inputs, log, tempDir) {
     const zipPath = external_node_path_default().join(tempDir, `camposcloud-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.zip`);
     const zip = await writeZip(selection.files, zipPath);
     const manifest = summarizeManifest(selection.files);
-    log.info(`Packaged ${(0,src_text/* count */.U)(zip.fileCount, 'file')} (${formatBytes(selection.totalBytes)}) into ${formatBytes(zip.bytes)} zip, sha256 ${zip.sha256}`);
+    log.info(`Packaged ${(0,src_text/* count */.U9)(zip.fileCount, 'file')} (${formatBytes(selection.totalBytes)}) into ${formatBytes(zip.bytes)} zip, sha256 ${zip.sha256}`);
     for (const f of manifest.byFolder) {
-        log.info(`  ${f.folder}: ${(0,src_text/* count */.U)(f.files, 'file')}, ${formatBytes(f.bytes)}`);
+        log.info(`  ${f.folder}: ${(0,src_text/* count */.U9)(f.files, 'file')}, ${formatBytes(f.bytes)}`);
     }
     logExclusions(selection, log);
     return {
@@ -79269,7 +79264,7 @@ function plannedUpdateCalls(app, pkg, apiPath) {
     return [
         `POST ${apiPath}/apps/${app.id}/stop  (stop '${app.name}')`,
         `POST ${apiPath}/apps/${app.id}/update  (settings: ${pkg.runtime}, memory, environment variables)`,
-        `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U)(pkg.fileCount, 'file')}, extracted over the app's files)`,
+        `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}, extracted over the app's files)`,
         `POST ${apiPath}/apps/${app.id}/start`,
     ];
 }
@@ -79290,7 +79285,7 @@ async function updateInPlace(app, pkg, inputs, ctx, timings) {
             log.info(alreadyStopped ? `App ${app.id} was not running.` : `Stopped app ${app.id}.`);
             await client.updateApp(app.id, settingsFor(inputs, pkg, app));
             log.info(`Updated the settings of app ${app.id}.`);
-            log.info(`Uploading a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U)(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`);
+            log.info(`Uploading a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`);
             await client.uploadFiles(app.id, pkg.zipPath, pkg.zipBytes);
             const started = await client.startApp(app.id);
             log.info(`Started app ${app.id}.`);
@@ -79310,6 +79305,7 @@ async function updateInPlace(app, pkg, inputs, ctx, timings) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/wait-online.ts
+
 
 /** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
 const DEADLINE_MARGIN_MS = 5000;
@@ -79335,7 +79331,7 @@ async function waitForOnline(client, appId, opts, log) {
         }
         if (online === true) {
             const done = outcome(true);
-            log.info(`App ${appId} is online (after ${(done.waitedMs / 1000).toFixed(1)} s).`);
+            log.info(`App ${appId} is online (after ${(0,src_text/* duration */.p0)(done.waitedMs)}).`);
             return done;
         }
         const left = endAt - Date.now();
@@ -79485,7 +79481,7 @@ async function dryRun(base, inputs, pkg, previous, ctx) {
     return { ...base, plannedCalls };
 }
 function createSummary(inputs, pkg) {
-    return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U)(pkg.fileCount, 'file')}`;
+    return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}`;
 }
 async function recreate(base, inputs, pkg, found, ctx) {
     const { client, log } = ctx;
@@ -80375,10 +80371,9 @@ function outputsFor(result, apiUrl) {
     }
     return out;
 }
-const seconds = (ms) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 function timingLine(timings, totalMs) {
-    const parts = timings.map((t) => `${t.phase} ${seconds(t.ms)}`);
-    parts.push(`total ${seconds(totalMs)}`);
+    const parts = timings.map((t) => `${t.phase} ${(0,src_text/* duration */.p0)(t.ms)}`);
+    parts.push(`total ${(0,src_text/* duration */.p0)(totalMs)}`);
     return parts.join(' · ');
 }
 const code = (s) => `\`${s.replace(/`/g, "'")}\``;
@@ -80389,7 +80384,7 @@ function table(rows) {
 }
 function onlineWaitText(w) {
     if (w.online === true)
-        return `running (online after ${seconds(w.waitedMs)})`;
+        return `running (online after ${(0,src_text/* duration */.p0)(w.waitedMs)})`;
     if (w.online === false) {
         return `**not online** after waiting ${w.limitSeconds} s (wait-for-online): check the app's console`;
     }
@@ -80449,7 +80444,7 @@ function renderDeploy(r, apiUrl, totalMs) {
     }
     rows.push([
         'Package',
-        `${(0,src_text/* count */.U)(pkg.fileCount, 'file')}, ${formatBytes(pkg.zipBytes)} zip, sha256 ${code(pkg.sha256.slice(0, 12))}…`,
+        `${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}, ${formatBytes(pkg.zipBytes)} zip, sha256 ${code(pkg.sha256.slice(0, 12))}…`,
     ]);
     rows.push(['Runtime', `${pkg.runtime}, main file ${code(pkg.mainFile)}`]);
     rows.push(['Time', timingLine(r.timings, totalMs)]);
@@ -80501,7 +80496,7 @@ function renderFailureSummary(command, err, phase, totalMs) {
     lines.push(table([
         ['Failed while', phase ?? 'reading the inputs'],
         ['Error', message],
-        ['Time', seconds(totalMs)],
+        ['Time', (0,src_text/* duration */.p0)(totalMs)],
     ]));
     lines.push('');
     if (err instanceof DeployFailedError) {
@@ -80670,10 +80665,15 @@ async function writeSummary(markdown) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   U: () => (/* binding */ count),
-/* harmony export */   x: () => (/* binding */ truncate)
+/* harmony export */   U9: () => (/* binding */ count),
+/* harmony export */   p0: () => (/* binding */ duration),
+/* harmony export */   xv: () => (/* binding */ truncate)
 /* harmony export */ });
 // Small wording helpers shared by the log lines and the summary.
+/** "350 ms", "2.1 s": every duration in the log lines and the summary. */
+function duration(ms) {
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
 /** "1 file", "3 files". */
 function count(n, noun) {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -11,7 +11,7 @@ import {
 import { DeployFailedError } from './errors.js';
 import { appUrl, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
-import { count } from './text.js';
+import { count, duration } from './text.js';
 
 export type Outputs = Record<
   | 'app-id'
@@ -65,11 +65,9 @@ export function outputsFor(result: RunResult, apiUrl: string): Outputs {
   return out;
 }
 
-const seconds = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
-
 function timingLine(timings: Timing[], totalMs: number): string {
-  const parts = timings.map((t) => `${t.phase} ${seconds(t.ms)}`);
-  parts.push(`total ${seconds(totalMs)}`);
+  const parts = timings.map((t) => `${t.phase} ${duration(t.ms)}`);
+  parts.push(`total ${duration(totalMs)}`);
   return parts.join(' · ');
 }
 
@@ -82,7 +80,7 @@ function table(rows: [string, string][]): string {
 }
 
 function onlineWaitText(w: OnlineWait): string {
-  if (w.online === true) return `running (online after ${seconds(w.waitedMs)})`;
+  if (w.online === true) return `running (online after ${duration(w.waitedMs)})`;
   if (w.online === false) {
     return `**not online** after waiting ${w.limitSeconds} s (wait-for-online): check the app's console`;
   }
@@ -220,7 +218,7 @@ export function renderFailureSummary(
     table([
       ['Failed while', phase ?? 'reading the inputs'],
       ['Error', message],
-      ['Time', seconds(totalMs)],
+      ['Time', duration(totalMs)],
     ]),
   );
   lines.push('');

@@ -1,5 +1,10 @@
 // Small wording helpers shared by the log lines and the summary.
 
+/** "350 ms", "2.1 s": every duration in the log lines and the summary. */
+export function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
 /** "1 file", "3 files". */
 export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -154,7 +154,9 @@ describe('createApp', () => {
     const statuses = creates().map((r) => r.status);
     expect(statuses[0]).toBe(201);
     expect(statuses.slice(1)).toEqual([429, 201]);
-    expect(client.testLog.lines.join('\n')).toMatch(/HTTP 429 \(rate limited\); retrying in 300ms/);
+    expect(client.testLog.lines.join('\n')).toMatch(
+      /HTTP 429 \(rate limited\); retrying in 300 ms/,
+    );
   });
 
   it('spaces two creates from one client by at least createSpacingMs', async () => {

@@ -47,7 +47,7 @@ describe('transient faults are retried and the call then succeeds', () => {
     await client.listApps();
     expect(client.testLog.lines).toContainEqual(
       expect.stringMatching(
-        /^info: GET \/v1\/apps returned HTTP 503 .*; retrying in \d+ms \(attempt 2 of 5\)$/,
+        /^info: GET \/v1\/apps returned HTTP 503 .*; retrying in \d+ ms \(attempt 2 of 5\)$/,
       ),
     );
   });
@@ -60,7 +60,9 @@ describe('transient faults are retried and the call then succeeds', () => {
     expect(app.id).toBe(seeded._id);
     expect(requestsTo(`/v1/apps/${seeded._id}`)).toHaveLength(2);
     expect(client.calls[0]?.status).toBeUndefined();
-    expect(client.testLog.lines.join('\n')).toMatch(/got no response \(no response within 200ms\)/);
+    expect(client.testLog.lines.join('\n')).toMatch(
+      /got no response \(no response within 200 ms\)/,
+    );
   });
 
   it('429 with Retry-After in seconds is honoured (capped by maxRetryAfterMs)', async () => {
@@ -75,7 +77,7 @@ describe('transient faults are retried and the call then succeeds', () => {
     await expect(client.listApps()).resolves.toHaveLength(1);
     expect(requestsTo('/v1/apps')).toHaveLength(2);
     // 120 s asked, the cap of 50 ms used: the log says which wait it took.
-    expect(client.testLog.lines.join('\n')).toMatch(/HTTP 429 \(rate limited\); retrying in 50ms/);
+    expect(client.testLog.lines.join('\n')).toMatch(/HTTP 429 \(rate limited\); retrying in 50 ms/);
   });
 
   it('429 with Retry-After as an HTTP date is honoured', async () => {
@@ -91,7 +93,7 @@ describe('transient faults are retried and the call then succeeds', () => {
     const client = clientFor(server, { maxRetryAfterMs: 40 });
     await expect(client.listApps()).resolves.toHaveLength(1);
     expect(requestsTo('/v1/apps')).toHaveLength(2);
-    expect(client.testLog.lines.join('\n')).toMatch(/retrying in 40ms/);
+    expect(client.testLog.lines.join('\n')).toMatch(/retrying in 40 ms/);
   });
 
   it('429 without Retry-After backs off from retryBaseMs', async () => {

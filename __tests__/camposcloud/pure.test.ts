@@ -6,7 +6,7 @@ import {
   parseRetryAfter,
 } from '../../src/camposcloud/client.js';
 import { appFromBody, parseAppsPage } from '../../src/camposcloud/normalize.js';
-import { formatWait, nextBackoff, verdictForStatus } from '../../src/camposcloud/retry.js';
+import { nextBackoff, verdictForStatus } from '../../src/camposcloud/retry.js';
 import { seededRandom } from './helpers.js';
 
 describe('parseRetryAfter', () => {
@@ -188,11 +188,6 @@ describe('backoff and verdicts', () => {
     expect(verdictForStatus(503)).toBe('transient');
     expect(verdictForStatus(400)).toBe('fatal');
     expect(verdictForStatus(401)).toBe('fatal');
-  });
-
-  it('formats waits for log lines', () => {
-    expect(formatWait(2100)).toBe('2.1s');
-    expect(formatWait(350)).toBe('350ms');
   });
 });
 

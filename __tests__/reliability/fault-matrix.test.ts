@@ -136,7 +136,7 @@ const TRANSIENT: TransientFault[] = [
     name: 'HTTP 500',
     fault: () => ({ kind: 'status', status: 500 }),
     logged:
-      /returned HTTP 500 \(Injected fault \(HTTP 500\)\); retrying in \d+ms \(attempt 2 of 5\)/,
+      /returned HTTP 500 \(Injected fault \(HTTP 500\)\); retrying in \d+ ms \(attempt 2 of 5\)/,
   },
   {
     name: 'HTTP 502',
@@ -152,18 +152,18 @@ const TRANSIENT: TransientFault[] = [
     name: '429 with Retry-After in seconds',
     fault: () => ({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }),
     logged:
-      /HTTP 429 \(rate limited\); retrying in 30ms \+ \d+ms jitter \(Retry-After 1\.0s, capped\) \(rate-limited 1 of at most 30 times\)/,
+      /HTTP 429 \(rate limited\); retrying in 30 ms \+ \d+ ms jitter \(Retry-After 1\.0 s, capped\) \(rate-limited 1 of at most 30 times\)/,
   },
   {
     name: '429 with Retry-After as an HTTP date',
     fault: () => ({ kind: 'status', status: 429, headers: { 'retry-after': inAMoment() } }),
     logged:
-      /HTTP 429 \(rate limited\); retrying in 30ms \+ \d+ms jitter \(Retry-After \d\.\ds, capped\)/,
+      /HTTP 429 \(rate limited\); retrying in 30 ms \+ \d+ ms jitter \(Retry-After \d\.\d s, capped\)/,
   },
   {
     name: '429 without Retry-After',
     fault: () => ({ kind: 'status', status: 429 }),
-    logged: /HTTP 429 \(rate limited\); retrying in \d+ms \(rate-limited 1 of at most 30 times\)/,
+    logged: /HTTP 429 \(rate limited\); retrying in \d+ ms \(rate-limited 1 of at most 30 times\)/,
   },
   {
     name: 'a connection reset before the response',
@@ -173,7 +173,7 @@ const TRANSIENT: TransientFault[] = [
   {
     name: 'a response that never comes (client timeout)',
     fault: () => ({ kind: 'hang' }),
-    logged: new RegExp(`got no response \\(no response within ${TIMEOUT_MS}ms\\)`),
+    logged: new RegExp(`got no response \\(no response within ${TIMEOUT_MS} ms\\)`),
   },
   {
     name: 'an HTML error page',

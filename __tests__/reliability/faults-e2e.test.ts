@@ -15,7 +15,7 @@ test('a 503 on the app list is retried and the deploy succeeds', async () => {
   expect(calls(world.server)).toEqual(['GET /v1/apps', 'GET /v1/apps', 'POST /v1/apps/create']);
   expect(world.server.requests.map((r) => r.status)).toEqual([503, 200, 201]);
   expect(run.stdout).toMatch(
-    /GET \/v1\/apps returned HTTP 503 .*; retrying in [\d.]+m?s \(attempt 2 of 5\)/,
+    /GET \/v1\/apps returned HTTP 503 .*; retrying in [\d.]+ m?s \(attempt 2 of 5\)/,
   );
   expect(run.outputs.status).toBe('deployed');
 });

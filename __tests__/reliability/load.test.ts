@@ -90,9 +90,9 @@ afterEach(async () => {
   await server?.close();
 });
 
-/** "retrying in 3.0s + 1.2s jitter (Retry-After)" -> 1200 */
+/** "retrying in 3.0 s + 1.2 s jitter (Retry-After)" -> 1200 */
 function jitterMs(line: string): number {
-  const m = /\+ ([\d.]+)(ms|s) jitter/.exec(line);
+  const m = /\+ ([\d.]+) (ms|s) jitter/.exec(line);
   if (!m) throw new Error(`no jitter in: ${line}`);
   return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
 }

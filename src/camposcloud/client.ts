@@ -2,12 +2,12 @@
 // run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
 // blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
 import { ApiError, errorText } from '../errors.js';
+import { duration } from '../text.js';
 import { exchange, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
 import { withUploadProgress } from './progress.js';
 import { appFromBody, normalizeApp, parseAppsPage } from './normalize.js';
 import {
-  formatWait,
   nextBackoff,
   parseRetryAfter,
   rateLimitWait,
@@ -464,11 +464,11 @@ export class CamposCloudClient {
       // Jitter of up to one create slot, so runs refused together do not come back together.
       const w = rateLimitWait(retryAfter, this.maxRetryAfterMs, this.createSpacingMs, this.random);
       waitMs = w.waitMs;
-      how = `${formatWait(w.askedMs)} + ${formatWait(w.jitterMs)} jitter (Retry-After${w.capped ? ` ${formatWait(retryAfter)}, capped` : ''})`;
+      how = `${duration(w.askedMs)} + ${duration(w.jitterMs)} jitter (Retry-After${w.capped ? ` ${duration(retryAfter)}, capped` : ''})`;
     } else {
       const base = rateLimited ? this.retryBase429Ms : this.retryBaseTransientMs;
       waitMs = backoff = nextBackoff(previousBackoff, base, this.random);
-      how = formatWait(waitMs);
+      how = duration(waitMs);
     }
     const count = rateLimited
       ? `rate-limited ${budget.rateLimited} of at most ${budget.maxRateLimited} times`
@@ -484,7 +484,7 @@ export class CamposCloudClient {
     const waitMs = this.lastCreateEndedAt + this.createSpacingMs - Date.now();
     if (waitMs <= 0) return;
     this.log.debug(
-      `waiting ${formatWait(waitMs)} before ${endpoint} (CamposCloud allows one create every few seconds)`,
+      `waiting ${duration(waitMs)} before ${endpoint} (CamposCloud allows one create every few seconds)`,
     );
     await sleepWithin(
       waitMs,

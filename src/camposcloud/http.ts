@@ -3,6 +3,7 @@
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import { DeadlineError } from '../errors.js';
+import { duration } from '../text.js';
 
 export interface Deadline {
   /** Absolute Date.now() time. */
@@ -30,7 +31,7 @@ export type ExchangeResult =
     }
   | {
       kind: 'network';
-      /** e.g. "ECONNRESET: other side closed", "no response within 30s". */
+      /** e.g. "ECONNRESET: other side closed", "no response within 30.0 s". */
       reason: string;
       timedOut: boolean;
     };
@@ -89,7 +90,7 @@ export async function exchange(x: Exchange): Promise<ExchangeResult> {
     if (fired) {
       return {
         kind: 'network',
-        reason: `no response within ${formatSeconds(x.timeoutMs)}`,
+        reason: `no response within ${duration(x.timeoutMs)}`,
         timedOut: true,
       };
     }
@@ -99,10 +100,6 @@ export async function exchange(x: Exchange): Promise<ExchangeResult> {
     clearTimeout(timer);
     x.body?.destroy();
   }
-}
-
-function formatSeconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10}s` : `${ms}ms`;
 }
 
 /** Waits `ms`, or throws DeadlineError at once when the wait would end past the deadline. */

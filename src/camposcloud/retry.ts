@@ -51,11 +51,6 @@ export function verdictForStatus(status: number): Verdict {
   return 'fatal';
 }
 
-/** "2.1s", "350ms": for log lines about waits. */
-export function formatWait(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
-}
-
 /**
  * The wait after a 429 that carried Retry-After: what the server asked (capped), plus a random part
  * of up to `jitterSpanMs`. Retry-After alone would send every run that was refused in the same

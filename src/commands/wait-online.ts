@@ -4,6 +4,7 @@
 import type { CamposCloudClient } from '../camposcloud/client.js';
 import { errorText } from '../errors.js';
 import type { Log } from '../log.js';
+import { duration } from '../text.js';
 import type { OnlineWait } from './result.js';
 
 export interface WaitOptions {
@@ -45,7 +46,7 @@ export async function waitForOnline(
     }
     if (online === true) {
       const done = outcome(true);
-      log.info(`App ${appId} is online (after ${(done.waitedMs / 1000).toFixed(1)} s).`);
+      log.info(`App ${appId} is online (after ${duration(done.waitedMs)}).`);
       return done;
     }
     const left = endAt - Date.now();
