@@ -6,9 +6,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { startFakeCamposCloud } from '../__tests__/support/fake-camposcloud.ts';
-import { runAction } from '../__tests__/support/run-action.ts';
+import { timedDeploy } from './deploy.ts';
+import { mib } from './stats.ts';
 import { buildMixedTree, buildSmallSourceTree } from './workspaces.ts';
 
 interface ProfileNode {
@@ -22,7 +22,7 @@ interface CpuProfile {
 }
 
 /** Self time in ms per function (name + file + line), largest first. */
-export function selfTimes(profile: CpuProfile): { name: string; ms: number }[] {
+function selfTimes(profile: CpuProfile): { name: string; ms: number }[] {
   const byNode = new Map<number, ProfileNode>(profile.nodes.map((n) => [n.id, n]));
   const totals = new Map<string, number>();
   profile.samples.forEach((id, i) => {
@@ -48,23 +48,16 @@ async function main(): Promise<void> {
     kind === 'mixed'
       ? await buildMixedTree(workspace, opt('--mb', 300))
       : await buildSmallSourceTree(workspace, opt('--files', 10_000));
-  console.log(`workspace: ${stats.files} files, ${(stats.bytes / 2 ** 20).toFixed(1)} MB`);
+  console.log(`workspace: ${stats.files} files, ${mib(stats.bytes)}`);
   const server = await startFakeCamposCloud({ createIntervalMs: 0 });
   try {
-    const started = performance.now();
-    const run = await runAction({
+    const { ms: wallMs } = await timedDeploy(
+      server,
       workspace,
-      inputs: {
-        token: server.token,
-        'api-url': server.url,
-        'app-name': 'profiled',
-        'main-file': 'main.py',
-      },
-      env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` },
-      killAfterMs: 300_000,
-    });
-    const wallMs = performance.now() - started;
-    if (run.exitCode !== 0) throw new Error(`the action failed:\n${run.stdout}\n${run.stderr}`);
+      'profiled',
+      { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profDir}` },
+      300_000,
+    );
     const file = (await readdir(profDir)).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('no .cpuprofile written');
     const profile = JSON.parse(await readFile(path.join(profDir, file), 'utf8')) as CpuProfile;

@@ -79,6 +79,7 @@ import {
   type FakeCamposCloud,
 } from '../__tests__/support/fake-camposcloud.ts';
 import { distEntry, runAction } from '../__tests__/support/run-action.ts';
+import { timedDeploy } from './deploy.ts';
 import { median, mib, seconds } from './stats.ts';
 import { buildMixedTree, buildSmallSourceTree, type WorkspaceStats } from './workspaces.ts';
 
@@ -126,21 +127,15 @@ async function runActionOnce(
   workspace: string,
   scratch: string,
 ): Promise<Sample> {
-  const rssFile = path.join(scratch, `rss-${appCounter + 1}.txt`);
-  const started = performance.now();
-  const run = await runAction({
+  const appName = nextAppName();
+  const rssFile = path.join(scratch, `rss-${appCounter}.txt`);
+  const { run, ms } = await timedDeploy(
+    server,
     workspace,
-    inputs: {
-      token: server.token,
-      'api-url': server.url,
-      'app-name': nextAppName(),
-      'main-file': 'main.py',
-    },
-    env: { NODE_OPTIONS: `--import=${maxRssPreload}`, BENCH_MAX_RSS_FILE: rssFile },
-    killAfterMs: 600_000,
-  });
-  const ms = performance.now() - started;
-  if (run.exitCode !== 0) throw new Error(`the action failed:\n${run.stdout}\n${run.stderr}`);
+    appName,
+    { NODE_OPTIONS: `--import=${maxRssPreload}`, BENCH_MAX_RSS_FILE: rssFile },
+    600_000,
+  );
   const maxRssKiB = Number(await readFile(rssFile, 'utf8'));
   if (process.env.BENCH_VERBOSE)
     console.log(`  action peak RSS ${(maxRssKiB / 1024).toFixed(1)} MB`);
@@ -236,14 +231,14 @@ async function benchWorkspace(
   return row;
 }
 
-function report(rows: Row[], badInput: number[], withShell: boolean): void {
+function report(rows: Row[], badInput: number[]): void {
   console.log(
     '\n| workspace | action (median) | shell zip+curl (median) | ratio | action peak RSS, highest run | zip: action / shell |',
   );
   console.log('| --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
     const a = median(r.action.map((s) => s.ms));
-    const timed = withShell && r.shell.length > 0;
+    const timed = r.shell.length > 0;
     const s = timed ? median(r.shell.map((x) => x.ms)) : NaN;
     // The highest run is the figure; the range shows how much it moves from run to run.
     const peaks = r.action.map((x) => (x.maxRssKiB ?? 0) / 1024);
@@ -268,14 +263,13 @@ async function main(): Promise<void> {
     );
   }
   if (!existsSync(distEntry)) throw new Error('dist/index.js is missing: run npm run build first');
-  const withShell = existsSync('/usr/bin/zip') || (await hasCommand('zip'));
-  const hasCurl = await hasCommand('curl');
-  if (!withShell || !hasCurl) {
+  // The shell baseline runs both through sh, which finds them on PATH.
+  const shell = (await hasCommand('zip')) && (await hasCommand('curl'));
+  if (!shell) {
     console.log(
       'zip or curl is not installed: the shell baseline is skipped, only the action is timed.',
     );
   }
-  const shell = withShell && hasCurl;
 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'ccd-bench-'));
   const server = await startFakeCamposCloud({ createIntervalMs: 0 });
@@ -308,7 +302,7 @@ async function main(): Promise<void> {
     const bad: number[] = [];
     await badInputMs(server, small); // warm-up
     for (let i = 0; i < opts.badInputRuns; i++) bad.push(await badInputMs(server, small));
-    report(rows, bad, shell);
+    report(rows, bad);
   } finally {
     await server.close();
     await rm(scratch, { recursive: true, force: true });

@@ -10099,7 +10099,7 @@ define(module.exports, Symbol.for('setupWindows'), setupWindows)
 
 /***/ }),
 
-/***/ 9598:
+/***/ 7217:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 try {
@@ -10271,7 +10271,7 @@ module.exports = Duplex;
 
 /*<replacement>*/
 var util = Object.create(__nccwpck_require__(5481));
-util.inherits = __nccwpck_require__(9598);
+util.inherits = __nccwpck_require__(7217);
 /*</replacement>*/
 
 var Readable = __nccwpck_require__(4559);
@@ -10395,7 +10395,7 @@ var Transform = __nccwpck_require__(9343);
 
 /*<replacement>*/
 var util = Object.create(__nccwpck_require__(5481));
-util.inherits = __nccwpck_require__(9598);
+util.inherits = __nccwpck_require__(7217);
 /*</replacement>*/
 
 util.inherits(PassThrough, Transform);
@@ -10482,7 +10482,7 @@ function _isUint8Array(obj) {
 
 /*<replacement>*/
 var util = Object.create(__nccwpck_require__(5481));
-util.inherits = __nccwpck_require__(9598);
+util.inherits = __nccwpck_require__(7217);
 /*</replacement>*/
 
 /*<replacement>*/
@@ -11511,7 +11511,7 @@ var Duplex = __nccwpck_require__(4793);
 
 /*<replacement>*/
 var util = Object.create(__nccwpck_require__(5481));
-util.inherits = __nccwpck_require__(9598);
+util.inherits = __nccwpck_require__(7217);
 /*</replacement>*/
 
 util.inherits(Transform, Duplex);
@@ -11727,7 +11727,7 @@ Writable.WritableState = WritableState;
 
 /*<replacement>*/
 var util = Object.create(__nccwpck_require__(5481));
-util.inherits = __nccwpck_require__(9598);
+util.inherits = __nccwpck_require__(7217);
 /*</replacement>*/
 
 /*<replacement>*/
@@ -62430,6 +62430,114 @@ module.exports = __nccwpck_require__(9023).deprecate;
 
 /***/ }),
 
+/***/ 3916:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P2: () => (/* binding */ DeployFailedError),
+/* harmony export */   Q2: () => (/* binding */ AppMissingError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   hD: () => (/* binding */ ApiError),
+/* harmony export */   j3: () => (/* binding */ DeadlineError),
+/* harmony export */   kc: () => (/* binding */ errorText),
+/* harmony export */   yr: () => (/* binding */ PackagingError)
+/* harmony export */ });
+// Every failure the user can act on is one of these classes, carrying what they need to fix it.
+// main.ts turns them into the ::error:: line; nothing else formats errors for the user.
+/** A bad input value: names the input, what is wrong, and what is allowed. Raised before any side effect. */
+class InputError extends Error {
+    input;
+    problem;
+    allowed;
+    constructor(input, problem, allowed) {
+        super(`Input '${input}': ${problem}. ${allowed}`);
+        this.name = 'InputError';
+        this.input = input;
+        this.problem = problem;
+        this.allowed = allowed;
+    }
+}
+/** The files under `path` cannot be packaged as asked (empty selection, unreadable file, ...). */
+class PackagingError extends Error {
+    hint;
+    constructor(message, hint) {
+        super(hint ? `${message} ${hint}` : message);
+        this.name = 'PackagingError';
+        this.hint = hint;
+    }
+}
+/** A CamposCloud API call that failed for good (after any retries it was allowed). */
+class ApiError extends Error {
+    /** HTTP status, or undefined when no response came (network error, timeout). */
+    status;
+    /** e.g. "POST /v1/apps/create" */
+    endpoint;
+    /** The server's own words (JSON error/message/msg, else the body text, truncated), if any. */
+    serverMessage;
+    /** How many attempts were made before giving up. */
+    attempts;
+    constructor(opts) {
+        const parts = [`CamposCloud API ${opts.endpoint} failed`];
+        if (opts.status !== undefined)
+            parts.push(`with HTTP ${opts.status}`);
+        if (opts.detail)
+            parts.push(`(${opts.detail})`);
+        let message = parts.join(' ');
+        if (opts.serverMessage)
+            message += `: ${opts.serverMessage}`;
+        if (opts.attempts && opts.attempts > 1)
+            message += ` [after ${opts.attempts} attempts]`;
+        if (opts.status === 401 || opts.status === 403) {
+            message +=
+                '. The token was refused: check that the `token` input holds a valid CamposCloud API token' +
+                    ' (dashboard > API) and that it may manage this app or team.';
+        }
+        super(message);
+        this.name = 'ApiError';
+        this.status = opts.status;
+        this.endpoint = opts.endpoint;
+        this.serverMessage = opts.serverMessage;
+        this.attempts = opts.attempts ?? 1;
+    }
+}
+/** The whole run went past its `timeout-seconds` deadline; says what it was waiting for. */
+class DeadlineError extends Error {
+    waitingFor;
+    constructor(waitingFor, timeoutSeconds) {
+        super(`Gave up after the ${timeoutSeconds}s deadline (input 'timeout-seconds') while waiting for ${waitingFor}.`);
+        this.name = 'DeadlineError';
+        this.waitingFor = waitingFor;
+    }
+}
+/**
+ * A deploy that failed after it had changed something (the old app stopped, a new app maybe
+ * created). Carries the state of each app and the next step, for the log and the summary.
+ */
+class DeployFailedError extends Error {
+    apps;
+    recovery;
+    constructor(message, opts) {
+        super(message, { cause: opts.cause });
+        this.name = 'DeployFailedError';
+        this.apps = opts.apps;
+        this.recovery = opts.recovery;
+    }
+}
+/** stop/delete found no app and if-missing is fail. */
+class AppMissingError extends Error {
+    constructor(lookedUpBy) {
+        super(`No app found by ${lookedUpBy}. Nothing to stop or delete. Set if-missing: ignore to let this step succeed when the app does not exist (as a branch-delete workflow wants).`);
+        this.name = 'AppMissingError';
+    }
+}
+/** The message of anything thrown, for log lines and summaries. */
+function errorText(err) {
+    return err instanceof Error ? err.message : String(err);
+}
+
+
+/***/ }),
+
 /***/ 9214:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -67443,23 +67551,27 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/loose-json.ts
+var loose_json = __nccwpck_require__(8096);
 ;// CONCATENATED MODULE: ./src/github/api-failure.ts
 // Turns a failed GitHub API call into one warning line the user can act on. GitHub deployments are
 // a record of a deploy, never a reason to fail it, so these failures are warnings, not errors.
+
+
 function readFailure(error) {
     const e = (typeof error === 'object' && error !== null ? error : {});
     if (e.response && typeof e.response.status === 'number') {
         const data = e.response.data;
-        const msg = typeof data === 'object' && data !== null
-            ? data['message']
-            : data;
+        const msg = (0,loose_json/* isObject */.Gv)(data) ? data['message'] : data;
         return {
             status: e.response.status,
             serverMessage: typeof msg === 'string' && msg.trim() ? msg.trim().slice(0, 300) : undefined,
             cause: undefined,
         };
     }
-    const text = error instanceof Error ? error.message : String(error);
+    const text = (0,errors/* errorText */.kc)(error);
     return { status: undefined, serverMessage: undefined, cause: text.slice(0, 300) };
 }
 /** What to check, by status: the usual cause of each failure in a workflow. */
@@ -67498,6 +67610,7 @@ function failureWarning(call, failure, apiUrl, consequence) {
 ;// CONCATENATED MODULE: ./src/github/payload.ts
 // What the action keeps in a GitHub deployment's payload, and reading it back. The payload is the
 // link from a GitHub environment to its CamposCloud app: stop/delete find the app through it.
+
 function deploymentPayload(app) {
     return { camposcloudAppId: app.id, camposcloudAppName: app.name };
 }
@@ -67516,7 +67629,7 @@ function appIdFromPayload(payload) {
             return undefined;
         }
     }
-    if (typeof value !== 'object' || value === null)
+    if (!(0,loose_json/* isObject */.Gv)(value))
         return undefined;
     const id = value['camposcloudAppId'];
     return typeof id === 'string' && id.trim() !== '' ? id : undefined;
@@ -67629,27 +67742,34 @@ class GitHubDeployments {
      * (no such deployment, or the GitHub API failed: then with a warning).
      */
     async findAppId(environment) {
-        const call = `list deployments of environment '${environment}' (GET /repos/${this.owner}/${this.repo}/deployments)`;
+        const data = await this.listDeployments(environment, FIND_PAGE_SIZE, 'No app id could be read from GitHub deployments.');
+        if (!data)
+            return undefined;
+        for (const d of data) {
+            const appId = appIdFromPayload(d.payload);
+            if (appId) {
+                this.log.debug(`GitHub deployment ${d.id} of '${environment}' holds CamposCloud app ${appId}.`);
+                return { appId, deploymentId: d.id };
+            }
+        }
+        this.log.debug(`No GitHub deployment of '${environment}' holds a CamposCloud app id (${data.length} looked at).`);
+        return undefined;
+    }
+    /** The environment's newest deployments, or undefined after a warning ending in `consequence`. */
+    async listDeployments(environment, perPage, consequence) {
         try {
             const { data } = await this.octokit.rest.repos.listDeployments({
                 owner: this.owner,
                 repo: this.repo,
                 environment,
-                per_page: FIND_PAGE_SIZE,
+                per_page: perPage,
                 request: { signal: AbortSignal.timeout(this.timeoutMs) },
             });
-            for (const d of data) {
-                const appId = appIdFromPayload(d.payload);
-                if (appId) {
-                    this.log.debug(`GitHub deployment ${d.id} of '${environment}' holds CamposCloud app ${appId}.`);
-                    return { appId, deploymentId: d.id };
-                }
-            }
-            this.log.debug(`No GitHub deployment of '${environment}' holds a CamposCloud app id (${data.length} looked at).`);
-            return undefined;
+            return data;
         }
         catch (error) {
-            this.warn(call, error, 'No app id could be read from GitHub deployments.');
+            const call = `list deployments of environment '${environment}' (GET /repos/${this.owner}/${this.repo}/deployments)`;
+            this.warn(call, error, consequence);
             return undefined;
         }
     }
@@ -67660,21 +67780,9 @@ class GitHubDeployments {
      */
     async markInactive(environment) {
         const consequence = 'The environment may still show as active in GitHub.';
-        let deployments;
-        try {
-            const { data } = await this.octokit.rest.repos.listDeployments({
-                owner: this.owner,
-                repo: this.repo,
-                environment,
-                per_page: INACTIVATE_PAGE_SIZE,
-                request: { signal: AbortSignal.timeout(this.timeoutMs) },
-            });
-            deployments = data;
-        }
-        catch (error) {
-            this.warn(`list deployments of environment '${environment}' (GET /repos/${this.owner}/${this.repo}/deployments)`, error, consequence);
+        const deployments = await this.listDeployments(environment, INACTIVATE_PAGE_SIZE, consequence);
+        if (!deployments)
             return 0;
-        }
         const marked = await mapLimit(deployments, CONCURRENCY, async (d) => {
             const path = `/repos/${this.owner}/${this.repo}/deployments/${d.id}/statuses`;
             try {
@@ -67767,7 +67875,7 @@ class GitHubDeployments {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4923);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9598);
 /* harmony import */ var _young_generation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8263);
 // The action's entry point (dist/index.js after bundling).
 
@@ -67780,7 +67888,31 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4923:
+/***/ 8096:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Gv: () => (/* binding */ isObject),
+/* harmony export */   WL: () => (/* binding */ obj),
+/* harmony export */   gx: () => (/* binding */ str)
+/* harmony export */ });
+// Reading JSON whose shape is not promised (API responses, event payloads) without trusting it.
+function isObject(v) {
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+/** A non-empty string, else undefined. */
+function str(v) {
+    return typeof v === 'string' && v !== '' ? v : undefined;
+}
+/** The object, or an empty one: for walking down optional fields. */
+function obj(v) {
+    return isObject(v) ? v : {};
+}
+
+
+/***/ }),
+
+/***/ 9598:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70737,100 +70869,8 @@ function getIDToken(aud) {
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: ./src/errors.ts
-// Every failure the user can act on is one of these classes, carrying what they need to fix it.
-// main.ts turns them into the ::error:: line; nothing else formats errors for the user.
-/** A bad input value: names the input, what is wrong, and what is allowed. Raised before any side effect. */
-class InputError extends Error {
-    input;
-    problem;
-    allowed;
-    constructor(input, problem, allowed) {
-        super(`Input '${input}': ${problem}. ${allowed}`);
-        this.name = 'InputError';
-        this.input = input;
-        this.problem = problem;
-        this.allowed = allowed;
-    }
-}
-/** The files under `path` cannot be packaged as asked (empty selection, unreadable file, ...). */
-class PackagingError extends Error {
-    hint;
-    constructor(message, hint) {
-        super(hint ? `${message} ${hint}` : message);
-        this.name = 'PackagingError';
-        this.hint = hint;
-    }
-}
-/** A CamposCloud API call that failed for good (after any retries it was allowed). */
-class ApiError extends Error {
-    /** HTTP status, or undefined when no response came (network error, timeout). */
-    status;
-    /** e.g. "POST /v1/apps/create" */
-    endpoint;
-    /** The server's own words (JSON error/message/msg, else the body text, truncated), if any. */
-    serverMessage;
-    /** How many attempts were made before giving up. */
-    attempts;
-    constructor(opts) {
-        const parts = [`CamposCloud API ${opts.endpoint} failed`];
-        if (opts.status !== undefined)
-            parts.push(`with HTTP ${opts.status}`);
-        if (opts.detail)
-            parts.push(`(${opts.detail})`);
-        let message = parts.join(' ');
-        if (opts.serverMessage)
-            message += `: ${opts.serverMessage}`;
-        if (opts.attempts && opts.attempts > 1)
-            message += ` [after ${opts.attempts} attempts]`;
-        if (opts.status === 401 || opts.status === 403) {
-            message +=
-                '. The token was refused: check that the `token` input holds a valid CamposCloud API token' +
-                    ' (dashboard > API) and that it may manage this app or team.';
-        }
-        super(message);
-        this.name = 'ApiError';
-        this.status = opts.status;
-        this.endpoint = opts.endpoint;
-        this.serverMessage = opts.serverMessage;
-        this.attempts = opts.attempts ?? 1;
-    }
-}
-/** The whole run went past its `timeout-seconds` deadline; says what it was waiting for. */
-class DeadlineError extends Error {
-    waitingFor;
-    constructor(waitingFor, timeoutSeconds) {
-        super(`Gave up after the ${timeoutSeconds}s deadline (input 'timeout-seconds') while waiting for ${waitingFor}.`);
-        this.name = 'DeadlineError';
-        this.waitingFor = waitingFor;
-    }
-}
-/**
- * A deploy that failed after it had changed something (the old app stopped, a new app maybe
- * created). Carries the state of each app and the next step, for the log and the summary.
- */
-class DeployFailedError extends Error {
-    apps;
-    recovery;
-    constructor(message, opts) {
-        super(message, { cause: opts.cause });
-        this.name = 'DeployFailedError';
-        this.apps = opts.apps;
-        this.recovery = opts.recovery;
-    }
-}
-/** stop/delete found no app and if-missing is fail. */
-class AppMissingError extends Error {
-    constructor(lookedUpBy) {
-        super(`No app found by ${lookedUpBy}. Nothing to stop or delete. Set if-missing: ignore to let this step succeed when the app does not exist (as a branch-delete workflow wants).`);
-        this.name = 'AppMissingError';
-    }
-}
-/** The message of anything thrown, for log lines and summaries. */
-function errorText(err) {
-    return err instanceof Error ? err.message : String(err);
-}
-
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/camposcloud/http.ts
@@ -70860,7 +70900,7 @@ async function exchange(x) {
     const remaining = x.deadline ? x.deadline.at - Date.now() : Infinity;
     if (x.deadline && remaining <= 0) {
         x.body?.destroy();
-        throw new DeadlineError(x.waitingFor, x.deadline.timeoutSeconds);
+        throw new errors/* DeadlineError */.j3(x.waitingFor, x.deadline.timeoutSeconds);
     }
     const limitedByDeadline = remaining < x.timeoutMs;
     const limitMs = Math.max(1, Math.min(x.timeoutMs, remaining));
@@ -70885,7 +70925,7 @@ async function exchange(x) {
     }
     catch (err) {
         if (fired && limitedByDeadline && x.deadline) {
-            throw new DeadlineError(x.waitingFor, x.deadline.timeoutSeconds);
+            throw new errors/* DeadlineError */.j3(x.waitingFor, x.deadline.timeoutSeconds);
         }
         if (fired) {
             return {
@@ -70905,7 +70945,7 @@ async function exchange(x) {
 /** Waits `ms`, or throws DeadlineError at once when the wait would end past the deadline. */
 async function sleepWithin(ms, deadline, waitingFor) {
     if (deadline && Date.now() + ms > deadline.at) {
-        throw new DeadlineError(waitingFor, deadline.timeoutSeconds);
+        throw new errors/* DeadlineError */.j3(waitingFor, deadline.timeoutSeconds);
     }
     if (ms <= 0)
         return;
@@ -71095,51 +71135,39 @@ function withUploadProgress(body, fileBytes, log, opts = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/loose-json.ts
-// Reading JSON whose shape is not promised (API responses, event payloads) without trusting it.
-function isObject(v) {
-    return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-/** A non-empty string, else undefined. */
-function str(v) {
-    return typeof v === 'string' && v !== '' ? v : undefined;
-}
-/** The object, or an empty one: for walking down optional fields. */
-function obj(v) {
-    return isObject(v) ? v : {};
-}
-
+// EXTERNAL MODULE: ./src/loose-json.ts
+var loose_json = __nccwpck_require__(8096);
 ;// CONCATENATED MODULE: ./src/camposcloud/normalize.ts
 // The API's app objects are loose (teamId may be a string, null or a populated team; metrics may be
 // null; some responses wrap the app). This turns them into App so nothing above the client cares.
 
 /** A populated reference ({_id} or {id}) or a plain id string, as an id string. */
 function refId(v) {
-    if (isObject(v))
-        return str(v['_id']) ?? str(v['id']);
-    return str(v);
+    if ((0,loose_json/* isObject */.Gv)(v))
+        return (0,loose_json/* str */.gx)(v['_id']) ?? (0,loose_json/* str */.gx)(v['id']);
+    return (0,loose_json/* str */.gx)(v);
 }
 /** Pure. Throws a TypeError when `raw` is not an app object (no `_id`). */
 function normalizeApp(raw) {
-    if (!isObject(raw))
+    if (!(0,loose_json/* isObject */.Gv)(raw))
         throw new TypeError('expected an app object');
-    const id = refId(raw['_id']) ?? str(raw['id']);
+    const id = refId(raw['_id']) ?? (0,loose_json/* str */.gx)(raw['id']);
     if (!id)
         throw new TypeError('the app object has no _id');
     const metrics = raw['currentResourceMetrics'];
-    const online = isObject(metrics) && typeof metrics['online'] === 'boolean' ? metrics['online'] : undefined;
+    const online = (0,loose_json/* isObject */.Gv)(metrics) && typeof metrics['online'] === 'boolean' ? metrics['online'] : undefined;
     return {
         id,
         name: typeof raw['name'] === 'string' ? raw['name'] : '',
-        containerId: str(raw['containerId']),
+        containerId: (0,loose_json/* str */.gx)(raw['containerId']),
         teamId: refId(raw['teamId']) ?? refId(raw['team']),
-        status: str(raw['status']) ?? 'unknown',
+        status: (0,loose_json/* str */.gx)(raw['status']) ?? 'unknown',
         online,
         exposedViaWeb: raw['exposedViaWeb'] === true || raw['exposedViaWeb'] === 'true',
-        subdomain: str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
-        runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
-        createdAt: str(raw['createdAt']),
-        startupCommand: str(raw['startupCommand']),
+        subdomain: (0,loose_json/* str */.gx)(raw['assignedSubdomain']) ?? (0,loose_json/* str */.gx)(raw['subdomain']),
+        runtime: (0,loose_json/* str */.gx)(raw['runtimeEnvironment']) ?? (0,loose_json/* str */.gx)(raw['runtime']),
+        createdAt: (0,loose_json/* str */.gx)(raw['createdAt']),
+        startupCommand: (0,loose_json/* str */.gx)(raw['startupCommand']),
         environmentVariables: envVars(raw['environmentVariables']),
     };
 }
@@ -71149,7 +71177,7 @@ function envVars(v) {
         return undefined;
     const out = [];
     for (const item of v) {
-        if (!isObject(item) || typeof item['key'] !== 'string')
+        if (!(0,loose_json/* isObject */.Gv)(item) || typeof item['key'] !== 'string')
             return undefined;
         out.push({ key: item['key'], value: typeof item['value'] === 'string' ? item['value'] : '' });
     }
@@ -71160,9 +71188,9 @@ function envVars(v) {
  * (undocumented, so accepted defensively). Throws a TypeError when there is none.
  */
 function appFromBody(body) {
-    if (isObject(body) && !('_id' in body)) {
+    if ((0,loose_json/* isObject */.Gv)(body) && !('_id' in body)) {
         for (const key of ['app', 'application', 'data']) {
-            if (isObject(body[key]))
+            if ((0,loose_json/* isObject */.Gv)(body[key]))
                 return normalizeApp(body[key]);
         }
     }
@@ -71172,13 +71200,13 @@ function appFromBody(body) {
 function parseAppsPage(body) {
     if (Array.isArray(body))
         return { apps: body, hasNextPage: false };
-    if (!isObject(body))
+    if (!(0,loose_json/* isObject */.Gv)(body))
         throw new TypeError('expected an object with an applications list');
     const list = body['applications'] ?? body['apps'] ?? body['data'];
     if (!Array.isArray(list))
         throw new TypeError('the response has no applications list');
     const pagination = body['pagination'];
-    const hasNextPage = isObject(pagination) && pagination['hasNextPage'] === true;
+    const hasNextPage = (0,loose_json/* isObject */.Gv)(pagination) && pagination['hasNextPage'] === true;
     return { apps: list, hasNextPage };
 }
 
@@ -71288,10 +71316,8 @@ function redactSecrets(text, secrets) {
 // What the server said, in a line a person can read in a log: the JSON error field when there is
 // one, the <title> of an HTML error page (proxies answer 502s with HTML), else the text itself.
 
+
 const MAX_CHARS = 300;
-function collapse(text) {
-    return text.replace(/\s+/g, ' ').trim();
-}
 const ENTITIES = {
     amp: '&',
     lt: '<',
@@ -71306,12 +71332,12 @@ function decodeEntities(text) {
 }
 function fromHtml(html) {
     const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-    if (title && collapse(title))
-        return decodeEntities(collapse(title));
+    if (title && (0,src_text/* oneLine */.TN)(title))
+        return decodeEntities((0,src_text/* oneLine */.TN)(title));
     const text = html
         .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
         .replace(/<[^>]*>/g, ' ');
-    return decodeEntities(collapse(text));
+    return decodeEntities((0,src_text/* oneLine */.TN)(text));
 }
 /** The first of error, message, msg that holds words, looking inside nested objects and arrays. */
 function fromJson(value, depth = 0) {
@@ -71323,7 +71349,7 @@ function fromJson(value, depth = 0) {
         const parts = value.map((v) => fromJson(v, depth + 1)).filter((v) => v !== undefined);
         return parts.length ? parts.join('; ') : undefined;
     }
-    if (typeof value === 'object' && value !== null) {
+    if ((0,loose_json/* isObject */.Gv)(value)) {
         const obj = value;
         for (const key of ['error', 'message', 'msg', 'errors', 'detail']) {
             const found = fromJson(obj[key], depth + 1);
@@ -71354,17 +71380,13 @@ function extractServerMessage(body, contentType) {
     }
     if (text === undefined)
         text = looksLikeHtml(body, contentType) ? fromHtml(body) : body;
-    const line = collapse(text);
-    return line ? (0,src_text/* truncate */.xv)(line, MAX_CHARS) : undefined;
+    return (0,src_text/* truncate */.xv)(text, MAX_CHARS) || undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/camposcloud/client.ts
 // The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
 // run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
 // blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
-
-
-
 
 
 
@@ -71428,7 +71450,7 @@ function exhausted(outcome, budget) {
 function apiErrorFor(endpoint, outcome, attempts, detail) {
     switch (outcome.kind) {
         case 'http':
-            return new ApiError({
+            return new errors/* ApiError */.hD({
                 endpoint,
                 status: outcome.status,
                 serverMessage: outcome.serverMessage,
@@ -71436,20 +71458,20 @@ function apiErrorFor(endpoint, outcome, attempts, detail) {
                 detail,
             });
         case 'bad-body':
-            return new ApiError({
+            return new errors/* ApiError */.hD({
                 endpoint,
                 status: outcome.status,
                 attempts,
                 detail: detail ?? NOT_JSON,
             });
         case 'network':
-            return new ApiError({
+            return new errors/* ApiError */.hD({
                 endpoint,
                 attempts,
                 detail: detail ?? `no response: ${outcome.reason}`,
             });
         case 'ok':
-            return new ApiError({ endpoint, status: outcome.status, attempts, detail });
+            return new errors/* ApiError */.hD({ endpoint, status: outcome.status, attempts, detail });
     }
 }
 const segment = encodeURIComponent;
@@ -71507,7 +71529,7 @@ class CamposCloudClient {
             return await this.getApp(id);
         }
         catch (err) {
-            if (err instanceof ApiError && err.status === 404)
+            if (err instanceof errors/* ApiError */.hD && err.status === 404)
                 return undefined;
             throw err;
         }
@@ -71579,7 +71601,7 @@ class CamposCloudClient {
             return { alreadyGone: false };
         }
         catch (err) {
-            if (err instanceof ApiError && err.status === 404)
+            if (err instanceof errors/* ApiError */.hD && err.status === 404)
                 return { alreadyGone: true };
             throw err;
         }
@@ -71595,17 +71617,16 @@ class CamposCloudClient {
         const path = '/apps/create';
         const endpoint = `POST ${this.rootPath}${path}`;
         const before = new Set(opts.existingIds ?? (await this.findAppsByName(req.appName)).map((a) => a.id));
-        // The server may echo what it was sent: its words must not carry these values into a log.
-        for (const v of req.environmentVariables)
-            this.secrets.add(v.value);
+        this.hideEchoed(req.environmentVariables);
         let backoff;
         let last;
         let attempt = 0;
         const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
+        // One body for every attempt: each opens the zip afresh.
+        const body = await this.zipBody(createFields(req), req.zipPath, req.zipBytes);
         for (;;) {
             attempt++;
             await this.waitForCreateSlot(endpoint);
-            const body = await this.zipBody(createFields(req), req.zipPath, req.zipBytes);
             let outcome;
             try {
                 outcome = await this.attempt('POST', path, attempt, 'json', { body });
@@ -71620,7 +71641,7 @@ class CamposCloudClient {
                 }
                 catch (err) {
                     // Created (2xx) but unreadable: find it like after a lost response.
-                    this.log.debug(`${endpoint} returned an unreadable app: ${err.message}`);
+                    this.log.debug(`${endpoint} returned an unreadable app: ${(0,errors/* errorText */.kc)(err)}`);
                     outcome = last = { kind: 'bad-body', status: outcome.status };
                 }
             }
@@ -71648,11 +71669,18 @@ class CamposCloudClient {
             ? `no response: ${final.reason}; no app named '${req.appName}' appeared`
             : exhausted(final, budget));
     }
+    /** The server may echo what it was sent: its words must not carry these values into a log. */
+    hideEchoed(vars) {
+        for (const v of vars ?? [])
+            this.secrets.add(v.value);
+    }
     /**
      * POST /apps/{id}/update with the settings the caller gives (it resends the app's own values for
      * those the user left unset). Safe to repeat: the same settings again change nothing.
      */
     async updateApp(id, settings) {
+        // May resend the dashboard's own variables (strategy: update keeps them), not only the input's.
+        this.hideEchoed(settings.environmentVariables);
         const json = Buffer.from(JSON.stringify(settings));
         const body = {
             contentType: 'application/json',
@@ -71797,7 +71825,7 @@ class CamposCloudClient {
             return { app: tryApp(json), already: false };
         }
         catch (err) {
-            if (err instanceof ApiError &&
+            if (err instanceof errors/* ApiError */.hD &&
                 err.status !== undefined &&
                 err.status >= 400 &&
                 err.status < 500 &&
@@ -71838,10 +71866,10 @@ class CamposCloudClient {
 }
 /** A 2xx whose body is not the shape the endpoint returns. */
 function unexpectedResponse(endpoint, err) {
-    return new ApiError({
+    return new errors/* ApiError */.hD({
         endpoint,
         status: 200,
-        detail: `unexpected response: ${errorText(err)}`,
+        detail: `unexpected response: ${(0,errors/* errorText */.kc)(err)}`,
     });
 }
 function tryApp(json) {
@@ -72220,7 +72248,7 @@ async function selectFiles(opts) {
         }
         if (outcome.exclusion)
             return record(outcome.exclusion, dirExcluded);
-        const st = await limit(() => statFile(target, rel));
+        const st = statFile(target, rel);
         if (st === undefined)
             return warn(`Skipped '${rel}': it disappeared while the files were listed.`);
         files.push({ name: rel, absPath: target, size: st.size, mode: st.mode & 0o7777 });
@@ -72393,10 +72421,13 @@ async function readDir(abs, rel) {
         throw unreadable(rel === '' ? '.' : rel, err);
     }
 }
-async function statFile(abs, rel) {
+/**
+ * Blocking on purpose, and so not through the concurrency limit: one stat is a single syscall, while
+ * the promise version costs a thread-pool round trip per file, which dominated listing trees of
+ * thousands of small files.
+ */
+function statFile(abs, rel) {
     try {
-        // One blocking stat is a single syscall; the promise version costs a thread-pool round trip per
-        // file, which dominated listing trees of thousands of small files.
         const st = (0,external_node_fs_namespaceObject.statSync)(abs);
         return { size: st.size, mode: st.mode };
     }
@@ -72436,8 +72467,8 @@ async function select_exists(abs) {
 }
 function unreadable(rel, err) {
     const code = errCode(err) ?? 'error';
-    const detail = err instanceof Error ? err.message : String(err);
-    return new PackagingError(`Cannot read '${rel}' under the deployed folder (${code}: ${detail}).`, code === 'EACCES' || code === 'EPERM'
+    const detail = (0,errors/* errorText */.kc)(err);
+    return new errors/* PackagingError */.yr(`Cannot read '${rel}' under the deployed folder (${code}: ${detail}).`, code === 'EACCES' || code === 'EPERM'
         ? 'Fix its permissions in an earlier step, or leave it out with the `exclude` input.'
         : 'Leave it out with the `exclude` input if it is not needed.');
 }
@@ -78564,7 +78595,10 @@ class PiecePool {
 const zip_engine_METHOD_DEFLATED = 8;
 /** "Version needed to extract" for a deflated entry, and for any entry with a data descriptor. */
 const VERSION_DEFLATE = 20;
-/** Chunks at least this big go straight through (they carry file data and honour backpressure). */
+/**
+ * Chunks at least this big go straight through (they carry file data and honour backpressure); so
+ * do they at the end of the pipeline (zip.ts), rather than being copied into bigger blocks.
+ */
 const COALESCE_BELOW = 64 * 1024;
 function engineOf(archive) {
     const engine = archive._module?.engine;
@@ -78765,7 +78799,7 @@ const WRITE_BLOCK = 512 * 1024;
  * zlib's output chunk for a piece: full chunks are at least the engine's coalescing size, so they go
  * to the file as they are, not copied into a bigger block.
  */
-const PIECE_OUTPUT_CHUNK = 64 * 1024;
+const PIECE_OUTPUT_CHUNK = COALESCE_BELOW;
 /** Deflate's window: each piece is deflated with the previous piece's last 32 KB as its dictionary. */
 const WINDOW = 32 * 1024;
 /** Below this, deflating on the main thread beats a thread-pool round trip (measured: 2x on 3 KB files). */
@@ -78877,9 +78911,9 @@ async function writeZip(files, outPath, opts = {}) {
         if (!out.closed)
             await new Promise((resolve) => out.once('close', () => resolve()));
         await external_node_fs_namespaceObject.promises.rm(outPath, { force: true });
-        if (err instanceof PackagingError)
+        if (err instanceof errors/* PackagingError */.yr)
             throw err;
-        throw new PackagingError(`Could not write the zip '${outPath}': ${err instanceof Error ? err.message : String(err)}.`);
+        throw new errors/* PackagingError */.yr(`Could not write the zip '${outPath}': ${(0,errors/* errorText */.kc)(err)}.`);
     }
     return { path: outPath, bytes: sink.bytes, fileCount: files.length, sha256: sink.digest() };
 }
@@ -79024,13 +79058,13 @@ function deflatePiece(raw, level, dictionary) {
     });
 }
 function readError(file, err) {
-    if (err instanceof PackagingError)
+    if (err instanceof errors/* PackagingError */.yr)
         return err;
     const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
     if (code === 'ENOENT') {
-        return new PackagingError(`'${file.name}' disappeared while the zip was being written.`, 'Check that no earlier step is still changing the files under path.');
+        return new errors/* PackagingError */.yr(`'${file.name}' disappeared while the zip was being written.`, 'Check that no earlier step is still changing the files under path.');
     }
-    return new PackagingError(`Cannot read '${file.name}' (${code || 'error'}: ${err instanceof Error ? err.message : String(err)}).`, code === 'EACCES' || code === 'EPERM'
+    return new errors/* PackagingError */.yr(`Cannot read '${file.name}' (${code || 'error'}: ${(0,errors/* errorText */.kc)(err)}).`, code === 'EACCES' || code === 'EPERM'
         ? 'Fix its permissions in an earlier step, or leave it out with the `exclude` input.'
         : 'Leave it out with the `exclude` input if it is not needed.');
 }
@@ -79040,7 +79074,7 @@ function assertSafeName(name) {
         name.startsWith('/') ||
         name.includes('\\') ||
         name.split('/').some((s) => s === '..' || s === '.' || s === '')) {
-        throw new PackagingError(`Refusing to add '${name}' to the zip: not a plain relative path.`);
+        throw new errors/* PackagingError */.yr(`Refusing to add '${name}' to the zip: not a plain relative path.`);
     }
 }
 /** Pass-through that hashes and counts every byte, and regroups small chunks into larger blocks. */
@@ -79059,8 +79093,9 @@ class HashingBlocks extends external_node_stream_.Transform {
     _transform(chunk, _enc, cb) {
         this.hash.update(chunk);
         this.bytes += chunk.length;
-        if (chunk.length >= this.block) {
-            // Already big enough: copying it into a block would only make garbage.
+        if (chunk.length >= COALESCE_BELOW) {
+            // Big enough already (file data, or a block the engine coalesced): copying it into a bigger
+            // block would only make garbage.
             this.flushBlock();
             this.push(chunk);
         }
@@ -79104,7 +79139,7 @@ class HashingBlocks extends external_node_stream_.Transform {
 async function preparePackage(inputs, log, tempDir) {
     const mainFile = inputs.mainFile;
     if (!mainFile) {
-        throw new InputError('main-file', 'is empty', 'A deploy needs the entry file, e.g. main.py or index.js.');
+        throw new errors/* InputError */.dz('main-file', 'is empty', 'A deploy needs the entry file, e.g. main.py or index.js.');
     }
     const selection = await selectFiles({
         root: inputs.path,
@@ -79113,7 +79148,7 @@ async function preparePackage(inputs, log, tempDir) {
         warn: (m) => log.warning(m),
     });
     if (selection.files.length === 0) {
-        throw new PackagingError(`No files to deploy under '${inputs.path}': every file was left out by the ignore rules.`, describeExclusions(selection));
+        throw new errors/* PackagingError */.yr(`No files to deploy under '${inputs.path}': every file was left out by the ignore rules.`, describeExclusions(selection));
     }
     const names = selection.files.map((f) => f.name);
     checkMainFile(selection, mainFile);
@@ -79143,9 +79178,9 @@ function checkMainFile(selection, mainFile) {
     const why = explainExclusion(selection, mainFile);
     if (why) {
         const what = why.path === mainFile ? `'${mainFile}'` : `its folder '${why.path}/'`;
-        throw new InputError('main-file', `'${mainFile}' exists but is not in the package: ${what} is left out by the rule '${why.rule}' in ${why.source}`, overrideHint(why.layer, why.path, why.isDir));
+        throw new errors/* InputError */.dz('main-file', `'${mainFile}' exists but is not in the package: ${what} is left out by the rule '${why.rule}' in ${why.source}`, overrideHint(why.layer, why.path, why.isDir));
     }
-    throw new InputError('main-file', `'${mainFile}' is not in the package (no such file under the 'path' folder)`, 'Give the entry file relative to the path input, e.g. main.py or src/index.js.');
+    throw new errors/* InputError */.dz('main-file', `'${mainFile}' is not in the package (no such file under the 'path' folder)`, 'Give the entry file relative to the path input, e.g. main.py or src/index.js.');
 }
 /** Folders left out are worth a line each (a missing folder is the usual surprise); files only in debug. */
 function logExclusions(selection, log) {
@@ -79172,7 +79207,7 @@ function resolveRuntime(names, mainFile) {
     const detected = detectRuntime(names, mainFile);
     if ('runtime' in detected)
         return detected.runtime;
-    throw new InputError('runtime', detected.error, "Set the runtime input to 'python' or 'nodejs'.");
+    throw new errors/* InputError */.dz('runtime', detected.error, "Set the runtime input to 'python' or 'nodejs'.");
 }
 function describeExclusions(selection) {
     const top = selection.excluded
@@ -79202,8 +79237,8 @@ async function timed(timings, phase, fn) {
 ;// CONCATENATED MODULE: ./src/commands/recover.ts
 
 async function restartAfterFailure(err, app, ctx, opts) {
-    const why = errorText(err);
-    const apps = [...(opts.others ?? [])];
+    const why = (0,errors/* errorText */.kc)(err);
+    const apps = [];
     let recovery;
     if (!opts.weStoppedIt) {
         apps.unshift({
@@ -79224,11 +79259,11 @@ async function restartAfterFailure(err, app, ctx, opts) {
         catch (startErr) {
             apps.unshift({ role: 'previous', id: app.id, name: app.name, state: 'STOPPED' });
             recovery =
-                `App ${app.id} is STOPPED and could not be started again (${errorText(startErr)}). ` +
+                `App ${app.id} is STOPPED and could not be started again (${(0,errors/* errorText */.kc)(startErr)}). ` +
                     `Start it from the CamposCloud dashboard (app id ${app.id}), or fix the cause above and re-run the workflow.`;
         }
     }
-    return new DeployFailedError(`Deploy failed: ${opts.failedStep} failed: ${why}`, {
+    return new errors/* DeployFailedError */.P2(`Deploy failed: ${opts.failedStep} failed: ${why}`, {
         cause: err,
         apps,
         recovery,
@@ -79326,7 +79361,7 @@ async function waitForOnline(client, appId, opts, log) {
             online = (await client.getApp(appId)).online;
         }
         catch (err) {
-            log.warning(`Could not check whether app ${appId} is online: ${errorText(err)}`);
+            log.warning(`Could not check whether app ${appId} is online: ${(0,errors/* errorText */.kc)(err)}`);
             return outcome(undefined);
         }
         if (online === true) {
@@ -79370,7 +79405,7 @@ async function deploy(inputs, ctx) {
     try {
         // Packaging reads no clock: a workspace that took the whole deadline is named for what it is.
         if (Date.now() >= ctx.deadlineAt) {
-            throw new DeadlineError('the files to be packaged', inputs.timeoutSeconds);
+            throw new errors/* DeadlineError */.j3('the files to be packaged', inputs.timeoutSeconds);
         }
         return await deployPackage(inputs, ctx, pkg, timings);
     }
@@ -79436,7 +79471,7 @@ async function findPrevious(inputs, ctx) {
     const { log } = ctx;
     const found = await findApps(ctx.client, inputs);
     if (inputs.appId && found.apps.length === 0) {
-        throw new InputError('app-id', `no app with id ${inputs.appId} exists for this token (GET ${ctx.client.rootPath}/apps/${inputs.appId} answered 404)`, 'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.');
+        throw new errors/* InputError */.dz('app-id', `no app with id ${inputs.appId} exists for this token (GET ${ctx.client.rootPath}/apps/${inputs.appId} answered 404)`, 'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.');
     }
     // Found by name, these are every app of that name: the create's lost-response check compares
     // against them instead of listing all apps again.
@@ -79548,7 +79583,7 @@ async function deletePrevious(previous, outcome, result, ctx) {
     }
     catch (err) {
         // The new app exists: failing the step now would report a broken deploy that is not broken.
-        ctx.log.warning(`The new app was created, but deleting the previous app ${previous.id} failed: ${errorText(err)}. It is kept, ${kept}; delete it from the dashboard or re-run.`);
+        ctx.log.warning(`The new app was created, but deleting the previous app ${previous.id} failed: ${(0,errors/* errorText */.kc)(err)}. It is kept, ${kept}; delete it from the dashboard or re-run.`);
         return 'delete-failed';
     }
 }
@@ -79559,7 +79594,7 @@ async function deletePrevious(previous, outcome, result, ctx) {
  */
 async function failedCreate(err, inputs, found, weStoppedIt, ctx) {
     const { previous } = found;
-    const made = err instanceof DeadlineError ? await appMadeAnyway(inputs, found, ctx) : undefined;
+    const made = err instanceof errors/* DeadlineError */.j3 ? await appMadeAnyway(inputs, found, ctx) : undefined;
     if (made) {
         const apps = [
             {
@@ -79577,7 +79612,7 @@ async function failedCreate(err, inputs, found, weStoppedIt, ctx) {
                 state: 'STOPPED (kept)',
             });
         }
-        return new DeployFailedError(`Deploy failed: ${errorText(err)}`, {
+        return new errors/* DeployFailedError */.P2(`Deploy failed: ${(0,errors/* errorText */.kc)(err)}`, {
             cause: err,
             apps,
             recovery: `The new app ${made.id} was created, but the run ran out of time before it was confirmed: check it in the CamposCloud dashboard.` +
@@ -79607,15 +79642,15 @@ async function appMadeAnyway(inputs, found, ctx) {
         return fresh.find((a) => a.createdAt && Date.parse(a.createdAt) >= since);
     }
     catch (lookupErr) {
-        ctx.log.warning(`Could not check whether the cut-short create made an app: ${errorText(lookupErr)}`);
+        ctx.log.warning(`Could not check whether the cut-short create made an app: ${(0,errors/* errorText */.kc)(lookupErr)}`);
         return undefined;
     }
 }
 /** A failure after which the call may or may not have taken effect: no answer, or a 5xx. */
 function isUnclear(err) {
-    if (err instanceof DeadlineError)
+    if (err instanceof errors/* DeadlineError */.j3)
         return true;
-    return err instanceof ApiError && (err.status === undefined || err.status >= 500);
+    return err instanceof errors/* ApiError */.hD && (err.status === undefined || err.status >= 500);
 }
 function deploymentTarget(inputs, ctx) {
     return {
@@ -79655,7 +79690,7 @@ async function stopOrDelete(inputs, ctx) {
                 result.deploymentsMarkedInactive = await markInactive(inputs, ctx);
             return result;
         }
-        throw new AppMissingError(found.lookedUpBy);
+        throw new errors/* AppMissingError */.Q2(found.lookedUpBy);
     }
     log.info(`Found ${found.apps.length} app(s) by ${found.lookedUpBy}: ${found.apps.map((a) => a.id).join(', ')}.`);
     if (inputs.dryRun) {
@@ -79714,18 +79749,13 @@ async function findTarget(inputs, ctx) {
     }
     return findApps(ctx.client, inputs);
 }
+/** GitHubDeployments.markInactive logs what it marked, and never returns less than 0. */
 async function markInactive(inputs, ctx) {
-    if (!ctx.deployments)
-        return 0;
-    const marked = await ctx.deployments.markInactive(inputs.environment);
-    if (marked > 0) {
-        ctx.log.info(`Marked ${marked} GitHub deployment(s) of '${inputs.environment}' inactive.`);
-    }
-    return Math.max(0, marked);
+    return ctx.deployments ? ctx.deployments.markInactive(inputs.environment) : 0;
 }
 /** When one of several apps fails, say which ones were already done so a re-run is not a mystery. */
 function withProgress(err, done, command) {
-    if (done.length === 0 || !(err instanceof ApiError))
+    if (done.length === 0 || !(err instanceof errors/* ApiError */.hD))
         return err;
     const list = done.map((d) => `${d.app.id} (${d.outcome})`).join(', ');
     err.message += ` Already ${command === 'stop' ? 'stopped' : 'deleted'} before the failure: ${list}.`;
@@ -79738,28 +79768,28 @@ function withProgress(err, done, command) {
 
 function eventInfo(ctx) {
     const payload = ctx.payload ?? {};
-    const repo = obj(payload.repository);
+    const repo = (0,loose_json/* obj */.WL)(payload.repository);
     const info = {
         eventName: ctx.eventName,
         branch: undefined,
         pullRequest: undefined,
-        defaultBranch: str(repo.default_branch),
-        sha: str(ctx.sha),
-        repository: ctx.repository ?? str(repo.full_name),
+        defaultBranch: (0,loose_json/* str */.gx)(repo.default_branch),
+        sha: (0,loose_json/* str */.gx)(ctx.sha),
+        repository: ctx.repository ?? (0,loose_json/* str */.gx)(repo.full_name),
     };
     if (ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target') {
-        const pr = obj(payload.pull_request);
+        const pr = (0,loose_json/* obj */.WL)(payload.pull_request);
         const number = typeof pr.number === 'number' ? pr.number : payload.number;
         info.pullRequest = typeof number === 'number' ? number : undefined;
-        const head = obj(pr.head);
-        info.branch = str(head.ref);
-        info.sha = str(head.sha) ?? info.sha;
+        const head = (0,loose_json/* obj */.WL)(pr.head);
+        info.branch = (0,loose_json/* str */.gx)(head.ref);
+        info.sha = (0,loose_json/* str */.gx)(head.sha) ?? info.sha;
         return info;
     }
     if (ctx.eventName === 'delete') {
         // GITHUB_REF is the default branch here: the deleted ref is only in the payload.
         if (payload.ref_type === 'branch')
-            info.branch = str(payload.ref)?.replace(/^refs\/heads\//, '');
+            info.branch = (0,loose_json/* str */.gx)(payload.ref)?.replace(/^refs\/heads\//, '');
         return info;
     }
     const ref = ctx.ref ?? '';
@@ -79925,13 +79955,13 @@ function parseInputs(read, ctx, mask) {
         allowed: 'Give a whole number of seconds, e.g. 120, or 0 not to wait',
     });
     if (deploy && waitForOnlineSeconds >= timeoutSeconds) {
-        throw new InputError('wait-for-online', `${waitForOnlineSeconds} is not less than timeout-seconds (${timeoutSeconds})`, 'The wait is part of the run: make it shorter than timeout-seconds, or raise timeout-seconds');
+        throw new errors/* InputError */.dz('wait-for-online', `${waitForOnlineSeconds} is not less than timeout-seconds (${timeoutSeconds})`, 'The wait is part of the run: make it shorter than timeout-seconds, or raise timeout-seconds');
     }
     const preview = parseBoolean('preview', value('preview'));
     const event = ctx.event ?? NO_EVENT;
     const suffix = preview ? previewSuffix(event) : undefined;
     if (preview && !suffix) {
-        throw new InputError('preview', `is true, but the '${event.eventName || 'unknown'}' event names no branch or pull request to name the app after`, 'Use preview on push, pull_request or delete (of a branch) events, or set app-name yourself and leave preview false');
+        throw new errors/* InputError */.dz('preview', `is true, but the '${event.eventName || 'unknown'}' event names no branch or pull request to name the app after`, 'Use preview on push, pull_request or delete (of a branch) events, or set app-name yourself and leave preview false');
     }
     const appName = suffix ? previewAppName(baseAppName, suffix) : baseAppName;
     const githubToken = value('github-token').trim() || undefined;
@@ -79978,7 +80008,7 @@ function parseEnvironment(v) {
     if (name === '')
         return undefined;
     if (CONTROL_CHARS.test(name) || name.length > 255) {
-        throw new InputError('environment', `${inputs_quote(name)} is not a usable environment name`, 'Give a name of at most 255 characters without control characters, e.g. production');
+        throw new errors/* InputError */.dz('environment', `${inputs_quote(name)} is not a usable environment name`, 'Give a name of at most 255 characters without control characters, e.g. production');
     }
     return name;
 }
@@ -79990,7 +80020,7 @@ function inputs_quote(v) {
 /** A value that is only spaces: the runner never sends one (it trims), so it is a local typo. */
 function rejectBlank(name, v, allowed) {
     if (v !== '' && v.trim() === '') {
-        throw new InputError(name, 'is only whitespace', `${allowed}, or leave it unset`);
+        throw new errors/* InputError */.dz(name, 'is only whitespace', `${allowed}, or leave it unset`);
     }
 }
 function maskToken(rawToken, mask) {
@@ -80025,11 +80055,11 @@ function parseToken(raw) {
     const token = raw.trim();
     const allowed = 'Pass your CamposCloud API token from a secret, e.g. token: ${{ secrets.CAMPOSCLOUD_TOKEN }}';
     if (token === '') {
-        throw new InputError('token', 'is required but empty (is the secret set for this repository?)', allowed);
+        throw new errors/* InputError */.dz('token', 'is required but empty (is the secret set for this repository?)', allowed);
     }
     // Never quote the token, not even in part.
     if (/\s/.test(token)) {
-        throw new InputError('token', 'contains whitespace (a space or a line break inside it)', allowed);
+        throw new errors/* InputError */.dz('token', 'contains whitespace (a space or a line break inside it)', allowed);
     }
     return token;
 }
@@ -80043,26 +80073,26 @@ function parseApiUrl(raw) {
         url = new URL(text);
     }
     catch {
-        throw new InputError(name, `${inputs_quote(raw)} is not a valid URL`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is not a valid URL`, allowed);
     }
     if (url.protocol === 'http:') {
         if (!LOCAL_HTTP_HOSTS.includes(url.hostname)) {
-            throw new InputError(name, `${inputs_quote(raw)} uses plain http to a remote host, which would send the token unencrypted`, allowed);
+            throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} uses plain http to a remote host, which would send the token unencrypted`, allowed);
         }
     }
     else if (url.protocol !== 'https:') {
-        throw new InputError(name, `${inputs_quote(raw)} uses ${url.protocol} instead of https`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} uses ${url.protocol} instead of https`, allowed);
     }
     if (url.username !== '' || url.password !== '') {
         // The URL holds credentials: don't quote it.
-        throw new InputError(name, 'contains a user name or password', allowed);
+        throw new errors/* InputError */.dz(name, 'contains a user name or password', allowed);
     }
     if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
-        throw new InputError(name, `${inputs_quote(raw)} has a query (?) or fragment (#)`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} has a query (?) or fragment (#)`, allowed);
     }
     const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
     if (/\/v1$/i.test(base)) {
-        throw new InputError(name, `${inputs_quote(raw)} ends with /v1, which the action adds itself`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} ends with /v1, which the action adds itself`, allowed);
     }
     return base;
 }
@@ -80072,7 +80102,7 @@ function parseChoice(name, raw, choices) {
     const v = raw.trim().toLowerCase();
     const found = choices.find((c) => c === v);
     if (found === undefined) {
-        throw new InputError(name, `${inputs_quote(raw)} is not a known value`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is not a known value`, allowed);
     }
     return found;
 }
@@ -80086,7 +80116,7 @@ function parseAppId(raw) {
         const what = /^[0-9a-f]*$/i.test(v)
             ? `has ${v.length} characters, not 24`
             : 'contains characters other than 0-9 and a-f';
-        throw new InputError('app-id', `${inputs_quote(raw)} ${what}`, allowed);
+        throw new errors/* InputError */.dz('app-id', `${inputs_quote(raw)} ${what}`, allowed);
     }
     return v.toLowerCase();
 }
@@ -80096,18 +80126,18 @@ function parseAppName(raw, repository) {
     if (raw === '') {
         const repoName = repository?.split('/')[1]?.trim() ?? '';
         if (repoName === '') {
-            throw new InputError(name, 'is not set and there is no GITHUB_REPOSITORY to take the repository name from', allowed);
+            throw new errors/* InputError */.dz(name, 'is not set and there is no GITHUB_REPOSITORY to take the repository name from', allowed);
         }
         raw = repoName;
     }
     const v = raw.trim();
     if (v === '')
-        throw new InputError(name, 'is only whitespace', allowed);
+        throw new errors/* InputError */.dz(name, 'is only whitespace', allowed);
     if (CONTROL_CHARS.test(v)) {
-        throw new InputError(name, `${inputs_quote(raw)} contains a line break or control character`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} contains a line break or control character`, allowed);
     }
     if (v.length > MAX_NAME_LENGTH) {
-        throw new InputError(name, `${inputs_quote(raw)} is ${v.length} characters long`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is ${v.length} characters long`, allowed);
     }
     return v;
 }
@@ -80118,28 +80148,28 @@ function parseMainFile(raw) {
     rejectBlank(name, raw, allowed);
     const text = raw.trim();
     if (text === '')
-        throw new InputError(name, 'is required for command deploy', allowed);
+        throw new errors/* InputError */.dz(name, 'is required for command deploy', allowed);
     if (CONTROL_CHARS.test(text)) {
-        throw new InputError(name, `${inputs_quote(raw)} contains a line break or control character`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} contains a line break or control character`, allowed);
     }
     const slashed = text.replace(/\\/g, '/');
     if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
-        throw new InputError(name, `${inputs_quote(raw)} is an absolute path`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is an absolute path`, allowed);
     }
     if (slashed.endsWith('/')) {
-        throw new InputError(name, `${inputs_quote(raw)} is a folder, not a file`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is a folder, not a file`, allowed);
     }
     const segments = slashed.split('/');
     if (segments.includes('..')) {
-        throw new InputError(name, `${inputs_quote(raw)} goes up with '..', outside path`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} goes up with '..', outside path`, allowed);
     }
     if (segments.includes('')) {
-        throw new InputError(name, `${inputs_quote(raw)} has an empty segment ('//')`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} has an empty segment ('//')`, allowed);
     }
     // './x' and 'a/./b' name the same file as 'x' and 'a/b'.
     const kept = segments.filter((s) => s !== '.');
     if (kept.length === 0) {
-        throw new InputError(name, `${inputs_quote(raw)} is a folder, not a file`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is a folder, not a file`, allowed);
     }
     return kept.join('/');
 }
@@ -80147,7 +80177,7 @@ function parseWholeNumber(name, raw, limits) {
     const { min, max, allowed } = limits;
     const v = raw.trim();
     if (v === '')
-        throw new InputError(name, 'is only whitespace', allowed);
+        throw new errors/* InputError */.dz(name, 'is only whitespace', allowed);
     const tooSmall = min === 1 ? 'must be greater than 0' : `must be at least ${min}`;
     let problem;
     if (/^[0-9]+$/.test(v)) {
@@ -80171,7 +80201,7 @@ function parseWholeNumber(name, raw, limits) {
     else {
         problem = 'is not a number';
     }
-    throw new InputError(name, `${inputs_quote(raw)} ${problem}`, allowed);
+    throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} ${problem}`, allowed);
 }
 /** Exactly what @actions/core's getBooleanInput accepts (the YAML 1.2 core schema booleans). */
 function parseBoolean(name, raw) {
@@ -80179,7 +80209,7 @@ function parseBoolean(name, raw) {
         return true;
     if (FALSE_SPELLINGS.includes(raw))
         return false;
-    throw new InputError(name, `${inputs_quote(raw)} is not a boolean`, `Use one of: ${[...TRUE_SPELLINGS, ...FALSE_SPELLINGS].join(', ')}`);
+    throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is not a boolean`, `Use one of: ${[...TRUE_SPELLINGS, ...FALSE_SPELLINGS].join(', ')}`);
 }
 function parseStartupCommand(raw) {
     const allowed = 'Give one command on one line, e.g. python -u main.py, or leave it empty to let CamposCloud derive it';
@@ -80188,7 +80218,7 @@ function parseStartupCommand(raw) {
     if (v === '')
         return undefined;
     if (/[\r\n]/.test(v)) {
-        throw new InputError('startup-command', `${inputs_quote(raw)} contains a line break`, allowed);
+        throw new errors/* InputError */.dz('startup-command', `${inputs_quote(raw)} contains a line break`, allowed);
     }
     return v;
 }
@@ -80199,10 +80229,10 @@ function parseTeamId(raw) {
     if (v === '')
         return undefined;
     if (/\s/.test(v) || CONTROL_CHARS.test(v)) {
-        throw new InputError('team-id', `${inputs_quote(raw)} contains whitespace or control characters`, allowed);
+        throw new errors/* InputError */.dz('team-id', `${inputs_quote(raw)} contains whitespace or control characters`, allowed);
     }
     if (v.length > MAX_NAME_LENGTH) {
-        throw new InputError('team-id', `${inputs_quote(raw)} is ${v.length} characters long`, allowed);
+        throw new errors/* InputError */.dz('team-id', `${inputs_quote(raw)} is ${v.length} characters long`, allowed);
     }
     return v;
 }
@@ -80216,21 +80246,21 @@ function parseEnvVars(raw) {
     for (const { line, lineNumber } of envLines(raw)) {
         const eq = line.indexOf('=');
         if (eq === -1) {
-            throw new InputError(name, `line ${lineNumber} has no '=' (expected KEY=VALUE)`, allowed);
+            throw new errors/* InputError */.dz(name, `line ${lineNumber} has no '=' (expected KEY=VALUE)`, allowed);
         }
         const key = line.slice(0, eq).trimStart();
         if (key === '') {
-            throw new InputError(name, `line ${lineNumber} has no key before '='`, allowed);
+            throw new errors/* InputError */.dz(name, `line ${lineNumber} has no key before '='`, allowed);
         }
         if (key !== key.trimEnd()) {
-            throw new InputError(name, `line ${lineNumber}: key ${inputs_quote(key.trimEnd())} is followed by a space before '='`, allowed);
+            throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${inputs_quote(key.trimEnd())} is followed by a space before '='`, allowed);
         }
         if (!ENV_KEY.test(key)) {
-            throw new InputError(name, `line ${lineNumber}: key ${inputs_quote(key)} is not a valid name`, allowed);
+            throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${inputs_quote(key)} is not a valid name`, allowed);
         }
         const first = seen.get(key);
         if (first !== undefined) {
-            throw new InputError(name, `line ${lineNumber}: key ${inputs_quote(key)} is already set on line ${first}`, allowed);
+            throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${inputs_quote(key)} is already set on line ${first}`, allowed);
         }
         seen.set(key, lineNumber);
         vars.push({ key, value: line.slice(eq + 1) });
@@ -80244,7 +80274,7 @@ function realWorkspace(workspace) {
     }
     catch {
         // Not an input the user sets, but path is resolved against it: say so under that input.
-        throw new InputError('path', `the workspace ${inputs_quote(abs)} does not exist`, 'Run actions/checkout before this step, or set GITHUB_WORKSPACE to an existing folder');
+        throw new errors/* InputError */.dz('path', `the workspace ${inputs_quote(abs)} does not exist`, 'Run actions/checkout before this step, or set GITHUB_WORKSPACE to an existing folder');
     }
 }
 /** Resolves path against the workspace; it must be an existing folder really inside it (symlinks followed). */
@@ -80258,14 +80288,14 @@ function parsePath(raw, workspace) {
         real = external_node_fs_default().realpathSync(resolved);
     }
     catch {
-        throw new InputError(name, `${inputs_quote(raw)} does not exist in the workspace`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} does not exist in the workspace`, allowed);
     }
     const rel = external_node_path_default().relative(workspace, real);
     if (rel === '..' || rel.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(rel)) {
-        throw new InputError(name, `${inputs_quote(raw)} is outside the workspace (it resolves to ${inputs_quote(real)})`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is outside the workspace (it resolves to ${inputs_quote(real)})`, allowed);
     }
     if (!external_node_fs_default().statSync(real).isDirectory()) {
-        throw new InputError(name, `${inputs_quote(raw)} is a file, not a folder`, allowed);
+        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is a file, not a folder`, allowed);
     }
     return real;
 }
@@ -80281,6 +80311,7 @@ function parseList(raw) {
 // The run's context as the Actions runner hands it over: environment variables and the event
 // payload file. Read here rather than through @actions/github's `context`, because importing that
 // package loads Octokit (2-3 MB of memory, measured) on runs that never call GitHub.
+
 
 function readRunnerContext(env, warn) {
     return {
@@ -80310,9 +80341,8 @@ function readPayload(file, warn) {
     }
     try {
         const payload = JSON.parse(text);
-        if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
+        if ((0,loose_json/* isObject */.Gv)(payload))
             return payload;
-        }
     }
     catch {
         // reported below
@@ -80491,7 +80521,7 @@ function renderStop(r, totalMs) {
 }
 /** The summary of a failed run: what failed, where, what state the apps are in, what to do. */
 function renderFailureSummary(command, err, phase, totalMs) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = (0,errors/* errorText */.kc)(err);
     const lines = [`## ❌ CamposCloud ${command} failed`, ''];
     lines.push(table([
         ['Failed while', phase ?? 'reading the inputs'],
@@ -80499,7 +80529,7 @@ function renderFailureSummary(command, err, phase, totalMs) {
         ['Time', (0,src_text/* duration */.p0)(totalMs)],
     ]));
     lines.push('');
-    if (err instanceof DeployFailedError) {
+    if (err instanceof errors/* DeployFailedError */.P2) {
         lines.push('### Where your apps are now', '', '| app | id | state |', '| --- | --- | --- |');
         for (const a of err.apps) {
             lines.push(`| ${cell(a.name)} (${a.role}) | ${code(a.id)} | **${a.state}** |`);
@@ -80558,9 +80588,9 @@ async function run() {
         info(finalLine(result, outputs));
     }
     catch (err) {
-        const message = errorText(err);
+        const message = (0,errors/* errorText */.kc)(err);
         setOutput('status', 'failed');
-        if (err instanceof DeployFailedError) {
+        if (err instanceof errors/* DeployFailedError */.P2) {
             for (const a of err.apps)
                 error(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
             error(err.recovery);
@@ -80654,7 +80684,7 @@ async function writeSummary(markdown) {
         await summary.addRaw(markdown, true).write();
     }
     catch (err) {
-        warning(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
+        warning(`Could not write the job summary: ${(0,errors/* errorText */.kc)(err)}`);
     }
 }
 
@@ -80665,6 +80695,7 @@ async function writeSummary(markdown) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   TN: () => (/* binding */ oneLine),
 /* harmony export */   U9: () => (/* binding */ count),
 /* harmony export */   p0: () => (/* binding */ duration),
 /* harmony export */   xv: () => (/* binding */ truncate)
@@ -80678,10 +80709,14 @@ function duration(ms) {
 function count(n, noun) {
     return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+/** Every run of whitespace (newlines too) as one space, trimmed. */
+function oneLine(text) {
+    return text.replace(/\s+/g, ' ').trim();
+}
 /** On one line, cut to at most max characters with an ellipsis (server words in logs, statuses). */
 function truncate(text, max) {
-    const oneLine = text.replace(/\s+/g, ' ').trim();
-    return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1).trimEnd()}…`;
+    const line = oneLine(text);
+    return line.length <= max ? line : `${line.slice(0, max - 1).trimEnd()}…`;
 }
 
 

@@ -153,8 +153,6 @@ async function writeSummary(markdown: string): Promise<void> {
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (err) {
-    core.warning(
-      `Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    core.warning(`Could not write the job summary: ${errorText(err)}`);
   }
 }

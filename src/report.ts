@@ -8,7 +8,7 @@ import {
   type StopResult,
   type Timing,
 } from './commands/result.js';
-import { DeployFailedError } from './errors.js';
+import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
 import { count, duration } from './text.js';
@@ -212,7 +212,7 @@ export function renderFailureSummary(
   phase: string | undefined,
   totalMs: number,
 ): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorText(err);
   const lines = [`## ❌ CamposCloud ${command} failed`, ''];
   lines.push(
     table([

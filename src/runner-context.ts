@@ -3,6 +3,7 @@
 // package loads Octokit (2-3 MB of memory, measured) on runs that never call GitHub.
 import { readFileSync } from 'node:fs';
 import type { RunnerContext } from './event.js';
+import { isObject } from './loose-json.js';
 
 export function readRunnerContext(
   env: NodeJS.ProcessEnv,
@@ -33,9 +34,7 @@ function readPayload(file: string | undefined, warn: (m: string) => void): Recor
   }
   try {
     const payload: unknown = JSON.parse(text);
-    if (payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
-      return payload as Record<string, unknown>;
-    }
+    if (isObject(payload)) return payload;
   } catch {
     // reported below
   }

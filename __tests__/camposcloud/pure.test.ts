@@ -1,12 +1,7 @@
-import {
-  apiRoot,
-  createFields,
-  extractServerMessage,
-  normalizeApp,
-  parseRetryAfter,
-} from '../../src/camposcloud/client.js';
-import { appFromBody, parseAppsPage } from '../../src/camposcloud/normalize.js';
-import { nextBackoff, verdictForStatus } from '../../src/camposcloud/retry.js';
+import { apiRoot, createFields } from '../../src/camposcloud/client.js';
+import { appFromBody, normalizeApp, parseAppsPage } from '../../src/camposcloud/normalize.js';
+import { nextBackoff, parseRetryAfter, verdictForStatus } from '../../src/camposcloud/retry.js';
+import { extractServerMessage } from '../../src/camposcloud/server-message.js';
 import { seededRandom } from './helpers.js';
 
 describe('parseRetryAfter', () => {

@@ -193,6 +193,11 @@ const TRANSIENT: TransientFault[] = [
   },
 ];
 
+/** Arms a fault on this call's own method and path. */
+function faultOn(call: Call, app: FakeApp, fault: Omit<Fault, 'method' | 'path'>): void {
+  server.addFault({ method: call.method, path: call.path(app), ...fault });
+}
+
 function requestsTo(call: Call, app: FakeApp) {
   const path = call.path(app);
   return server.requests.filter((r) => r.method === call.method && r.path === path);
@@ -203,7 +208,7 @@ describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
     'after %s: retried once, then succeeds',
     async (faultName, t) => {
       const app = call.seed();
-      server.addFault({ method: call.method, path: call.path(app), ...t.fault() });
+      faultOn(call, app, t.fault());
       const log = recordLog();
       const c = client(log);
 
@@ -237,9 +242,7 @@ describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
     'HTTP %i fails at once, naming the call, the status, the server words and the token',
     async (status, words) => {
       const app = call.seed();
-      server.addFault({
-        method: call.method,
-        path: call.path(app),
+      faultOn(call, app, {
         kind: 'status',
         status,
         body: JSON.stringify({ error: words }),
@@ -261,9 +264,7 @@ describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
 
   test('HTTP 404 means what it means for this call, after one request', async () => {
     const app = call.seed();
-    server.addFault({
-      method: call.method,
-      path: call.path(app),
+    faultOn(call, app, {
       kind: 'status',
       status: 404,
       body: '{"error":"Application not found"}',
@@ -285,9 +286,7 @@ describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
 
   test('a fault that never clears gives up after maxAttempts, saying so', async () => {
     const app = call.seed();
-    server.addFault({
-      method: call.method,
-      path: call.path(app),
+    faultOn(call, app, {
       kind: 'status',
       status: 503,
       times: Infinity,
@@ -303,9 +302,7 @@ describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
 
   test('429s do not use up maxAttempts: six in a row are waited out and the call succeeds', async () => {
     const app = call.seed();
-    server.addFault({
-      method: call.method,
-      path: call.path(app),
+    faultOn(call, app, {
       kind: 'status',
       status: 429,
       times: 6,
@@ -318,9 +315,7 @@ describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
 
   test('a server that keeps answering 429 is given up on after maxRateLimitRetries, saying why', async () => {
     const app = call.seed();
-    server.addFault({
-      method: call.method,
-      path: call.path(app),
+    faultOn(call, app, {
       kind: 'status',
       status: 429,
       times: Infinity,

@@ -181,7 +181,7 @@ function newObjectId(): string {
 }
 
 /** The subdomain the platform would assign: lowercase letters, digits and single dashes. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const slug = name
     .toLowerCase()
     .normalize('NFKD')
@@ -310,7 +310,7 @@ async function listZipNames(path: string): Promise<string[]> {
   return names;
 }
 
-export async function readZipEntries(path: string): Promise<ZipEntryRead[]> {
+async function readZipEntries(path: string): Promise<ZipEntryRead[]> {
   const out: ZipEntryRead[] = [];
   await walkZip(path, async (zip, e) => {
     const isDir = e.fileName.endsWith('/');

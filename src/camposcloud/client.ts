@@ -19,10 +19,6 @@ import { extractServerMessage } from './server-message.js';
 import { Readable } from 'node:stream';
 import type { App, AppSettings, CreateAppRequest } from './types.js';
 
-export { normalizeApp } from './normalize.js';
-export { parseRetryAfter } from './retry.js';
-export { extractServerMessage } from './server-message.js';
-
 export interface ClientLog {
   debug(m: string): void;
   info(m: string): void;
@@ -46,7 +42,7 @@ export interface ClientOptions {
   maxRateLimitRetries?: number;
   /**
    * Values that must never appear in an error or log line, redacted from what the server says
-   * (the token and the env-vars values of a create are added on their own).
+   * (the token, and the env var values a create or an update sends, are added on their own).
    */
   secrets?: readonly string[];
   /** Backoff base; default 3000 ms after a 429 and 1000 ms after a 5xx or network error. */
@@ -331,16 +327,16 @@ export class CamposCloudClient {
     const before = new Set(
       opts.existingIds ?? (await this.findAppsByName(req.appName)).map((a) => a.id),
     );
-    // The server may echo what it was sent: its words must not carry these values into a log.
-    for (const v of req.environmentVariables) this.secrets.add(v.value);
+    this.hideEchoed(req.environmentVariables);
     let backoff: number | undefined;
     let last: Outcome | undefined;
     let attempt = 0;
     const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
+    // One body for every attempt: each opens the zip afresh.
+    const body = await this.zipBody(createFields(req), req.zipPath, req.zipBytes);
     for (;;) {
       attempt++;
       await this.waitForCreateSlot(endpoint);
-      const body = await this.zipBody(createFields(req), req.zipPath, req.zipBytes);
       let outcome: Outcome;
       try {
         outcome = await this.attempt('POST', path, attempt, 'json', { body });
@@ -353,7 +349,7 @@ export class CamposCloudClient {
           return { app: appFromBody(outcome.json), recovered: false };
         } catch (err) {
           // Created (2xx) but unreadable: find it like after a lost response.
-          this.log.debug(`${endpoint} returned an unreadable app: ${(err as Error).message}`);
+          this.log.debug(`${endpoint} returned an unreadable app: ${errorText(err)}`);
           outcome = last = { kind: 'bad-body', status: outcome.status };
         }
       }
@@ -389,11 +385,18 @@ export class CamposCloudClient {
     );
   }
 
+  /** The server may echo what it was sent: its words must not carry these values into a log. */
+  private hideEchoed(vars: readonly { value: string }[] | undefined): void {
+    for (const v of vars ?? []) this.secrets.add(v.value);
+  }
+
   /**
    * POST /apps/{id}/update with the settings the caller gives (it resends the app's own values for
    * those the user left unset). Safe to repeat: the same settings again change nothing.
    */
   async updateApp(id: string, settings: AppSettings): Promise<App | undefined> {
+    // May resend the dashboard's own variables (strategy: update keeps them), not only the input's.
+    this.hideEchoed(settings.environmentVariables);
     const json = Buffer.from(JSON.stringify(settings));
     const body: MultipartBody = {
       contentType: 'application/json',

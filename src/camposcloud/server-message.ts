@@ -1,12 +1,9 @@
 // What the server said, in a line a person can read in a log: the JSON error field when there is
 // one, the <title> of an HTML error page (proxies answer 502s with HTML), else the text itself.
-import { truncate } from '../text.js';
+import { isObject } from '../loose-json.js';
+import { oneLine, truncate } from '../text.js';
 
 const MAX_CHARS = 300;
-
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 const ENTITIES: Record<string, string> = {
   amp: '&',
@@ -27,11 +24,11 @@ function decodeEntities(text: string): string {
 
 function fromHtml(html: string): string {
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-  if (title && collapse(title)) return decodeEntities(collapse(title));
+  if (title && oneLine(title)) return decodeEntities(oneLine(title));
   const text = html
     .replace(/<(script|style|head)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ');
-  return decodeEntities(collapse(text));
+  return decodeEntities(oneLine(text));
 }
 
 /** The first of error, message, msg that holds words, looking inside nested objects and arrays. */
@@ -42,8 +39,8 @@ function fromJson(value: unknown, depth = 0): string | undefined {
     const parts = value.map((v) => fromJson(v, depth + 1)).filter((v) => v !== undefined);
     return parts.length ? parts.join('; ') : undefined;
   }
-  if (typeof value === 'object' && value !== null) {
-    const obj = value as Record<string, unknown>;
+  if (isObject(value)) {
+    const obj = value;
     for (const key of ['error', 'message', 'msg', 'errors', 'detail']) {
       const found = fromJson(obj[key], depth + 1);
       if (found !== undefined) return found;
@@ -75,6 +72,5 @@ export function extractServerMessage(
     }
   }
   if (text === undefined) text = looksLikeHtml(body, contentType) ? fromHtml(body) : body;
-  const line = collapse(text);
-  return line ? truncate(line, MAX_CHARS) : undefined;
+  return truncate(text, MAX_CHARS) || undefined;
 }

@@ -9,8 +9,6 @@ export interface RecoveryOptions {
   failedStep: string;
   /** State shown when the restart works. */
   runningState: string;
-  /** Apps the failure left behind besides this one (e.g. a new app that may exist). */
-  others?: AppState[];
   /** Start it again only when this run stopped it; an app the user had stopped stays stopped. */
   weStoppedIt: boolean;
 }
@@ -22,7 +20,7 @@ export async function restartAfterFailure(
   opts: RecoveryOptions,
 ): Promise<DeployFailedError> {
   const why = errorText(err);
-  const apps: AppState[] = [...(opts.others ?? [])];
+  const apps: AppState[] = [];
   let recovery: string;
   if (!opts.weStoppedIt) {
     apps.unshift({

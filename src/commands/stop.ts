@@ -100,13 +100,9 @@ async function findTarget(inputs: Inputs, ctx: CommandContext): Promise<FoundApp
   return findApps(ctx.client, inputs);
 }
 
+/** GitHubDeployments.markInactive logs what it marked, and never returns less than 0. */
 async function markInactive(inputs: Inputs, ctx: CommandContext): Promise<number> {
-  if (!ctx.deployments) return 0;
-  const marked = await ctx.deployments.markInactive(inputs.environment);
-  if (marked > 0) {
-    ctx.log.info(`Marked ${marked} GitHub deployment(s) of '${inputs.environment}' inactive.`);
-  }
-  return Math.max(0, marked);
+  return ctx.deployments ? ctx.deployments.markInactive(inputs.environment) : 0;
 }
 
 /** When one of several apps fails, say which ones were already done so a re-run is not a mystery. */

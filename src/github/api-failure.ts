@@ -1,6 +1,8 @@
 // Turns a failed GitHub API call into one warning line the user can act on. GitHub deployments are
 // a record of a deploy, never a reason to fail it, so these failures are warnings, not errors.
 
+import { errorText } from '../errors.js';
+import { isObject } from '../loose-json.js';
 /** What an octokit RequestError (or a network error) tells us; read by shape, not by class. */
 export interface GitHubFailure {
   /** HTTP status; undefined when no response came (network error, timeout). */
@@ -20,17 +22,14 @@ export function readFailure(error: unknown): GitHubFailure {
   };
   if (e.response && typeof e.response.status === 'number') {
     const data = e.response.data;
-    const msg =
-      typeof data === 'object' && data !== null
-        ? (data as Record<string, unknown>)['message']
-        : data;
+    const msg = isObject(data) ? data['message'] : data;
     return {
       status: e.response.status,
       serverMessage: typeof msg === 'string' && msg.trim() ? msg.trim().slice(0, 300) : undefined,
       cause: undefined,
     };
   }
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorText(error);
   return { status: undefined, serverMessage: undefined, cause: text.slice(0, 300) };
 }
 

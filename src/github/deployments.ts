@@ -167,30 +167,41 @@ export class GitHubDeployments {
   async findAppId(
     environment: string,
   ): Promise<{ appId: string; deploymentId: number } | undefined> {
-    const call = `list deployments of environment '${environment}' (GET /repos/${this.owner}/${this.repo}/deployments)`;
+    const data = await this.listDeployments(
+      environment,
+      FIND_PAGE_SIZE,
+      'No app id could be read from GitHub deployments.',
+    );
+    if (!data) return undefined;
+    for (const d of data) {
+      const appId = appIdFromPayload(d.payload);
+      if (appId) {
+        this.log.debug(
+          `GitHub deployment ${d.id} of '${environment}' holds CamposCloud app ${appId}.`,
+        );
+        return { appId, deploymentId: d.id };
+      }
+    }
+    this.log.debug(
+      `No GitHub deployment of '${environment}' holds a CamposCloud app id (${data.length} looked at).`,
+    );
+    return undefined;
+  }
+
+  /** The environment's newest deployments, or undefined after a warning ending in `consequence`. */
+  private async listDeployments(environment: string, perPage: number, consequence: string) {
     try {
       const { data } = await this.octokit.rest.repos.listDeployments({
         owner: this.owner,
         repo: this.repo,
         environment,
-        per_page: FIND_PAGE_SIZE,
+        per_page: perPage,
         request: { signal: AbortSignal.timeout(this.timeoutMs) },
       });
-      for (const d of data) {
-        const appId = appIdFromPayload(d.payload);
-        if (appId) {
-          this.log.debug(
-            `GitHub deployment ${d.id} of '${environment}' holds CamposCloud app ${appId}.`,
-          );
-          return { appId, deploymentId: d.id };
-        }
-      }
-      this.log.debug(
-        `No GitHub deployment of '${environment}' holds a CamposCloud app id (${data.length} looked at).`,
-      );
-      return undefined;
+      return data;
     } catch (error) {
-      this.warn(call, error, 'No app id could be read from GitHub deployments.');
+      const call = `list deployments of environment '${environment}' (GET /repos/${this.owner}/${this.repo}/deployments)`;
+      this.warn(call, error, consequence);
       return undefined;
     }
   }
@@ -202,24 +213,8 @@ export class GitHubDeployments {
    */
   async markInactive(environment: string): Promise<number> {
     const consequence = 'The environment may still show as active in GitHub.';
-    let deployments: { id: number }[];
-    try {
-      const { data } = await this.octokit.rest.repos.listDeployments({
-        owner: this.owner,
-        repo: this.repo,
-        environment,
-        per_page: INACTIVATE_PAGE_SIZE,
-        request: { signal: AbortSignal.timeout(this.timeoutMs) },
-      });
-      deployments = data;
-    } catch (error) {
-      this.warn(
-        `list deployments of environment '${environment}' (GET /repos/${this.owner}/${this.repo}/deployments)`,
-        error,
-        consequence,
-      );
-      return 0;
-    }
+    const deployments = await this.listDeployments(environment, INACTIVATE_PAGE_SIZE, consequence);
+    if (!deployments) return 0;
 
     const marked = await mapLimit(deployments, CONCURRENCY, async (d) => {
       const path = `/repos/${this.owner}/${this.repo}/deployments/${d.id}/statuses`;

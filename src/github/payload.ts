@@ -1,6 +1,7 @@
 // What the action keeps in a GitHub deployment's payload, and reading it back. The payload is the
 // link from a GitHub environment to its CamposCloud app: stop/delete find the app through it.
 
+import { isObject } from '../loose-json.js';
 export interface CamposCloudPayload {
   camposcloudAppId: string;
   camposcloudAppName: string;
@@ -24,7 +25,7 @@ export function appIdFromPayload(payload: unknown): string | undefined {
       return undefined;
     }
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const id = (value as Record<string, unknown>)['camposcloudAppId'];
+  if (!isObject(value)) return undefined;
+  const id = value['camposcloudAppId'];
   return typeof id === 'string' && id.trim() !== '' ? id : undefined;
 }

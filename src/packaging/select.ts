@@ -15,7 +15,7 @@
 // patterns matched (e.g. a .DS_Store inside a re-included node_modules/): drop those with `exclude`.
 import { promises as fsp, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { PackagingError } from '../errors.js';
+import { errorText, PackagingError } from '../errors.js';
 import {
   ALWAYS_EXCLUDES,
   DEFAULT_EXCLUDES,
@@ -209,7 +209,7 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
       return walk(target, sub, dirExcluded || outcome.exclusion !== undefined);
     }
     if (outcome.exclusion) return record(outcome.exclusion, dirExcluded);
-    const st = await limit(() => statFile(target, rel));
+    const st = statFile(target, rel);
     if (st === undefined)
       return warn(`Skipped '${rel}': it disappeared while the files were listed.`);
     files.push({ name: rel, absPath: target, size: st.size, mode: st.mode & 0o7777 });
@@ -381,13 +381,13 @@ async function readDir(abs: string, rel: string): Promise<Dirent[]> {
   }
 }
 
-async function statFile(
-  abs: string,
-  rel: string,
-): Promise<{ size: number; mode: number } | undefined> {
+/**
+ * Blocking on purpose, and so not through the concurrency limit: one stat is a single syscall, while
+ * the promise version costs a thread-pool round trip per file, which dominated listing trees of
+ * thousands of small files.
+ */
+function statFile(abs: string, rel: string): { size: number; mode: number } | undefined {
   try {
-    // One blocking stat is a single syscall; the promise version costs a thread-pool round trip per
-    // file, which dominated listing trees of thousands of small files.
     const st = statSync(abs);
     return { size: st.size, mode: st.mode };
   } catch (err) {
@@ -425,7 +425,7 @@ async function exists(abs: string): Promise<boolean> {
 
 function unreadable(rel: string, err: unknown): PackagingError {
   const code = errCode(err) ?? 'error';
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = errorText(err);
   return new PackagingError(
     `Cannot read '${rel}' under the deployed folder (${code}: ${detail}).`,
     code === 'EACCES' || code === 'EPERM'

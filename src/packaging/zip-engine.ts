@@ -15,8 +15,11 @@ import type { ZipArchive } from 'archiver';
 const METHOD_DEFLATED = 8;
 /** "Version needed to extract" for a deflated entry, and for any entry with a data descriptor. */
 const VERSION_DEFLATE = 20;
-/** Chunks at least this big go straight through (they carry file data and honour backpressure). */
-const COALESCE_BELOW = 64 * 1024;
+/**
+ * Chunks at least this big go straight through (they carry file data and honour backpressure); so
+ * do they at the end of the pipeline (zip.ts), rather than being copied into bigger blocks.
+ */
+export const COALESCE_BELOW = 64 * 1024;
 
 interface GeneralPurposeBit {
   useDataDescriptor(b: boolean): void;

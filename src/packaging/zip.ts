@@ -9,11 +9,11 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { constants, crc32, createDeflateRaw, deflateRaw, deflateRawSync } from 'node:zlib';
 import { ZipArchive } from 'archiver';
-import { PackagingError } from '../errors.js';
+import { errorText, PackagingError } from '../errors.js';
 import { looksIncompressible, sampleOffset, SAMPLE_BYTES } from './compressibility.js';
 import type { SelectedFile } from './select.js';
 import { PiecePool } from './piece-pool.js';
-import { installEngineHooks, type EngineHooks } from './zip-engine.js';
+import { COALESCE_BELOW, installEngineHooks, type EngineHooks } from './zip-engine.js';
 
 export interface ZipResult {
   path: string;
@@ -74,7 +74,7 @@ const WRITE_BLOCK = 512 * 1024;
  * zlib's output chunk for a piece: full chunks are at least the engine's coalescing size, so they go
  * to the file as they are, not copied into a bigger block.
  */
-const PIECE_OUTPUT_CHUNK = 64 * 1024;
+const PIECE_OUTPUT_CHUNK = COALESCE_BELOW;
 /** Deflate's window: each piece is deflated with the previous piece's last 32 KB as its dictionary. */
 const WINDOW = 32 * 1024;
 
@@ -208,9 +208,7 @@ export async function writeZip(
     if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await fsp.rm(outPath, { force: true });
     if (err instanceof PackagingError) throw err;
-    throw new PackagingError(
-      `Could not write the zip '${outPath}': ${err instanceof Error ? err.message : String(err)}.`,
-    );
+    throw new PackagingError(`Could not write the zip '${outPath}': ${errorText(err)}.`);
   }
   return { path: outPath, bytes: sink.bytes, fileCount: files.length, sha256: sink.digest() };
 }
@@ -373,7 +371,7 @@ function readError(file: SelectedFile, err: unknown): PackagingError {
     );
   }
   return new PackagingError(
-    `Cannot read '${file.name}' (${code || 'error'}: ${err instanceof Error ? err.message : String(err)}).`,
+    `Cannot read '${file.name}' (${code || 'error'}: ${errorText(err)}).`,
     code === 'EACCES' || code === 'EPERM'
       ? 'Fix its permissions in an earlier step, or leave it out with the `exclude` input.'
       : 'Leave it out with the `exclude` input if it is not needed.',
@@ -410,8 +408,9 @@ class HashingBlocks extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.hash.update(chunk);
     this.bytes += chunk.length;
-    if (chunk.length >= this.block) {
-      // Already big enough: copying it into a block would only make garbage.
+    if (chunk.length >= COALESCE_BELOW) {
+      // Big enough already (file data, or a block the engine coalesced): copying it into a bigger
+      // block would only make garbage.
       this.flushBlock();
       this.push(chunk);
     } else {

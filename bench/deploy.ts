@@ -1,0 +1,29 @@
+// One timed deploy of a workspace by the built action to the local server, as the benchmark and the
+// profiler both run it. Fails loudly with the action's output: a failed run measures nothing.
+import { performance } from 'node:perf_hooks';
+import type { FakeCamposCloud } from '../__tests__/support/fake-camposcloud.ts';
+import { runAction, type ActionRun } from '../__tests__/support/run-action.ts';
+
+export async function timedDeploy(
+  server: FakeCamposCloud,
+  workspace: string,
+  appName: string,
+  env: Record<string, string>,
+  killAfterMs: number,
+): Promise<{ run: ActionRun; ms: number }> {
+  const started = performance.now();
+  const run = await runAction({
+    workspace,
+    inputs: {
+      token: server.token,
+      'api-url': server.url,
+      'app-name': appName,
+      'main-file': 'main.py',
+    },
+    env,
+    killAfterMs,
+  });
+  const ms = performance.now() - started;
+  if (run.exitCode !== 0) throw new Error(`the action failed:\n${run.stdout}\n${run.stderr}`);
+  return { run, ms };
+}
