@@ -1,7 +1,7 @@
 // One timed deploy of a workspace by the built action to the local server, as the benchmark and the
 // profiler both run it. Fails loudly with the action's output: a failed run measures nothing.
 import { performance } from 'node:perf_hooks';
-import type { FakeCamposCloud } from '../__tests__/support/fake-camposcloud.ts';
+import type { FakeCamposCloud } from '../local-server/camposcloud.ts';
 import { runAction, type ActionRun } from '../__tests__/support/run-action.ts';
 
 export async function timedDeploy(

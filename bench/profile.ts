@@ -6,7 +6,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeCamposCloud } from '../__tests__/support/fake-camposcloud.ts';
+import { startFakeCamposCloud } from '../local-server/camposcloud.ts';
 import { timedDeploy } from './deploy.ts';
 import { mib } from './stats.ts';
 import { buildMixedTree, buildSmallSourceTree } from './workspaces.ts';

@@ -74,10 +74,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import {
-  startFakeCamposCloud,
-  type FakeCamposCloud,
-} from '../__tests__/support/fake-camposcloud.ts';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../local-server/camposcloud.ts';
 import { distEntry, runAction } from '../__tests__/support/run-action.ts';
 import { timedDeploy } from './deploy.ts';
 import { median, mib, seconds } from './stats.ts';

@@ -5,7 +5,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFakeCamposCloud } from '../__tests__/support/fake-camposcloud.ts';
+import { startFakeCamposCloud } from '../local-server/camposcloud.ts';
 import { repoRoot, runAction, type ActionRun } from '../__tests__/support/run-action.ts';
 
 const server = await startFakeCamposCloud({ token: 'demo-token' });

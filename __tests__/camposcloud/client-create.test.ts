@@ -1,7 +1,7 @@
 // createApp against the local server: the multipart body read back, recovery from a lost response
 // without a duplicate app, the create rate limit, and the client's own spacing of creates.
 import { ApiError } from '../../src/errors.js';
-import { startFakeCamposCloud, type FakeCamposCloud } from '../support/fake-camposcloud.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { clientFor, createRequest, makeTempDir, writeZip } from './helpers.js';
 
 let server: FakeCamposCloud;

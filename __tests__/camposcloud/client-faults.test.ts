@@ -1,7 +1,7 @@
 // Transient faults are retried until the call succeeds; permanent ones fail fast with what the
 // user needs; the run's deadline bounds every wait. All against the local server's fault injection.
 import { ApiError, DeadlineError } from '../../src/errors.js';
-import { startFakeCamposCloud, type FakeCamposCloud } from '../support/fake-camposcloud.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { clientFor } from './helpers.js';
 
 let server: FakeCamposCloud;

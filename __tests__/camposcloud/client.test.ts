@@ -1,6 +1,6 @@
 // The client's endpoints against the local CamposCloud-compatible server, no faults.
 import { ApiError } from '../../src/errors.js';
-import { startFakeCamposCloud, type FakeCamposCloud } from '../support/fake-camposcloud.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { clientFor } from './helpers.js';
 
 let server: FakeCamposCloud;

@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
 import { CamposCloudClient, type ClientOptions } from '../../src/camposcloud/client.js';
 import type { CreateAppRequest } from '../../src/camposcloud/types.js';
-import type { FakeCamposCloud } from '../support/fake-camposcloud.js';
+import type { FakeCamposCloud } from '../../local-server/camposcloud.js';
 
 export interface RecordedLog {
   lines: string[];

@@ -8,7 +8,7 @@ import {
   progressReporter,
   withUploadProgress,
 } from '../../src/camposcloud/progress.js';
-import { startFakeCamposCloud } from '../support/fake-camposcloud.js';
+import { startFakeCamposCloud } from '../../local-server/camposcloud.js';
 import { makeTempDir, writeZip } from './helpers.js';
 
 const MB = 1024 * 1024;

@@ -9,7 +9,7 @@ import { deploy } from '../../src/commands/deploy.js';
 import { DeployFailedError } from '../../src/errors.js';
 import { parseInputs } from '../../src/inputs.js';
 import type { Log } from '../../src/log.js';
-import { startFakeCamposCloud, type FakeCamposCloud } from '../support/fake-camposcloud.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 
 let server: FakeCamposCloud;
 afterEach(async () => {

@@ -8,7 +8,7 @@ import {
   startFakeCamposCloud,
   type FakeCamposCloud,
   type FakeCamposCloudOptions,
-} from '../support/fake-camposcloud.js';
+} from '../../local-server/camposcloud.js';
 import { runAction, type ActionRun, type RunActionOptions } from '../support/run-action.js';
 
 export interface World {

@@ -15,7 +15,7 @@ import {
   type Fault,
   type FakeApp,
   type FakeCamposCloud,
-} from '../support/fake-camposcloud.js';
+} from '../../local-server/camposcloud.js';
 
 let server: FakeCamposCloud;
 let zipDir: string;

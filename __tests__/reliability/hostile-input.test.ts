@@ -16,7 +16,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { makeWorkspace } from '../e2e/helpers.js';
-import { startFakeCamposCloud, type FakeCamposCloud } from '../support/fake-camposcloud.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { runAction } from '../support/run-action.js';
 
 let server: FakeCamposCloud;

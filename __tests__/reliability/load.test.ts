@@ -9,7 +9,7 @@
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { makeWorkspace } from '../e2e/helpers.js';
-import { startFakeCamposCloud, type FakeCamposCloud } from '../support/fake-camposcloud.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { runAction, type ActionRun } from '../support/run-action.js';
 
 const RUNS = 5;

@@ -3,7 +3,7 @@
 // the log). Scans stdout, stderr, the outputs file and the summary, with step debug logging on.
 import { clientFor } from '../camposcloud/helpers.js';
 import { makeWorld, type World, visible } from '../e2e/helpers.js';
-import { startFakeCamposCloud } from '../support/fake-camposcloud.js';
+import { startFakeCamposCloud } from '../../local-server/camposcloud.js';
 
 let world: World;
 afterEach(async () => {

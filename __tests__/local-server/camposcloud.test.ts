@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZipArchive } from 'archiver';
-import { startFakeCamposCloud } from './support/fake-camposcloud.js';
-import type { FakeCamposCloud, FakeCamposCloudOptions } from './support/fake-camposcloud.js';
+import { startFakeCamposCloud } from '../../local-server/camposcloud.js';
+import type { FakeCamposCloud, FakeCamposCloudOptions } from '../../local-server/camposcloud.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -641,7 +641,13 @@ describe('storage and standalone use', () => {
   test('runs directly under node, prints its URL, serves, and stops on SIGINT', async () => {
     const child = spawn(
       process.execPath,
-      [join(HERE, 'support', 'fake-camposcloud.ts'), '--port', '0', '--token', 'cli-token'],
+      [
+        join(HERE, '..', '..', 'local-server', 'camposcloud.ts'),
+        '--port',
+        '0',
+        '--token',
+        'cli-token',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
     );
     let out = '';

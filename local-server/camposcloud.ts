@@ -1030,7 +1030,7 @@ export async function startFakeCamposCloud(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Standalone: `node __tests__/support/fake-camposcloud.ts [--port N] [--token T]`.
+// Standalone: `npm run local-server -- [--port N] [--token T]`.
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
