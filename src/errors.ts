@@ -108,6 +108,28 @@ export class AppMissingError extends Error {
   }
 }
 
+/**
+ * stop, delete or rollback could not tell which app is the branch's or pull request's: nothing
+ * was touched, rather than risk the production app of the repository's name.
+ */
+export class UnsafeTargetError extends Error {
+  constructor(command: string, why: string) {
+    super(
+      `Nothing was done (command ${command}): ${why}. ` +
+        'Name the app: set app-name (e.g. my-bot-${{ github.event.ref }}), app-id, or preview: true with the app-name your deploys use.',
+    );
+    this.name = 'UnsafeTargetError';
+  }
+}
+
+/** A create CamposCloud refused while the plan's memory is held by apps: says which, and what to set. */
+export class PlanMemoryError extends Error {
+  constructor(message: string, opts: { cause: unknown }) {
+    super(message, { cause: opts.cause });
+    this.name = 'PlanMemoryError';
+  }
+}
+
 /** The message of anything thrown, for log lines and summaries. */
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

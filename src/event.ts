@@ -55,3 +55,8 @@ export function eventInfo(ctx: RunnerContext): EventInfo {
   if (ref.startsWith('refs/heads/')) info.branch = ref.slice('refs/heads/'.length);
   return info;
 }
+
+/** Events on which the run is about a branch or pull request that is going away (or may be). */
+export function isBranchEndEvent(eventName: string): boolean {
+  return ['delete', 'pull_request', 'pull_request_target'].includes(eventName);
+}

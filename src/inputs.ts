@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MIN_REDACTED_LENGTH as MIN_MASKED_LENGTH } from './camposcloud/redact.js';
 import { InputError } from './errors.js';
-import type { EventInfo } from './event.js';
+import { isBranchEndEvent, type EventInfo } from './event.js';
 import { defaultEnvironment, previewAppName, previewSuffix } from './preview.js';
 import type { EnvVar, Runtime } from './camposcloud/types.js';
 
-export type Command = 'deploy' | 'stop' | 'delete';
+export type Command = 'deploy' | 'stop' | 'delete' | 'rollback';
 
 export interface Inputs {
   token: string;
@@ -19,6 +19,11 @@ export interface Inputs {
   /** 24 lowercase hex characters, or undefined to find the app by name. */
   appId: string | undefined;
   appName: string;
+  /**
+   * True when app-name was left unset and appName is the repository's name: stop, delete and
+   * rollback never act on an app found by that name alone (see commands/target.ts).
+   */
+  appNameDefaulted: boolean;
   /** Normalised relative posix path; undefined unless command is deploy. */
   mainFile: string | undefined;
   /** undefined = detect later from the files. */
@@ -36,7 +41,10 @@ export interface Inputs {
   exclude: string[];
   include: string[];
   dryRun: boolean;
-  deletePrevious: boolean;
+  /** How many replaced versions (stopped apps of the same name) a deploy keeps; older ones are deleted. */
+  keepPrevious: number;
+  /** wait-for-online saw the new app not come online: stop it and start the previous one again. */
+  rollbackOnFailure: boolean;
   ifMissing: 'fail' | 'ignore';
   timeoutSeconds: number;
   strategy: Strategy;
@@ -48,6 +56,8 @@ export interface Inputs {
   githubToken: string | undefined;
   /** GitHub environment for deployments. */
   environment: string;
+  /** Inputs that still work but are on their way out: main.ts logs each as a warning. */
+  deprecations: string[];
 }
 
 export type Strategy = 'recreate' | 'update';
@@ -87,7 +97,9 @@ export const DEFAULTS = {
   exclude: '',
   include: '',
   'dry-run': 'false',
-  'delete-previous': 'false',
+  'keep-previous': '1',
+  'delete-previous': '',
+  'rollback-on-failure': 'false',
   'if-missing': 'fail',
   'timeout-seconds': '900',
   strategy: 'recreate',
@@ -99,12 +111,15 @@ export const DEFAULTS = {
 
 export type InputName = keyof typeof DEFAULTS;
 
-const COMMANDS: readonly Command[] = ['deploy', 'stop', 'delete'];
+const COMMANDS: readonly Command[] = ['deploy', 'stop', 'delete', 'rollback'];
 const RUNTIMES: readonly Runtime[] = ['python', 'nodejs'];
 const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
 const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
 const LOCAL_HTTP_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 const MAX_MEMORY_MB = 65536;
+// Each kept version holds its memory on the plan while stopped (if the plan counts stopped apps):
+// more than a handful is a bill, not a safety net.
+const MAX_KEEP_PREVIOUS = 10;
 // 10 s leaves room for one API round trip; 6 h is GitHub's own limit for a job.
 const MIN_TIMEOUT_SECONDS = 10;
 const MAX_TIMEOUT_SECONDS = 21600;
@@ -113,6 +128,36 @@ const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const APP_ID = /^[0-9a-f]{24}$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * keep-previous, and delete-previous, the input it replaces: still accepted so existing workflows
+ * keep working, with a warning (true means keep-previous: 0; false is what keep-previous does).
+ */
+function parseKeepPrevious(
+  rawKeep: string,
+  rawDelete: string,
+): { keepPrevious: number; deprecations: string[] } {
+  const keepPrevious = parseWholeNumber('keep-previous', rawKeep || DEFAULTS['keep-previous'], {
+    min: 0,
+    max: MAX_KEEP_PREVIOUS,
+    allowed: `Give how many replaced versions to keep, stopped, from 0 to ${MAX_KEEP_PREVIOUS}, e.g. keep-previous: 1 (0 deletes the replaced app once the new one is up)`,
+  });
+  if (rawDelete === '') return { keepPrevious, deprecations: [] };
+  const deleteIt = parseBoolean('delete-previous', rawDelete);
+  if (deleteIt && rawKeep !== '' && keepPrevious !== 0) {
+    throw new InputError(
+      'delete-previous',
+      `is true, which means keep-previous: 0, but keep-previous is ${keepPrevious}`,
+      'delete-previous is replaced by keep-previous: remove delete-previous and keep only keep-previous',
+    );
+  }
+  return {
+    keepPrevious: deleteIt ? 0 : keepPrevious,
+    deprecations: [
+      `Input 'delete-previous' is deprecated and will be removed in the next major version: use keep-previous: ${deleteIt ? 0 : keepPrevious} instead (it does the same here).`,
+    ],
+  };
+}
 
 /** Parses and validates every input; throws InputError for the first bad one, in action.yml's order. */
 export function parseInputs(
@@ -162,7 +207,11 @@ export function parseInputs(
   const exclude = parseList(forDeploy('exclude'));
   const include = parseList(forDeploy('include'));
   const dryRun = parseBoolean('dry-run', value('dry-run'));
-  const deletePrevious = parseBoolean('delete-previous', forDeploy('delete-previous'));
+  const { keepPrevious, deprecations } = parseKeepPrevious(
+    deploy ? raw['keep-previous'] : '',
+    deploy ? raw['delete-previous'] : '',
+  );
+  const rollbackOnFailure = parseBoolean('rollback-on-failure', forDeploy('rollback-on-failure'));
   const ifMissing = parseChoice(
     'if-missing',
     deploy ? DEFAULTS['if-missing'] : value('if-missing'),
@@ -188,6 +237,20 @@ export function parseInputs(
       'The wait is part of the run: make it shorter than timeout-seconds, or raise timeout-seconds',
     );
   }
+  if (rollbackOnFailure && strategy === 'update') {
+    throw new InputError(
+      'rollback-on-failure',
+      'is true, but strategy is update, which keeps no previous version to go back to',
+      'Use rollback-on-failure with strategy: recreate (the default), or set it to false',
+    );
+  }
+  if (rollbackOnFailure && waitForOnlineSeconds === 0) {
+    throw new InputError(
+      'rollback-on-failure',
+      'is true, but wait-for-online is 0, so a new version that does not come online is never seen',
+      'Set wait-for-online to the seconds the app may take to start, e.g. wait-for-online: 120',
+    );
+  }
   const preview = parseBoolean('preview', value('preview'));
   const event = ctx.event ?? NO_EVENT;
   const suffix = preview ? previewSuffix(event) : undefined;
@@ -200,6 +263,13 @@ export function parseInputs(
   }
   const appName = suffix ? previewAppName(baseAppName, suffix) : baseAppName;
   const githubToken = value('github-token').trim() || undefined;
+  if (!deploy && !appId && raw['app-name'] === '' && !preview && !githubToken) {
+    throw new InputError(
+      'app-name',
+      unsafeReason({ appName, command }, event.eventName),
+      'Set app-name to the app to act on (e.g. app-name: my-bot-${{ github.event.ref }} on a delete event), or app-id, or preview: true with the app-name your deploys use, or github-token so the GitHub deployment of the environment names the app',
+    );
+  }
   const environment = parseEnvironment(value('environment')) ?? defaultEnvironment(event, suffix);
 
   return {
@@ -208,6 +278,7 @@ export function parseInputs(
     command,
     appId,
     appName,
+    appNameDefaulted: raw['app-name'] === '',
     mainFile,
     runtime,
     memoryMB,
@@ -221,7 +292,8 @@ export function parseInputs(
     exclude,
     include,
     dryRun,
-    deletePrevious,
+    keepPrevious,
+    rollbackOnFailure,
     ifMissing,
     timeoutSeconds,
     strategy,
@@ -229,7 +301,19 @@ export function parseInputs(
     preview,
     githubToken,
     environment,
+    deprecations,
   };
+}
+
+/** Why stop/delete/rollback cannot know the app: no app-id, app-name, preview or github-token. */
+export function unsafeReason(
+  inputs: Pick<Inputs, 'appName' | 'command'>,
+  eventName: string,
+): string {
+  const where = isBranchEndEvent(eventName)
+    ? `on a '${eventName}' event the app to ${inputs.command} is the branch's or pull request's, not the one named after the repository`
+    : `the app to ${inputs.command} must be named, not guessed`;
+  return `is not set, so the only name known is the repository's, '${inputs.appName}' (the production app's, when deploys leave app-name unset); ${where}`;
 }
 
 const NO_EVENT: EventInfo = {

@@ -17,7 +17,7 @@ import {
 import { redactSecrets } from './redact.js';
 import { extractServerMessage } from './server-message.js';
 import { Readable } from 'node:stream';
-import type { App, AppSettings, CreateAppRequest } from './types.js';
+import type { App, AppListing, AppSettings, CreateAppRequest } from './types.js';
 
 export interface ClientLog {
   debug(m: string): void;
@@ -243,17 +243,24 @@ export class CamposCloudClient {
    * is undocumented: a server that ignores it sends the same page again, which ends the walk.
    */
   async listApps(): Promise<App[]> {
+    return (await this.listAppsWithUsage()).apps;
+  }
+
+  /** listApps, with the memory in use as the first page's totalUsedRAM says (undefined if unreadable). */
+  async listAppsWithUsage(): Promise<AppListing> {
+    let totalUsedRamMB: number | undefined;
     const found = new Map<string, App>();
     const pagesSeen = new Set<string>();
     const maxPages = 1000;
     for (let page = 1; page <= maxPages; page++) {
       const path = `/apps?page=${page}`;
       const { json } = await this.call('GET', path, 'json');
-      let parsed: { apps: unknown[]; hasNextPage: boolean };
+      let parsed: ReturnType<typeof parseAppsPage>;
       let apps: App[];
       try {
         parsed = parseAppsPage(json);
         apps = parsed.apps.map(normalizeApp);
+        if (page === 1) totalUsedRamMB = parsed.totalUsedRamMB;
       } catch (err) {
         throw unexpectedResponse(`GET ${this.rootPath}${path}`, err);
       }
@@ -268,7 +275,7 @@ export class CamposCloudClient {
         );
       }
     }
-    return [...found.values()];
+    return { apps: [...found.values()], totalUsedRamMB };
   }
 
   /** Every app whose name is exactly `name` (case-sensitive), in the API's order. */

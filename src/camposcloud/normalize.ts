@@ -28,6 +28,7 @@ export function normalizeApp(raw: unknown): App {
     subdomain: str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
     runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
     createdAt: str(raw['createdAt']),
+    memoryMB: megabytes(raw['allocatedMemoryMB']),
     startupCommand: str(raw['startupCommand']),
     environmentVariables: envVars(raw['environmentVariables']),
   };
@@ -57,13 +58,30 @@ export function appFromBody(body: unknown): App {
   return normalizeApp(body);
 }
 
+/**
+ * An amount of memory in MB: a number, or text such as '768', '768 MB' or '1.5 GB' (the SDK types
+ * totalUsedRAM as a string and no source shows its format). undefined when unreadable.
+ */
+export function megabytes(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) && v >= 0 ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const m = /^\s*(\d+(?:[.,]\d+)?)\s*(mb|mib|m|gb|gib|g)?\s*$/i.exec(v);
+  if (!m) return undefined;
+  const n = Number(m[1]!.replace(',', '.'));
+  return /^g/i.test(m[2] ?? '') ? n * 1024 : n;
+}
+
 /** One page of GET /apps: the raw app objects and whether the server says more pages follow. */
-export function parseAppsPage(body: unknown): { apps: unknown[]; hasNextPage: boolean } {
+export function parseAppsPage(body: unknown): {
+  apps: unknown[];
+  hasNextPage: boolean;
+  totalUsedRamMB?: number | undefined;
+} {
   if (Array.isArray(body)) return { apps: body, hasNextPage: false };
   if (!isObject(body)) throw new TypeError('expected an object with an applications list');
   const list = body['applications'] ?? body['apps'] ?? body['data'];
   if (!Array.isArray(list)) throw new TypeError('the response has no applications list');
   const pagination = body['pagination'];
   const hasNextPage = isObject(pagination) && pagination['hasNextPage'] === true;
-  return { apps: list, hasNextPage };
+  return { apps: list, hasNextPage, totalUsedRamMB: megabytes(body['totalUsedRAM']) };
 }

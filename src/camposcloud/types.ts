@@ -24,6 +24,8 @@ export interface App {
   subdomain: string | undefined;
   runtime: string | undefined;
   createdAt: string | undefined;
+  /** `allocatedMemoryMB`: what the app holds of the plan's memory; undefined when not sent. */
+  memoryMB?: number;
   /** As the app has them now; strategy update keeps them when the env-vars input is empty. */
   startupCommand?: string;
   environmentVariables?: EnvVar[];
@@ -54,4 +56,10 @@ export interface AppSettings {
   /** Left out when the user set none, so the platform keeps deriving it from the main file. */
   startupCommand?: string;
   environmentVariables: EnvVar[];
+}
+
+/** Every app, and the memory GET /apps says is in use (`totalUsedRAM`), when it says so readably. */
+export interface AppListing {
+  apps: App[];
+  totalUsedRamMB: number | undefined;
 }

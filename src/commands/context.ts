@@ -11,7 +11,11 @@ export interface DeploymentRecorder {
     target: DeploymentTarget,
     app: { id: string; name: string; url?: string },
   ): Promise<number>;
-  recordFailure(target: DeploymentTarget, message: string): Promise<void>;
+  recordFailure(
+    target: DeploymentTarget,
+    message: string,
+    app?: { id: string; name: string },
+  ): Promise<void>;
   findAppId(environment: string): Promise<{ appId: string; deploymentId: number } | undefined>;
   markInactive(environment: string): Promise<number>;
 }

@@ -3,7 +3,7 @@
 // come online and record a GitHub deployment. The order is the one the user reads in the log, and
 // nothing on CamposCloud changes until the package is known to be good.
 import { rm } from 'node:fs/promises';
-import type { App } from '../camposcloud/types.js';
+import type { App, AppListing, CreateAppRequest } from '../camposcloud/types.js';
 import {
   ApiError,
   DeadlineError,
@@ -16,7 +16,11 @@ import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
 import { appUrl, runningText } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
-import { findApps } from './find-apps.js';
+import { findAppsWithUsage } from './find-apps.js';
+import { mayBeMemoryRefusal, planMemoryError, stoppedAppsHoldMemory } from './plan-memory.js';
+import { deleteVersions, type PrunedApp } from './prune.js';
+import { rollBackNewVersion } from './roll-back-new.js';
+import { memoryFacts, planVersions, versionToReplace, type VersionPlan } from './versions.js';
 import { preparePackage, type PreparedPackage } from './prepare-package.js';
 import { timed, type DeployResult, type PreviousOutcome, type Timing } from './result.js';
 import { restartAfterFailure } from './recover.js';
@@ -28,6 +32,10 @@ interface Found {
   previous: App | undefined;
   /** Ids of every app named app-name, when the lookup was by name. */
   sameNameIds: string[] | undefined;
+  /** Which versions of app-name stay, and which go (keep-previous). */
+  versions: VersionPlan;
+  /** The listing the versions were found in (by name only), with its totalUsedRAM. */
+  listing: AppListing | undefined;
 }
 
 export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<DeployResult> {
@@ -69,11 +77,13 @@ async function deployPackage(
     recovered: false,
     previous: found.previous,
     previousOutcome: undefined,
+    versionsKept: [],
+    versionsDeleted: [],
     package: pkg,
     plannedCalls: [],
     timings,
   };
-  if (inputs.dryRun) return dryRun(base, inputs, pkg, found.previous, ctx);
+  if (inputs.dryRun) return dryRun(base, inputs, pkg, found, ctx);
 
   let result: DeployResult;
   try {
@@ -105,11 +115,37 @@ async function deployPackage(
     );
     result.app = { ...app, online: result.onlineWait.online };
   }
-  if (found.previous && inputs.deletePrevious && inputs.strategy === 'recreate') {
-    result.previousOutcome = await log.group('Delete the previous app', () =>
-      timed(timings, 'delete previous', () =>
-        deletePrevious(found.previous!, result.previousOutcome, result, ctx),
-      ),
+  if (inputs.strategy === 'recreate' && inputs.rollbackOnFailure && result.onlineWait) {
+    if (result.onlineWait.online !== true) {
+      const failure = await log.group('Roll back: the new version did not come online', () =>
+        timed(timings, 'roll back', () =>
+          rollBackNewVersion(app, found.previous, result.previousOutcome, inputs, ctx),
+        ),
+      );
+      await ctx.deployments?.recordFailure(
+        deploymentTarget(inputs, ctx),
+        'The new CamposCloud app did not come online; the previous one was started again.',
+        found.previous,
+      );
+      throw failure;
+    }
+  }
+  if (inputs.strategy === 'recreate' && found.previous) {
+    await log.group('Delete old versions', () =>
+      timed(timings, 'delete old versions', async () => {
+        const done = new Set(result.versionsDeleted.map((p) => p.app.id));
+        const left = found.versions.excess.filter((a) => !done.has(a.id));
+        result.versionsDeleted.push(...(await deleteVersions(left, ctx)));
+        if (found.versions.deleteReplaced) {
+          result.previousOutcome = await deletePrevious(
+            found.previous!,
+            result.previousOutcome,
+            result,
+            ctx,
+          );
+        }
+        logKept(found.versions, result, log);
+      }),
     );
   }
   if (ctx.deployments) {
@@ -128,7 +164,7 @@ async function deployPackage(
 
 async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found> {
   const { log } = ctx;
-  const found = await findApps(ctx.client, inputs);
+  const found = await findAppsWithUsage(ctx.client, inputs);
   if (inputs.appId && found.apps.length === 0) {
     throw new InputError(
       'app-id',
@@ -139,10 +175,12 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
   // Found by name, these are every app of that name: the create's lost-response check compares
   // against them instead of listing all apps again.
   const sameNameIds = inputs.appId ? undefined : found.apps.map((a) => a.id);
-  const [newest, ...older] = found.apps;
+  const newest = versionToReplace(found.apps);
+  const versions = planVersions(found.apps, newest, inputs.keepPrevious);
+  const listing = found.listing;
   if (!newest) {
     log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
-    return { previous: undefined, sameNameIds };
+    return { previous: undefined, sameNameIds, versions, listing };
   }
   if (inputs.appId && inputs.strategy === 'recreate') {
     log.warning(
@@ -154,19 +192,63 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
       ? 'its files will be updated in place'
       : 'it will be stopped and replaced';
   log.info(`Found app '${newest.name}' (${newest.id}), ${runningText(newest)}: ${fate}.`);
-  if (older.length > 0) {
+  if (inputs.strategy === 'recreate') {
+    log.info(versionsText(versions, inputs.keepPrevious));
+  } else if (found.apps.length > 1) {
+    const older = found.apps.filter((a) => a.id !== newest.id);
     log.info(
-      `${older.length} older app(s) with that name are left as they are: ${older.map((a) => a.id).join(', ')}.`,
+      `${count(older.length, 'other app')} with that name (versions kept by earlier deploys) are left as they are: ${older.map((a) => a.id).join(', ')}.`,
     );
   }
-  return { previous: newest, sameNameIds };
+  return { previous: newest, sameNameIds, versions, listing };
+}
+
+/** keep-previous, as it applies to this deploy, for the log. */
+function versionsText(v: VersionPlan, keepPrevious: number): string {
+  const parts = [
+    v.deleteReplaced
+      ? 'keep-previous: 0, so it is deleted once the new app is up'
+      : `keep-previous: ${keepPrevious} keeps it${
+          v.kept.length > 1
+            ? ` and ${count(v.kept.length - 1, 'older version')} (${v.kept
+                .slice(1)
+                .map((a) => a.id)
+                .join(', ')})`
+            : ''
+        }, stopped`,
+  ];
+  if (v.excess.length > 0) {
+    parts.push(
+      `${count(v.excess.length, 'older version')} beyond that will be deleted: ${v.excess.map((a) => a.id).join(', ')}`,
+    );
+  }
+  if (v.running.length > 0) {
+    parts.push(
+      `${count(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running and left alone: ${v.running.map((a) => a.id).join(', ')}`,
+    );
+  }
+  return `${parts.join('; ')}.`;
+}
+
+function logKept(v: VersionPlan, result: DeployResult, log: CommandContext['log']): void {
+  const deleted = new Set(
+    result.versionsDeleted.filter((p) => p.outcome !== 'delete-failed').map((p) => p.app.id),
+  );
+  if (result.previousOutcome === 'deleted' && result.previous) deleted.add(result.previous.id);
+  result.versionsKept = [...v.kept, ...v.excess].filter((a) => !deleted.has(a.id));
+  const kept = result.versionsKept;
+  log.info(
+    kept.length === 0
+      ? 'No previous version is kept.'
+      : `Kept ${count(kept.length, 'previous version')}, stopped, to roll back to: ${kept.map((a) => a.id).join(', ')}.`,
+  );
 }
 
 async function dryRun(
   base: DeployResult,
   inputs: Inputs,
   pkg: PreparedPackage,
-  previous: App | undefined,
+  { previous, versions }: Found,
   ctx: CommandContext,
 ): Promise<DeployResult> {
   const { log } = ctx;
@@ -177,8 +259,13 @@ async function dryRun(
       : [
           ...(previous ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}')`] : []),
           `POST ${api}/apps/create  (${createSummary(inputs, pkg)})`,
-          ...(previous && inputs.deletePrevious
-            ? [`DELETE ${api}/apps/${previous.id}/delete  (delete the replaced app)`]
+          ...versions.excess.map(
+            (a) => `DELETE ${api}/apps/${a.id}/delete  (an old version beyond keep-previous)`,
+          ),
+          ...(previous && versions.deleteReplaced
+            ? [
+                `DELETE ${api}/apps/${previous.id}/delete  (delete the replaced app: keep-previous: 0)`,
+              ]
             : []),
         ];
   await log.group('Dry run: nothing was changed', async () => {
@@ -202,7 +289,7 @@ async function recreate(
   ctx: CommandContext,
 ): Promise<DeployResult> {
   const { client, log } = ctx;
-  const { previous } = found;
+  const { previous, versions } = found;
   const timings = base.timings;
   let previousOutcome: PreviousOutcome | undefined;
   if (previous) {
@@ -227,26 +314,35 @@ async function recreate(
     );
   }
 
+  const versionsDeleted =
+    versions.excess.length > 0 && memoryFacts(found.listing ?? NO_LISTING).stoppedAppsCount === true
+      ? await log.group('Delete old versions before the create', () =>
+          timed(timings, 'delete old versions', () => {
+            log.info(
+              `Stopped apps hold memory on the plan (totalUsedRAM ${found.listing?.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`,
+            );
+            return deleteVersions(versions.excess, ctx);
+          }),
+        )
+      : [];
+  const req: CreateAppRequest = {
+    zipPath: pkg.zipPath,
+    zipBytes: pkg.zipBytes,
+    appName: inputs.appName,
+    mainFile: pkg.mainFile,
+    memoryMB: inputs.memoryMB,
+    runtime: pkg.runtime,
+    exposedViaWeb: inputs.exposedViaWeb,
+    autoRestart: inputs.autoRestart,
+    startupCommand: inputs.startupCommand,
+    teamId: inputs.teamId,
+    environmentVariables: inputs.envVars,
+  };
   const created = await log.group('Create the app', () =>
     timed(timings, 'create', async () => {
       log.info(`Uploading: ${createSummary(inputs, pkg)}.`);
       try {
-        return await client.createApp(
-          {
-            zipPath: pkg.zipPath,
-            zipBytes: pkg.zipBytes,
-            appName: inputs.appName,
-            mainFile: pkg.mainFile,
-            memoryMB: inputs.memoryMB,
-            runtime: pkg.runtime,
-            exposedViaWeb: inputs.exposedViaWeb,
-            autoRestart: inputs.autoRestart,
-            startupCommand: inputs.startupCommand,
-            teamId: inputs.teamId,
-            environmentVariables: inputs.envVars,
-          },
-          { existingIds: found.sameNameIds },
-        );
+        return await createMakingRoom(req, found, versionsDeleted, inputs, ctx);
       } catch (err) {
         throw await failedCreate(err, inputs, found, previousOutcome === 'stopped', ctx);
       }
@@ -259,7 +355,60 @@ async function recreate(
     );
   }
   log.info(`Created app '${app.name}' (${app.id}), ${runningText(app)}.`);
-  return { ...base, app, recovered: created.recovered, previousOutcome };
+  return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
+}
+
+const NO_LISTING: AppListing = { apps: [], totalUsedRamMB: undefined };
+
+/**
+ * The create, and when it is refused while old versions beyond keep-previous hold memory the plan
+ * counts, those versions deleted and the create sent once more. A refusal that still stands, while
+ * stopped apps hold memory, becomes an error that names them and says what to set.
+ */
+async function createMakingRoom(
+  req: CreateAppRequest,
+  found: Found,
+  deleted: PrunedApp[],
+  inputs: Inputs,
+  ctx: CommandContext,
+): Promise<{ app: App; recovered: boolean }> {
+  const create = () => ctx.client.createApp(req, { existingIds: found.sameNameIds });
+  try {
+    return await create();
+  } catch (err) {
+    if (!mayBeMemoryRefusal(err)) throw err;
+    const facts = await readMemoryFacts(ctx);
+    if (!facts || !stoppedAppsHoldMemory(facts)) throw err;
+    const done = new Set(deleted.map((p) => p.app.id));
+    const present = new Set(facts.stopped.map((a) => a.id));
+    const left = found.versions.excess.filter((a) => !done.has(a.id) && present.has(a.id));
+    if (left.length === 0) throw planMemoryError(err, facts, req, inputs.keepPrevious);
+    ctx.log.warning(
+      `${errorText(err)}. Stopped apps hold ${facts.stoppedMB} MB of the plan's memory: deleting the ${count(left.length, 'old version')} keep-previous does not keep, then creating again.`,
+    );
+    deleted.push(...(await deleteVersions(left, ctx)));
+    try {
+      return await create();
+    } catch (again) {
+      if (!mayBeMemoryRefusal(again)) throw again;
+      const after = await readMemoryFacts(ctx);
+      throw after && stoppedAppsHoldMemory(after)
+        ? planMemoryError(again, after, req, inputs.keepPrevious)
+        : again;
+    }
+  }
+}
+
+/** The memory facts after a refusal; undefined (with a warning) when the listing fails too. */
+async function readMemoryFacts(ctx: CommandContext) {
+  try {
+    return memoryFacts(await ctx.recoveryClient.listAppsWithUsage());
+  } catch (err) {
+    ctx.log.warning(
+      `Could not list the apps to see what holds the plan's memory: ${errorText(err)}`,
+    );
+    return undefined;
+  }
 }
 
 async function deletePrevious(

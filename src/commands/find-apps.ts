@@ -2,7 +2,7 @@
 // whose name is exactly app-name. Repeated deploys keep the replaced apps (stopped) under the same
 // name, so a name can match several apps; they come back newest first.
 import type { CamposCloudClient } from '../camposcloud/client.js';
-import type { App } from '../camposcloud/types.js';
+import type { App, AppListing } from '../camposcloud/types.js';
 
 export interface AppQuery {
   appId: string | undefined;
@@ -17,19 +17,28 @@ export interface FoundApps {
 }
 
 export async function findApps(client: CamposCloudClient, query: AppQuery): Promise<FoundApps> {
+  return findAppsWithUsage(client, query);
+}
+
+/** findApps, with the whole listing (and its totalUsedRAM) when the lookup was by name. */
+export async function findAppsWithUsage(
+  client: CamposCloudClient,
+  query: AppQuery,
+): Promise<FoundApps & { listing?: AppListing }> {
   if (query.appId) {
     const app = await client.findApp(query.appId);
     return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}` };
   }
-  const apps = await client.findAppsByName(query.appName);
-  return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'` };
+  const listing = await client.listAppsWithUsage();
+  const apps = listing.apps.filter((app) => app.name === query.appName);
+  return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'`, listing };
 }
 
 /**
  * Sort by createdAt, newest first; apps without a date sort as oldest, and ties keep the API's
  * creation order reversed (one key per app keeps the comparison consistent).
  */
-function newestFirst(apps: App[]): App[] {
+export function newestFirst(apps: App[]): App[] {
   return apps
     .map((app, index) => {
       const t = app.createdAt ? Date.parse(app.createdAt) : NaN;

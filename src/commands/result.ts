@@ -1,6 +1,7 @@
 // What a command did, as data: report.ts turns it into outputs, the summary and the last log line.
 import type { App } from '../camposcloud/types.js';
 import type { PreparedPackage } from './prepare-package.js';
+import type { PrunedApp } from './prune.js';
 
 export interface Timing {
   phase: string;
@@ -10,9 +11,9 @@ export interface Timing {
 export type PreviousOutcome =
   | 'stopped' // replaced and kept, stopped
   | 'was-stopped' // it was not running before the deploy; kept as it was
-  | 'deleted' // delete-previous removed it once the new app existed
+  | 'deleted' // keep-previous: 0 removed it once the new app existed
   | 'delete-failed' // the new app is up but deleting the old one failed (warning, not failure)
-  | 'delete-skipped'; // delete-previous, but the new app did not report online: the old one is kept
+  | 'delete-skipped'; // keep-previous: 0, but the new app did not report online: the old one is kept
 
 export interface OnlineWait {
   /** The wait-for-online limit. */
@@ -35,6 +36,10 @@ export interface DeployResult {
   recovered: boolean;
   previous: App | undefined;
   previousOutcome: PreviousOutcome | undefined;
+  /** The versions of the app kept, stopped, after the deploy (the replaced one first). */
+  versionsKept: App[];
+  /** Older versions deleted because keep-previous does not keep them. */
+  versionsDeleted: PrunedApp[];
   package: PreparedPackage;
   /** Dry run: the calls a real run would make, in order. */
   plannedCalls: string[];

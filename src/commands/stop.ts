@@ -1,10 +1,12 @@
-// stop and delete: find the app (by id, else every app with that exact name) and stop or delete
-// it. Already stopped or already gone counts as done: these run from branch-delete workflows,
+// stop and delete: find the app (by id, the GitHub deployment, else every app with that exact
+// name: see target.ts for what is never touched) and stop or delete it. Already stopped or already gone counts as done: these run from branch-delete workflows,
 // which must be safe to re-run.
+import { runningText } from '../app-facts.js';
+import type { App } from '../camposcloud/types.js';
 import { ApiError, AppMissingError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { CommandContext } from './context.js';
-import { findApps, type FoundApps } from './find-apps.js';
+import { findTarget } from './target.js';
 import { outcomeText, timed, type ActedApp, type StopResult, type Timing } from './result.js';
 
 export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise<StopResult> {
@@ -35,9 +37,7 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
     }
     throw new AppMissingError(found.lookedUpBy);
   }
-  log.info(
-    `Found ${found.apps.length} app(s) by ${found.lookedUpBy}: ${found.apps.map((a) => a.id).join(', ')}.`,
-  );
+  log.info(foundText(found.apps, found.lookedUpBy, command));
 
   if (inputs.dryRun) {
     result.plannedCalls = found.apps.map((app) =>
@@ -78,26 +78,14 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
 }
 
 /**
- * Without app-id, the environment's latest GitHub deployment names the app it made (when a
- * github-token is given); failing that, every app named app-name.
+ * By name, every app of that name is a version of it (each deploy keeps the one it replaced), and
+ * a delete removes them all: say how many, so nobody is surprised.
  */
-async function findTarget(inputs: Inputs, ctx: CommandContext): Promise<FoundApps> {
-  if (!inputs.appId && ctx.deployments) {
-    const recorded = await ctx.deployments.findAppId(inputs.environment);
-    if (recorded) {
-      const app = await ctx.client.findApp(recorded.appId);
-      const via = `GitHub deployment ${recorded.deploymentId} of environment '${inputs.environment}'`;
-      // The deployment must be of this app: an environment reused by another app (a manual
-      // run whose environment defaults to production) must never stop or delete that app.
-      if (app && app.name === inputs.appName) return { apps: [app], lookedUpBy: via };
-      ctx.log.info(
-        app
-          ? `${via} names app ${app.id} '${app.name}', not '${inputs.appName}'; looking by name.`
-          : `The app ${recorded.appId} named by ${via} no longer exists; looking by name.`,
-      );
-    }
-  }
-  return findApps(ctx.client, inputs);
+function foundText(apps: App[], lookedUpBy: string, command: 'stop' | 'delete'): string {
+  const ids = apps.map((a) => `${a.id} (${runningText(a)})`).join(', ');
+  if (apps.length === 1) return `Found 1 app by ${lookedUpBy}: ${ids}.`;
+  const verb = command === 'delete' ? 'deleting' : 'stopping';
+  return `Found ${apps.length} apps by ${lookedUpBy}, the current one and the versions kept by earlier deploys: ${verb} all ${apps.length}: ${ids}.`;
 }
 
 /** GitHubDeployments.markInactive logs what it marked, and never returns less than 0. */
