@@ -79,7 +79,14 @@ interface BadCase {
   allowed: RegExp;
 }
 
-const BOOLEAN_INPUTS = ['exposed-via-web', 'auto-restart', 'dry-run', 'delete-previous', 'preview'];
+const BOOLEAN_INPUTS = [
+  'exposed-via-web',
+  'auto-restart',
+  'dry-run',
+  'delete-previous',
+  'rollback-on-failure',
+  'preview',
+];
 const BOOLEAN_ALLOWED = /true, True, TRUE, false, False, FALSE/;
 
 const BAD: BadCase[] = [
@@ -451,6 +458,7 @@ describe('parseInputs happy paths', () => {
       command: 'deploy',
       appId: undefined,
       appName: 'my-repo',
+      appNameDefaulted: true,
       mainFile: 'main.py',
       runtime: undefined,
       memoryMB: 256,
@@ -464,7 +472,8 @@ describe('parseInputs happy paths', () => {
       exclude: [],
       include: [],
       dryRun: false,
-      deletePrevious: false,
+      keepPrevious: 1,
+      rollbackOnFailure: false,
       ifMissing: 'fail',
       timeoutSeconds: 900,
       strategy: 'recreate',
@@ -472,6 +481,7 @@ describe('parseInputs happy paths', () => {
       preview: false,
       githubToken: undefined,
       environment: 'production',
+      deprecations: [],
     });
   });
 
@@ -542,13 +552,18 @@ describe('parseInputs happy paths', () => {
     ['False', false],
     ['FALSE', false],
   ])('every boolean input accepts %j', (spelling, expected) => {
-    const got = parse(Object.fromEntries(BOOLEAN_INPUTS.map((n) => [n, spelling])));
-    expect([got.exposedViaWeb, got.autoRestart, got.dryRun, got.deletePrevious]).toEqual([
+    const got = parse({
+      ...Object.fromEntries(BOOLEAN_INPUTS.map((n) => [n, spelling])),
+      'wait-for-online': '5',
+    });
+    expect([got.exposedViaWeb, got.autoRestart, got.dryRun, got.rollbackOnFailure]).toEqual([
       expected,
       expected,
       expected,
       expected,
     ]);
+    // delete-previous: true is keep-previous: 0; false leaves keep-previous's default.
+    expect(got.keepPrevious).toBe(expected ? 0 : 1);
   });
 
   test('numbers at the limits are accepted', () => {
@@ -602,7 +617,7 @@ describe('parseInputs happy paths', () => {
       'delete-previous': 'tru',
     };
     for (const command of ['stop', 'DELETE']) {
-      const got = parse({ command, 'if-missing': 'Ignore', ...ignored });
+      const got = parse({ command, 'if-missing': 'Ignore', 'app-name': 'my-bot', ...ignored });
       expect(got.command).toBe(command.toLowerCase());
       expect(got.ifMissing).toBe('ignore');
       expect(got.mainFile).toBeUndefined();
@@ -610,7 +625,7 @@ describe('parseInputs happy paths', () => {
       expect(got.memoryMB).toBe(256);
       expect(got.envVars).toEqual([]);
       expect(got.path).toBe(fs.realpathSync(workspace));
-      expect(got.deletePrevious).toBe(false);
+      expect(got.keepPrevious).toBe(1);
     }
   });
 
@@ -707,8 +722,8 @@ describe('action.yml contract', () => {
       ...BASE,
     };
     expect(parse(fromYaml)).toEqual(parse({}));
-    const forStop = { ...fromYaml, command: 'stop' };
-    expect(parse(forStop)).toEqual(parse({ command: 'stop' }));
+    const forStop = { ...fromYaml, command: 'stop', 'app-name': 'my-bot' };
+    expect(parse(forStop)).toEqual(parse({ command: 'stop', 'app-name': 'my-bot' }));
   });
 
   test('the only required input, token, fails when unset', () => {

@@ -76,7 +76,8 @@ export class DeadlineError extends Error {
 
 /** Where one app stands after a failed run, so the user can recover by hand. */
 export interface AppState {
-  role: 'previous' | 'new';
+  /** previous/new: of a deploy; current/kept: of a rollback (the version it stops / starts). */
+  role: 'previous' | 'new' | 'current' | 'kept';
   id: string;
   name: string;
   /** e.g. "running again", "STOPPED", "created just as the deadline passed (not confirmed)" */
@@ -119,6 +120,16 @@ export class UnsafeTargetError extends Error {
         'Name the app: set app-name (e.g. my-bot-${{ github.event.ref }}), app-id, or preview: true with the app-name your deploys use.',
     );
     this.name = 'UnsafeTargetError';
+  }
+}
+
+/** A rollback found no kept version to go back to: nothing was stopped or started. */
+export class NothingToRollBackError extends Error {
+  constructor(lookedUpBy: string, why: string) {
+    super(
+      `Nothing to roll back to (apps found by ${lookedUpBy}): ${why}. Nothing was stopped or started. A deploy keeps the replaced version when keep-previous is 1 or more.`,
+    );
+    this.name = 'NothingToRollBackError';
   }
 }
 

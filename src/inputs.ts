@@ -97,7 +97,9 @@ export const DEFAULTS = {
   exclude: '',
   include: '',
   'dry-run': 'false',
-  'keep-previous': '1',
+  // Unset, 1 applies (DEFAULT_KEEP_PREVIOUS); no default in action.yml, so a set value can be told
+  // apart from none when delete-previous is set too.
+  'keep-previous': '',
   'delete-previous': '',
   'rollback-on-failure': 'false',
   'if-missing': 'fail',
@@ -120,6 +122,7 @@ const MAX_MEMORY_MB = 65536;
 // Each kept version holds its memory on the plan while stopped (if the plan counts stopped apps):
 // more than a handful is a bill, not a safety net.
 const MAX_KEEP_PREVIOUS = 10;
+const DEFAULT_KEEP_PREVIOUS = '1';
 // 10 s leaves room for one API round trip; 6 h is GitHub's own limit for a job.
 const MIN_TIMEOUT_SECONDS = 10;
 const MAX_TIMEOUT_SECONDS = 21600;
@@ -137,7 +140,7 @@ function parseKeepPrevious(
   rawKeep: string,
   rawDelete: string,
 ): { keepPrevious: number; deprecations: string[] } {
-  const keepPrevious = parseWholeNumber('keep-previous', rawKeep || DEFAULTS['keep-previous'], {
+  const keepPrevious = parseWholeNumber('keep-previous', rawKeep || DEFAULT_KEEP_PREVIOUS, {
     min: 0,
     max: MAX_KEEP_PREVIOUS,
     allowed: `Give how many replaced versions to keep, stopped, from 0 to ${MAX_KEEP_PREVIOUS}, e.g. keep-previous: 1 (0 deletes the replaced app once the new one is up)`,

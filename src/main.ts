@@ -6,6 +6,7 @@ import { CamposCloudClient } from './camposcloud/client.js';
 import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
 import { outcomeText, type RunResult } from './commands/result.js';
+import { rollback } from './commands/rollback.js';
 import { stopOrDelete } from './commands/stop.js';
 import { DeployFailedError, errorText } from './errors.js';
 import { eventInfo, type EventInfo } from './event.js';
@@ -45,6 +46,7 @@ export async function run(): Promise<void> {
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
+    for (const deprecation of inputs.deprecations) core.warning(deprecation);
     const result = await execute(inputs, await makeContext(inputs, log, started, event));
     const outputs = outputsFor(result, inputs.apiUrl);
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
@@ -68,7 +70,9 @@ export async function run(): Promise<void> {
 }
 
 function execute(inputs: Inputs, ctx: CommandContext): Promise<RunResult> {
-  return inputs.command === 'deploy' ? deploy(inputs, ctx) : stopOrDelete(inputs, ctx);
+  if (inputs.command === 'deploy') return deploy(inputs, ctx);
+  if (inputs.command === 'rollback') return rollback(inputs, ctx);
+  return stopOrDelete(inputs, ctx);
 }
 
 async function makeContext(
@@ -142,6 +146,10 @@ function finalLine(result: RunResult, outputs: Record<string, string>): string {
     return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced}.`;
   }
   if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
+  if (result.command === 'rollback') {
+    if (!result.to || !result.from) return `No app found by ${result.lookedUpBy}: nothing to do.`;
+    return `Rolled back '${result.to.name}': ${result.to.id} runs now, ${result.from.id} is stopped.`;
+  }
   if (result.acted.length === 0) return `No app found by ${result.lookedUpBy}: nothing to do.`;
   const ids = result.acted.map((a) => `${a.app.id} (${outcomeText(a.outcome)})`).join(', ');
   return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;

@@ -4,6 +4,7 @@ import {
   outcomeText,
   type DeployResult,
   type OnlineWait,
+  type RollbackResult,
   type RunResult,
   type StopResult,
   type Timing,
@@ -53,6 +54,7 @@ export function outputsFor(result: RunResult, apiUrl: string): Outputs {
     }
     return out;
   }
+  if (result.command === 'rollback') return rollbackOutputs(out, result, apiUrl);
   const first = result.acted[0]?.app;
   if (result.dryRun) out.status = 'dry-run';
   else if (!first) out.status = 'missing';
@@ -62,6 +64,18 @@ export function outputsFor(result: RunResult, apiUrl: string): Outputs {
     out['container-id'] = first.containerId ?? '';
     if (!result.dryRun) out.online = 'false';
   }
+  return out;
+}
+
+function rollbackOutputs(out: Outputs, r: RollbackResult, apiUrl: string): Outputs {
+  out.status = r.dryRun ? 'dry-run' : r.to ? 'rolled-back' : 'missing';
+  if (!r.to || !r.from) return out;
+  out['previous-app-id'] = r.from.id;
+  out['app-id'] = r.to.id;
+  if (r.dryRun) return out;
+  out['container-id'] = r.to.containerId ?? '';
+  out.online = r.to.online === undefined ? '' : String(r.to.online);
+  out.url = appUrl(r.to, apiUrl);
   return out;
 }
 
@@ -96,9 +110,9 @@ const previousText: Record<string, string> = {
 };
 
 export function renderSummary(result: RunResult, apiUrl: string, totalMs: number): string {
-  return result.command === 'deploy'
-    ? renderDeploy(result, apiUrl, totalMs)
-    : renderStop(result, totalMs);
+  if (result.command === 'deploy') return renderDeploy(result, apiUrl, totalMs);
+  if (result.command === 'rollback') return renderRollback(result, apiUrl, totalMs);
+  return renderStop(result, totalMs);
 }
 
 function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string {
@@ -134,6 +148,7 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
       ? 'would be stopped and replaced'
       : (previousText[r.previousOutcome ?? ''] ?? '');
     rows.push(['Replaced', `id ${code(r.previous.id)}, ${fate}`]);
+    if (!r.dryRun) rows.push(...versionRows(r));
   } else {
     rows.push(['Replaced', 'nothing (first deploy of this app)']);
   }
@@ -170,6 +185,77 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
   return lines.join('\n');
 }
 
+function renderRollback(r: RollbackResult, apiUrl: string, totalMs: number): string {
+  const lines: string[] = [];
+  if (!r.to || !r.from) {
+    lines.push(`## CamposCloud rollback: no app found by ${cell(r.lookedUpBy)}, nothing to do`, '');
+    return lines.join('\n');
+  }
+  const rows: [string, string][] = [];
+  if (r.dryRun) {
+    lines.push('## CamposCloud rollback: dry run, nothing changed');
+    rows.push([
+      'Would stop',
+      `${code(r.from.name)}, id ${code(r.from.id)} (${runningText(r.from)})`,
+    ]);
+    rows.push(['Would start', `${code(r.to.name)}, id ${code(r.to.id)} (the kept version)`]);
+  } else {
+    const wait = r.onlineWait;
+    const icon = wait && wait.online !== true ? '⚠️' : '✅';
+    lines.push(`## ${icon} Rolled back ${code(r.to.name)} on CamposCloud`);
+    rows.push([
+      'Now running',
+      `id ${code(r.to.id)}, the kept version (created ${r.to.createdAt ?? 'earlier'})`,
+    ]);
+    rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.to)]);
+    rows.push(['Stopped', `id ${code(r.from.id)}, the version that ran (kept, stopped)`]);
+    for (const a of r.alsoStopped)
+      rows.push(['Also stopped', `id ${code(a.id)} (it was running too)`]);
+    const url = appUrl(r.to, apiUrl);
+    if (url) rows.push(['URL', url]);
+    if (r.githubDeployment) {
+      rows.push([
+        'GitHub deployment',
+        `${r.githubDeployment.id} in environment ${code(r.githubDeployment.environment)}`,
+      ]);
+    }
+  }
+  rows.push(['Found by', r.lookedUpBy]);
+  rows.push(['Time', timingLine(r.timings, totalMs)]);
+  lines.push('', table(rows), '');
+  if (r.dryRun) {
+    lines.push(
+      'A real run would make these API calls:',
+      '',
+      ...r.plannedCalls.map((c) => `- ${code(c)}`),
+      '',
+    );
+  }
+  return lines.join('\n');
+}
+
+/** keep-previous's effect: which versions are kept to roll back to, which were deleted. */
+function versionRows(r: DeployResult): [string, string][] {
+  const rows: [string, string][] = [];
+  const ids = (apps: { id: string }[]) => apps.map((a) => code(a.id)).join(', ');
+  rows.push([
+    'Versions kept',
+    r.versionsKept.length > 0
+      ? `${count(r.versionsKept.length, 'version')}, stopped, to roll back to: ${ids(r.versionsKept)}`
+      : 'none (keep-previous: 0)',
+  ]);
+  const deleted = r.versionsDeleted.filter((p) => p.outcome !== 'delete-failed');
+  const failed = r.versionsDeleted.filter((p) => p.outcome === 'delete-failed');
+  if (deleted.length > 0) rows.push(['Old versions deleted', ids(deleted.map((p) => p.app))]);
+  if (failed.length > 0) {
+    rows.push([
+      'Old versions not deleted',
+      `${ids(failed.map((p) => p.app))} (delete failed: see the log)`,
+    ]);
+  }
+  return rows;
+}
+
 function renderStop(r: StopResult, totalMs: number): string {
   const verb = r.command === 'stop' ? 'Stopped' : 'Deleted';
   const lines: string[] = [];
@@ -190,10 +276,14 @@ function renderStop(r: StopResult, totalMs: number): string {
     );
     return lines.join('\n');
   }
-  lines.push(
-    `## ✅ ${verb} ${r.acted.length === 1 ? 'the app' : `${r.acted.length} apps`} on CamposCloud`,
-    '',
-  );
+  const names = new Set(r.acted.map((a) => a.app.name));
+  const what =
+    r.acted.length === 1
+      ? 'the app'
+      : names.size === 1
+        ? `${r.acted.length} versions of ${code(r.acted[0]!.app.name)}`
+        : `${r.acted.length} apps`;
+  lines.push(`## ✅ ${verb} ${what} on CamposCloud`, '');
   lines.push('| app | id | result |', '| --- | --- | --- |');
   for (const a of r.acted) {
     lines.push(`| ${cell(a.app.name)} | ${code(a.app.id)} | ${outcomeText(a.outcome)} |`);

@@ -68,7 +68,23 @@ export interface StopResult {
   timings: Timing[];
 }
 
-export type RunResult = DeployResult | StopResult;
+export interface RollbackResult {
+  command: 'rollback';
+  dryRun: boolean;
+  lookedUpBy: string;
+  /** The version that ran, now stopped. undefined when nothing was found (if-missing: ignore). */
+  from: App | undefined;
+  /** The kept version, now running. */
+  to: App | undefined;
+  /** Other versions that were running too, stopped so that only `to` runs. */
+  alsoStopped: App[];
+  onlineWait: OnlineWait | undefined;
+  githubDeployment: { id: number; environment: string } | undefined;
+  plannedCalls: string[];
+  timings: Timing[];
+}
+
+export type RunResult = DeployResult | StopResult | RollbackResult;
 
 /** Runs fn and records how long it took under phase. */
 export async function timed<T>(timings: Timing[], phase: string, fn: () => Promise<T>): Promise<T> {

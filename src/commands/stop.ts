@@ -1,6 +1,6 @@
 // stop and delete: find the app (by id, the GitHub deployment, else every app with that exact
-// name: see target.ts for what is never touched) and stop or delete it. Already stopped or already gone counts as done: these run from branch-delete workflows,
-// which must be safe to re-run.
+// name: target.ts says what is never touched) and stop or delete it. Already stopped or already
+// gone counts as done: these run from branch-delete workflows, which must be safe to re-run.
 import { runningText } from '../app-facts.js';
 import type { App } from '../camposcloud/types.js';
 import { ApiError, AppMissingError } from '../errors.js';
