@@ -143,12 +143,13 @@ describe('stop, delete and rollback never act on an app found by the default nam
 
   test.each(commands)('%s is allowed with app-name, app-id, preview or github-token', (command) => {
     const id = 'a'.repeat(24);
-    for (const values of [
+    const cases: Record<string, string>[] = [
       { 'app-name': 'bot-feature-x' },
       { 'app-id': id },
       { preview: 'true' },
       { 'github-token': 'ghs_abcdef' },
-    ]) {
+    ];
+    for (const values of cases) {
       const got = parse({ command, ...values }, DELETE_EVENT);
       expect(got.command).toBe(command);
     }
