@@ -44,7 +44,7 @@ export function planMemoryError(
   const running = facts.runningMB > 0 ? ` Running apps hold ${facts.runningMB} MB.` : '';
   const lines = [
     `CamposCloud refused to create '${req.appName}' (${req.memoryMB} MB) with HTTP ${err.status} from ${err.endpoint}${said}.`,
-    `This looks like the plan's memory: ${total}, and stopped apps hold ${facts.stoppedMB} MB of it` +
+    `If that is the plan's memory running out (CamposCloud does not document how it says so): ${total}, and stopped apps hold ${facts.stoppedMB} MB of it` +
       (facts.stoppedAppsCount === true ? ' (totalUsedRAM counts them)' : '') +
       '.',
   ];
