@@ -26,7 +26,7 @@ export type Outputs = Record<
   string
 >;
 
-export function outputsFor(result: RunResult, apiUrl: string): Outputs {
+export function outputsFor(result: RunResult): Outputs {
   const out: Outputs = {
     'app-id': '',
     status: '',
@@ -49,7 +49,7 @@ export function outputsFor(result: RunResult, apiUrl: string): Outputs {
       out['app-id'] = app.id;
       out['container-id'] = app.containerId ?? '';
       out.online = app.online === undefined ? '' : String(app.online);
-      out.url = appUrl(app, apiUrl);
+      out.url = appUrl(app);
     }
     return out;
   }
@@ -95,13 +95,11 @@ const previousText: Record<string, string> = {
   'delete-skipped': 'stopped, kept (not deleted: the new app did not report online)',
 };
 
-export function renderSummary(result: RunResult, apiUrl: string, totalMs: number): string {
-  return result.command === 'deploy'
-    ? renderDeploy(result, apiUrl, totalMs)
-    : renderStop(result, totalMs);
+export function renderSummary(result: RunResult, totalMs: number): string {
+  return result.command === 'deploy' ? renderDeploy(result, totalMs) : renderStop(result, totalMs);
 }
 
-function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string {
+function renderDeploy(r: DeployResult, totalMs: number): string {
   const pkg = r.package;
   const rows: [string, string][] = [];
   const lines: string[] = [];
@@ -113,7 +111,7 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
     lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
     rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.app)]);
-    const url = appUrl(r.app, apiUrl);
+    const url = appUrl(r.app);
     if (url) rows.push(['URL', url]);
     if (r.githubDeployment) {
       rows.push([

@@ -14,15 +14,20 @@ export interface FoundApps {
   apps: App[];
   /** How they were looked up, for messages: "id 64f..." or "name 'my-bot'". */
   lookedUpBy: string;
+  /**
+   * Read just now with GET /apps/{id}: no second read is needed before a stop. List items may
+   * lack the metrics and other settings, so those are read again before any change.
+   */
+  readById: boolean;
 }
 
 export async function findApps(client: CamposCloudClient, query: AppQuery): Promise<FoundApps> {
   if (query.appId) {
     const app = await client.findApp(query.appId);
-    return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}` };
+    return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}`, readById: true };
   }
   const apps = await client.findAppsByName(query.appName);
-  return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'` };
+  return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'`, readById: false };
 }
 
 /**

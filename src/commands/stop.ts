@@ -59,7 +59,8 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
         let acted: ActedApp;
         try {
           if (command === 'stop') {
-            const { alreadyStopped } = await client.stopApp(app.id);
+            const current = found.readById ? app : undefined;
+            const { alreadyStopped } = await client.stopApp(app.id, current);
             acted = { app, outcome: alreadyStopped ? 'already-stopped' : 'stopped' };
           } else {
             const { alreadyGone } = await client.deleteApp(app.id);
@@ -89,7 +90,8 @@ async function findTarget(inputs: Inputs, ctx: CommandContext): Promise<FoundApp
       const via = `GitHub deployment ${recorded.deploymentId} of environment '${inputs.environment}'`;
       // The deployment must be of this app: an environment reused by another app (a manual
       // run whose environment defaults to production) must never stop or delete that app.
-      if (app && app.name === inputs.appName) return { apps: [app], lookedUpBy: via };
+      if (app && app.name === inputs.appName)
+        return { apps: [app], lookedUpBy: via, readById: true };
       ctx.log.info(
         app
           ? `${via} names app ${app.id} '${app.name}', not '${inputs.appName}'; looking by name.`
