@@ -15,26 +15,14 @@ const app = (subdomain: string | undefined, exposedViaWeb = true): App => ({
 });
 
 test.each([
-  [
-    'a label under the API parent domain',
-    'bot',
-    'https://api.camposcloud.com',
-    'https://bot.camposcloud.com',
-  ],
-  [
-    'a full host name as it is',
-    'bot.apps.example.net',
-    'https://api.camposcloud.com',
-    'https://bot.apps.example.net',
-  ],
-  ['an API on a bare domain', 'bot', 'https://camposcloud.com', 'https://bot.camposcloud.com'],
-  ['a local IP server keeps its port', 'bot', 'http://127.0.0.1:8787', 'http://bot.localhost:8787'],
-  ['localhost', 'bot', 'http://localhost:3000', 'http://bot.localhost:3000'],
-])('%s', (_what, subdomain, apiUrl, url) => {
-  expect(appUrl(app(subdomain), apiUrl)).toBe(url);
+  ['a label under camposcloud.app', 'bot', 'https://bot.camposcloud.app'],
+  ['a full host name as it is', 'bot.apps.example.net', 'https://bot.apps.example.net'],
+  ['a full URL as its host', 'https://bot.camposcloud.app/', 'https://bot.camposcloud.app'],
+])('%s', (_what, subdomain, url) => {
+  expect(appUrl(app(subdomain))).toBe(url);
 });
 
 test('no URL when the app is not exposed or has no subdomain', () => {
-  expect(appUrl(app('bot', false), 'https://api.camposcloud.com')).toBe('');
-  expect(appUrl(app(undefined), 'https://api.camposcloud.com')).toBe('');
+  expect(appUrl(app('bot', false))).toBe('');
+  expect(appUrl(app(undefined))).toBe('');
 });

@@ -49,18 +49,15 @@ test('the code sets exactly the outputs action.yml declares', () => {
     runtime: 'python',
     createdAt: undefined,
   };
-  const stop = outputsFor(
-    {
-      command: 'stop',
-      dryRun: false,
-      acted: [{ app, outcome: 'stopped' }],
-      lookedUpBy: 'x',
-      deploymentsMarkedInactive: 0,
-      plannedCalls: [],
-      timings: [],
-    },
-    'https://api.camposcloud.com',
-  );
+  const stop = outputsFor({
+    command: 'stop',
+    dryRun: false,
+    acted: [{ app, outcome: 'stopped' }],
+    lookedUpBy: 'x',
+    deploymentsMarkedInactive: 0,
+    plannedCalls: [],
+    timings: [],
+  });
   expect(Object.keys(stop).sort()).toEqual(declared);
 });
 

@@ -37,7 +37,51 @@ export interface FakeCamposCloudOptions {
   maxUploadBytes?: number;
   /** Optional request log, one line per request (for the demo). */
   log?: (line: string) => void;
+  /** How the server behaves where the docs leave it open; see Variants. Changeable on the fly. */
+  variants?: Partial<Variants>;
 }
+
+/**
+ * One switch per behaviour the public sources leave open (README, "The local server"). Defaults
+ * are the fullest reading of the docs; tests flip them to check the client against each variant.
+ */
+export interface Variants {
+  /** GET /v1/apps items: 'full' app objects, or 'lean' ones without the settings (the SDK's type). */
+  listItems: 'full' | 'lean';
+  /** The create answer: the 'full' app, or the 'documented' example without assignedSubdomain, ports, env vars. */
+  createAnswer: 'full' | 'documented';
+  /** assignedSubdomain as a bare 'label' (my-bot) or a full 'host' name (my-bot.camposcloud.app). */
+  subdomain: 'label' | 'host';
+  /** GET /v1/apps?page=N: 'honoured', or 'ignored' (always the first page). */
+  pageParam: 'honoured' | 'ignored';
+  /** A created app 'starts' by itself, or 'waits-for-start' (no metrics until POST start). */
+  createdApps: 'starts' | 'waits-for-start';
+  /** A stopped app's currentResourceMetrics: null, or {online: false}. */
+  stoppedMetrics: 'null' | 'offline';
+  /**
+   * A stop of a stopped app or a start of a running one: refused with `refusalStatus` in 'en'glish
+   * or 'pt' (Portuguese), or 'accepted' (answered 200 with the app as it is).
+   */
+  refusal: 'en' | 'pt' | 'accepted';
+  refusalStatus: number;
+}
+
+export const DEFAULT_VARIANTS: Readonly<Variants> = {
+  listItems: 'full',
+  createAnswer: 'full',
+  subdomain: 'label',
+  pageParam: 'honoured',
+  createdApps: 'starts',
+  stoppedMetrics: 'null',
+  refusal: 'en',
+  refusalStatus: 400,
+};
+
+/** Refusal wording, as the platform might phrase it: a test must pass whichever it is. */
+const REFUSALS = {
+  en: { stop: 'Application is already stopped', start: 'Application is already running' },
+  pt: { stop: 'O aplicativo já está parado', start: 'Aplicação já está em execução' },
+} as const;
 
 export interface FakeApp {
   _id: string;
@@ -120,6 +164,8 @@ export interface FakeCamposCloud {
   token: string;
   /** Live state, in creation order (deleted apps removed). */
   apps: Map<string, FakeApp>;
+  /** The variants in force; assign to its fields to switch one during a test. */
+  variants: Variants;
   /** Every request in arrival order, including faulted and unauthorized ones. */
   requests: RecordedRequest[];
   addFault(f: Fault): void;
@@ -467,11 +513,25 @@ export async function startFakeCamposCloud(
   const pageSize = opts.pageSize ?? 10;
   const onlineAfterMs = opts.onlineAfterMs ?? 0;
   const log = opts.log;
+  const variants: Variants = { ...DEFAULT_VARIANTS, ...opts.variants };
   const ownsStorage = opts.storageDir === undefined;
   const storageDir = opts.storageDir ?? (await mkdtemp(join(tmpdir(), 'fake-camposcloud-')));
   await mkdir(storageDir, { recursive: true });
 
   const user = { _id: newObjectId(), name: 'Test User', email: 'test-user@example.com' };
+  // GET /v1/teams answers the list itself, unwrapped (as the SDK reads it).
+  const teams = [
+    {
+      _id: newObjectId(),
+      name: 'Test Team',
+      owner: user,
+      members: [],
+      invites: [],
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+      applicationsCount: 0,
+    },
+  ];
   const workerNode = { _id: newObjectId(), nodeName: 'fake-node-1' };
   const apps = new Map<string, FakeApp>();
   // Deleted apps stay here so a test can still read back what was uploaded to them.
@@ -543,7 +603,9 @@ export async function startFakeCamposCloud(
             startedAt: new Date(app.startedAt).toISOString(),
             timestamp: new Date(now).toISOString(),
           }
-        : null;
+        : variants.stoppedMetrics === 'offline' && app.startedAt === null
+          ? { online: false, timestamp: new Date(now).toISOString() }
+          : null;
     const teamId =
       populateTeam && app.teamId
         ? { _id: app.teamId, name: `Team ${app.teamId.slice(-4)}` }
@@ -563,7 +625,10 @@ export async function startFakeCamposCloud(
       exposedViaWeb: app.exposedViaWeb,
       internalPort: app.internalPort,
       externalPort: app.externalPort,
-      assignedSubdomain: app.assignedSubdomain,
+      assignedSubdomain:
+        app.assignedSubdomain && variants.subdomain === 'host'
+          ? `${app.assignedSubdomain}.camposcloud.app`
+          : app.assignedSubdomain,
       startupCommand: app.startupCommand,
       installDependenciesCmd: installCommand(app.runtimeEnvironment),
       runtimeEnvironment: app.runtimeEnvironment,
@@ -575,6 +640,25 @@ export async function startFakeCamposCloud(
       createdAt: app.createdAt,
       updatedAt: app.updatedAt,
     };
+  }
+
+  /** The docs' create example is shorter than the app object GET returns. */
+  function createAnswer(app: FakeApp): Record<string, unknown> {
+    const full = render(app, false);
+    if (variants.createAnswer === 'full') return full;
+    const { assignedSubdomain, internalPort, externalPort, environmentVariables, ...documented } =
+      full;
+    void [assignedSubdomain, internalPort, externalPort, environmentVariables];
+    return documented;
+  }
+
+  /** A list item as the SDK types it: no env vars, startup command or other settings. */
+  function listItem(app: FakeApp): Record<string, unknown> {
+    const full = render(app, false);
+    if (variants.listItems === 'full') return full;
+    const { environmentVariables, startupCommand, repository, githubDeploys, ...lean } = full;
+    void [environmentVariables, startupCommand, repository, githubDeploys];
+    return lean;
   }
 
   function findApp(id: string): FakeApp {
@@ -641,11 +725,15 @@ export async function startFakeCamposCloud(
         environmentVariables: env,
         fields: mp.fields,
       });
-      start(app, Date.now());
+      if (variants.createdApps === 'starts') start(app, Date.now());
+      else {
+        app.running = false;
+        app.startedAt = null;
+      }
       app.zipPath = join(storageDir, `${app._id}.zip`);
       await rename(tmp, app.zipPath);
       kept = true;
-      return json(201, render(app, false));
+      return json(201, createAnswer(app));
     } finally {
       if (!kept) await unlink(tmp).catch(() => undefined);
     }
@@ -714,13 +802,13 @@ export async function startFakeCamposCloud(
   function listApps(query: Record<string, string>): Reply {
     const raw = query.page ?? '1';
     if (!/^[0-9]+$/.test(raw) || Number(raw) < 1) throw new HttpError(400, 'Invalid page');
-    const page = Number(raw);
+    const page = variants.pageParam === 'honoured' ? Number(raw) : 1;
     const all = [...apps.values()];
     const totalPages = Math.ceil(all.length / pageSize);
     const slice = all.slice((page - 1) * pageSize, page * pageSize);
     const totalRam = all.reduce((sum, a) => sum + a.allocatedMemoryMB, 0);
     return json(200, {
-      applications: slice.map((a) => render(a, false)),
+      applications: slice.map(listItem),
       totalUsedRAM: `${totalRam} MB`,
       pagination: {
         totalItems: all.length,
@@ -782,13 +870,16 @@ export async function startFakeCamposCloud(
 
   function setRunning(id: string, want: 'start' | 'stop' | 'restart'): Reply {
     const app = findApp(id);
+    const already = want === 'stop' ? !app.running : want === 'start' && app.running;
+    if (already) {
+      if (variants.refusal === 'accepted') return json(200, render(app, false));
+      const verb = want === 'stop' ? 'stop' : 'start';
+      throw new HttpError(variants.refusalStatus, REFUSALS[variants.refusal][verb]);
+    }
     if (want === 'stop') {
-      if (!app.running) throw new HttpError(400, 'Application is already stopped');
       app.running = false;
       app.startedAt = null;
     } else {
-      if (want === 'start' && app.running)
-        throw new HttpError(400, 'Application is already running');
       start(app, Date.now());
     }
     app.updatedAt = nowIso();
@@ -827,6 +918,17 @@ export async function startFakeCamposCloud(
     {
       pattern: /^\/v1\/users\/@me$/,
       methods: { GET: drained(() => json(200, { user })) },
+    },
+    { pattern: /^\/v1\/teams$/, methods: { GET: drained(() => json(200, teams)) } },
+    {
+      pattern: /^\/v1\/teams\/([^/]+)$/,
+      methods: {
+        GET: drained(([id]) => {
+          const team = teams.find((t) => t._id === id);
+          if (!team) throw new HttpError(404, 'Team not found');
+          return json(200, team);
+        }),
+      },
     },
     {
       pattern: /^\/v1\/apps\/([^/]+)$/,
@@ -999,6 +1101,7 @@ export async function startFakeCamposCloud(
     url: `http://127.0.0.1:${port}`,
     token,
     apps,
+    variants,
     requests,
     addFault(f: Fault) {
       faults.push({ ...f, times: f.times ?? 1 });

@@ -2,23 +2,17 @@
 import type { App } from './camposcloud/types.js';
 
 /**
- * The app's public address. assignedSubdomain is undocumented: a full host name is used as it
- * is; a bare label is taken to live under the API's parent domain (api.camposcloud.com ->
- * label.camposcloud.com).
+ * The app's public address. Apps on CamposCloud are reached at <assignedSubdomain>.camposcloud.app
+ * (the address public projects on the platform use; no API page documents it): a bare label goes
+ * under that domain, a full host name given by the server is used as it is.
  */
-export function appUrl(app: App, apiUrl: string): string {
+export function appUrl(app: App): string {
   if (!app.exposedViaWeb || !app.subdomain) return '';
   const sub = app.subdomain.replace(/^https?:\/\//, '').replace(/\/+$/, '');
-  if (sub.includes('.')) return `https://${sub}`;
-  const api = new URL(apiUrl);
-  const host = api.hostname;
-  const isLocal = host === 'localhost' || /^[\d.]+$/.test(host) || host.startsWith('[');
-  // A local server (the demo, tests): the label under localhost, on the server's port.
-  if (isLocal) return `${api.protocol}//${sub}.localhost${api.port ? `:${api.port}` : ''}`;
-  const labels = host.split('.');
-  const parent = labels.length >= 3 ? labels.slice(1).join('.') : host;
-  return `${api.protocol}//${sub}.${parent}`;
+  return sub.includes('.') ? `https://${sub}` : `https://${sub}.${APP_DOMAIN}`;
 }
+
+const APP_DOMAIN = 'camposcloud.app';
 
 /** Whether it runs, as the create, get or stop answer said (metrics may be missing). */
 export function runningText(app: App): string {

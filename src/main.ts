@@ -48,9 +48,9 @@ export async function run(): Promise<void> {
     command = inputs.command;
     for (const deprecation of inputs.deprecations) core.warning(deprecation);
     const result = await execute(inputs, await makeContext(inputs, log, started, event));
-    const outputs = outputsFor(result, inputs.apiUrl);
+    const outputs = outputsFor(result);
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
-    await writeSummary(renderSummary(result, inputs.apiUrl, Date.now() - started));
+    await writeSummary(renderSummary(result, Date.now() - started));
     core.info(finalLine(result, outputs));
   } catch (err) {
     const message = errorText(err);

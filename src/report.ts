@@ -27,7 +27,7 @@ export type Outputs = Record<
   string
 >;
 
-export function outputsFor(result: RunResult, apiUrl: string): Outputs {
+export function outputsFor(result: RunResult): Outputs {
   const out: Outputs = {
     'app-id': '',
     status: '',
@@ -50,11 +50,11 @@ export function outputsFor(result: RunResult, apiUrl: string): Outputs {
       out['app-id'] = app.id;
       out['container-id'] = app.containerId ?? '';
       out.online = app.online === undefined ? '' : String(app.online);
-      out.url = appUrl(app, apiUrl);
+      out.url = appUrl(app);
     }
     return out;
   }
-  if (result.command === 'rollback') return rollbackOutputs(out, result, apiUrl);
+  if (result.command === 'rollback') return rollbackOutputs(out, result);
   const first = result.acted[0]?.app;
   if (result.dryRun) out.status = 'dry-run';
   else if (!first) out.status = 'missing';
@@ -67,7 +67,7 @@ export function outputsFor(result: RunResult, apiUrl: string): Outputs {
   return out;
 }
 
-function rollbackOutputs(out: Outputs, r: RollbackResult, apiUrl: string): Outputs {
+function rollbackOutputs(out: Outputs, r: RollbackResult): Outputs {
   out.status = r.dryRun ? 'dry-run' : r.to ? 'rolled-back' : 'missing';
   if (!r.to || !r.from) return out;
   out['previous-app-id'] = r.from.id;
@@ -75,7 +75,7 @@ function rollbackOutputs(out: Outputs, r: RollbackResult, apiUrl: string): Outpu
   if (r.dryRun) return out;
   out['container-id'] = r.to.containerId ?? '';
   out.online = r.to.online === undefined ? '' : String(r.to.online);
-  out.url = appUrl(r.to, apiUrl);
+  out.url = appUrl(r.to);
   return out;
 }
 
@@ -109,13 +109,13 @@ const previousText: Record<string, string> = {
   'delete-skipped': 'stopped, kept (not deleted: the new app did not report online)',
 };
 
-export function renderSummary(result: RunResult, apiUrl: string, totalMs: number): string {
-  if (result.command === 'deploy') return renderDeploy(result, apiUrl, totalMs);
-  if (result.command === 'rollback') return renderRollback(result, apiUrl, totalMs);
+export function renderSummary(result: RunResult, totalMs: number): string {
+  if (result.command === 'deploy') return renderDeploy(result, totalMs);
+  if (result.command === 'rollback') return renderRollback(result, totalMs);
   return renderStop(result, totalMs);
 }
 
-function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string {
+function renderDeploy(r: DeployResult, totalMs: number): string {
   const pkg = r.package;
   const rows: [string, string][] = [];
   const lines: string[] = [];
@@ -127,7 +127,7 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
     lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
     rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.app)]);
-    const url = appUrl(r.app, apiUrl);
+    const url = appUrl(r.app);
     if (url) rows.push(['URL', url]);
     if (r.githubDeployment) {
       rows.push([
@@ -185,7 +185,7 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
   return lines.join('\n');
 }
 
-function renderRollback(r: RollbackResult, apiUrl: string, totalMs: number): string {
+function renderRollback(r: RollbackResult, totalMs: number): string {
   const lines: string[] = [];
   if (!r.to || !r.from) {
     lines.push(`## CamposCloud rollback: no app found by ${cell(r.lookedUpBy)}, nothing to do`, '');
@@ -211,7 +211,7 @@ function renderRollback(r: RollbackResult, apiUrl: string, totalMs: number): str
     rows.push(['Stopped', `id ${code(r.from.id)}, the version that ran (kept, stopped)`]);
     for (const a of r.alsoStopped)
       rows.push(['Also stopped', `id ${code(a.id)} (it was running too)`]);
-    const url = appUrl(r.to, apiUrl);
+    const url = appUrl(r.to);
     if (url) rows.push(['URL', url]);
     if (r.githubDeployment) {
       rows.push([

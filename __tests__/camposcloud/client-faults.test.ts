@@ -104,12 +104,26 @@ describe('transient faults are retried and the call then succeeds', () => {
     expect(requestsTo('/v1/apps')).toHaveLength(3);
   });
 
-  it('stop whose response was lost is sent again, and the "already stopped" answer counts as done', async () => {
+  it('a stop whose response was lost is judged by reading the app: stopped, so not sent again', async () => {
     const seeded = server.seedApp({ name: 'bot' });
     server.addFault({ path: `/v1/apps/${seeded._id}/stop`, kind: 'reset-after' });
     const client = clientFor(server);
     const result = await client.stopApp(seeded._id);
-    expect(result.alreadyStopped).toBe(true);
+    expect(result.alreadyStopped).toBe(false);
+    expect(result.app?.online).toBeUndefined();
+    expect(server.apps.get(seeded._id)?.running).toBe(false);
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v1/apps/${seeded._id}`,
+      `POST /v1/apps/${seeded._id}/stop`,
+      `GET /v1/apps/${seeded._id}`,
+    ]);
+  });
+
+  it('a stop that got no answer and did not happen is sent again', async () => {
+    const seeded = server.seedApp({ name: 'bot' });
+    server.addFault({ path: `/v1/apps/${seeded._id}/stop`, kind: 'reset' });
+    const client = clientFor(server, { retryBaseMs: 10 });
+    await expect(client.stopApp(seeded._id)).resolves.toMatchObject({ alreadyStopped: false });
     expect(server.apps.get(seeded._id)?.running).toBe(false);
     expect(requestsTo(`/v1/apps/${seeded._id}/stop`)).toHaveLength(2);
   });
@@ -179,10 +193,11 @@ describe('permanent failures fail fast', () => {
     expect(err.message).toContain(`POST /v1/apps/${seeded._id}/stop failed with HTTP 403`);
     expect(err.message).toContain('You do not have access to this application');
     expect(err.message).toContain('token');
-    expect(server.requests).toHaveLength(1);
+    // The read before the stop, then the stop: not retried.
+    expect(server.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
   });
 
-  it('a 400 on stop that is not about the app being stopped is an error', async () => {
+  it('a refused stop of an app that still runs is an error giving its state and the words', async () => {
     const seeded = server.seedApp({ name: 'bot' });
     server.addFault({
       path: `/v1/apps/${seeded._id}/stop`,
@@ -191,7 +206,10 @@ describe('permanent failures fail fast', () => {
       body: '{"error":"Application is suspended"}',
     });
     const client = clientFor(server);
-    await expect(client.stopApp(seeded._id)).rejects.toThrow(/HTTP 400: Application is suspended/);
+    await expect(client.stopApp(seeded._id)).rejects.toThrow(
+      /HTTP 400 \(the app still reports running \(online\)\): Application is suspended/,
+    );
+    expect(requestsTo(`/v1/apps/${seeded._id}/stop`)).toHaveLength(1);
   });
 });
 

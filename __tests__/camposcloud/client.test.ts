@@ -88,9 +88,9 @@ describe('CamposCloudClient against the local server', () => {
     expect(server.apps.get(seeded._id)?.running).toBe(false);
 
     const second = await client.stopApp(seeded._id);
-    expect(second).toEqual({ app: undefined, alreadyStopped: true });
-    // The 400 "already stopped" is an answer: not retried.
-    expect(server.requests.filter((r) => r.path.endsWith('/stop'))).toHaveLength(2);
+    expect(second).toMatchObject({ app: { id: seeded._id }, alreadyStopped: true });
+    // Read first: an app that is not running is not sent a stop.
+    expect(server.requests.filter((r) => r.path.endsWith('/stop'))).toHaveLength(1);
   });
 
   it('starts a stopped app, and reports a running one as alreadyRunning', async () => {
@@ -100,10 +100,11 @@ describe('CamposCloudClient against the local server', () => {
     expect(first.alreadyRunning).toBe(false);
     expect(first.app?.online).toBe(true);
     expect(server.apps.get(seeded._id)?.running).toBe(true);
-    await expect(client.startApp(seeded._id)).resolves.toEqual({
-      app: undefined,
+    await expect(client.startApp(seeded._id)).resolves.toMatchObject({
+      app: { id: seeded._id, online: true },
       alreadyRunning: true,
     });
+    expect(server.requests.filter((r) => r.path.endsWith('/start'))).toHaveLength(1);
   });
 
   it('stop of a missing app is a 404 ApiError, not alreadyStopped', async () => {

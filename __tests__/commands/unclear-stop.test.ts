@@ -24,7 +24,7 @@ const quietLog: Log = {
   group: (_title, fn) => fn(),
 };
 
-test('a stop that keeps failing with 502 ends with the app started again and its state reported', async () => {
+test('a stop that keeps failing with 502 leaves the app running (read, not guessed) and says so', async () => {
   server = await startFakeCamposCloud({ createIntervalMs: 0 });
   const app = server.seedApp({ name: 'bot' });
   server.addFault({
@@ -81,14 +81,19 @@ test('a stop that keeps failing with 502 ends with the app started again and its
       role: 'previous',
       id: app._id,
       name: 'bot',
-      state: 'running (started again in case the stop went through)',
+      state: 'running, as before the deploy',
     },
   ]);
+  // Each failed stop is followed by a read; the recovery reads too, finds it running, and sends
+  // no start.
   expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
     'GET /v1/apps',
+    `GET /v1/apps/${app._id}`,
     `POST /v1/apps/${app._id}/stop`,
+    `GET /v1/apps/${app._id}`,
     `POST /v1/apps/${app._id}/stop`,
-    `POST /v1/apps/${app._id}/start`,
+    `GET /v1/apps/${app._id}`,
+    `GET /v1/apps/${app._id}`,
   ]);
   expect(server.apps.get(app._id)?.running).toBe(true);
   expect(server.apps.size).toBe(1);

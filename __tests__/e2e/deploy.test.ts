@@ -84,6 +84,8 @@ test('a redeploy stops the running app, then creates it anew, keeping the old on
   expect(run.exitCode).toBe(0);
   expect(calls(world.server)).toEqual([
     'GET /v1/apps',
+    // The list item may be stale or lean: the state is read before the stop.
+    `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
   ]);
@@ -103,6 +105,7 @@ test('delete-previous deletes the replaced app once the new one exists', async (
   expect(run.exitCode).toBe(0);
   expect(calls(world.server)).toEqual([
     'GET /v1/apps',
+    `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
     `DELETE /v1/apps/${old._id}/delete`,
@@ -145,10 +148,13 @@ test('a create that fails after the stop starts the old app again and says so', 
   expect(run.exitCode).toBe(1);
   expect(calls(world.server)).toEqual([
     'GET /v1/apps',
+    `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
     // A 4xx on create may be the plan's memory: the listing says what holds it.
     'GET /v1/apps',
+    // The start reads the state first: stopped, so it is sent.
+    `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/start`,
   ]);
   expect(world.server.apps.get(old._id)?.running).toBe(true);

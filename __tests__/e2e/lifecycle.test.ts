@@ -106,9 +106,11 @@ test('branch previews: deploy on push, update in place on the next push, delete 
   expect(second.outputs['app-id']).toBe(app._id);
   expect(calls(world.server).slice(before)).toEqual([
     'GET /v1/apps',
+    `GET /v1/apps/${app._id}`,
     `POST /v1/apps/${app._id}/stop`,
     `POST /v1/apps/${app._id}/update`,
     `POST /v1/apps/${app._id}/upload`,
+    `GET /v1/apps/${app._id}`,
     `POST /v1/apps/${app._id}/start`,
     // wait-for-online: 120 in the recipe: one look shows it online.
     `GET /v1/apps/${app._id}`,

@@ -24,7 +24,11 @@ test('stop on a branch delete stops the app named after the deleted branch', asy
     { eventName: 'delete', event: deleteEvent('feature-x'), ref: 'refs/heads/main' },
   );
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', `POST /v1/apps/${branchApp._id}/stop`]);
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    `GET /v1/apps/${branchApp._id}`,
+    `POST /v1/apps/${branchApp._id}/stop`,
+  ]);
   expect(world.server.apps.get(branchApp._id)?.running).toBe(false);
   expect(world.server.apps.get(mainApp._id)?.running).toBe(true);
   expect(run.outputs.status).toBe('stopped');
@@ -38,7 +42,8 @@ test('stopping an app that is already stopped succeeds', async () => {
   const app = world.server.seedApp({ name: 'hello-bot', running: false });
   const run = await world.run({ command: 'stop' });
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', `POST /v1/apps/${app._id}/stop`]);
+  // Read, found not running: no stop is sent (whatever a refusal would have said).
+  expect(calls(world.server)).toEqual(['GET /v1/apps', `GET /v1/apps/${app._id}`]);
   expect(run.outputs.status).toBe('stopped');
   expect(run.summary).toContain('already stopped');
 });

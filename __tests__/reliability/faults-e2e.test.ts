@@ -33,6 +33,7 @@ test('a create whose response is lost leaves exactly one new app, and the run sa
   expect(world.server.requests.filter((r) => r.path === '/v1/apps/create')).toHaveLength(1);
   expect(calls(world.server)).toEqual([
     'GET /v1/apps',
+    `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
     'GET /v1/apps', // the look for the app the lost create may have made
@@ -65,7 +66,10 @@ test('a 500 on stop is retried; the old app ends stopped and the new one is crea
   expect(run.exitCode).toBe(0);
   expect(calls(world.server)).toEqual([
     'GET /v1/apps',
+    `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
+    // The 500 is judged by the state: still running, so the stop is sent again.
+    `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
   ]);

@@ -98,9 +98,6 @@ const DEFAULTS = {
   userAgent: 'camposcloud-deploy',
 };
 
-const ALREADY_STOPPED =
-  /already (been )?stopped|already offline|not running|isn'?t running|is stopped|not started/i;
-const ALREADY_RUNNING = /already (been )?(running|started|online)|is running/i;
 const NOT_JSON = 'the response was not valid JSON';
 
 /** Joins the API root and '/v1', tolerating a trailing '/' or an '/v1' already there. */
@@ -292,16 +289,34 @@ export class CamposCloudClient {
     return fresh.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
   }
 
-  /** POST /apps/{id}/stop. A refusal saying the app is already stopped is not an error. */
-  async stopApp(id: string): Promise<{ app: App | undefined; alreadyStopped: boolean }> {
-    const r = await this.changeState(id, 'stop', ALREADY_STOPPED);
-    return { app: r.app, alreadyStopped: r.already };
+  /**
+   * Stops the app unless GET /apps/{id} says it is not running (currentResourceMetrics.online).
+   * A stop that is refused or gets no answer is judged by reading the state again, never by the
+   * server's words: the app not running is success. `alreadyStopped`: it was not running before.
+   * `current`: the app as just read by the caller, to spare the first read.
+   */
+  async stopApp(
+    id: string,
+    current?: App,
+  ): Promise<{ app: App | undefined; alreadyStopped: boolean }> {
+    const before = current ?? (await this.getApp(id));
+    if (!isRunning(before)) return { app: before, alreadyStopped: true };
+    const app = await this.changeState(id, 'stop', (a) => !isRunning(a));
+    return { app, alreadyStopped: false };
   }
 
-  /** POST /apps/{id}/start. A refusal saying the app is already running is not an error. */
-  async startApp(id: string): Promise<{ app: App | undefined; alreadyRunning: boolean }> {
-    const r = await this.changeState(id, 'start', ALREADY_RUNNING);
-    return { app: r.app, alreadyRunning: r.already };
+  /**
+   * Starts the app unless it reports running. A refused or unanswered start is judged by reading
+   * the state again: the app running is success. `alreadyRunning`: it was running before.
+   */
+  async startApp(
+    id: string,
+    current?: App,
+  ): Promise<{ app: App | undefined; alreadyRunning: boolean }> {
+    const before = current ?? (await this.getApp(id));
+    if (isRunning(before)) return { app: before, alreadyRunning: true };
+    const app = await this.changeState(id, 'start', isRunning);
+    return { app, alreadyRunning: false };
   }
 
   /**
@@ -579,27 +594,43 @@ export class CamposCloudClient {
 
   // ---- helpers ---------------------------------------------------------------------------------
 
+  /**
+   * POST /apps/{id}/stop or start until the app's state says it is done. Any answer other than a
+   * 2xx (a refusal in any wording or code, a 5xx, a lost response) is followed by a fresh read:
+   * when `done` holds for it, the call succeeded whatever the server said; when not, a transient
+   * failure is tried again and a refusal is an error that says the state the app is in.
+   * Returns the app as the last answer or read showed it (a stop's own answer may be stale).
+   */
   private async changeState(
     id: string,
     action: 'stop' | 'start',
-    alreadyPattern: RegExp,
-  ): Promise<{ app: App | undefined; already: boolean }> {
-    try {
-      const { json } = await this.call('POST', `/apps/${segment(id)}/${action}`, 'optional-json');
-      return { app: tryApp(json), already: false };
-    } catch (err) {
-      if (
-        err instanceof ApiError &&
-        err.status !== undefined &&
-        err.status >= 400 &&
-        err.status < 500 &&
-        ![401, 403, 404, 429].includes(err.status) &&
-        alreadyPattern.test(err.serverMessage ?? '')
-      ) {
-        this.log.debug(`${err.endpoint}: ${err.serverMessage ?? ''} (taken as already done)`);
-        return { app: undefined, already: true };
+    done: (app: App) => boolean,
+  ): Promise<App | undefined> {
+    const path = `/apps/${segment(id)}/${action}`;
+    const endpoint = `POST ${this.rootPath}${path}`;
+    const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
+    let backoff: number | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt('POST', path, attempt, 'optional-json');
+      if (outcome.kind === 'ok') return tryApp(outcome.json);
+      const fatal = outcome.kind === 'http' && [401, 403, 404].includes(outcome.status);
+      if (fatal) throw apiErrorFor(endpoint, outcome, attempt);
+      if (!isRateLimited(outcome)) {
+        const now = await this.getApp(id);
+        if (done(now)) {
+          this.log.debug(
+            `${endpoint} ${describe(outcome)}, but the app now reports ${runState(now)}: done.`,
+          );
+          return now;
+        }
+        const refused = outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal';
+        const state = `the app still reports ${runState(now)}`;
+        if (refused) throw apiErrorFor(endpoint, outcome, attempt, state);
+        if (!budget.spend(false)) throw apiErrorFor(endpoint, outcome, attempt, state);
+      } else if (!budget.spend(true)) {
+        throw apiErrorFor(endpoint, outcome, attempt, exhausted(outcome, budget));
       }
-      throw err;
+      backoff = await this.waitToRetry(endpoint, outcome, budget, backoff);
     }
   }
 
@@ -643,6 +674,16 @@ function unexpectedResponse(endpoint: string, err: unknown): ApiError {
     status: 200,
     detail: `unexpected response: ${errorText(err)}`,
   });
+}
+
+/** Running, as the platform reports it: currentResourceMetrics.online (no metrics: not running). */
+export function isRunning(app: App): boolean {
+  return app.online === true;
+}
+
+function runState(app: App): string {
+  if (app.online === true) return 'running (online)';
+  return app.online === false ? 'not running (online: false)' : 'not running (no metrics)';
 }
 
 function tryApp(json: unknown): App | undefined {

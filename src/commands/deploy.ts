@@ -5,7 +5,6 @@
 import { rm } from 'node:fs/promises';
 import type { App, AppListing, CreateAppRequest } from '../camposcloud/types.js';
 import {
-  ApiError,
   DeadlineError,
   DeployFailedError,
   errorText,
@@ -25,6 +24,7 @@ import { preparePackage, type PreparedPackage } from './prepare-package.js';
 import { timed, type DeployResult, type PreviousOutcome, type Timing } from './result.js';
 import { restartAfterFailure } from './recover.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
+import { startCreated } from './start-created.js';
 import { waitForOnline } from './wait-online.js';
 import { count } from '../text.js';
 
@@ -154,7 +154,7 @@ async function deployPackage(
       ctx.deployments!.recordDeployment(deploymentTarget(inputs, ctx), {
         id: app.id,
         name: app.name,
-        url: appUrl(app, inputs.apiUrl) || undefined,
+        url: appUrl(app) || undefined,
       }),
     );
     if (id > 0) result.githubDeployment = { id, environment };
@@ -295,13 +295,17 @@ async function recreate(
   if (previous) {
     previousOutcome = await log.group('Stop the previous app', () =>
       timed(timings, 'stop previous', async () => {
-        const { alreadyStopped } = await client.stopApp(previous.id).catch(async (err) => {
-          // A stop with no clear answer may have happened: start the app to be sure it runs.
-          if (!isUnclear(err) || previous.online === false) throw err;
+        // The stop reads the app first: one that is not running is left alone, whatever the list
+        // said of it.
+        // Found by app-id it was read just now; an item of the list may lack the metrics or be stale.
+        const current = inputs.appId ? previous : undefined;
+        const { alreadyStopped } = await client.stopApp(previous.id, current).catch(async (err) => {
           throw await restartAfterFailure(err, previous, ctx, {
             failedStep: `stopping app ${previous.id}`,
-            runningState: 'running (started again in case the stop went through)',
-            weStoppedIt: true,
+            runningState: 'running, as before the deploy',
+            // The stop reads before it acts, so it fails on a running app, unless that read
+            // failed: then the list's word is all there is.
+            weStoppedIt: previous.online !== false,
           });
         });
         log.info(
@@ -348,13 +352,13 @@ async function recreate(
       }
     }),
   );
-  const app = created.app;
   if (created.recovered) {
     log.warning(
-      `The create call's response was lost, but the server had created the app: using ${app.id} rather than creating a second one.`,
+      `The create call's response was lost, but the server had created the app: using ${created.app.id} rather than creating a second one.`,
     );
   }
-  log.info(`Created app '${app.name}' (${app.id}), ${runningText(app)}.`);
+  log.info(`Created app '${created.app.name}' (${created.app.id}), ${runningText(created.app)}.`);
+  const app = await startCreated(created.app, ctx, ctx.startCreated);
   return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
 }
 
@@ -509,12 +513,6 @@ async function appMadeAnyway(
     );
     return undefined;
   }
-}
-
-/** A failure after which the call may or may not have taken effect: no answer, or a 5xx. */
-function isUnclear(err: unknown): boolean {
-  if (err instanceof DeadlineError) return true;
-  return err instanceof ApiError && (err.status === undefined || err.status >= 500);
 }
 
 function deploymentTarget(inputs: Inputs, ctx: CommandContext): DeploymentTarget {

@@ -14,6 +14,11 @@ export interface FoundApps {
   apps: App[];
   /** How they were looked up, for messages: "id 64f..." or "name 'my-bot'". */
   lookedUpBy: string;
+  /**
+   * Read just now with GET /apps/{id}: no second read is needed before a stop. List items may
+   * lack the metrics and other settings, so those are read again before any change.
+   */
+  readById: boolean;
 }
 
 export async function findApps(client: CamposCloudClient, query: AppQuery): Promise<FoundApps> {
@@ -27,11 +32,11 @@ export async function findAppsWithUsage(
 ): Promise<FoundApps & { listing?: AppListing }> {
   if (query.appId) {
     const app = await client.findApp(query.appId);
-    return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}` };
+    return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}`, readById: true };
   }
   const listing = await client.listAppsWithUsage();
   const apps = listing.apps.filter((app) => app.name === query.appName);
-  return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'`, listing };
+  return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'`, listing, readById: false };
 }
 
 /**

@@ -25,9 +25,16 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
       const target = await findTarget(inputs, ctx, true);
       const first = target.apps[0];
       // By app-id, the versions are the apps of that app's name.
-      const versions =
+      const listed =
         inputs.appId && first ? newestFirst(await client.findAppsByName(first.name)) : target.apps;
-      return { ...target, versions: versions.length > 0 ? versions : target.apps };
+      // Which one runs decides what is stopped: read each from GET /apps/{id}, as list items may
+      // lack the metrics.
+      const versions: App[] = [];
+      for (const app of listed.length > 0 ? listed : target.apps) {
+        const now = await client.findApp(app.id);
+        if (now) versions.push(now);
+      }
+      return { ...target, versions };
     }),
   );
   const result: RollbackResult = {
@@ -78,7 +85,7 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
     timed(timings, 'stop', async () => {
       for (const app of [from, ...alsoRunning]) {
         try {
-          const { alreadyStopped } = await client.stopApp(app.id);
+          const { alreadyStopped } = await client.stopApp(app.id, app);
           log.info(alreadyStopped ? `App ${app.id} was not running.` : `Stopped app ${app.id}.`);
         } catch (err) {
           throw await failed(err, `stopping app ${app.id}`, from, to, ctx, app !== from);
@@ -122,7 +129,7 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
           transient: inputs.preview,
           description: `CamposCloud app ${to.name}, rolled back to ${to.id}`,
         },
-        { id: to.id, name: to.name, url: appUrl(started, inputs.apiUrl) || undefined },
+        { id: to.id, name: to.name, url: appUrl(started) || undefined },
       ),
     );
     if (id > 0) result.githubDeployment = { id, environment };

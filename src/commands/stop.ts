@@ -59,7 +59,8 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
         let acted: ActedApp;
         try {
           if (command === 'stop') {
-            const { alreadyStopped } = await client.stopApp(app.id);
+            const current = found.readById ? app : undefined;
+            const { alreadyStopped } = await client.stopApp(app.id, current);
             acted = { app, outcome: alreadyStopped ? 'already-stopped' : 'stopped' };
           } else {
             const { alreadyGone } = await client.deleteApp(app.id);

@@ -57,7 +57,7 @@ export async function findTarget(
           ? `The app ${recorded.appId} named by ${via} no longer exists. app-name is not set, so no app is looked up by name.`
           : `No ${via} names an app. app-name is not set, so no app is looked up by name.`,
       );
-      return { apps: [], lookedUpBy: via };
+      return { apps: [], lookedUpBy: via, readById: true };
     }
     if (branchEnd && app.name === inputs.appName) {
       throw new UnsafeTargetError(
@@ -65,12 +65,12 @@ export async function findTarget(
         `${via} names app ${app.id} '${app.name}', the repository's name, which a deploy without app-name gives the production app: on a '${ctx.event.eventName}' event that is not the branch's app`,
       );
     }
-    return withVersions({ apps: [app], lookedUpBy: via, recorded: app }, ctx, allVersions);
+    return withVersions({ apps: [app], lookedUpBy: via, readById: true, recorded: app }, ctx, allVersions);
   }
   // The deployment must be of this app: an environment reused by another app (a manual run whose
   // environment defaults to production) must never stop or delete that app.
   if (app && app.name === inputs.appName) {
-    return withVersions({ apps: [app], lookedUpBy: via, recorded: app }, ctx, allVersions);
+    return withVersions({ apps: [app], lookedUpBy: via, readById: true, recorded: app }, ctx, allVersions);
   }
   if (recorded) {
     ctx.log.info(
@@ -90,5 +90,5 @@ async function withVersions(
   const app = found.recorded;
   if (!allVersions || !app) return found;
   const versions = newestFirst(await ctx.client.findAppsByName(app.name));
-  return { ...found, apps: versions.length > 0 ? versions : [app] };
+  return { ...found, apps: versions.length > 0 ? versions : [app], readById: false };
 }
