@@ -64,6 +64,17 @@ export interface Variants {
    */
   refusal: 'en' | 'pt' | 'accepted';
   refusalStatus: number;
+  /**
+   * The plan's memory in MB, or null for no limit. A create (or a start) that would take the memory
+   * in use past it is refused with `memoryRefusalStatus`, in `memoryRefusal`'s language.
+   */
+  planMemoryMB: number | null;
+  /** Whether stopped apps hold their memory on the plan ('count') or not ('free'). */
+  stoppedAppsMemory: 'count' | 'free';
+  memoryRefusal: 'en' | 'pt';
+  memoryRefusalStatus: number;
+  /** totalUsedRAM in GET /v1/apps: text ('768 MB'), a 'number', or 'absent'. */
+  totalUsedRam: 'text' | 'number' | 'absent';
 }
 
 export const DEFAULT_VARIANTS: Readonly<Variants> = {
@@ -75,12 +86,25 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = {
   stoppedMetrics: 'null',
   refusal: 'en',
   refusalStatus: 400,
+  planMemoryMB: null,
+  stoppedAppsMemory: 'count',
+  memoryRefusal: 'en',
+  memoryRefusalStatus: 403,
+  totalUsedRam: 'text',
 };
 
 /** Refusal wording, as the platform might phrase it: a test must pass whichever it is. */
 const REFUSALS = {
   en: { stop: 'Application is already stopped', start: 'Application is already running' },
   pt: { stop: 'O aplicativo já está parado', start: 'Aplicação já está em execução' },
+} as const;
+
+/** A refusal for lack of plan memory, as the platform might word it. */
+const MEMORY_REFUSALS = {
+  en: (plan: number, used: number, asked: number) =>
+    `Insufficient memory: your plan has ${plan} MB, ${used} MB are in use and ${asked} MB were requested`,
+  pt: (plan: number, used: number, asked: number) =>
+    `Memória insuficiente: seu plano tem ${plan} MB, ${used} MB em uso e ${asked} MB solicitados`,
 } as const;
 
 export interface FakeApp {
@@ -712,6 +736,7 @@ export async function startFakeCamposCloud(
         throw new HttpError(400, `Invalid mainFile: '${mainFile}' is not in the uploaded zip`);
       }
       const name = (f.appName ?? '').trim();
+      checkPlanMemory(memory);
       const app = makeApp({
         name,
         allocatedMemoryMB: memory,
@@ -799,6 +824,24 @@ export async function startFakeCamposCloud(
     return json(200, render(app, false));
   }
 
+  /** The memory the plan counts as used: every app's, or only the running ones'. */
+  function memoryInUse(): number {
+    return [...apps.values()]
+      .filter((a) => a.running || variants.stoppedAppsMemory === 'count')
+      .reduce((sum, a) => sum + a.allocatedMemoryMB, 0);
+  }
+
+  /** Refuses taking `asked` more MB past the plan, as the variants say. */
+  function checkPlanMemory(asked: number): void {
+    const plan = variants.planMemoryMB;
+    const used = memoryInUse();
+    if (plan === null || used + asked <= plan) return;
+    throw new HttpError(
+      variants.memoryRefusalStatus,
+      MEMORY_REFUSALS[variants.memoryRefusal](plan, used, asked),
+    );
+  }
+
   function listApps(query: Record<string, string>): Reply {
     const raw = query.page ?? '1';
     if (!/^[0-9]+$/.test(raw) || Number(raw) < 1) throw new HttpError(400, 'Invalid page');
@@ -806,10 +849,12 @@ export async function startFakeCamposCloud(
     const all = [...apps.values()];
     const totalPages = Math.ceil(all.length / pageSize);
     const slice = all.slice((page - 1) * pageSize, page * pageSize);
-    const totalRam = all.reduce((sum, a) => sum + a.allocatedMemoryMB, 0);
+    const totalRam = memoryInUse();
     return json(200, {
       applications: slice.map(listItem),
-      totalUsedRAM: `${totalRam} MB`,
+      ...(variants.totalUsedRam === 'absent'
+        ? {}
+        : { totalUsedRAM: variants.totalUsedRam === 'number' ? totalRam : `${totalRam} MB` }),
       pagination: {
         totalItems: all.length,
         totalPages,
@@ -880,6 +925,10 @@ export async function startFakeCamposCloud(
       app.running = false;
       app.startedAt = null;
     } else {
+      // A stopped app that held no memory takes it again when it starts.
+      if (!app.running && variants.stoppedAppsMemory === 'free') {
+        checkPlanMemory(app.allocatedMemoryMB);
+      }
       start(app, Date.now());
     }
     app.updatedAt = nowIso();

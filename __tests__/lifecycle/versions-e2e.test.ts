@@ -1,0 +1,221 @@
+// keep-previous end to end: which versions a deploy keeps and deletes, and when (before the create
+// when the listing shows stopped apps hold plan memory, after it otherwise, or after a create
+// refused for memory), and the error when the plan's memory is full all the same. Run against the
+// local server's plan-memory variants: stopped apps counting or not, totalUsedRAM as text, number or
+// absent, and the refusal's status and language (undocumented, so the client must not depend on
+// either).
+import type { FakeApp, Variants } from '../../local-server/camposcloud.js';
+import { calls, makeWorld, type World } from '../e2e/helpers.js';
+
+let world: World;
+afterEach(async () => {
+  await world?.server.close();
+});
+
+/** Versions of hello-bot, oldest first, one minute apart; the newest runs (and those in `alsoRunning`). */
+function seedVersions(count: number, memoryMB = 256, alsoRunning: number[] = []): FakeApp[] {
+  return Array.from({ length: count }, (_, i) =>
+    world.server.seedApp({
+      name: 'hello-bot',
+      running: i === count - 1 || alsoRunning.includes(i),
+      allocatedMemoryMB: memoryMB,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 12, i)).toISOString(),
+    }),
+  );
+}
+
+const mutations = () =>
+  calls(world.server).filter((c) => /^(POST|DELETE) /.test(c) && !c.endsWith('/start'));
+const remaining = () => [...world.server.apps.keys()];
+
+test.each([
+  ['text', 'before'],
+  ['number', 'before'],
+  ['absent', 'after'],
+] as const)(
+  'keep-previous 1: with totalUsedRAM as %s, old versions are deleted %s the create',
+  async (totalUsedRam, when) => {
+    world = await makeWorld({}, { variants: { totalUsedRam } });
+    const [v1, v2, v3] = seedVersions(3);
+    const run = await world.run({ 'keep-previous': '1' });
+    expect(run.exitCode).toBe(0);
+    const deletes = [`DELETE /v1/apps/${v2!._id}/delete`, `DELETE /v1/apps/${v1!._id}/delete`];
+    const stop = `POST /v1/apps/${v3!._id}/stop`;
+    expect(mutations()).toEqual(
+      when === 'before'
+        ? [stop, ...deletes, 'POST /v1/apps/create']
+        : [stop, 'POST /v1/apps/create', ...deletes],
+    );
+    expect(remaining()).toEqual([v3!._id, run.outputs['app-id']]);
+    expect(world.server.apps.get(v3!._id)?.running).toBe(false);
+    expect(run.outputs['previous-app-id']).toBe(v3!._id);
+    expect(run.summary).toMatch(new RegExp(`Versions kept \\| 1 version, stopped.*${v3!._id}`));
+    expect(run.summary).toMatch(new RegExp(`Old versions deleted \\| .*${v2!._id}.*${v1!._id}`));
+  },
+);
+
+test('stopped apps that hold no memory (totalUsedRAM of running apps only) are deleted after the create', async () => {
+  world = await makeWorld({}, { variants: { stoppedAppsMemory: 'free' } });
+  const [v1, v2] = seedVersions(2);
+  const run = await world.run({});
+  expect(run.exitCode).toBe(0);
+  expect(mutations()).toEqual([
+    `POST /v1/apps/${v2!._id}/stop`,
+    'POST /v1/apps/create',
+    `DELETE /v1/apps/${v1!._id}/delete`,
+  ]);
+});
+
+test('keep-previous 3 keeps three, and a running old version is never deleted', async () => {
+  world = await makeWorld();
+  // The oldest was started by hand from the dashboard: beyond keep-previous, but running.
+  const versions = seedVersions(5, 256, [0]);
+  const run = await world.run({ 'keep-previous': '3' });
+  expect(run.exitCode).toBe(0);
+  expect(remaining().sort()).toEqual(
+    [versions[0]!, versions[2]!, versions[3]!, versions[4]!]
+      .map((a) => a._id)
+      .concat(run.outputs['app-id']!)
+      .sort(),
+  );
+  expect(run.stdout).toContain(`running and left alone: ${versions[0]!._id}`);
+});
+
+test('keep-previous 0 deletes the replaced app once the new one exists, and delete-previous: true does the same with a warning', async () => {
+  for (const inputs of [{ 'keep-previous': '0' }, { 'delete-previous': 'true' }]) {
+    world = await makeWorld();
+    const [v1] = seedVersions(1);
+    const run = await world.run(inputs);
+    expect(run.exitCode).toBe(0);
+    expect(mutations()).toEqual([
+      `POST /v1/apps/${v1!._id}/stop`,
+      'POST /v1/apps/create',
+      `DELETE /v1/apps/${v1!._id}/delete`,
+    ]);
+    expect(remaining()).toEqual([run.outputs['app-id']]);
+    expect(run.summary).toContain('none (keep-previous: 0)');
+    const deprecated = /::warning::Input 'delete-previous' is deprecated/.test(run.stdout);
+    expect(deprecated).toBe('delete-previous' in inputs);
+    await world.server.close();
+  }
+});
+
+test('keep-previous 0 keeps the replaced app when the new one does not come online', async () => {
+  world = await makeWorld({}, { onlineAfterMs: 10 * 60_000 });
+  const [v1, v2] = seedVersions(2);
+  const run = await world.run({ 'keep-previous': '0', 'wait-for-online': '1' });
+  expect(run.exitCode).toBe(0);
+  expect(remaining()).toEqual([v2!._id, run.outputs['app-id']]);
+  expect(world.server.apps.has(v1!._id)).toBe(false);
+  expect(run.stdout).toMatch(/::warning::The new app did not report online, so the previous app/);
+});
+
+describe('plan memory', () => {
+  const STATUSES = [400, 402, 403, 409, 422];
+  const CASES = STATUSES.flatMap((s) => (['en', 'pt'] as const).map((l) => [s, l] as const));
+  // Each of these waits out the 3 s CamposCloud asks between two creates: every status and both
+  // languages, not every pair.
+  const RETRY_CASES = STATUSES.map((s, i) => [s, i % 2 === 0 ? 'en' : 'pt'] as const);
+
+  test.each(RETRY_CASES)(
+    'a create refused with %i (%s) while totalUsedRAM is absent: old versions deleted, then created again',
+    async (status, language) => {
+      const variants: Partial<Variants> = {
+        planMemoryMB: 1024,
+        totalUsedRam: 'absent',
+        memoryRefusalStatus: status,
+        memoryRefusal: language,
+      };
+      world = await makeWorld({}, { variants });
+      const [v1, v2, v3, v4] = seedVersions(4);
+      const run = await world.run({ 'keep-previous': '1' });
+      expect(run.exitCode).toBe(0);
+      expect(mutations()).toEqual([
+        `POST /v1/apps/${v4!._id}/stop`,
+        'POST /v1/apps/create',
+        `DELETE /v1/apps/${v3!._id}/delete`,
+        `DELETE /v1/apps/${v2!._id}/delete`,
+        `DELETE /v1/apps/${v1!._id}/delete`,
+        'POST /v1/apps/create',
+      ]);
+      const creates = world.server.requests.filter((r) => r.path === '/v1/apps/create');
+      expect(creates.map((r) => r.status)).toEqual([status, 201]);
+      expect(remaining()).toEqual([v4!._id, run.outputs['app-id']]);
+      expect(run.outputs.status).toBe('deployed');
+    },
+  );
+
+  test.each(CASES)(
+    'a plan still full after that fails with %i (%s), naming what holds the memory and what to set, and starts the old app again',
+    async (status, language) => {
+      world = await makeWorld(
+        {},
+        {
+          variants: {
+            planMemoryMB: 512,
+            memoryRefusalStatus: status,
+            memoryRefusal: language,
+          },
+        },
+      );
+      const other = world.server.seedApp({
+        name: 'other-bot',
+        running: false,
+        allocatedMemoryMB: 256,
+      });
+      const [v1] = seedVersions(1);
+      const run = await world.run({ 'keep-previous': '2' });
+      expect(run.exitCode).toBe(1);
+      const error = run.errors.join('\n');
+      expect(error).toContain(`HTTP ${status}`);
+      expect(error).toContain('512 MB in use (totalUsedRAM)');
+      expect(error).toContain(
+        `Kept versions of 'hello-bot' (stopped): 'hello-bot' (${v1!._id}, 256 MB)`,
+      );
+      expect(error).toContain(`Other stopped apps: 'other-bot' (${other._id}, 256 MB)`);
+      expect(error).toMatch(/What to set: .*strategy: update.*memory-mb/);
+      // Nothing the user keeps was deleted, and the old app runs again.
+      expect(remaining().sort()).toEqual([other._id, v1!._id].sort());
+      expect(world.server.apps.get(v1!._id)?.running).toBe(true);
+      expect(run.summary).toContain('running again');
+      expect(run.summary).toContain(v1!._id);
+    },
+  );
+
+  test('stopped apps that hold no memory: the stop frees it and the create goes through', async () => {
+    world = await makeWorld({}, { variants: { planMemoryMB: 512, stoppedAppsMemory: 'free' } });
+    const [v1, v2] = seedVersions(2);
+    const run = await world.run({ 'keep-previous': '2' });
+    expect(run.exitCode).toBe(0);
+    expect(remaining()).toEqual([v1!._id, v2!._id, run.outputs['app-id']]);
+  });
+
+  test('a 4xx that is not about memory (no stopped app holds any) keeps its own error', async () => {
+    world = await makeWorld({}, { variants: { stoppedAppsMemory: 'free' } });
+    seedVersions(1);
+    world.server.addFault({
+      method: 'POST',
+      path: '/v1/apps/create',
+      kind: 'status',
+      status: 422,
+      body: '{"error":"Invalid mainFile"}',
+    });
+    const run = await world.run({});
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain('Invalid mainFile');
+    expect(run.errors.join('\n')).not.toContain('memory');
+  });
+});
+
+test('delete by name says how many versions it deletes', async () => {
+  world = await makeWorld();
+  const versions = seedVersions(3);
+  const run = await world.run({ command: 'delete', 'main-file': '' });
+  expect(run.exitCode).toBe(0);
+  expect(run.stdout).toContain(
+    `Found 3 apps by name 'hello-bot', the current one and the versions kept by earlier deploys: deleting all 3`,
+  );
+  expect(run.summary).toContain('Deleted 3 versions of `hello-bot`');
+  for (const v of versions) expect(run.summary).toContain(v._id);
+  expect(remaining()).toEqual([]);
+});
