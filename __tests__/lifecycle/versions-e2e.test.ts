@@ -82,7 +82,8 @@ test('keep-previous 3 keeps three, and a running old version is never deleted', 
 });
 
 test('keep-previous 0 deletes the replaced app once the new one exists, and delete-previous: true does the same with a warning', async () => {
-  for (const inputs of [{ 'keep-previous': '0' }, { 'delete-previous': 'true' }]) {
+  const cases: Record<string, string>[] = [{ 'keep-previous': '0' }, { 'delete-previous': 'true' }];
+  for (const inputs of cases) {
     world = await makeWorld();
     const [v1] = seedVersions(1);
     const run = await world.run(inputs);
