@@ -77,7 +77,7 @@ type Outcome =
       serverMessage: string | undefined;
       retryAfterMs: number | undefined;
     }
-  | { kind: 'bad-body'; status: number }
+  | { kind: 'bad-body'; status: number; why?: string }
   | { kind: 'network'; reason: string; timedOut: boolean };
 
 interface Upload {
@@ -118,7 +118,7 @@ function describe(outcome: Outcome): string {
         ? 'returned HTTP 429 (rate limited)'
         : `returned HTTP ${outcome.status}${outcome.serverMessage ? ` (${outcome.serverMessage})` : ''}`;
     case 'bad-body':
-      return `returned HTTP ${outcome.status} but ${NOT_JSON}`;
+      return `returned HTTP ${outcome.status} but ${outcome.why ?? NOT_JSON}`;
     case 'network':
       return `got no response (${outcome.reason})`;
   }
@@ -162,7 +162,7 @@ function apiErrorFor(
         endpoint,
         status: outcome.status,
         attempts,
-        detail: detail ?? NOT_JSON,
+        detail: detail ?? outcome.why ?? NOT_JSON,
       });
     case 'network':
       return new ApiError({
@@ -350,7 +350,7 @@ export class CamposCloudClient {
         } catch (err) {
           // Created (2xx) but unreadable: find it like after a lost response.
           this.log.debug(`${endpoint} returned an unreadable app: ${errorText(err)}`);
-          outcome = last = { kind: 'bad-body', status: outcome.status };
+          outcome = last = { kind: 'bad-body', status: outcome.status, why: errorText(err) };
         }
       }
       if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
