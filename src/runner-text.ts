@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
  * that make text read differently from what it is. Tab is kept.
  */
 const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this finds
   /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r' };
