@@ -165,6 +165,16 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
       '',
     );
   }
+  if (pkg.credentials.length > 0) {
+    lines.push(
+      '**Left out as credentials** (to ship one on purpose, add it to the `include` input):',
+      '',
+      ...pkg.credentials.map(
+        (c) => `- ${code(c.isDir ? `${c.path}/` : c.path)}: ${mdText(c.what)}`,
+      ),
+      '',
+    );
+  }
   lines.push('<details><summary>What is in the zip</summary>', '');
   lines.push('| folder | files | size |', '| --- | ---: | ---: |');
   for (const f of pkg.manifest.byFolder) {
