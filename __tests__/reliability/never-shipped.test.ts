@@ -36,13 +36,6 @@ const HARMLESS: Record<string, string> = {
   'keys.py': 'KEYS = []\n',
 };
 
-async function writeFiles(root: string, files: Record<string, string>): Promise<void> {
-  for (const [name, content] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
-    await writeFile(path.join(root, name), content);
-  }
-}
-
 async function shipped(): Promise<string[]> {
   const [app] = [...world.server.apps.values()];
   return (await world.server.zipEntries(app!._id)).map((e) => e.name).sort();
