@@ -175,3 +175,56 @@ describe('an unwritable GITHUB_OUTPUT', () => {
     noStack(run.stderr);
   }, 60_000);
 });
+
+test('a pull request preview: a file name in the pull request is data', async () => {
+  world = await makeWorld();
+  await hostileWorkspace(world.workspace);
+  const run = await world.run(
+    { preview: 'true' },
+    {
+      eventName: 'pull_request',
+      ref: 'refs/pull/7/merge',
+      event: {
+        action: 'opened',
+        number: 7,
+        pull_request: {
+          number: 7,
+          state: 'open',
+          head: {
+            ref: 'feature/x\n::warning::INJECTED',
+            sha: '0123456789abcdef0123456789abcdef01234567',
+          },
+          base: { ref: 'main', sha: '9999999999999999999999999999999999999999' },
+        },
+        repository: { name: 'hello-bot', full_name: 'octo-org/hello-bot', default_branch: 'main' },
+      },
+    },
+  );
+  expect(run.exitCode).toBe(0);
+  expect(unexpected(runnerCommands(run.stdout), world.server.token)).toEqual([]);
+  expect(Object.keys(run.outputs)).not.toContain('pwned');
+}, 60_000);
+
+test("a server's error message is data in the annotations and the summary", async () => {
+  world = await makeWorld();
+  world.server.addFault({
+    path: '/v1/apps/create',
+    kind: 'status',
+    status: 400,
+    body: JSON.stringify({
+      error: 'bad\n::set-output name=pwned::yes\n\n## Owned [x](https://evil.example) <b>',
+    }),
+    headers: { 'content-type': 'application/json' },
+  });
+  const run = await world.run({});
+  expect(run.exitCode).toBe(1);
+  expect(unexpected(runnerCommands(run.stdout), world.server.token)).toEqual([]);
+  expect(Object.keys(run.outputs)).toEqual(['status']);
+  expect(run.errors.join('\n')).toContain('## Owned');
+  expect(blockStarts(run.summary).filter((l) => l.startsWith('#'))).toEqual([
+    '## ❌ CamposCloud deploy failed',
+  ]);
+  expect(run.summary).not.toMatch(/(?<!\\)\[x\]\(/);
+  expect(run.summary).not.toContain('https://evil');
+  expect(run.summary).not.toMatch(/(?<!\\)<b>/);
+}, 60_000);
