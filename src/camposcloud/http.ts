@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import { DeadlineError } from '../errors.js';
 import { duration } from '../text.js';
+import { proxyAwareDispatcher } from './proxy.js';
 
 export interface Deadline {
   /** Absolute Date.now() time. */
@@ -77,6 +78,7 @@ export async function exchange(x: Exchange): Promise<ExchangeResult> {
       headers: x.headers,
       body: x.body,
       signal: controller.signal,
+      dispatcher: proxyAwareDispatcher(),
       // undici's own inactivity timers, as a second line should the abort be missed.
       headersTimeout: limitMs + 1000,
       bodyTimeout: limitMs + 1000,
