@@ -128,7 +128,7 @@ export function parseInputs(
     if (name !== 'token') raw[name] = read(name);
   }
   if (raw['github-token'].trim()) mask(raw['github-token'].trim());
-  // Env values may be secrets too: mask them all up front, before any validation below can fail.
+  // Env values that are secrets are masked up front, before any validation below can fail.
   maskEnvValues(raw['env-vars'], mask);
 
   // '' means unset: the default applies. core.getInput trims inputs, so only a direct caller (a test) sees '  '.
@@ -284,6 +284,13 @@ function envLines(rawEnv: string): { line: string; lineNumber: number }[] {
     .filter(({ line }) => line.trim() !== '' && !line.trimStart().startsWith('#'));
 }
 
+/**
+ * Masks the env-vars values that are secrets, not every value: masking LOG_LEVEL=info would turn
+ * every "info" in the job log into ***, and BOT_NAME=my-bot the app's own name. A value from
+ * ${{ secrets.NAME }} is masked by the runner already, whatever its key; this catches the ones typed
+ * under a key that names a credential, and URLs that carry a password. Every value, secret or not,
+ * is still cut out of what the server says back (redact.ts).
+ */
 function maskEnvValues(rawEnv: string, mask: (secret: string) => void): void {
   for (const { line } of envLines(rawEnv)) {
     const eq = line.indexOf('=');
@@ -291,8 +298,24 @@ function maskEnvValues(rawEnv: string, mask: (secret: string) => void): void {
     const secret = eq === -1 ? line.trim() : line.slice(eq + 1);
     // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
     // that short are settings, not secrets (the client's redaction uses the same limit).
-    if (secret.length >= MIN_MASKED_LENGTH) mask(secret);
+    if (secret.length < MIN_MASKED_LENGTH) continue;
+    if (eq === -1 || isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret)) {
+      mask(secret);
+    }
   }
+}
+
+// Words that name a credential, anywhere in the key (DISCORD_TOKEN, dbPassword, STRIPE_API_KEY).
+const SECRET_WORDS =
+  /token|secret|passw|pwd|apikey|api_key|private|credential|cookie|session|signing|webhook|dsn|auth(?!or)/i;
+// KEY as a word of its own (SSH_KEY, KEY, LICENSE_KEYS), not inside MONKEY or KEYBOARD_LAYOUT.
+const KEY_WORD = /(^|_)keys?($|_)/i;
+// scheme://user:password@host, as in DATABASE_URL=postgres://bot:pw@db.example.com/bot.
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+
+/** Whether an env-vars key says its value is a credential. */
+function isSecretKey(key: string): boolean {
+  return SECRET_WORDS.test(key) || KEY_WORD.test(key);
 }
 
 function parseToken(raw: string): string {

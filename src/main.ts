@@ -7,6 +7,7 @@ import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
 import { outcomeText, type RunResult } from './commands/result.js';
 import { stopOrDelete } from './commands/stop.js';
+import { emptyEnvWarning } from './env-advice.js';
 import { DeployFailedError, errorText } from './errors.js';
 import { eventInfo, type EventInfo } from './event.js';
 import type { GitHubDeployments } from './github/deployments.js';
@@ -45,6 +46,8 @@ export async function run(): Promise<void> {
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
+    const emptyEnv = emptyEnvWarning(inputs.envVars, event);
+    if (emptyEnv) log.warning(emptyEnv);
     const result = await execute(inputs, await makeContext(inputs, log, started, event));
     const outputs = outputsFor(result, inputs.apiUrl);
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
