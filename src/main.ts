@@ -141,7 +141,12 @@ function finalLine(result: RunResult, outputs: Record<string, string>): string {
   if (result.command === 'deploy') {
     if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
     const via = outputs.url ? ` at ${outputs.url}` : '';
-    const replaced = result.previous ? `, replacing ${result.previous.id}` : '';
+    // An update keeps the app: the "previous" app is this same one, not something it replaced.
+    const replaced = !result.previous
+      ? ''
+      : result.strategy === 'update'
+        ? ', updated in place'
+        : `, replacing ${result.previous.id}`;
     return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced}.`;
   }
   if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';

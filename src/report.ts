@@ -9,7 +9,7 @@ import {
   type Timing,
 } from './commands/result.js';
 import { DeployFailedError, errorText } from './errors.js';
-import { appUrl, runningText } from './app-facts.js';
+import { appUrl, newAppStateText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
 import { count, duration } from './text.js';
 
@@ -75,14 +75,16 @@ const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 /** Table cells come from app names and server messages: keep them from breaking the table. */
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+/** Key/value rows; the first row is the header, so no empty header strip shows above them. */
 function table(rows: [string, string][]): string {
-  return ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)].join('\n');
+  const lines = rows.map(([k, v]) => `| ${k} | ${cell(v)} |`);
+  return [lines[0], '| --- | --- |', ...lines.slice(1)].join('\n');
 }
 
 function onlineWaitText(w: OnlineWait): string {
-  if (w.online === true) return `running (online after ${duration(w.waitedMs)})`;
+  if (w.online === true) return `online (after ${duration(w.waitedMs)})`;
   if (w.online === false) {
-    return `**not online** after waiting ${w.limitSeconds} s (wait-for-online): check the app's console`;
+    return `**not online after ${duration(w.waitedMs)}** (wait-for-online ${duration(w.limitSeconds * 1000)}): check the app's console`;
   }
   return `**unknown**: the app could not be checked (see the log)`;
 }
@@ -112,7 +114,7 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
     const icon = wait && wait.online !== true ? '⚠️' : '✅';
     lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-    rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.app)]);
+    rows.push(['State', wait ? onlineWaitText(wait) : newAppStateText(r.app)]);
     const url = appUrl(r.app, apiUrl);
     if (url) rows.push(['URL', url]);
     if (r.githubDeployment) {
@@ -213,7 +215,9 @@ export function renderFailureSummary(
   totalMs: number,
 ): string {
   const message = errorText(err);
-  const lines = [`## ❌ CamposCloud ${command} failed`, ''];
+  // An unknown command value is the input error itself: it never becomes the heading.
+  const what = ['deploy', 'stop', 'delete'].includes(command) ? command : 'run';
+  const lines = [`## ❌ CamposCloud ${what} failed`, ''];
   lines.push(
     table([
       ['Failed while', phase ?? 'reading the inputs'],

@@ -197,7 +197,7 @@ test('wait-for-online reports an app that comes online, and one that does not', 
   const up = await world.run({ 'wait-for-online': '20' });
   expect(up.exitCode).toBe(0);
   expect(up.outputs.online).toBe('true');
-  expect(up.summary).toMatch(/running \(online after/);
+  expect(up.summary).toMatch(/online \(after/);
   const polls = calls(world.server).filter((c) => c === `GET /v1/apps/${up.outputs['app-id']}`);
   expect(polls.length).toBeGreaterThan(1);
   await world.server.close();
@@ -206,7 +206,7 @@ test('wait-for-online reports an app that comes online, and one that does not', 
   const down = await world.run({ 'wait-for-online': '2' });
   expect(down.exitCode).toBe(0);
   expect(down.outputs.online).toBe('false');
-  expect(down.stdout).toMatch(/::warning::.*did not report online within wait-for-online \(2 s\)/);
+  expect(down.stdout).toMatch(/::warning::.*did not report online within wait-for-online \(2.0 s\)/);
   expect(down.summary).toContain('not online');
 });
 

@@ -14,7 +14,7 @@ import {
 } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
-import { appUrl, runningText } from '../app-facts.js';
+import { appUrl, newAppStateText, runningText } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findApps } from './find-apps.js';
 import { preparePackage, type PreparedPackage } from './prepare-package.js';
@@ -258,7 +258,7 @@ async function recreate(
       `The create call's response was lost, but the server had created the app: using ${app.id} rather than creating a second one.`,
     );
   }
-  log.info(`Created app '${app.name}' (${app.id}), ${runningText(app)}.`);
+  log.info(`Created app '${app.name}' (${app.id}), ${newAppStateText(app)}.`);
   return { ...base, app, recovered: created.recovered, previousOutcome };
 }
 
