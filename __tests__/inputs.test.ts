@@ -161,6 +161,20 @@ const BAD: BadCase[] = [
     allowed: /24 hexadecimal/,
   },
   {
+    what: 'app-id given the container id (a UUID)',
+    values: { 'app-id': '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b' },
+    input: 'app-id',
+    problem: /looks like a container id \(a UUID\), not an app id/,
+    allowed: /24 hexadecimal.*app-id output/,
+  },
+  {
+    what: 'token pasted with its Bearer prefix',
+    values: { token: `Bearer ${TOKEN}` },
+    input: 'token',
+    problem: /starts with 'Bearer ': the action adds that word itself/,
+    allowed: /token alone/,
+  },
+  {
     what: 'app-id of 23 chars',
     values: { 'app-id': 'a'.repeat(23) },
     input: 'app-id',

@@ -111,6 +111,8 @@ const MAX_TIMEOUT_SECONDS = 21600;
 const MAX_NAME_LENGTH = 100;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const APP_ID = /^[0-9a-f]{24}$/i;
+// containerId, the other id an app object carries: a tempting but wrong value for app-id.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
@@ -330,6 +332,13 @@ function parseToken(raw: string): string {
     );
   }
   // Never quote the token, not even in part.
+  if (/^bearer\s/i.test(token)) {
+    throw new InputError(
+      'token',
+      "starts with 'Bearer ': the action adds that word itself",
+      'Pass the token alone, as the CamposCloud dashboard shows it',
+    );
+  }
   if (/\s/.test(token)) {
     throw new InputError(
       'token',
@@ -398,6 +407,13 @@ function parseAppId(raw: string): string | undefined {
   rejectBlank('app-id', raw, allowed);
   const v = raw.trim();
   if (v === '') return undefined;
+  if (UUID.test(v)) {
+    throw new InputError(
+      'app-id',
+      `${quote(raw)} looks like a container id (a UUID), not an app id`,
+      `${allowed}. The app id is the app's _id in the CamposCloud dashboard or API, or the app-id output of the deploy step`,
+    );
+  }
   if (!APP_ID.test(v)) {
     const what = /^[0-9a-f]*$/i.test(v)
       ? `has ${v.length} characters, not 24`

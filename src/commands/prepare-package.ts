@@ -44,6 +44,12 @@ export async function preparePackage(
     include: inputs.include,
     warn: (m) => log.warning(m),
   });
+  if (selection.files.length === 0 && selection.excluded.length === 0) {
+    throw new PackagingError(
+      `No files to deploy: '${inputs.path}' is empty.`,
+      'An empty workspace usually means the job has no actions/checkout step before this one (add - uses: actions/checkout@v5), or path names the wrong folder.',
+    );
+  }
   if (selection.files.length === 0) {
     throw new PackagingError(
       `No files to deploy under '${inputs.path}': every file was left out by the ignore rules.`,
