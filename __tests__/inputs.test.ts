@@ -690,8 +690,16 @@ describe('action.yml contract', () => {
 
   test('the parser of action.yml finds its inputs', () => {
     expect(action.size).toBeGreaterThanOrEqual(20);
-    expect(action.get('memory-mb')).toEqual({ default: '256', required: false });
-    expect(action.get('token')).toEqual({ default: '', required: true });
+    expect(action.get('memory-mb')).toEqual({
+      default: '256',
+      required: false,
+      description: 'Memory for the app, in MB (a whole number from 1 to 65536).',
+    });
+    expect(action.get('token')).toMatchObject({ default: '', required: true });
+    // A folded (>-) description is read whole, as one line.
+    expect(action.get('token')!.description).toMatch(
+      /^CamposCloud API token .* Store it as a secret; it is masked in the logs the moment it is read\.$/,
+    );
   });
 
   test('DEFAULTS lists exactly the inputs of action.yml, with the same defaults, in its order', () => {
