@@ -168,6 +168,20 @@ const BAD: BadCase[] = [
     allowed: /24 hexadecimal/,
   },
   {
+    what: 'app-id given the container id (a UUID)',
+    values: { 'app-id': '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b' },
+    input: 'app-id',
+    problem: /looks like a container id \(a UUID\), not an app id/,
+    allowed: /24 hexadecimal.*app-id output/,
+  },
+  {
+    what: 'token pasted with its Bearer prefix',
+    values: { token: `Bearer ${TOKEN}` },
+    input: 'token',
+    problem: /starts with 'Bearer ': the action adds that word itself/,
+    allowed: /token alone/,
+  },
+  {
     what: 'app-id of 23 chars',
     values: { 'app-id': 'a'.repeat(23) },
     input: 'app-id',
@@ -635,12 +649,12 @@ describe('parseInputs happy paths', () => {
 });
 
 describe('secrets', () => {
-  test('the token is masked first, and every env value is masked even when a later input fails', () => {
+  test('the token is masked first, and secret env values are masked even when a later input fails', () => {
     const masked: string[] = [];
     const err = parseError(
       {
         'api-url': 'http://example.com', // fails before env-vars is validated
-        'env-vars': `A=${ENV_SECRET_A}\r\nB=${ENV_SECRET_B}\nEMPTY=\n# C=not-a-value`,
+        'env-vars': `A_TOKEN=${ENV_SECRET_A}\r\nB_SECRET=${ENV_SECRET_B}\nEMPTY=\n# C=not-a-value`,
       },
       {},
       (s) => masked.push(s),
@@ -666,7 +680,7 @@ describe('secrets', () => {
   test('a malformed env line fails naming its line, and neither it nor any value shows', () => {
     const masked: string[] = [];
     const err = parseError(
-      { 'env-vars': `A=${ENV_SECRET_A}\nB=${ENV_SECRET_B}\nsecret-fragment-line` },
+      { 'env-vars': `API_KEY=${ENV_SECRET_A}\nPASSWORD=${ENV_SECRET_B}\nsecret-fragment-line` },
       {},
       (s) => masked.push(s),
     );
@@ -691,8 +705,16 @@ describe('action.yml contract', () => {
 
   test('the parser of action.yml finds its inputs', () => {
     expect(action.size).toBeGreaterThanOrEqual(20);
-    expect(action.get('memory-mb')).toEqual({ default: '256', required: false });
-    expect(action.get('token')).toEqual({ default: '', required: true });
+    expect(action.get('memory-mb')).toEqual({
+      default: '256',
+      required: false,
+      description: 'Memory for the app, in MB (a whole number from 1 to 65536).',
+    });
+    expect(action.get('token')).toMatchObject({ default: '', required: true });
+    // A folded (>-) description is read whole, as one line.
+    expect(action.get('token')!.description).toMatch(
+      /^CamposCloud API token .* Store it as a secret; it is masked in the logs the moment it is read\.$/,
+    );
   });
 
   test('DEFAULTS lists exactly the inputs of action.yml, with the same defaults, in its order', () => {
@@ -818,10 +840,39 @@ describe('preview names and environments', () => {
 
 test('env-vars values shorter than 4 characters are not masked (they would hide every 1 in the log)', () => {
   const masked: string[] = [];
-  parseInputs(reader({ ...BASE, 'env-vars': 'DEBUG=1\nMODE=on\nKEY=abcd' }), ctx(), (v) =>
+  parseInputs(reader({ ...BASE, 'env-vars': 'DEBUG=1\nTOKEN=on\nKEY=abcd' }), ctx(), (v) =>
     masked.push(v),
   );
   expect(masked).toContain('abcd');
   expect(masked).not.toContain('1');
   expect(masked).not.toContain('on');
+});
+
+test('env-vars: what is secret is masked, settings are not (LOG_LEVEL=info must not hide every "info")', () => {
+  const masked: string[] = [];
+  const env = {
+    DISCORD_TOKEN: 'tok-1',
+    dbPassword: 'pw-2',
+    STRIPE_API_KEY: 'key-3',
+    SSH_KEY: 'key-4',
+    CLIENT_SECRET: 'sec-5',
+    SENTRY_DSN: 'dsn-6',
+    DATABASE_URL: 'postgres://bot:pw-7@db.example.com/bot',
+    LOG_LEVEL: 'info',
+    BOT_NAME: 'my-bot',
+    MONKEY_MODE: 'chaos',
+    AUTHOR: 'octocat',
+    HOMEPAGE: 'https://example.com/path',
+  };
+  const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  parseInputs(reader({ ...BASE, 'env-vars': lines.join('\n') }), ctx(), (v) => masked.push(v));
+  expect(masked.slice(1)).toEqual([
+    'tok-1',
+    'pw-2',
+    'key-3',
+    'key-4',
+    'sec-5',
+    'dsn-6',
+    'postgres://bot:pw-7@db.example.com/bot',
+  ]);
 });

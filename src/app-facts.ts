@@ -20,3 +20,11 @@ export function runningText(app: App): string {
   if (app.online === false) return 'not running';
   return 'running state not reported';
 }
+
+/**
+ * A just-created or just-started app: CamposCloud installs its dependencies first, so not online
+ * yet means starting, not stopped. Only a wait that ran out says "not online".
+ */
+export function newAppStateText(app: App): string {
+  return app.online === true ? 'online' : 'starting (not reported online yet)';
+}

@@ -9,6 +9,8 @@ export interface EventInfo {
   branch: string | undefined;
   /** Set for pull_request and pull_request_target events. */
   pullRequest: number | undefined;
+  /** A pull request whose head is in another repository (a fork): its runs get no secrets. */
+  fromFork?: boolean;
   defaultBranch: string | undefined;
   /** The commit that was deployed: the pull request's head, else GITHUB_SHA. */
   sha: string | undefined;
@@ -41,6 +43,9 @@ export function eventInfo(ctx: RunnerContext): EventInfo {
     const number = typeof pr.number === 'number' ? pr.number : payload.number;
     info.pullRequest = typeof number === 'number' ? number : undefined;
     const head = obj(pr.head);
+    const headRepo = str(obj(head.repo).full_name);
+    const baseRepo = str(obj(obj(pr.base).repo).full_name);
+    info.fromFork = headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo;
     info.branch = str(head.ref);
     info.sha = str(head.sha) ?? info.sha;
     return info;

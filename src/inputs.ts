@@ -129,6 +129,8 @@ const MAX_TIMEOUT_SECONDS = 21600;
 const MAX_NAME_LENGTH = 100;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const APP_ID = /^[0-9a-f]{24}$/i;
+// containerId, the other id an app object carries: a tempting but wrong value for app-id.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
@@ -176,7 +178,7 @@ export function parseInputs(
     if (name !== 'token') raw[name] = read(name);
   }
   if (raw['github-token'].trim()) mask(raw['github-token'].trim());
-  // Env values may be secrets too: mask them all up front, before any validation below can fail.
+  // Env values that are secrets are masked up front, before any validation below can fail.
   maskEnvValues(raw['env-vars'], mask);
 
   // '' means unset: the default applies. core.getInput trims inputs, so only a direct caller (a test) sees '  '.
@@ -371,6 +373,13 @@ function envLines(rawEnv: string): { line: string; lineNumber: number }[] {
     .filter(({ line }) => line.trim() !== '' && !line.trimStart().startsWith('#'));
 }
 
+/**
+ * Masks the env-vars values that are secrets, not every value: masking LOG_LEVEL=info would turn
+ * every "info" in the job log into ***, and BOT_NAME=my-bot the app's own name. A value from
+ * ${{ secrets.NAME }} is masked by the runner already, whatever its key; this catches the ones typed
+ * under a key that names a credential, and URLs that carry a password. Every value, secret or not,
+ * is still cut out of what the server says back (redact.ts).
+ */
 function maskEnvValues(rawEnv: string, mask: (secret: string) => void): void {
   for (const { line } of envLines(rawEnv)) {
     const eq = line.indexOf('=');
@@ -378,8 +387,24 @@ function maskEnvValues(rawEnv: string, mask: (secret: string) => void): void {
     const secret = eq === -1 ? line.trim() : line.slice(eq + 1);
     // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
     // that short are settings, not secrets (the client's redaction uses the same limit).
-    if (secret.length >= MIN_MASKED_LENGTH) mask(secret);
+    if (secret.length < MIN_MASKED_LENGTH) continue;
+    if (eq === -1 || isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret)) {
+      mask(secret);
+    }
   }
+}
+
+// Words that name a credential, anywhere in the key (DISCORD_TOKEN, dbPassword, STRIPE_API_KEY).
+const SECRET_WORDS =
+  /token|secret|passw|pwd|apikey|api_key|private|credential|cookie|session|signing|webhook|dsn|auth(?!or)/i;
+// KEY as a word of its own (SSH_KEY, KEY, LICENSE_KEYS), not inside MONKEY or KEYBOARD_LAYOUT.
+const KEY_WORD = /(^|_)keys?($|_)/i;
+// scheme://user:password@host, as in DATABASE_URL=postgres://bot:pw@db.example.com/bot.
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+
+/** Whether an env-vars key says its value is a credential. */
+function isSecretKey(key: string): boolean {
+  return SECRET_WORDS.test(key) || KEY_WORD.test(key);
 }
 
 function parseToken(raw: string): string {
@@ -394,6 +419,13 @@ function parseToken(raw: string): string {
     );
   }
   // Never quote the token, not even in part.
+  if (/^bearer\s/i.test(token)) {
+    throw new InputError(
+      'token',
+      "starts with 'Bearer ': the action adds that word itself",
+      'Pass the token alone, as the CamposCloud dashboard shows it',
+    );
+  }
   if (/\s/.test(token)) {
     throw new InputError(
       'token',
@@ -462,6 +494,13 @@ function parseAppId(raw: string): string | undefined {
   rejectBlank('app-id', raw, allowed);
   const v = raw.trim();
   if (v === '') return undefined;
+  if (UUID.test(v)) {
+    throw new InputError(
+      'app-id',
+      `${quote(raw)} looks like a container id (a UUID), not an app id`,
+      `${allowed}. The app id is the app's _id in the CamposCloud dashboard or API, or the app-id output of the deploy step`,
+    );
+  }
   if (!APP_ID.test(v)) {
     const what = /^[0-9a-f]*$/i.test(v)
       ? `has ${v.length} characters, not 24`

@@ -8,6 +8,7 @@ import { deploy } from './commands/deploy.js';
 import { outcomeText, type RunResult } from './commands/result.js';
 import { rollback } from './commands/rollback.js';
 import { stopOrDelete } from './commands/stop.js';
+import { emptyEnvWarning } from './env-advice.js';
 import { DeployFailedError, errorText } from './errors.js';
 import { eventInfo, type EventInfo } from './event.js';
 import type { GitHubDeployments } from './github/deployments.js';
@@ -49,6 +50,8 @@ export async function run(): Promise<void> {
     );
     command = inputs.command;
     for (const deprecation of inputs.deprecations) core.warning(deprecation);
+    const emptyEnv = emptyEnvWarning(inputs.envVars, event);
+    if (emptyEnv) log.warning(emptyEnv);
     const result = await execute(inputs, await makeContext(inputs, log, started, event));
     const outputs = outputsFor(result);
     const written = setOutputs(outputs);
@@ -171,7 +174,12 @@ function finalLine(result: RunResult, outputs: Record<string, string>): string {
   if (result.command === 'deploy') {
     if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
     const via = outputs.url ? ` at ${outputs.url}` : '';
-    const replaced = result.previous ? `, replacing ${result.previous.id}` : '';
+    // An update keeps the app: the "previous" app is this same one, not something it replaced.
+    const replaced = !result.previous
+      ? ''
+      : result.strategy === 'update'
+        ? ', updated in place'
+        : `, replacing ${result.previous.id}`;
     return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced}.`;
   }
   if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';

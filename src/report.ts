@@ -10,7 +10,7 @@ import {
   type Timing,
 } from './commands/result.js';
 import { DeployFailedError, errorText } from './errors.js';
-import { appUrl, runningText } from './app-facts.js';
+import { appUrl, newAppStateText, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
 import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
 import { count, duration } from './text.js';
@@ -95,14 +95,16 @@ function row(...cells: string[]): string {
   return `| ${cells.map(mdCell).join(' | ')} |`;
 }
 
+/** Key/value rows; the first row is the header, so no empty header strip shows above them. */
 function table(rows: [string, string][]): string {
-  return ['| | |', '| --- | --- |', ...rows.map(([k, v]) => row(k, v))].join('\n');
+  const lines = rows.map(([k, v]) => row(k, v));
+  return [lines[0], '| --- | --- |', ...lines.slice(1)].join('\n');
 }
 
 function onlineWaitText(w: OnlineWait): string {
-  if (w.online === true) return `running (online after ${duration(w.waitedMs)})`;
+  if (w.online === true) return `online (after ${duration(w.waitedMs)})`;
   if (w.online === false) {
-    return `**not online** after waiting ${w.limitSeconds} s (wait-for-online): check the app's console`;
+    return `**not online after ${duration(w.waitedMs)}** (wait-for-online ${duration(w.limitSeconds * 1000)}): check the app's console`;
   }
   return `**unknown**: the app could not be checked (see the log)`;
 }
@@ -132,7 +134,7 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
     const icon = wait && wait.online !== true ? '⚠️' : '✅';
     lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-    rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.app)]);
+    rows.push(['State', wait ? onlineWaitText(wait) : newAppStateText(r.app)]);
     const url = appUrl(r.app);
     if (url) rows.push(['URL', mdUrl(url)]);
     if (r.githubDeployment) {
@@ -204,7 +206,10 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
 function renderRollback(r: RollbackResult, totalMs: number): string {
   const lines: string[] = [];
   if (!r.to || !r.from) {
-    lines.push(`## CamposCloud rollback: no app found by ${mdText(r.lookedUpBy)}, nothing to do`, '');
+    lines.push(
+      `## CamposCloud rollback: no app found by ${mdText(r.lookedUpBy)}, nothing to do`,
+      '',
+    );
     return lines.join('\n');
   }
   const rows: [string, string][] = [];
@@ -319,7 +324,9 @@ export function renderFailureSummary(
   totalMs: number,
 ): string {
   const message = errorText(err);
-  const lines = [`## ❌ CamposCloud ${command} failed`, ''];
+  // An unknown command value is the input error itself: it never becomes the heading.
+  const what = ['deploy', 'stop', 'delete', 'rollback'].includes(command) ? command : 'run';
+  const lines = [`## ❌ CamposCloud ${what} failed`, ''];
   lines.push(
     table([
       ['Failed while', mdText(phase ?? 'reading the inputs')],

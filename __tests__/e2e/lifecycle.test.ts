@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { recipeInputs } from '../support/recipes.js';
+import { readRecipe, recipeInputs } from '../support/recipes.js';
 import { calls, makeWorld, pushEvent, type World } from './helpers.js';
 
 let world: World;
@@ -199,7 +199,7 @@ test('wait-for-online reports an app that comes online, and one that does not', 
   const up = await world.run({ 'wait-for-online': '20' });
   expect(up.exitCode).toBe(0);
   expect(up.outputs.online).toBe('true');
-  expect(up.summary).toMatch(/running \(online after/);
+  expect(up.summary).toMatch(/online \(after/);
   const polls = calls(world.server).filter((c) => c === `GET /v1/apps/${up.outputs['app-id']}`);
   expect(polls.length).toBeGreaterThan(1);
   await world.server.close();
@@ -208,7 +208,9 @@ test('wait-for-online reports an app that comes online, and one that does not', 
   const down = await world.run({ 'wait-for-online': '2' });
   expect(down.exitCode).toBe(0);
   expect(down.outputs.online).toBe('false');
-  expect(down.stdout).toMatch(/::warning::.*did not report online within wait-for-online \(2 s\)/);
+  expect(down.stdout).toMatch(
+    /::warning::.*did not report online within wait-for-online \(2.0 s\)/,
+  );
   expect(down.summary).toContain('not online');
 });
 
@@ -253,21 +255,26 @@ test('the basic recipes: deploy main on push, a branch app on push, stop it when
 
   const branch = recipeInputs('deploy-branch.yml', 'deploy', {
     'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
-    'github.ref_name': 'feature-x',
   });
-  const push = { eventName: 'push', event: pushEvent('feature-x'), ref: 'refs/heads/feature-x' };
+  const push = {
+    eventName: 'push',
+    event: pushEvent('Feature/Login'),
+    ref: 'refs/heads/Feature/Login',
+  };
   const deployed = await world.run(branch, push);
   expect(deployed.exitCode).toBe(0);
   const branchApp = world.server.apps.get(deployed.outputs['app-id']!)!;
-  expect(branchApp.name).toBe('my-bot-feature-x');
+  // A safe name, not the raw branch ('my-bot-Feature/Login').
+  expect(branchApp.name).toBe('my-bot-feature-login');
+  // main is left to its own recipe.
+  expect(readRecipe('deploy-branch.yml')).toMatch(/branches-ignore: \[main\]/);
 
   const stop = recipeInputs('stop-on-branch-delete.yml', 'stop', {
     'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
-    'github.event.ref': 'feature-x',
   });
   const stopped = await world.run(stop, {
     eventName: 'delete',
-    event: deleteEvent('feature-x'),
+    event: deleteEvent('Feature/Login'),
     ref: 'refs/heads/main',
   });
   expect(stopped.exitCode).toBe(0);

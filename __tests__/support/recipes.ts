@@ -12,12 +12,17 @@ const dir = path.resolve(
   'workflows',
 );
 
+/** The text of a recipe file. */
+export function readRecipe(file: string): string {
+  return fs.readFileSync(path.join(dir, file), 'utf8');
+}
+
 export function recipeInputs(
   file: string,
   job: string,
   expressions: Record<string, string>,
 ): Record<string, string> {
-  const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
+  const lines = readRecipe(file).split('\n');
   const jobAt = lines.findIndex((l) => l === `  ${job}:`);
   if (jobAt < 0) throw new Error(`${file} has no job '${job}'`);
   const usesAt = lines.findIndex(

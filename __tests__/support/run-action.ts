@@ -84,10 +84,12 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   }
 
   // Start from a clean environment: a test run inside GitHub Actions must not leak the outer
-  // job's INPUT_* or GITHUB_* variables into the action under test.
+  // job's INPUT_* or GITHUB_* variables into the action under test, nor a proxy of the machine's
+  // route the local servers' traffic (a test that wants a proxy passes it in env).
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(INPUT_|GITHUB_|RUNNER_|ACTIONS_)/.test(k)) env[k] = v;
+    if (v !== undefined && !/^(INPUT_|GITHUB_|RUNNER_|ACTIONS_)|^(https?|no)_proxy$/i.test(k))
+      env[k] = v;
   }
   for (const [name, value] of Object.entries(opts.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;

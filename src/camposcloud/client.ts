@@ -15,6 +15,7 @@ import {
   verdictForStatus,
 } from './retry.js';
 import { redactSecrets } from './redact.js';
+import { sayWhileWaiting } from './still-waiting.js';
 import { extractServerMessage } from './server-message.js';
 import { Readable } from 'node:stream';
 import type { App, AppListing, AppSettings, CreateAppRequest } from './types.js';
@@ -63,6 +64,8 @@ export interface ClientOptions {
   log?: ClientLog;
   random?: () => number;
   userAgent?: string;
+  /** Gap between "Still waiting for the response to ..." lines; default 10 s. */
+  stillWaitingEveryMs?: number;
 }
 
 export interface CallRecord {
@@ -106,6 +109,7 @@ export const DEFAULTS = {
   maxRetryAfterMs: 60_000,
   createSpacingMs: 3000,
   userAgent: 'camposcloud-deploy',
+  stillWaitingEveryMs: 10_000,
 };
 
 const NOT_JSON = 'the response was not valid JSON';
@@ -206,6 +210,7 @@ export class CamposCloudClient {
   private readonly log: ClientLog;
   private readonly random: () => number;
   private readonly userAgent: string;
+  private readonly stillWaitingEveryMs: number;
   /** When the last create attempt ended (response or failure), for spacing the next one. */
   private lastCreateEndedAt: number | undefined;
 
@@ -228,6 +233,7 @@ export class CamposCloudClient {
     this.log = opts.log ?? { debug: () => {}, info: () => {}, warning: () => {} };
     this.random = opts.random ?? Math.random;
     this.userAgent = opts.userAgent ?? DEFAULTS.userAgent;
+    this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? DEFAULTS.stillWaitingEveryMs;
   }
 
   // ---- endpoints -------------------------------------------------------------------------------
@@ -585,20 +591,26 @@ export class CamposCloudClient {
     const record: CallRecord = { method, endpoint: `${this.rootPath}${path}`, attempt };
     this.calls.push(record);
     const zip = upload && !upload.small ? upload.body : undefined;
-    const result = await exchange({
-      method,
-      url: `${this.root}${path}`,
-      headers,
-      body: zip ? undefined : upload?.body.open(),
-      upload: zip && {
-        open: (onChunk) => zip.open(onChunk),
-        stallMs: this.uploadStallMs,
-        answerMs: this.uploadAnswerMs,
-      },
-      timeoutMs: this.requestTimeoutMs,
-      deadline: this.deadline,
-      waitingFor: `the response to ${method} ${this.rootPath}${path.replace(/\?.*$/, '')} (attempt ${attempt})`,
-    });
+    const waitingFor = `the response to ${method} ${this.rootPath}${path.replace(/\?.*$/, '')} (attempt ${attempt})`;
+    const result = await sayWhileWaiting(
+      exchange({
+        method,
+        url: `${this.root}${path}`,
+        headers,
+        body: zip ? undefined : upload?.body.open(),
+        upload: zip && {
+          open: (onChunk) => zip.open(onChunk),
+          stallMs: this.uploadStallMs,
+          answerMs: this.uploadAnswerMs,
+        },
+        timeoutMs: this.requestTimeoutMs,
+        deadline: this.deadline,
+        waitingFor,
+      }),
+      waitingFor,
+      (line) => this.log.info(line),
+      this.stillWaitingEveryMs,
+    );
     if (result.kind === 'network') {
       this.log.debug(`${endpoint}: no response (${result.reason})`);
       return result;

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import { DeadlineError } from '../errors.js';
 import { duration } from '../text.js';
+import { proxyAwareDispatcher } from './proxy.js';
 
 /**
  * Most bytes of a response body read: API answers are a few KB (a page of apps, one app, an error);
@@ -116,6 +117,7 @@ export async function exchange(x: Exchange): Promise<ExchangeResult> {
       headers: x.headers,
       body,
       signal: controller.signal,
+      dispatcher: proxyAwareDispatcher(),
       headersTimeout: idleMs,
       bodyTimeout: idleMs,
     });

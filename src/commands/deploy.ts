@@ -13,7 +13,7 @@ import {
 } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
-import { appUrl, runningText } from '../app-facts.js';
+import { appUrl, newAppStateText, runningText } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findAppsWithUsage } from './find-apps.js';
 import { mayBeMemoryRefusal, planMemoryError, stoppedAppsHoldMemory } from './plan-memory.js';
@@ -357,7 +357,9 @@ async function recreate(
       `The create call's response was lost, but the server had created the app: using ${created.app.id} rather than creating a second one.`,
     );
   }
-  log.info(`Created app '${created.app.name}' (${created.app.id}), ${runningText(created.app)}.`);
+  log.info(
+    `Created app '${created.app.name}' (${created.app.id}), ${newAppStateText(created.app)}.`,
+  );
   const app = await startCreated(created.app, ctx, ctx.startCreated);
   return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
 }

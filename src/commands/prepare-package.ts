@@ -74,6 +74,12 @@ async function packageFiles(
     warn: (m) => log.warning(m),
     signal,
   });
+  if (selection.files.length === 0 && selection.excluded.length === 0) {
+    throw new PackagingError(
+      `No files to deploy: '${inputs.path}' is empty.`,
+      'An empty workspace usually means the job has no actions/checkout step before this one (add - uses: actions/checkout@v5), or path names the wrong folder.',
+    );
+  }
   if (selection.files.length === 0) {
     throw new PackagingError(
       `No files to deploy under '${inputs.path}': every file was left out by the ignore rules.`,

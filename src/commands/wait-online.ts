@@ -14,6 +14,8 @@ export interface WaitOptions {
   /** Between polls; grows to maxIntervalMs so a slow start costs few requests. */
   intervalMs?: number;
   maxIntervalMs?: number;
+  /** Gap between "not online yet" lines at the normal log level; default 10 s. */
+  reportEveryMs?: number;
 }
 
 /** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
@@ -31,6 +33,10 @@ export async function waitForOnline(
   const endAt = Math.min(started + opts.limitSeconds * 1000, opts.deadlineAt - DEADLINE_MARGIN_MS);
   let interval = opts.intervalMs ?? 1000;
   const maxInterval = opts.maxIntervalMs ?? 5000;
+  const reportEvery = opts.reportEveryMs ?? 10_000;
+  let reportedAt = started;
+  const limit = duration(opts.limitSeconds * 1000);
+  log.info(`Waiting up to ${limit} for app ${appId} to report online (wait-for-online).`);
   const outcome = (online: boolean | undefined): OnlineWait => ({
     limitSeconds: opts.limitSeconds,
     online,
@@ -52,13 +58,19 @@ export async function waitForOnline(
     const left = endAt - Date.now();
     if (left <= 0) {
       log.warning(
-        `App ${appId} did not report online within wait-for-online (${opts.limitSeconds} s)` +
+        `App ${appId} did not report online within wait-for-online (${limit})` +
           (endAt < started + opts.limitSeconds * 1000 ? ', cut short by timeout-seconds' : '') +
           '. It may still be starting (installing dependencies) or it may be failing: check its console in the CamposCloud dashboard.',
       );
       return outcome(false);
     }
-    log.debug(`App ${appId} not online yet; checking again in ${interval} ms.`);
+    // Progress at the normal level every ~10 s: a silent wait of minutes reads as a hung run.
+    if (Date.now() - reportedAt >= reportEvery) {
+      reportedAt = Date.now();
+      log.info(`App ${appId} is not online yet (${duration(reportedAt - started)} of ${limit}).`);
+    } else {
+      log.debug(`App ${appId} not online yet; checking again in ${duration(interval)}.`);
+    }
     await sleep(Math.min(interval, left));
     interval = Math.min(maxInterval, Math.round(interval * 1.5));
   }

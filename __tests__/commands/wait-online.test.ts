@@ -1,0 +1,62 @@
+// wait-for-online reports its progress at the normal log level every few seconds (shrunk here),
+// and says what is known at the end: online after how long, or not online after the limit.
+import { CamposCloudClient } from '../../src/camposcloud/client.js';
+import { waitForOnline } from '../../src/commands/wait-online.js';
+import type { Log } from '../../src/log.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+
+let server: FakeCamposCloud;
+afterEach(async () => {
+  await server.close();
+});
+
+function recorder(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => lines.push(`info: ${m}`),
+    warning: (m) => lines.push(`warning: ${m}`),
+    notice: (m) => lines.push(`notice: ${m}`),
+    debug: (m) => lines.push(`debug: ${m}`),
+    group: (_t, fn) => fn(),
+  };
+}
+
+async function waitFor(onlineAfterMs: number, limitSeconds: number) {
+  server = await startFakeCamposCloud({ onlineAfterMs });
+  const app = server.seedApp({ name: 'bot', running: false });
+  // A start makes the app report online onlineAfterMs later.
+  const client = new CamposCloudClient({ apiUrl: server.url, token: server.token });
+  await client.startApp(app._id);
+  const log = recorder();
+  const result = await waitForOnline(
+    client,
+    app._id,
+    {
+      limitSeconds,
+      deadlineAt: Date.now() + 60_000,
+      intervalMs: 40,
+      maxIntervalMs: 40,
+      reportEveryMs: 150,
+    },
+    log,
+  );
+  return { result, info: log.lines.filter((l) => l.startsWith('info: ')), lines: log.lines };
+}
+
+test('progress lines at the normal level while waiting, then how long it took', async () => {
+  const { result, info } = await waitFor(700, 20);
+  expect(result.online).toBe(true);
+  expect(info[0]).toMatch(/^info: Waiting up to 20\.0 s for app \w+ to report online/);
+  const progress = info.filter((l) => / is not online yet \(.+ of 20\.0 s\)\.$/.test(l));
+  expect(progress.length).toBeGreaterThanOrEqual(1);
+  expect(info.at(-1)).toMatch(/^info: App \w+ is online \(after (\d+ ms|\d+\.\d s)\)\.$/);
+});
+
+test('an app that does not come online in time is a warning naming the limit', async () => {
+  const { result, lines } = await waitFor(10 * 60_000, 1);
+  expect(result.online).toBe(false);
+  expect(lines.at(-1)).toMatch(
+    /^warning: App \w+ did not report online within wait-for-online \(1\.0 s\)/,
+  );
+});
