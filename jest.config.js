@@ -1,4 +1,6 @@
-// ESM + ts-jest: see ../shared/toolchain.md for why each setting is here.
+// ESM + ts-jest. Jest runs TypeScript test files as ES modules only with Node's
+// --experimental-vm-modules (set by scripts/test.mjs), ts-jest's `useESM`, and a mapper that lets
+// the sources' `./x.js` imports find `./x.ts`. A jest.config.ts would need ts-node on Node 20.
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
@@ -8,5 +10,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.check.json' }],
   },
+  globalSetup: '<rootDir>/__tests__/support/jest-global-setup.js',
+  globalTeardown: '<rootDir>/__tests__/support/jest-global-teardown.js',
   testTimeout: 60000,
 };

@@ -1,7 +1,6 @@
 // A stop that fails without a clear answer may still have happened: the deploy starts the app
 // again to be sure it runs, and says so. Run in-process with a client whose retries are short.
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CamposCloudClient } from '../../src/camposcloud/client.js';
 import type { CommandContext } from '../../src/commands/context.js';
@@ -10,6 +9,7 @@ import { DeployFailedError } from '../../src/errors.js';
 import { parseInputs } from '../../src/inputs.js';
 import type { Log } from '../../src/log.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 let server: FakeCamposCloud;
 afterEach(async () => {
@@ -33,7 +33,7 @@ test('a stop that keeps failing with 502 leaves the app running (read, not guess
     status: 502,
     times: Infinity,
   });
-  const workspace = await mkdtemp(path.join(os.tmpdir(), 'ccd-cmd-'));
+  const workspace = await tempDir('ccd-cmd-');
   await writeFile(path.join(workspace, 'main.py'), 'print(1)\n');
   const inputs = parseInputs(
     (name) =>

@@ -1,8 +1,7 @@
 // Shared set-up for the end-to-end tests: a fresh local CamposCloud server and a workspace made of
 // real files, and the built action run against them like the runner runs it.
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   startFakeCamposCloud,
@@ -10,6 +9,7 @@ import {
   type FakeCamposCloudOptions,
 } from '../../local-server/camposcloud.js';
 import { runAction, type ActionRun, type RunActionOptions } from '../support/run-action.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 export interface World {
   server: FakeCamposCloud;
@@ -38,9 +38,9 @@ export function pushEvent(branch = 'main') {
   };
 }
 
-/** Files of a small python bot, written into a fresh workspace. */
+/** Files of a small python bot, written into a fresh workspace (removed after the test file). */
 export async function makeWorkspace(files: Record<string, string> = {}): Promise<string> {
-  const workspace = await mkdtemp(path.join(os.tmpdir(), 'ccd-ws-'));
+  const workspace = await tempDir('ccd-ws-');
   const all: Record<string, string> = {
     'main.py': 'print("hello")\n',
     'requirements.txt': 'requests\n',

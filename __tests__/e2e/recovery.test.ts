@@ -1,5 +1,4 @@
 // What the user is left with when a deploy goes wrong part way, and the tidy-up after any run.
-import { readdir } from 'node:fs/promises';
 import { startFakeGitHub } from '../support/fake-github.js';
 import { calls, makeWorld, MUTATING, type World } from './helpers.js';
 
@@ -17,7 +16,7 @@ test('the zip does not outlive the run, whether it succeeds, fails or is a dry r
   expect(failed.exitCode).toBe(1);
   const dry = await world.run({ 'dry-run': 'true' });
   expect(dry.exitCode).toBe(0);
-  for (const run of [ok, failed, dry]) expect(await readdir(run.runnerTemp)).toEqual([]);
+  for (const run of [ok, failed, dry]) expect(run.runnerTempLeft).toEqual([]);
 });
 
 test('a failed deploy sets status failed and names the apps it left', async () => {

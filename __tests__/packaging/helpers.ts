@@ -1,8 +1,9 @@
-// Real trees in temp folders, and real zips read back with yauzl.
+// Real trees in temp folders, and real zips read back with yauzl and checked by zip-check.ts.
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
+import { checkZip } from './zip-check.js';
 
 /** Create files (string content) under a fresh temp folder; returns its real path. */
 export async function makeTree(files: Record<string, string | Buffer>): Promise<string> {
@@ -39,11 +40,22 @@ export interface ZipEntryInfo {
 }
 
 /**
- * Every entry of a zip, in central-directory order, with its content. `utf8Names` decodes every name
+ * Every entry of a zip, in central-directory order, with its content, read by yauzl once the zip has
+ * passed checkZip (every CRC recomputed, and `unzip -t` where present). `utf8Names` decodes every name
  * as UTF-8: archiver sets the UTF-8 flag only on non-ASCII names, and yauzl reads unflagged names as
  * CP437, where control characters (a newline) become graphics although the bytes are the name's own.
  */
-export function readZip(zipPath: string, utf8Names = false): Promise<ZipEntryInfo[]> {
+export async function readZip(zipPath: string, utf8Names = false): Promise<ZipEntryInfo[]> {
+  const checked = await checkZip(zipPath);
+  const entries = await readWithYauzl(zipPath, utf8Names);
+  const names = (list: { name: string }[]) => list.map((e) => e.name);
+  if (utf8Names || names(entries).every((n) => /^[\x20-\x7e]*$/.test(n))) {
+    expect(names(entries)).toEqual(names(checked.entries));
+  }
+  return entries;
+}
+
+function readWithYauzl(zipPath: string, utf8Names: boolean): Promise<ZipEntryInfo[]> {
   const options = utf8Names
     ? { lazyEntries: true, decodeStrings: false }
     : { lazyEntries: true, strictFileNames: true };
@@ -104,4 +116,21 @@ export function treesRemovedAfterAll(): (
     made.push(dir);
     return dir;
   };
+}
+
+/** How many entries yauzl finds, without reading their contents. */
+export function yauzlEntryCount(zipPath: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(zipPath, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error('no zip'));
+      let n = 0;
+      zip.on('error', reject);
+      zip.on('entry', () => {
+        n++;
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(n));
+      zip.readEntry();
+    });
+  });
 }

@@ -5,7 +5,8 @@ import { deflateRawSync } from 'node:zlib';
 import { PackagingError } from '../../src/errors.js';
 import { selectFiles, type SelectedFile } from '../../src/packaging/select.js';
 import { ZIP_ENTRY_DATE, normalizeMode, writeZip } from '../../src/packaging/zip.js';
-import { readZip, treesRemovedAfterAll } from './helpers.js';
+import { readZip, treesRemovedAfterAll, yauzlEntryCount } from './helpers.js';
+import { checkZip, hasUnzip } from './zip-check.js';
 
 const tree = treesRemovedAfterAll();
 
@@ -122,9 +123,9 @@ describe('writeZip', () => {
     expect(log?.data.toString()).toBe(text(260_000));
   });
 
-  test('big files in pieces (read buffers used again) come back byte for byte, stored and deflated', async () => {
-    // Several files of several pieces each, stored and deflated in turn: a read buffer handed back
-    // too early would show up as another piece's bytes in some entry.
+  test('big files streamed in many reads come back byte for byte, stored and deflated', async () => {
+    // Several big files, stored and deflated in turn: a read buffer used again too early would show
+    // up as another file's bytes in some entry.
     const text = (seed: number) =>
       Array.from({ length: 90_000 }, (_, i) => `row ${seed} ${i} ${(i * seed) % 977}\n`).join('');
     const files: Record<string, string | Buffer> = {};
@@ -143,17 +144,54 @@ describe('writeZip', () => {
     }
   });
 
-  test('small deflated files carry their sizes and CRC in the local header (the fast path)', async () => {
-    const root = await tree({ 'main.py': 'print("hello")\n'.repeat(100) });
-    const out = path.join(await outDir(), 'app.zip');
+  test('every CRC-32 the zip carries (local header, data descriptor, central directory) matches its data', async () => {
+    // Each way an entry is written: small ones read whole (deflated by archiver, or stored), and big
+    // ones streamed in many reads (stored, or deflated), whose CRC is chained from read to read.
+    const text = (n: number) =>
+      Array.from({ length: n }, (_, i) => `line ${i} ${(i * 7919) % 104729}\n`).join('');
+    const root = await tree({
+      'src/app.py': text(200),
+      'img/logo.png': randomBytes(30_000),
+      'big/model.bin': randomBytes(3 * 1024 * 1024 + 17),
+      'big/data.csv': text(200_000),
+      'empty.txt': '',
+    });
+    const out = path.join(await outDir(), 'crc.zip');
     await zipTree(root, out);
-    const bytes = await fsp.readFile(out);
-    expect(bytes.readUInt32LE(0)).toBe(0x04034b50); // local file header
-    expect(bytes.readUInt16LE(6) & 0x8).toBe(0); // no data descriptor: sizes known up front
-    expect(bytes.readUInt16LE(8)).toBe(8); // deflated
-    expect(bytes.readUInt32LE(22)).toBe(1500); // uncompressed size
-    expect((await readZip(out))[0]?.data.toString()).toBe('print("hello")\n'.repeat(100));
+    const zip = await checkZip(out);
+    expect(zip.unzipTested).toBe(await hasUnzip());
+    const where = Object.fromEntries(zip.entries.map((e) => [e.name, [e.method, e.crcIn]]));
+    expect(where).toEqual({
+      'big/data.csv': [8, ['central directory', 'data descriptor']],
+      'big/model.bin': [0, ['central directory', 'data descriptor']],
+      'empty.txt': [0, ['central directory', 'data descriptor']],
+      'img/logo.png': [0, ['central directory', 'local header']],
+      'src/app.py': [8, ['central directory', 'data descriptor']],
+    });
+    expect(zip.entries.find((e) => e.name === 'big/data.csv')?.size).toBeGreaterThan(
+      3 * 1024 * 1024,
+    );
   });
+
+  test('past 65,535 entries the zip has zip64 end records, and every reader still reads it', async () => {
+    const root = await tree({ 'one.txt': 'x' });
+    // One small file under many names: the entry count alone calls for zip64.
+    const count = 65_536 + 10;
+    const files: SelectedFile[] = Array.from({ length: count }, (_, i) => ({
+      name: `d${i % 64}/f${i}.txt`,
+      absPath: path.join(root, 'one.txt'),
+      size: 1,
+      mode: 0o644,
+    }));
+    const out = path.join(await outDir(), 'many.zip');
+    const result = await writeZip(files, out, { level: 0 });
+    expect(result.fileCount).toBe(count);
+    const zip = await checkZip(out);
+    expect(zip.zip64End).toBe(true);
+    expect(zip.entries).toHaveLength(count);
+    expect(zip.unzipTested).toBe(await hasUnzip());
+    expect(await yauzlEntryCount(out)).toBe(count);
+  }, 60_000);
 
   test('mixed trees (read whole, streamed, stored, deflated) give the same sha256 on every run', async () => {
     const root = await tree({
@@ -210,13 +248,13 @@ describe('writeZip', () => {
     }
   });
 
-  test('a big file deflated in pieces is one deflate stream, about as small as a single pass', async () => {
-    // Text that repeats across piece boundaries: only the carried-over dictionary finds those matches.
+  test('a big file streamed through deflate is about as small as a single pass', async () => {
+    // Text that repeats across read boundaries: one deflate stream over the file finds those matches.
     const line = (i: number) => `row ${i % 977},value_${(i * 7919) % 104729},status=ok\n`;
     const text = Buffer.from(Array.from({ length: 200_000 }, (_, i) => line(i)).join(''));
-    expect(text.length).toBeGreaterThan(3 * 1024 * 1024); // several pieces
+    expect(text.length).toBeGreaterThan(3 * 1024 * 1024); // many reads
     const root = await tree({ 'data/big.csv': text });
-    const out = path.join(await outDir(), 'pieces.zip');
+    const out = path.join(await outDir(), 'streamed.zip');
     await zipTree(root, out);
     const [entry] = await readZip(out);
     expect(entry?.compressionMethod).toBe(8);

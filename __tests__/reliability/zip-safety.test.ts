@@ -2,10 +2,10 @@
 // no .git, no credentials, nothing through a link that escapes path, no name that could escape on
 // extraction; odd names and empty files arrive intact; every skipped link is named in a warning.
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeWorld, type World } from '../e2e/helpers.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 let world: World;
 afterEach(async () => {
@@ -25,7 +25,7 @@ test('a hostile workspace is packaged safely and the warnings name what was skip
     'empty.txt': '',
   });
   const ws = world.workspace;
-  const outside = await mkdtemp(path.join(os.tmpdir(), 'ccd-outside-'));
+  const outside = await tempDir('ccd-outside-');
   await writeFile(path.join(outside, 'secret.txt'), 'outside secret\n');
   await symlink(outside, path.join(ws, 'escape-dir'));
   await symlink(path.join(outside, 'secret.txt'), path.join(ws, 'escape-file'));

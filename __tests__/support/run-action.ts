@@ -3,7 +3,7 @@
 // GITHUB_STEP_SUMMARY files, and an event payload at GITHUB_EVENT_PATH.
 // Only node builtins are imported, so `node scripts/demo.ts` can load this file directly.
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +42,8 @@ export interface ActionRun {
   outputFileText: string;
   /** The ::error:: annotations printed. */
   errors: string[];
-  /** RUNNER_TEMP as the action left it. */
-  runnerTemp: string;
+  /** What the action left in RUNNER_TEMP (the runner's folders are removed once read). */
+  runnerTempLeft: string[];
 }
 
 /** Reads the GITHUB_OUTPUT file format: `name<<DELIM\nvalue\nDELIM` blocks (and `name=value`). */
@@ -127,14 +127,17 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   clearTimeout(timer);
 
   const outputFileText = await readFile(outputFile, 'utf8');
+  const summary = await readFile(summaryFile, 'utf8');
+  const runnerTempLeft = await readdir(runnerTemp);
+  await rm(dir, { recursive: true, force: true });
   return {
     exitCode,
     stdout,
     stderr,
     outputs: parseOutputFile(outputFileText),
-    summary: await readFile(summaryFile, 'utf8'),
+    summary,
     outputFileText,
-    runnerTemp,
+    runnerTempLeft,
     errors: stdout
       .split('\n')
       .filter((l) => l.startsWith('::error'))

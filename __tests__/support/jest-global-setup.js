@@ -1,0 +1,12 @@
+// jest's globalSetup: the suite runs with TMPDIR set to a folder of its own, inherited by the test
+// workers, the action runs and the servers they start; jest-global-teardown.js removes it. Tests
+// remove what they make (support/temp-dirs.ts): this catches what a failed or killed test left.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export default function setup() {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'ccd-test-run-'));
+  process.env.CCD_TEST_TEMP_ROOT = root;
+  process.env.TMPDIR = root;
+}

@@ -1,0 +1,7 @@
+// jest's globalTeardown: removes the suite's temp folder (see jest-global-setup.js).
+import { rmSync } from 'node:fs';
+
+export default function teardown() {
+  const root = process.env.CCD_TEST_TEMP_ROOT;
+  if (root) rmSync(root, { recursive: true, force: true });
+}
