@@ -1,4 +1,6 @@
-// ESM + ts-jest: see ../shared/toolchain.md for why each setting is here.
+// ESM + ts-jest (jest 30 runs ES modules with NODE_OPTIONS=--experimental-vm-modules, which
+// `npm test` sets): ts-jest compiles with useESM, and the mapper drops the .js that NodeNext imports
+// carry so jest finds the .ts file.
 export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
