@@ -863,6 +863,8 @@ test('env-vars: what is secret is masked, settings are not (LOG_LEVEL=info must 
     MONKEY_MODE: 'chaos',
     AUTHOR: 'octocat',
     HOMEPAGE: 'https://example.com/path',
+    AUTH_ENABLED: 'true',
+    TOKEN_TTL: '3600',
   };
   const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   parseInputs(reader({ ...BASE, 'env-vars': lines.join('\n') }), ctx(), (v) => masked.push(v));

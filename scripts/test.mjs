@@ -2,7 +2,8 @@
 // "N passed, N failed" line that CI reads. Runs under the Node 24 that the `node`
 // dev dependency puts first on PATH inside `npm run`.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const major = Number(process.versions.node.split('.')[0]);
@@ -48,9 +49,18 @@ const jestArgs = [
   `--outputFile=${out}`,
   ...process.argv.slice(2),
 ];
+// Every test's temporary files go under one folder that is removed when jest ends, so a test that
+// misses its own clean-up (or a child process killed mid-run) leaves nothing in the machine's temp
+// folder. Sticky and world-writable like /tmp: one test runs the action as an unprivileged user.
+// jest's transform cache stays in the real temp folder, so it survives from run to run.
+const tempRoot = mkdtempSync(path.join(os.tmpdir(), 'camposcloud-tests-'));
+chmodSync(tempRoot, 0o1777);
+jestArgs.push(`--cacheDirectory=${path.join(os.tmpdir(), 'jest-camposcloud-deploy')}`);
 run('jest', process.execPath, jestArgs, {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim(),
+  TMPDIR: tempRoot,
 });
+rmSync(tempRoot, { recursive: true, force: true });
 
 let passed = 0;
 let failed = 0;

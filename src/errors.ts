@@ -1,5 +1,6 @@
 // Every failure the user can act on is one of these classes, carrying what they need to fix it.
 // main.ts turns them into the ::error:: line; nothing else formats errors for the user.
+import { duration } from './text.js';
 
 /** A bad input value: names the input, what is wrong, and what is allowed. Raised before any side effect. */
 export class InputError extends Error {
@@ -67,7 +68,7 @@ export class DeadlineError extends Error {
   readonly waitingFor: string;
   constructor(waitingFor: string, timeoutSeconds: number) {
     super(
-      `Gave up after the ${timeoutSeconds}s deadline (input 'timeout-seconds') while waiting for ${waitingFor}.`,
+      `Gave up after the ${duration(timeoutSeconds * 1000)} deadline (input 'timeout-seconds') while waiting for ${waitingFor}.`,
     );
     this.name = 'DeadlineError';
     this.waitingFor = waitingFor;

@@ -72,6 +72,7 @@ test('HTTPS_PROXY carries every CamposCloud and GitHub request, the upload inclu
   // The whole zip went up through the tunnel, not around it.
   expect(bytesTo(names.ccTarget)).toBeGreaterThan(Number(run.outputs['zip-bytes']));
   expect([...world.server.apps.keys()]).toEqual([run.outputs['app-id']]);
+  expect(proxy.forwarded).toEqual([]);
   expect(gh.deployments).toHaveLength(1);
   expect(gh.deployments[0]!.payload).toMatchObject({ camposcloudAppId: run.outputs['app-id'] });
 });

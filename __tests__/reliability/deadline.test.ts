@@ -23,7 +23,7 @@ test('a create that hangs fails the run at the deadline, naming the call, and th
   expect(run.exitCode).toBe(1);
   const error = run.errors.join('\n');
   expect(error).toContain(
-    `Gave up after the ${MIN_TIMEOUT_SECONDS}s deadline (input 'timeout-seconds') while waiting for the response to POST /v1/apps/create (attempt 1)`,
+    `Gave up after the ${MIN_TIMEOUT_SECONDS}.0 s deadline (input 'timeout-seconds') while waiting for the response to POST /v1/apps/create (attempt 1)`,
   );
   expect(calls(world.server)).toEqual([
     'GET /v1/apps',

@@ -1,5 +1,5 @@
 // A small forward proxy on loopback, as a corporate proxy in front of a self-hosted runner: HTTP
-// CONNECT tunnels and plain absolute-URI forwarding, counting what passes through it. Names under
+// CONNECT tunnels, counting what passes through them. Names under
 // .test (reserved, never in DNS) are resolved by the proxy to 127.0.0.1, so a request to such a
 // name can only succeed through it. Also a TLS front (openssl makes a throwaway certificate) so the
 // https path, a TLS session inside a CONNECT tunnel, runs as it does against the real API.
@@ -22,7 +22,7 @@ export interface CountingProxy {
   /** 'http://127.0.0.1:PORT': the value for HTTPS_PROXY / HTTP_PROXY. */
   url: string;
   tunnels: Tunnel[];
-  /** Absolute URIs of plain (non-CONNECT) requests forwarded. */
+  /** Absolute URIs of plain (non-CONNECT) requests, refused with 501. */
   forwarded: string[];
   close(): Promise<void>;
 }
@@ -41,24 +41,11 @@ export async function startCountingProxy(): Promise<CountingProxy> {
   const tunnels: Tunnel[] = [];
   const forwarded: string[] = [];
   const sockets = new Set<net.Socket>();
+  // Plain (absolute-URI) forwarding is refused and recorded: undici and @actions/http-client tunnel
+  // every request with CONNECT, http ones too, so a plain request would mean a client changed.
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '');
-    forwarded.push(url.href);
-    const upstream = http.request(
-      {
-        host: resolveTarget(url.hostname),
-        port: url.port || 80,
-        method: req.method,
-        path: `${url.pathname}${url.search}`,
-        headers: req.headers,
-      },
-      (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+    forwarded.push(req.url ?? '');
+    res.writeHead(501, { 'content-type': 'text/plain' }).end('only CONNECT is supported here');
   });
   server.on('connection', (s: net.Socket) => {
     sockets.add(s);
