@@ -124,7 +124,9 @@ describe('a create that never answers', () => {
     expect(creates).toBeLessThanOrEqual(2);
     // Every create was followed by a look for the app it may have made.
     expect(sent.at(-1)).toBe('GET /v1/apps');
-    expect(client.testLog.lines.join('\n')).toMatch(/not sent again, .* after the first attempt/);
+    expect(client.testLog.lines.join('\n')).toMatch(
+      /got no response \(no response within 200 ms\); not sent again, .* after the first attempt/,
+    );
   });
 
   test('with the default limits, the client gives up well within 3 minutes', () => {

@@ -377,7 +377,6 @@ export class CamposCloudClient {
     // One body for every attempt: each opens the zip afresh.
     const body = await this.zipBody(createFields(req), req.zipPath, req.zipBytes);
     const firstAt = Date.now();
-    let lookedAfterLast = false;
     for (;;) {
       attempt++;
       await this.waitForCreateSlot(endpoint);
@@ -406,22 +405,22 @@ export class CamposCloudClient {
         );
       }
       const ambiguous = !isRateLimited(outcome);
+      // The old app is down meanwhile: past the window, look for the app once more and give up.
+      if (ambiguous && Date.now() - firstAt + this.uploadAnswerMs > this.createRetryWindowMs) {
+        this.log.info(
+          `${endpoint} ${describe(outcome)}; not sent again, ${duration(Date.now() - firstAt)} after the first attempt (the old app must not stay down for long).`,
+        );
+        break;
+      }
       if (!budget.spend(!ambiguous)) break;
       backoff = await this.waitToRetry(endpoint, outcome, budget, backoff);
       if (ambiguous) {
         const adopted = await this.adoptCreated(req.appName, before, endpoint, outcome);
         if (adopted) return { app: adopted, recovered: true };
-        if (Date.now() - firstAt + this.uploadAnswerMs > this.createRetryWindowMs) {
-          this.log.info(
-            `${endpoint}: not sent again, ${duration(Date.now() - firstAt)} after the first attempt (the app must not stay down for long).`,
-          );
-          lookedAfterLast = true;
-          break;
-        }
       }
     }
     // The last attempt may have been the one that worked.
-    if (last && !isRateLimited(last) && !lookedAfterLast) {
+    if (last && !isRateLimited(last)) {
       const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
       if (adopted) return { app: adopted, recovered: true };
     }

@@ -95,8 +95,15 @@ export async function exchange(x: Exchange): Promise<ExchangeResult> {
   const deadlineTimer =
     remaining === Infinity ? undefined : setTimeout(() => stop(true, 'deadline'), remaining);
   let limitTimer: ReturnType<typeof setTimeout> | undefined;
+  let armedFor: string | undefined;
   const arm = (ms: number, reason: string): void => {
+    // Once per chunk of an upload: restarting the same timer is cheaper than a new one.
+    if (armedFor === reason && limitTimer) {
+      limitTimer.refresh();
+      return;
+    }
     clearTimeout(limitTimer);
+    armedFor = reason;
     limitTimer = setTimeout(() => stop(false, reason), ms);
   };
   let body = x.body;
