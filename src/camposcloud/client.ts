@@ -298,9 +298,12 @@ export class CamposCloudClient {
   async stopApp(
     id: string,
     current?: App,
+    opts: { evenIfNotOnline?: boolean } = {},
   ): Promise<{ app: App | undefined; alreadyStopped: boolean }> {
-    const before = current ?? (await this.getApp(id));
-    if (!isRunning(before)) return { app: before, alreadyStopped: true };
+    // evenIfNotOnline: an app that never came online may still be starting (installing its
+    // dependencies), so its state cannot say the stop is not needed: send it all the same.
+    const before = opts.evenIfNotOnline ? undefined : (current ?? (await this.getApp(id)));
+    if (before && !isRunning(before)) return { app: before, alreadyStopped: true };
     const app = await this.changeState(id, 'stop', (a) => !isRunning(a));
     return { app, alreadyStopped: false };
   }
