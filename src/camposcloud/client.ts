@@ -283,7 +283,7 @@ export class CamposCloudClient {
   }
 
   /**
-   * Stops the app unless GET /apps/{id} says it is not running (currentResourceMetrics.online).
+   * Stops the app unless GET /apps/{id} says it is not running (see isRunning).
    * A stop that is refused or gets no answer is judged by reading the state again, never by the
    * server's words: the app not running is success. `alreadyStopped`: it was not running before.
    * `current`: the app as just read by the caller, to spare the first read.
@@ -669,13 +669,18 @@ function unexpectedResponse(endpoint: string, err: unknown): ApiError {
   });
 }
 
-/** Running, as the platform reports it: currentResourceMetrics.online (no metrics: not running). */
+/**
+ * Running as the platform reports it: currentResourceMetrics.online, or a container that reports
+ * an uptime while it is still starting (installing dependencies). A stop must not skip such an
+ * app (two copies would run), and a start must not restart it. No metrics: not running.
+ */
 export function isRunning(app: App): boolean {
-  return app.online === true;
+  return app.online === true || (app.online === false && app.uptime !== undefined);
 }
 
 function runState(app: App): string {
   if (app.online === true) return 'running (online)';
+  if (isRunning(app)) return 'starting (online: false, with an uptime)';
   return app.online === false ? 'not running (online: false)' : 'not running (no metrics)';
 }
 

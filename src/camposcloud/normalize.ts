@@ -24,6 +24,8 @@ export function normalizeApp(raw: unknown): App {
     teamId: refId(raw['teamId']) ?? refId(raw['team']),
     status: str(raw['status']) ?? 'unknown',
     online,
+    uptime:
+      isObject(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
     exposedViaWeb: raw['exposedViaWeb'] === true || raw['exposedViaWeb'] === 'true',
     subdomain: str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
     runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),

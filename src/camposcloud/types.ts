@@ -20,6 +20,8 @@ export interface App {
   status: string;
   /** `currentResourceMetrics.online`; undefined when the API sent no metrics. */
   online: boolean | undefined;
+  /** `currentResourceMetrics.uptime` (seconds): a container that has started reports one. */
+  uptime?: number;
   exposedViaWeb: boolean;
   subdomain: string | undefined;
   runtime: string | undefined;
