@@ -158,3 +158,40 @@ describe.each([
     expect(calls(world.server).filter((c) => c.endsWith('/stop'))).toHaveLength(1);
   });
 });
+
+describe('an app past the first page of GET /v1/apps', () => {
+  /** 12 other apps on 5-app pages, then the bot, which lands on page 3. */
+  async function crowded(pageParam: Variants['pageParam']): Promise<string> {
+    world = await makeWorld({}, { pageSize: 5, variants: { pageParam } });
+    for (let i = 0; i < 12; i++) world.server.seedApp({ name: `other-${i}` });
+    return world.server.seedApp({ name: 'hello-bot' })._id;
+  }
+
+  test('page parameter honoured: found and replaced, one copy running', async () => {
+    const old = await crowded('honoured');
+    const run = await world.run({});
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['previous-app-id']).toBe(old);
+    const bots = [...world.server.apps.values()].filter((a) => a.name === 'hello-bot');
+    expect(bots.filter((a) => a.running)).toHaveLength(1);
+    expect(world.server.apps.get(old)?.running).toBe(false);
+  });
+
+  test('page parameter ignored: the run fails before any change, saying why', async () => {
+    const old = await crowded('ignored');
+    const run = await world.run({});
+    expect(run.exitCode).toBe(1);
+    expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([]);
+    expect(world.server.apps.get(old)?.running).toBe(true);
+    expect(run.errors.join('\n')).toContain('answered the same apps as page 1');
+    expect(run.errors.join('\n')).toContain('Nothing was created or changed');
+    expect(run.outputs.status).toBe('failed');
+  });
+
+  test('page parameter ignored: stop by name fails too, rather than miss the app', async () => {
+    await crowded('ignored');
+    const run = await world.run({ command: 'stop' });
+    expect(run.exitCode).toBe(1);
+    expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([]);
+  });
+});

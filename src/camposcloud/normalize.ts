@@ -59,13 +59,27 @@ export function appFromBody(body: unknown): App {
   return normalizeApp(body);
 }
 
-/** One page of GET /apps: the raw app objects and whether the server says more pages follow. */
-export function parseAppsPage(body: unknown): { apps: unknown[]; hasNextPage: boolean } {
+/**
+ * One page of GET /apps: the raw app objects, whether the server says more pages follow, and how
+ * many apps it says there are in all (undefined when it does not say).
+ */
+export function parseAppsPage(body: unknown): {
+  apps: unknown[];
+  hasNextPage: boolean;
+  totalItems?: number;
+} {
   if (Array.isArray(body)) return { apps: body, hasNextPage: false };
   if (!isObject(body)) throw new TypeError('expected an object with an applications list');
   const list = body['applications'] ?? body['apps'] ?? body['data'];
   if (!Array.isArray(list)) throw new TypeError('the response has no applications list');
   const pagination = body['pagination'];
-  const hasNextPage = isObject(pagination) && pagination['hasNextPage'] === true;
-  return { apps: list, hasNextPage };
+  if (!isObject(pagination)) return { apps: list, hasNextPage: false };
+  const total = pagination['totalItems'];
+  return {
+    apps: list,
+    hasNextPage: pagination['hasNextPage'] === true,
+    ...(typeof total === 'number' && Number.isInteger(total) && total >= 0
+      ? { totalItems: total }
+      : {}),
+  };
 }
