@@ -126,6 +126,8 @@ export interface RecordedRequest {
   authorized: boolean;
   /** The multipart text fields of a create or upload. */
   fields?: Record<string, string>;
+  /** The JSON body of an update. */
+  json?: unknown;
   fault?: string;
 }
 
@@ -758,9 +760,10 @@ export async function startFakeCamposCloud(
     }
   }
 
-  async function updateApp(req: IncomingMessage, id: string): Promise<Reply> {
+  async function updateApp(req: IncomingMessage, rec: RecordedRequest, id: string) {
     const app = findApp(id);
     const body = await readJsonBody(req);
+    rec.json = body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new HttpError(400, 'Invalid body: expected a JSON object');
     }
@@ -946,7 +949,7 @@ export async function startFakeCamposCloud(
     },
     {
       pattern: /^\/v1\/apps\/([^/]+)\/update$/,
-      methods: { POST: (req, _rec, [id]) => updateApp(req, id ?? '') },
+      methods: { POST: (req, rec, [id]) => updateApp(req, rec, id ?? '') },
     },
     {
       pattern: /^\/v1\/apps\/([^/]+)\/upload$/,

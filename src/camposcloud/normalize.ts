@@ -26,13 +26,27 @@ export function normalizeApp(raw: unknown): App {
     online,
     uptime:
       isObject(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
-    exposedViaWeb: raw['exposedViaWeb'] === true || raw['exposedViaWeb'] === 'true',
+    exposedViaWeb: bool(raw['exposedViaWeb']),
     subdomain: str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
     runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
     createdAt: str(raw['createdAt']),
     startupCommand: str(raw['startupCommand']),
     environmentVariables: envVars(raw['environmentVariables']),
+    memoryMB: positiveInt(raw['allocatedMemoryMB']),
+    autoRestart: bool(raw['autoRestartEnabled']),
   };
+}
+
+/** A boolean, or its text; undefined when absent or anything else. */
+function bool(v: unknown): boolean | undefined {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return undefined;
+}
+
+function positiveInt(v: unknown): number | undefined {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 /** [{key, value}] as the API returns it; undefined when absent or not that shape. */
