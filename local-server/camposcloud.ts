@@ -150,6 +150,8 @@ export interface RecordedRequest {
   authorized: boolean;
   /** The multipart text fields of a create or upload. */
   fields?: Record<string, string>;
+  /** The JSON body of an update. */
+  json?: unknown;
   fault?: string;
 }
 
@@ -783,9 +785,10 @@ export async function startFakeCamposCloud(
     }
   }
 
-  async function updateApp(req: IncomingMessage, id: string): Promise<Reply> {
+  async function updateApp(req: IncomingMessage, rec: RecordedRequest, id: string) {
     const app = findApp(id);
     const body = await readJsonBody(req);
+    rec.json = body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new HttpError(400, 'Invalid body: expected a JSON object');
     }
@@ -995,7 +998,7 @@ export async function startFakeCamposCloud(
     },
     {
       pattern: /^\/v1\/apps\/([^/]+)\/update$/,
-      methods: { POST: (req, _rec, [id]) => updateApp(req, id ?? '') },
+      methods: { POST: (req, rec, [id]) => updateApp(req, rec, id ?? '') },
     },
     {
       pattern: /^\/v1\/apps\/([^/]+)\/upload$/,
@@ -1182,11 +1185,27 @@ export async function startFakeCamposCloud(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Standalone: `npm run local-server -- [--port N] [--token T]`.
+// Standalone: `npm run local-server -- [--port N] [--token T] [--variant name=value ...]`.
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Every `--variant name=value`, checked against DEFAULT_VARIANTS' names. */
+function variantArgs(args: string[]): Partial<Variants> {
+  const out: Record<string, string | number> = {};
+  args.forEach((arg, i) => {
+    if (arg !== '--variant') return;
+    const [name = '', value = ''] = (args[i + 1] ?? '').split('=');
+    if (!(name in DEFAULT_VARIANTS)) {
+      throw new Error(
+        `unknown variant '${name}': one of ${Object.keys(DEFAULT_VARIANTS).join(', ')}`,
+      );
+    }
+    out[name] = name === 'refusalStatus' ? Number(value) : value;
+  });
+  return out as Partial<Variants>;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -1194,9 +1213,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const server = await startFakeCamposCloud({
     port: Number(argValue(args, '--port') ?? 8787),
     token: argValue(args, '--token') ?? process.env.CAMPOSCLOUD_TOKEN ?? 'test-token',
+    variants: variantArgs(args),
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
   console.log(`fake CamposCloud listening on ${server.url} (api-url), token '${server.token}'`);
+  console.log(`variants: ${JSON.stringify(server.variants)}`);
   process.once('SIGINT', () => {
     server.close().then(() => process.exit(0));
   });

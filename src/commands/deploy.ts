@@ -358,7 +358,7 @@ async function recreate(
     );
   }
   log.info(`Created app '${created.app.name}' (${created.app.id}), ${runningText(created.app)}.`);
-  const app = await startCreated(created.app, ctx, ctx.startCreated);
+  const app = await startCreated(created.app, ctx);
   return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
 }
 
