@@ -1,6 +1,7 @@
 // deploy: package, find the app to replace, then either recreate it (stop the old app, create a
-// new one, optionally delete the old one) or update it in place; then, if asked, wait for it to
-// come online and record a GitHub deployment. The order is the one the user reads in the log, and
+// new one, keep keep-previous versions and delete older ones) or update it in place; then, if
+// asked, wait for it to come online (rolling back if it does not and rollback-on-failure says so)
+// and record a GitHub deployment. The order is the one the user reads in the log, and
 // nothing on CamposCloud changes until the package is known to be good.
 import { rm } from 'node:fs/promises';
 import type { App, AppListing, CreateAppRequest } from '../camposcloud/types.js';
@@ -131,22 +132,25 @@ async function deployPackage(
     }
   }
   if (inputs.strategy === 'recreate' && found.previous) {
-    await log.group('Delete old versions', () =>
-      timed(timings, 'delete old versions', async () => {
-        const done = new Set(result.versionsDeleted.map((p) => p.app.id));
-        const left = found.versions.excess.filter((a) => !done.has(a.id));
-        result.versionsDeleted.push(...(await deleteVersions(left, ctx)));
-        if (found.versions.deleteReplaced) {
-          result.previousOutcome = await deletePrevious(
-            found.previous!,
-            result.previousOutcome,
-            result,
-            ctx,
-          );
-        }
-        logKept(found.versions, result, log);
-      }),
-    );
+    const previous = found.previous;
+    const done = new Set(result.versionsDeleted.map((p) => p.app.id));
+    const left = found.versions.excess.filter((a) => !done.has(a.id));
+    if (left.length > 0 || found.versions.deleteReplaced) {
+      await log.group('Delete old versions', () =>
+        timed(timings, 'delete old versions', async () => {
+          result.versionsDeleted.push(...(await deleteVersions(left, ctx)));
+          if (found.versions.deleteReplaced) {
+            result.previousOutcome = await deletePrevious(
+              previous,
+              result.previousOutcome,
+              result,
+              ctx,
+            );
+          }
+        }),
+      );
+    }
+    logKept(found.versions, result, log);
   }
   if (ctx.deployments) {
     const environment = inputs.environment;
@@ -321,7 +325,7 @@ async function recreate(
   const versionsDeleted =
     versions.excess.length > 0 && memoryFacts(found.listing ?? NO_LISTING).stoppedAppsCount === true
       ? await log.group('Delete old versions before the create', () =>
-          timed(timings, 'delete old versions', () => {
+          timed(timings, 'delete old versions before the create', () => {
             log.info(
               `Stopped apps hold memory on the plan (totalUsedRAM ${found.listing?.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`,
             );
@@ -423,7 +427,7 @@ async function deletePrevious(
 ): Promise<PreviousOutcome | undefined> {
   const kept = outcome === 'was-stopped' ? 'as it was' : 'stopped';
   if (result.onlineWait && result.onlineWait.online !== true) {
-    // delete-previous is for once the new app is up: until it is, the old one is the way back.
+    // keep-previous: 0 deletes it once the new app is up: until it is, the old one is the way back.
     ctx.log.warning(
       `The new app did not report online, so the previous app ${previous.id} is kept, ${kept}, rather than deleted.`,
     );
