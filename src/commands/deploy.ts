@@ -21,11 +21,14 @@ import { timed, type DeployResult, type PreviousOutcome, type Timing } from './r
 import { restartAfterFailure } from './recover.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { startCreated } from './start-created.js';
+import { isRunning } from '../camposcloud/client.js';
 import { waitForOnline } from './wait-online.js';
 import { count } from '../text.js';
 
 interface Found {
   previous: App | undefined;
+  /** The other apps of that name (found by name), newest first. */
+  older: App[];
   /** Ids of every app named app-name, when the lookup was by name. */
   sameNameIds: string[] | undefined;
 }
@@ -73,10 +76,11 @@ async function deployPackage(
     plannedCalls: [],
     timings,
   };
-  if (inputs.dryRun) return dryRun(base, inputs, pkg, found.previous, ctx);
+  if (inputs.dryRun) return dryRun(base, inputs, pkg, found, ctx);
 
   let result: DeployResult;
   try {
+    await stopOlderCopies(found.older, ctx);
     result =
       inputs.strategy === 'update' && found.previous
         ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
@@ -142,7 +146,7 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
   const [newest, ...older] = found.apps;
   if (!newest) {
     log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
-    return { previous: undefined, sameNameIds };
+    return { previous: undefined, older, sameNameIds };
   }
   if (inputs.appId && inputs.strategy === 'recreate') {
     log.warning(
@@ -156,31 +160,58 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
   log.info(`Found app '${newest.name}' (${newest.id}), ${runningText(newest)}: ${fate}.`);
   if (older.length > 0) {
     log.info(
-      `${older.length} older app(s) with that name are left as they are: ${older.map((a) => a.id).join(', ')}.`,
+      `${older.length} older app(s) with that name: ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`,
     );
   }
-  return { previous: newest, sameNameIds };
+  return { previous: newest, older, sameNameIds };
+}
+
+/**
+ * Older apps of the same name that still run are copies of this app: stopped before anything else,
+ * so a deploy never ends with two of them running. Each is read again first (stopApp does).
+ */
+async function stopOlderCopies(older: App[], ctx: CommandContext): Promise<void> {
+  const running = older.filter(isRunning);
+  if (running.length === 0) return;
+  await ctx.log.group('Stop older copies of the app', async () => {
+    for (const app of running) {
+      const { alreadyStopped } = await ctx.client.stopApp(app.id);
+      ctx.log.info(
+        alreadyStopped
+          ? `Older app ${app.id} was not running after all; left as it is.`
+          : `Stopped older app ${app.id} of the same name.`,
+      );
+    }
+  });
 }
 
 async function dryRun(
   base: DeployResult,
   inputs: Inputs,
   pkg: PreparedPackage,
-  previous: App | undefined,
+  found: Found,
   ctx: CommandContext,
 ): Promise<DeployResult> {
   const { log } = ctx;
+  const { previous } = found;
   const api = ctx.client.rootPath;
-  const plannedCalls =
-    inputs.strategy === 'update' && previous
+  const olderStops = found.older
+    .filter(isRunning)
+    .map((a) => `POST ${api}/apps/${a.id}/stop  (stop an older copy of '${a.name}')`);
+  const plannedCalls = [
+    ...olderStops,
+    ...(inputs.strategy === 'update' && previous
       ? plannedUpdateCalls(previous, pkg, api)
       : [
-          ...(previous ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}')`] : []),
+          ...(previous
+            ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}', if it runs)`]
+            : []),
           `POST ${api}/apps/create  (${createSummary(inputs, pkg)})`,
           ...(previous && inputs.deletePrevious
             ? [`DELETE ${api}/apps/${previous.id}/delete  (delete the replaced app)`]
             : []),
-        ];
+        ]),
+  ];
   await log.group('Dry run: nothing was changed', async () => {
     log.info('A real run would make these API calls:');
     for (const call of plannedCalls) log.info(`  ${call}`);
