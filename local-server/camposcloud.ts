@@ -1,6 +1,7 @@
 // A local, CamposCloud-compatible API server: what the client tests, the end-to-end tests, the benchmark
-// and `npm run demo` talk to. It models ../../../shared/camposcloud-api.md (auth, multipart create with
-// validation, the create rate limit, the app object's shape) and injects faults on demand.
+// and `npm run demo` talk to. It models the API as the docs and the official SDK describe it (auth,
+// multipart create with validation, the create rate limit, the app object's shape), has a switch for
+// each behaviour they leave open (Variants; README, "Run it locally") and injects faults on demand.
 //
 // It must run under Node's own type stripping (scripts import it as a .ts file), so it imports only node
 // builtins and npm packages, never another project file, and uses erasable TypeScript only.
