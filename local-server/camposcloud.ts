@@ -1,6 +1,7 @@
 // A local, CamposCloud-compatible API server: what the client tests, the end-to-end tests, the benchmark
-// and `npm run demo` talk to. It models ../../../shared/camposcloud-api.md (auth, multipart create with
-// validation, the create rate limit, the app object's shape) and injects faults on demand.
+// and `npm run demo` talk to. It models the API as the docs and the official SDK describe it (auth,
+// multipart create with validation, the create rate limit, the app object's shape), has a switch for
+// each behaviour they leave open (Variants; README, "Run it locally") and injects faults on demand.
 //
 // It must run under Node's own type stripping (scripts import it as a .ts file), so it imports only node
 // builtins and npm packages, never another project file, and uses erasable TypeScript only.
@@ -1194,7 +1195,8 @@ function argValue(args: string[], name: string): string | undefined {
 
 /** Every `--variant name=value`, checked against DEFAULT_VARIANTS' names. */
 function variantArgs(args: string[]): Partial<Variants> {
-  const out: Record<string, string | number> = {};
+  const out: Record<string, string | number | null> = {};
+  const numeric = ['refusalStatus', 'memoryRefusalStatus', 'planMemoryMB'];
   args.forEach((arg, i) => {
     if (arg !== '--variant') return;
     const [name = '', value = ''] = (args[i + 1] ?? '').split('=');
@@ -1203,7 +1205,8 @@ function variantArgs(args: string[]): Partial<Variants> {
         `unknown variant '${name}': one of ${Object.keys(DEFAULT_VARIANTS).join(', ')}`,
       );
     }
-    out[name] = name === 'refusalStatus' ? Number(value) : value;
+    if (!numeric.includes(name)) out[name] = value;
+    else out[name] = value === 'null' ? null : Number(value);
   });
   return out as Partial<Variants>;
 }

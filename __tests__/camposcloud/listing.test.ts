@@ -9,6 +9,11 @@ afterEach(async () => {
   await server?.close();
 });
 
+/** The next GET /v1/apps is answered with this body, as a server of another shape would. */
+function answerList(body: unknown): void {
+  server.addFault({ path: '/v1/apps', kind: 'status', status: 200, body: JSON.stringify(body) });
+}
+
 function seed(n: number): string[] {
   return Array.from({ length: n }, (_, i) => server.seedApp({ name: `app-${i}` })._id);
 }
@@ -45,14 +50,9 @@ it('a page parameter ignored, with every app on one page: nothing to walk, no er
 it('pages that end before totalItems: an error naming both counts', async () => {
   server = await startFakeCamposCloud();
   const app = server.seedApp({ name: 'bot' });
-  server.addFault({
-    path: '/v1/apps',
-    kind: 'status',
-    status: 200,
-    body: JSON.stringify({
-      applications: [{ _id: app._id, name: 'bot' }],
-      pagination: { totalItems: 3, hasNextPage: false, currentPage: 1 },
-    }),
+  answerList({
+    applications: [{ _id: app._id, name: 'bot' }],
+    pagination: { totalItems: 3, hasNextPage: false, currentPage: 1 },
   });
   const err = await clientFor(server)
     .listApps()
@@ -66,11 +66,6 @@ it('pages that end before totalItems: an error naming both counts', async () => 
 it('a bare array, or no pagination: taken as the whole list', async () => {
   server = await startFakeCamposCloud();
   const app = server.seedApp({ name: 'bot' });
-  server.addFault({
-    path: '/v1/apps',
-    kind: 'status',
-    status: 200,
-    body: JSON.stringify([{ _id: app._id, name: 'bot' }]),
-  });
+  answerList([{ _id: app._id, name: 'bot' }]);
   await expect(clientFor(server).listApps()).resolves.toHaveLength(1);
 });

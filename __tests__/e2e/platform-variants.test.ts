@@ -195,3 +195,40 @@ describe('an app past the first page of GET /v1/apps', () => {
     expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([]);
   });
 });
+
+describe('older apps of the same name', () => {
+  test.each([['recreate'], ['update']])(
+    'strategy %s: a running older copy is stopped too, so one copy runs at the end',
+    async (strategy) => {
+      world = await makeWorld();
+      const oldest = world.server.seedApp({ name: 'hello-bot' });
+      const older = world.server.seedApp({ name: 'hello-bot', running: false });
+      const newest = world.server.seedApp({ name: 'hello-bot' });
+      // Seeded in the same millisecond: make the order plain.
+      oldest.createdAt = '2025-01-01T00:00:00.000Z';
+      older.createdAt = '2025-01-02T00:00:00.000Z';
+      newest.createdAt = '2025-01-03T00:00:00.000Z';
+      const run = await world.run({ strategy });
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs['previous-app-id']).toBe(newest._id);
+      const running = [...world.server.apps.values()].filter((a) => a.running);
+      expect(running.map((a) => a._id)).toEqual([run.outputs['app-id']]);
+      // The stopped one was not sent a stop.
+      expect(calls(world.server)).not.toContain(`POST /v1/apps/${older._id}/stop`);
+      expect(run.stdout).toContain(`Stopped older app ${oldest._id} of the same name.`);
+    },
+  );
+
+  test('dry run lists the stop of a running older copy', async () => {
+    world = await makeWorld();
+    const oldest = world.server.seedApp({ name: 'hello-bot' });
+    oldest.createdAt = '2025-01-01T00:00:00.000Z';
+    world.server.seedApp({ name: 'hello-bot' }).createdAt = '2025-01-02T00:00:00.000Z';
+    const run = await world.run({ 'dry-run': 'true' });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain(
+      `POST /v1/apps/${oldest._id}/stop  (stop an older copy of 'hello-bot')`,
+    );
+    expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([]);
+  });
+});

@@ -2,31 +2,14 @@
 // (axios with a JSON content type and a bearer token on every call, multipart with the zip part
 // named file.zip, the team as `team`, no page parameter), against the local server: each answer
 // must have the shape the SDK reads. The SDK is not a dependency: its requests are written out.
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ZipArchive } from 'archiver';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+import { zipBuffer } from './zip.js';
 
 let server: FakeCamposCloud;
-let dir: string;
 let zip: Buffer;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sdk-calls-'));
-  const path = join(dir, 'app.zip');
-  const archive = new ZipArchive({ zlib: { level: 1 } });
-  const out = createWriteStream(path);
-  const closed = new Promise<void>((resolve) => out.on('close', () => resolve()));
-  archive.pipe(out);
-  archive.append('console.log("hi")\n', { name: 'index.js' });
-  await archive.finalize();
-  await closed;
-  zip = await readFile(path);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  zip = await zipBuffer({ 'index.js': 'console.log("hi")\n' });
 });
 beforeEach(async () => {
   server = await startFakeCamposCloud({ createIntervalMs: 0 });

@@ -1,35 +1,18 @@
 // Each switch of the local server's Variants, over real HTTP: what the server answers under each
 // value. The action's own behaviour against them is tested in __tests__/e2e/platform-variants.
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ZipArchive } from 'archiver';
 import {
   DEFAULT_VARIANTS,
   startFakeCamposCloud,
   type FakeCamposCloud,
   type Variants,
 } from '../../local-server/camposcloud.js';
+import { zipBuffer } from './zip.js';
 
 let server: FakeCamposCloud;
-let dir: string;
 let zip: Buffer;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'variants-'));
-  const path = join(dir, 'app.zip');
-  const archive = new ZipArchive({ zlib: { level: 1 } });
-  const out = createWriteStream(path);
-  const closed = new Promise<void>((resolve) => out.on('close', () => resolve()));
-  archive.pipe(out);
-  archive.append('print(1)\n', { name: 'main.py' });
-  await archive.finalize();
-  await closed;
-  zip = await readFile(path);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  zip = await zipBuffer({ 'main.py': 'print(1)\n' });
 });
 afterEach(async () => {
   await server?.close();

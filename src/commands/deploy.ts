@@ -26,11 +26,14 @@ import { timed, type DeployResult, type PreviousOutcome, type Timing } from './r
 import { restartAfterFailure } from './recover.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { startCreated } from './start-created.js';
+import { isRunning } from '../camposcloud/client.js';
 import { waitForOnline } from './wait-online.js';
 import { count } from '../text.js';
 
 interface Found {
   previous: App | undefined;
+  /** The other apps of that name (found by name), newest first. */
+  older: App[];
   /** Ids of every app named app-name, when the lookup was by name. */
   sameNameIds: string[] | undefined;
   /** Which versions of app-name stay, and which go (keep-previous). */
@@ -88,6 +91,7 @@ async function deployPackage(
 
   let result: DeployResult;
   try {
+    await stopOlderCopies(found.older, ctx);
     result =
       inputs.strategy === 'update' && found.previous
         ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
@@ -184,7 +188,7 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
   const listing = found.listing;
   if (!newest) {
     log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
-    return { previous: undefined, sameNameIds, versions, listing };
+    return { previous: undefined, older: [], sameNameIds, versions, listing };
   }
   if (inputs.appId && inputs.strategy === 'recreate') {
     log.warning(
@@ -196,15 +200,22 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
       ? 'its files will be updated in place'
       : 'it will be stopped and replaced';
   log.info(`Found app '${newest.name}' (${newest.id}), ${runningText(newest)}: ${fate}.`);
+  // Every other app of the name: those that run are stopped first (stopOlderCopies).
+  const older = found.apps.filter((a) => a.id !== newest.id);
   if (inputs.strategy === 'recreate') {
     log.info(versionsText(versions, inputs.keepPrevious));
-  } else if (found.apps.length > 1) {
-    const older = found.apps.filter((a) => a.id !== newest.id);
+    const running = older.filter(isRunning);
+    if (running.length > 0) {
+      log.info(
+        `${count(running.length, 'other version')} of that name ${running.length === 1 ? 'runs' : 'run'}: ${running.map((a) => a.id).join(', ')}. ${running.length === 1 ? 'It is' : 'They are'} stopped first, so that one copy runs.`,
+      );
+    }
+  } else if (older.length > 0) {
     log.info(
-      `${count(older.length, 'other app')} with that name (versions kept by earlier deploys) are left as they are: ${older.map((a) => a.id).join(', ')}.`,
+      `${older.length} older app(s) with that name: ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`,
     );
   }
-  return { previous: newest, sameNameIds, versions, listing };
+  return { previous: newest, older, sameNameIds, versions, listing };
 }
 
 /** keep-previous, as it applies to this deploy, for the log. */
@@ -228,7 +239,7 @@ function versionsText(v: VersionPlan, keepPrevious: number): string {
   }
   if (v.running.length > 0) {
     parts.push(
-      `${count(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running and left alone: ${v.running.map((a) => a.id).join(', ')}`,
+      `${count(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running: stopped (one copy runs), not deleted: ${v.running.map((a) => a.id).join(', ')}`,
     );
   }
   return `${parts.join('; ')}.`;
@@ -248,20 +259,46 @@ function logKept(v: VersionPlan, result: DeployResult, log: CommandContext['log'
   );
 }
 
+/**
+ * Older apps of the same name that still run are copies of this app: stopped before anything else,
+ * so a deploy never ends with two of them running. Each is read again first (stopApp does).
+ */
+async function stopOlderCopies(older: App[], ctx: CommandContext): Promise<void> {
+  const running = older.filter(isRunning);
+  if (running.length === 0) return;
+  await ctx.log.group('Stop older copies of the app', async () => {
+    for (const app of running) {
+      const { alreadyStopped } = await ctx.client.stopApp(app.id);
+      ctx.log.info(
+        alreadyStopped
+          ? `Older app ${app.id} was not running after all; left as it is.`
+          : `Stopped older app ${app.id} of the same name.`,
+      );
+    }
+  });
+}
+
 async function dryRun(
   base: DeployResult,
   inputs: Inputs,
   pkg: PreparedPackage,
-  { previous, versions }: Found,
+  found: Found,
   ctx: CommandContext,
 ): Promise<DeployResult> {
   const { log } = ctx;
+  const { previous, versions } = found;
   const api = ctx.client.rootPath;
-  const plannedCalls =
-    inputs.strategy === 'update' && previous
+  const olderStops = found.older
+    .filter(isRunning)
+    .map((a) => `POST ${api}/apps/${a.id}/stop  (stop another running copy of '${a.name}')`);
+  const plannedCalls = [
+    ...olderStops,
+    ...(inputs.strategy === 'update' && previous
       ? plannedUpdateCalls(previous, pkg, api)
       : [
-          ...(previous ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}')`] : []),
+          ...(previous
+            ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}', if it runs)`]
+            : []),
           `POST ${api}/apps/create  (${createSummary(inputs, pkg)})`,
           ...versions.excess.map(
             (a) => `DELETE ${api}/apps/${a.id}/delete  (an old version beyond keep-previous)`,
@@ -271,7 +308,8 @@ async function dryRun(
                 `DELETE ${api}/apps/${previous.id}/delete  (delete the replaced app: keep-previous: 0)`,
               ]
             : []),
-        ];
+        ]),
+  ];
   await log.group('Dry run: nothing was changed', async () => {
     log.info('A real run would make these API calls:');
     for (const call of plannedCalls) log.info(`  ${call}`);
