@@ -78,7 +78,9 @@ test('keep-previous 3 keeps three, and a running old version is never deleted', 
       .concat(run.outputs['app-id']!)
       .sort(),
   );
-  expect(run.stdout).toContain(`running and left alone: ${versions[0]!._id}`);
+  expect(run.stdout).toContain(`is running, so it is not deleted: ${versions[0]!._id}`);
+  // It is stopped all the same, so that one copy runs.
+  expect(world.server.apps.get(versions[0]!._id)?.running).toBe(false);
 });
 
 test('keep-previous 0 deletes the replaced app once the new one exists, and delete-previous: true does the same with a warning', async () => {

@@ -239,7 +239,7 @@ function versionsText(v: VersionPlan, keepPrevious: number): string {
   }
   if (v.running.length > 0) {
     parts.push(
-      `${count(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running: stopped (one copy runs), not deleted: ${v.running.map((a) => a.id).join(', ')}`,
+      `${count(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running, so it is not deleted: ${v.running.map((a) => a.id).join(', ')}`,
     );
   }
   return `${parts.join('; ')}.`;
@@ -290,7 +290,7 @@ async function dryRun(
   const api = ctx.client.rootPath;
   const olderStops = found.older
     .filter(isRunning)
-    .map((a) => `POST ${api}/apps/${a.id}/stop  (stop another running copy of '${a.name}')`);
+    .map((a) => `POST ${api}/apps/${a.id}/stop  (stop an older copy of '${a.name}')`);
   const plannedCalls = [
     ...olderStops,
     ...(inputs.strategy === 'update' && previous
