@@ -58,8 +58,9 @@ export async function run(): Promise<void> {
     if (err instanceof DeployFailedError) {
       for (const a of err.apps) core.error(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
       core.error(err.recovery);
-      const previous = err.apps.find((a) => a.role === 'previous');
-      const made = err.apps.find((a) => a.role === 'new');
+      // A rollback's roles read like a deploy's: the kept version is the one it meant to run.
+      const previous = err.apps.find((a) => a.role === 'previous' || a.role === 'current');
+      const made = err.apps.find((a) => a.role === 'new' || a.role === 'kept');
       if (previous) core.setOutput('previous-app-id', previous.id);
       if (made) core.setOutput('app-id', made.id);
     }

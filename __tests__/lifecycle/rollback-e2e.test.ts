@@ -105,7 +105,11 @@ describe('command: rollback', () => {
       new RegExp(`\\(current\\) \\| \`${v2!._id}\` \\| \\*\\*running again`),
     );
     expect(run.summary).toMatch(new RegExp(`\\(kept\\) \\| \`${v1!._id}\` \\| \\*\\*STOPPED`));
-    expect(run.outputs.status).toBe('failed');
+    expect(run.outputs).toMatchObject({
+      status: 'failed',
+      'app-id': v1!._id,
+      'previous-app-id': v2!._id,
+    });
   });
 
   test('two running versions: both stopped but the kept one, so only one runs after', async () => {
