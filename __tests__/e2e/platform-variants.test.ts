@@ -248,3 +248,37 @@ describe('older apps of the same name', () => {
     expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([]);
   });
 });
+
+describe.each([['full'], ['lean']] as const)('list items %s', (listItems) => {
+  test('a redeploy and a stop by name act on the state read, not on the list item', async () => {
+    world = await makeWorld({}, { variants: { listItems } });
+    const old = world.server.seedApp({ name: 'hello-bot' });
+    const deployed = await world.run({});
+    expect(deployed.exitCode).toBe(0);
+    expect(world.server.apps.get(old._id)?.running).toBe(false);
+    const stopped = await world.run({ command: 'stop' });
+    expect(stopped.exitCode).toBe(0);
+    expect([...world.server.apps.values()].filter((a) => a.running)).toEqual([]);
+  });
+});
+
+test('a created app whose start is refused while it stays stopped: a warning with the state, the deploy stands', async () => {
+  world = await makeWorld({}, { variants: { createdApps: 'waits-for-start' } });
+  world.server.addFault({
+    method: 'POST',
+    path: /\/start$/,
+    kind: 'status',
+    status: 409,
+    body: JSON.stringify({ message: 'Não foi possível iniciar a aplicação' }),
+  });
+  const run = await world.run({});
+  expect(run.exitCode).toBe(0);
+  const app = onlyApp(world);
+  expect(app.running).toBe(false);
+  expect(run.outputs.online).toBe('');
+  expect(run.stdout).toMatch(
+    new RegExp(
+      `::warning::App ${app._id} was created but does not report running, and starting it failed: .*HTTP 409 \\(the app still reports not running \\(no metrics\\)\\): Não foi possível iniciar a aplicação`,
+    ),
+  );
+});
