@@ -215,9 +215,25 @@ describe('older apps of the same name', () => {
       expect(running.map((a) => a._id)).toEqual([run.outputs['app-id']]);
       // The stopped one was not sent a stop.
       expect(calls(world.server)).not.toContain(`POST /v1/apps/${older._id}/stop`);
-      expect(run.stdout).toContain(`Stopped older app ${oldest._id} of the same name.`);
+      expect(run.stdout).toContain(`Stopped app ${oldest._id}, another copy of 'hello-bot'.`);
     },
   );
+
+  test("found by app-id: a running copy of its name (a former run's app) is stopped too", async () => {
+    world = await makeWorld();
+    const byId = world.server.seedApp({ name: 'named-in-dashboard', running: false });
+    const copy = world.server.seedApp({ name: 'named-in-dashboard' });
+    const other = world.server.seedApp({ name: 'hello-bot' });
+    const run = await world.run({ 'app-id': byId._id, 'app-name': '' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['previous-app-id']).toBe(byId._id);
+    expect(world.server.apps.get(copy._id)?.running).toBe(false);
+    // An app named by a default (the repository's name) is never touched.
+    expect(world.server.apps.get(other._id)?.running).toBe(true);
+    const created = world.server.apps.get(run.outputs['app-id']!)!;
+    expect(created.name).toBe('named-in-dashboard');
+    expect(created.running).toBe(true);
+  });
 
   test('dry run lists the stop of a running older copy', async () => {
     world = await makeWorld();
@@ -227,8 +243,42 @@ describe('older apps of the same name', () => {
     const run = await world.run({ 'dry-run': 'true' });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain(
-      `POST /v1/apps/${oldest._id}/stop  (stop an older copy of 'hello-bot')`,
+      `POST /v1/apps/${oldest._id}/stop  (stop another copy of 'hello-bot')`,
     );
     expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([]);
   });
+});
+
+describe.each([['full'], ['lean']] as const)('list items %s', (listItems) => {
+  test('a redeploy and a stop by name act on the state read, not on the list item', async () => {
+    world = await makeWorld({}, { variants: { listItems } });
+    const old = world.server.seedApp({ name: 'hello-bot' });
+    const deployed = await world.run({});
+    expect(deployed.exitCode).toBe(0);
+    expect(world.server.apps.get(old._id)?.running).toBe(false);
+    const stopped = await world.run({ command: 'stop' });
+    expect(stopped.exitCode).toBe(0);
+    expect([...world.server.apps.values()].filter((a) => a.running)).toEqual([]);
+  });
+});
+
+test('a created app whose start is refused while it stays stopped: a warning with the state, the deploy stands', async () => {
+  world = await makeWorld({}, { variants: { createdApps: 'waits-for-start' } });
+  world.server.addFault({
+    method: 'POST',
+    path: /\/start$/,
+    kind: 'status',
+    status: 409,
+    body: JSON.stringify({ message: 'Não foi possível iniciar a aplicação' }),
+  });
+  const run = await world.run({});
+  expect(run.exitCode).toBe(0);
+  const app = onlyApp(world);
+  expect(app.running).toBe(false);
+  expect(run.outputs.online).toBe('');
+  expect(run.stdout).toMatch(
+    new RegExp(
+      `::warning::App ${app._id} was created but does not report running, and starting it failed: .*HTTP 409 \\(the app still reports not running \\(no metrics\\)\\): Não foi possível iniciar a aplicação`,
+    ),
+  );
 });

@@ -120,10 +120,15 @@ test("stop with github-token never acts on another app the environment's deploym
   }
 });
 
-test("app-id with strategy recreate warns that the next run will not find this run's app", async () => {
+test("app-id with strategy recreate warns that the next run replaces the same app and stops this run's", async () => {
   world = await makeWorld({}, { createIntervalMs: 0 });
   const old = world.server.seedApp({ name: 'hello-bot' });
   const run = await world.run({ 'app-id': old._id });
   expect(run.exitCode).toBe(0);
   expect(run.stdout).toMatch(/::warning::app-id with strategy recreate replaces app/);
+  // The next run with the same app-id: one copy runs at the end, the one it creates.
+  const next = await world.run({ 'app-id': old._id });
+  expect(next.exitCode).toBe(0);
+  const running = [...world.server.apps.values()].filter((a) => a.running);
+  expect(running.map((a) => a._id)).toEqual([next.outputs['app-id']]);
 });

@@ -31,8 +31,13 @@ import { waitForOnline } from './wait-online.js';
 import { count } from '../text.js';
 
 interface Found {
+  /**
+   * The name the deploy creates or keeps: app-name, except for an app found by app-id when app-name
+   * was not set, which keeps its own (a default never renames it, nor names its copies).
+   */
+  name: string;
   previous: App | undefined;
-  /** The other apps of that name (found by name), newest first. */
+  /** The other apps of that name: copies, stopped if they run. */
   older: App[];
   /** Ids of every app named app-name, when the lookup was by name. */
   sameNameIds: string[] | undefined;
@@ -62,15 +67,16 @@ export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<Deplo
 }
 
 async function deployPackage(
-  inputs: Inputs,
+  given: Inputs,
   ctx: CommandContext,
   pkg: PreparedPackage,
   timings: Timing[],
 ): Promise<DeployResult> {
   const { log } = ctx;
   const found = await log.group('Find the app', () =>
-    timed(timings, 'find', () => findPrevious(inputs, ctx)),
+    timed(timings, 'find', () => findPrevious(given, ctx)),
   );
+  const inputs = found.name === given.appName ? given : { ...given, appName: found.name };
   const base: DeployResult = {
     command: 'deploy',
     dryRun: inputs.dryRun,
@@ -91,7 +97,7 @@ async function deployPackage(
 
   let result: DeployResult;
   try {
-    await stopOlderCopies(found.older, ctx);
+    await stopOtherCopies(found.older, ctx);
     result =
       inputs.strategy === 'update' && found.previous
         ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
@@ -180,19 +186,41 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
       'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.',
     );
   }
-  // Found by name, these are every app of that name: the create's lost-response check compares
-  // against them instead of listing all apps again.
-  const sameNameIds = inputs.appId ? undefined : found.apps.map((a) => a.id);
-  const newest = versionToReplace(found.apps);
-  const versions = planVersions(found.apps, newest, inputs.keepPrevious);
+  const [first] = found.apps;
   const listing = found.listing;
-  if (!newest) {
+  if (!first) {
     log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
-    return { previous: undefined, older: [], sameNameIds, versions, listing };
+    // Found by name, these are every app of that name: the create's lost-response check compares
+    // against them instead of listing all apps again.
+    const versions = planVersions([], undefined, inputs.keepPrevious);
+    return {
+      name: inputs.appName,
+      previous: undefined,
+      older: [],
+      sameNameIds: [],
+      versions,
+      listing,
+    };
   }
+  let name = inputs.appName;
+  // By name: the running version is the one replaced (after a rollback it is not the newest).
+  const newest = inputs.appId ? first : (versionToReplace(found.apps) ?? first);
+  let older = found.apps.filter((a) => a.id !== newest.id);
+  if (inputs.appId) {
+    // Copies of the app found by id are the other apps of its name (or of app-name, when set).
+    name = inputs.given.appName ? inputs.appName : newest.name;
+    const same = await ctx.client.findAppsByName(name);
+    older = same.filter((a) => a.id !== newest.id);
+  }
+  // keep-previous prunes versions found by name only: an app pinned by app-id is the one version
+  // kept, and other apps of its name are left (stopped if they run).
+  const versions = planVersions(inputs.appId ? [newest] : found.apps, newest, inputs.keepPrevious);
+  const sameNameIds = (inputs.appId ? [newest, ...older] : found.apps)
+    .filter((a) => a.name === name)
+    .map((a) => a.id);
   if (inputs.appId && inputs.strategy === 'recreate') {
     log.warning(
-      `app-id with strategy recreate replaces app ${inputs.appId} once: the new app gets a new id, so the next run with this app-id finds the old, stopped app again and leaves this run's app running. Use strategy: update to keep one app under a fixed id, or leave app-id empty to find the app by name.`,
+      `app-id with strategy recreate replaces app ${inputs.appId} once: the new app gets a new id, so the next run with this app-id replaces ${inputs.appId} again and stops this run's app as an older copy of '${name}'. Use strategy: update to keep one app under a fixed id, or leave app-id empty to find the app by name.`,
     );
   }
   const fate =
@@ -200,22 +228,13 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
       ? 'its files will be updated in place'
       : 'it will be stopped and replaced';
   log.info(`Found app '${newest.name}' (${newest.id}), ${runningText(newest)}: ${fate}.`);
-  // Every other app of the name: those that run are stopped first (stopOlderCopies).
-  const older = found.apps.filter((a) => a.id !== newest.id);
-  if (inputs.strategy === 'recreate') {
-    log.info(versionsText(versions, inputs.keepPrevious));
-    const running = older.filter(isRunning);
-    if (running.length > 0) {
-      log.info(
-        `${count(running.length, 'other version')} of that name ${running.length === 1 ? 'runs' : 'run'}: ${running.map((a) => a.id).join(', ')}. ${running.length === 1 ? 'It is' : 'They are'} stopped first, so that one copy runs.`,
-      );
-    }
-  } else if (older.length > 0) {
+  if (inputs.strategy === 'recreate') log.info(versionsText(versions, inputs.keepPrevious));
+  if (older.length > 0) {
     log.info(
-      `${older.length} older app(s) with that name: ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`,
+      `${older.length} other app(s) named '${name}': ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`,
     );
   }
-  return { previous: newest, older, sameNameIds, versions, listing };
+  return { name, previous: newest, older, sameNameIds, versions, listing };
 }
 
 /** keep-previous, as it applies to this deploy, for the log. */
@@ -260,19 +279,19 @@ function logKept(v: VersionPlan, result: DeployResult, log: CommandContext['log'
 }
 
 /**
- * Older apps of the same name that still run are copies of this app: stopped before anything else,
+ * Other apps of the same name that still run are copies of this app: stopped before anything else,
  * so a deploy never ends with two of them running. Each is read again first (stopApp does).
  */
-async function stopOlderCopies(older: App[], ctx: CommandContext): Promise<void> {
+async function stopOtherCopies(older: App[], ctx: CommandContext): Promise<void> {
   const running = older.filter(isRunning);
   if (running.length === 0) return;
-  await ctx.log.group('Stop older copies of the app', async () => {
+  await ctx.log.group('Stop other copies of the app', async () => {
     for (const app of running) {
       const { alreadyStopped } = await ctx.client.stopApp(app.id);
       ctx.log.info(
         alreadyStopped
-          ? `Older app ${app.id} was not running after all; left as it is.`
-          : `Stopped older app ${app.id} of the same name.`,
+          ? `App ${app.id} ('${app.name}') was not running after all; left as it is.`
+          : `Stopped app ${app.id}, another copy of '${app.name}'.`,
       );
     }
   });
@@ -290,7 +309,7 @@ async function dryRun(
   const api = ctx.client.rootPath;
   const olderStops = found.older
     .filter(isRunning)
-    .map((a) => `POST ${api}/apps/${a.id}/stop  (stop an older copy of '${a.name}')`);
+    .map((a) => `POST ${api}/apps/${a.id}/stop  (stop another copy of '${a.name}')`);
   const plannedCalls = [
     ...olderStops,
     ...(inputs.strategy === 'update' && previous
