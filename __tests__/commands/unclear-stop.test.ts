@@ -1,6 +1,6 @@
-// A stop that fails without a clear answer may still have happened: the deploy starts the app
-// again to be sure it runs, and says so. Run in-process with a client whose retries are short.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+// A stop that keeps failing: each failure is judged by reading the app's state, and the deploy
+// ends saying the state it left the app in. Run in-process with a client whose retries are short.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CamposCloudClient } from '../../src/camposcloud/client.js';
@@ -12,8 +12,10 @@ import type { Log } from '../../src/log.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 
 let server: FakeCamposCloud;
+let workspace: string | undefined;
 afterEach(async () => {
   await server?.close();
+  if (workspace) await rm(workspace, { recursive: true, force: true });
 });
 
 const quietLog: Log = {
@@ -33,7 +35,7 @@ test('a stop that keeps failing with 502 leaves the app running (read, not guess
     status: 502,
     times: Infinity,
   });
-  const workspace = await mkdtemp(path.join(os.tmpdir(), 'ccd-cmd-'));
+  workspace = await mkdtemp(path.join(os.tmpdir(), 'ccd-cmd-'));
   await writeFile(path.join(workspace, 'main.py'), 'print(1)\n');
   const inputs = parseInputs(
     (name) =>

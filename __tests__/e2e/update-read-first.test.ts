@@ -155,3 +155,15 @@ describe('a changed main-file', () => {
     expect(updateBody(world).startupCommand).toBe('python main.py --prod');
   });
 });
+
+test('a dry run reads the app and shows the settings an update would send, and whose they are', async () => {
+  world = await makeWorld();
+  const app = world.server.seedApp({ name: 'hello-bot', ...DASHBOARD });
+  const run = await world.run({ strategy: 'update', 'dry-run': 'true', 'auto-restart': 'false' });
+  expect(run.exitCode).toBe(0);
+  expect(calls(world.server)).toEqual(['GET /v1/apps', `GET /v1/apps/${app._id}`]);
+  expect(run.stdout).toContain(
+    `POST /v1/apps/${app._id}/update  (appName 'hello-bot', memoryMB 1024 (the app's), runtimeEnvironment python, exposedViaWeb true (the app's), autoRestartEnabled false (set), startupCommand 'python -u main.py', environment variables SET_IN_DASHBOARD (the app's))`,
+  );
+  expect(run.stdout).not.toContain('keep-me');
+});

@@ -313,7 +313,8 @@ async function dryRun(
   const plannedCalls = [
     ...olderStops,
     ...(inputs.strategy === 'update' && previous
-      ? plannedUpdateCalls(previous, pkg, api)
+      ? // The same read a real run makes first, so the plan shows the settings it would send.
+        plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, api, log.warning)
       : [
           ...(previous
             ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}', if it runs)`]

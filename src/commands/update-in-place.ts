@@ -1,6 +1,7 @@
 // strategy: update. The same app (its id, subdomain and data files) gets the new files: read it,
 // stop it, send the settings, upload the zip over its files, start it. If a step fails after this
 // run stopped it, the app is started again so the user is not left with nothing running.
+import { isRunning } from '../camposcloud/client.js';
 import type { App, AppSettings, Runtime } from '../camposcloud/types.js';
 import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
@@ -82,11 +83,43 @@ export function settingsFor(
   };
 }
 
-export function plannedUpdateCalls(app: App, pkg: PreparedPackage, apiPath: string): string[] {
+/** The update body in words, for a dry run: values, and whose they are (env values never shown). */
+function describeSettings(settings: AppSettings, inputs: Inputs): string {
+  const whose = (set: boolean) => (set ? 'set' : "the app's");
+  const parts = [
+    `appName '${settings.appName}'`,
+    `memoryMB ${settings.memoryMB} (${whose(inputs.given.memoryMB)})`,
+    `runtimeEnvironment ${settings.runtimeEnvironment}`,
+  ];
+  if (settings.exposedViaWeb !== undefined) {
+    parts.push(`exposedViaWeb ${settings.exposedViaWeb} (${whose(inputs.given.exposedViaWeb)})`);
+  }
+  if (settings.autoRestartEnabled !== undefined) {
+    parts.push(
+      `autoRestartEnabled ${settings.autoRestartEnabled} (${whose(inputs.given.autoRestart)})`,
+    );
+  }
+  parts.push(`startupCommand '${settings.startupCommand ?? ''}'`);
+  if (settings.environmentVariables) {
+    const names = settings.environmentVariables.map((v) => v.key).join(', ') || 'none';
+    parts.push(`environment variables ${names} (${whose(inputs.envVars.length > 0)})`);
+  }
+  return parts.join(', ');
+}
+
+/** A dry run's plan: the app read in full (a read-only call), and the settings it would send. */
+export function plannedUpdateCalls(
+  app: App,
+  pkg: PreparedPackage,
+  inputs: Inputs,
+  apiPath: string,
+  warn: (m: string) => void,
+): string[] {
+  const settings = settingsFor(inputs, pkg, app, warn);
   return [
     `GET ${apiPath}/apps/${app.id}  (read its settings and state)`,
-    `POST ${apiPath}/apps/${app.id}/stop  (stop '${app.name}', if it runs)`,
-    `POST ${apiPath}/apps/${app.id}/update  (settings: the ones set in the workflow, the app's own for the rest)`,
+    ...(isRunning(app) ? [`POST ${apiPath}/apps/${app.id}/stop  (stop '${app.name}')`] : []),
+    `POST ${apiPath}/apps/${app.id}/update  (${describeSettings(settings, inputs)})`,
     `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}, extracted over the app's files)`,
     `POST ${apiPath}/apps/${app.id}/start`,
   ];
