@@ -6,11 +6,12 @@
 import type { FakeApp, Variants } from '../../local-server/camposcloud.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { recipeInputs } from '../support/recipes.js';
-import { calls, makeWorld, MUTATING, type World } from '../e2e/helpers.js';
+import { calls, MUTATING, type World } from '../e2e/helpers.js';
+import { disposeWorlds, makeCleanWorld } from './world.js';
 
 let world: World;
 afterEach(async () => {
-  await world?.server.close();
+  await disposeWorlds();
 });
 
 /** Versions of hello-bot, oldest first, one minute apart; `running` says which run. */
@@ -44,7 +45,7 @@ describe('command: rollback', () => {
   test.each(VARIANTS)(
     'stops the running version and starts the newest kept one (%s)',
     async (_name, variants) => {
-      world = await makeWorld({}, { variants });
+      world = await makeCleanWorld({}, { variants });
       const [v1, v2, v3] = seedVersions([false, false, true]);
       const run = await rollback();
       expect(run.exitCode).toBe(0);
@@ -74,7 +75,7 @@ describe('command: rollback', () => {
   );
 
   test('refuses clearly when there is no kept version, changing nothing', async () => {
-    world = await makeWorld();
+    world = await makeCleanWorld();
     const [only] = seedVersions([true]);
     const run = await rollback();
     expect(run.exitCode).toBe(1);
@@ -86,7 +87,7 @@ describe('command: rollback', () => {
   });
 
   test('when the kept version does not start, the stopped one is started again and both states are reported', async () => {
-    world = await makeWorld();
+    world = await makeCleanWorld();
     const [v1, v2] = seedVersions([false, true]);
     world.server.addFault({
       method: 'POST',
@@ -113,7 +114,7 @@ describe('command: rollback', () => {
   });
 
   test('two running versions: both stopped but the kept one, so only one runs after', async () => {
-    world = await makeWorld();
+    world = await makeCleanWorld();
     const [v1, v2, v3] = seedVersions([true, false, true]);
     const run = await rollback();
     expect(run.exitCode).toBe(0);
@@ -122,7 +123,7 @@ describe('command: rollback', () => {
   });
 
   test('dry-run says what it would stop and start, and changes nothing', async () => {
-    world = await makeWorld();
+    world = await makeCleanWorld();
     const [v1, v2] = seedVersions([false, true]);
     const run = await rollback({ 'dry-run': 'true' });
     expect(run.exitCode).toBe(0);
@@ -133,7 +134,7 @@ describe('command: rollback', () => {
   });
 
   test('by app-id: the versions are the apps of that app name', async () => {
-    world = await makeWorld();
+    world = await makeCleanWorld();
     const [v1, v2] = seedVersions([false, true]);
     const run = await rollback({ 'app-id': v2!._id, 'app-name': '' });
     expect(run.exitCode).toBe(0);
@@ -149,7 +150,7 @@ describe('rollback through the GitHub deployment, and the recipe', () => {
   afterEach(async () => gh.close());
 
   test('the recipe (workflow_dispatch) rolls back, and the environment then names the version that runs', async () => {
-    world = await makeWorld({}, { createIntervalMs: 0 });
+    world = await makeCleanWorld({}, { createIntervalMs: 0 });
     const env = { GITHUB_API_URL: gh.url, GITHUB_SERVER_URL: 'https://github.com' };
     // Two deploys of my-bot recorded in production, as deploy-main.yml with github-token would.
     const deploy = { 'app-name': 'my-bot', 'github-token': gh.token };
@@ -206,7 +207,7 @@ describe('rollback-on-failure', () => {
   test.each(NOT_ONLINE)(
     'a new version that does not come online is stopped, the previous one started again, and the step fails (%s)',
     async (_name, variants) => {
-      world = await makeWorld({}, { variants, onlineAfterMs: 10 * 60_000 });
+      world = await makeCleanWorld({}, { variants, onlineAfterMs: 10 * 60_000 });
       const [v1] = seedVersions([true]);
       // The recipe, with its 120 s wait cut to 1 s.
       const run = await world.run({ ...withRollbackRecipe(), 'wait-for-online': '1' });
@@ -231,7 +232,7 @@ describe('rollback-on-failure', () => {
   );
 
   test('a new version that comes online is kept, and nothing is rolled back (the recipe)', async () => {
-    world = await makeWorld();
+    world = await makeCleanWorld();
     const [v1, v2, v3] = seedVersions([false, false, true]);
     const run = await world.run(withRollbackRecipe());
     expect(run.exitCode).toBe(0);
@@ -243,7 +244,7 @@ describe('rollback-on-failure', () => {
   });
 
   test('a first deploy that does not come online is stopped and fails, saying there was nothing to go back to', async () => {
-    world = await makeWorld(
+    world = await makeCleanWorld(
       {},
       { variants: { createdApps: 'waits-for-start' }, onlineAfterMs: 10 * 60_000 },
     );

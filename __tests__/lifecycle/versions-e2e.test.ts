@@ -5,11 +5,12 @@
 // absent, and the refusal's status and language (undocumented, so the client must not depend on
 // either).
 import type { FakeApp, Variants } from '../../local-server/camposcloud.js';
-import { calls, makeWorld, type World } from '../e2e/helpers.js';
+import { calls, type World } from '../e2e/helpers.js';
+import { disposeWorlds, makeCleanWorld } from './world.js';
 
 let world: World;
 afterEach(async () => {
-  await world?.server.close();
+  await disposeWorlds();
 });
 
 /** Versions of hello-bot, oldest first, one minute apart; the newest runs (and those in `alsoRunning`). */
@@ -35,7 +36,7 @@ test.each([
 ] as const)(
   'keep-previous 1: with totalUsedRAM as %s, old versions are deleted %s the create',
   async (totalUsedRam, when) => {
-    world = await makeWorld({}, { variants: { totalUsedRam } });
+    world = await makeCleanWorld({}, { variants: { totalUsedRam } });
     const [v1, v2, v3] = seedVersions(3);
     const run = await world.run({ 'keep-previous': '1' });
     expect(run.exitCode).toBe(0);
@@ -55,7 +56,7 @@ test.each([
 );
 
 test('stopped apps that hold no memory (totalUsedRAM of running apps only) are deleted after the create', async () => {
-  world = await makeWorld({}, { variants: { stoppedAppsMemory: 'free' } });
+  world = await makeCleanWorld({}, { variants: { stoppedAppsMemory: 'free' } });
   const [v1, v2] = seedVersions(2);
   const run = await world.run({});
   expect(run.exitCode).toBe(0);
@@ -67,7 +68,7 @@ test('stopped apps that hold no memory (totalUsedRAM of running apps only) are d
 });
 
 test('keep-previous 3 keeps three, and a running old version is never deleted', async () => {
-  world = await makeWorld();
+  world = await makeCleanWorld();
   // The oldest was started by hand from the dashboard: beyond keep-previous, but running.
   const versions = seedVersions(5, 256, [0]);
   const run = await world.run({ 'keep-previous': '3' });
@@ -86,7 +87,7 @@ test('keep-previous 3 keeps three, and a running old version is never deleted', 
 test('keep-previous 0 deletes the replaced app once the new one exists, and delete-previous: true does the same with a warning', async () => {
   const cases: Record<string, string>[] = [{ 'keep-previous': '0' }, { 'delete-previous': 'true' }];
   for (const inputs of cases) {
-    world = await makeWorld();
+    world = await makeCleanWorld();
     const [v1] = seedVersions(1);
     const run = await world.run(inputs);
     expect(run.exitCode).toBe(0);
@@ -99,7 +100,6 @@ test('keep-previous 0 deletes the replaced app once the new one exists, and dele
     expect(run.summary).toContain('none (keep-previous: 0)');
     const deprecated = /::warning::Input 'delete-previous' is deprecated/.test(run.stdout);
     expect(deprecated).toBe('delete-previous' in inputs);
-    await world.server.close();
   }
 });
 
@@ -121,7 +121,7 @@ describe('plan memory', () => {
         memoryRefusalStatus: status,
         memoryRefusal: language,
       };
-      world = await makeWorld({}, { variants });
+      world = await makeCleanWorld({}, { variants });
       const [v1, v2, v3, v4] = seedVersions(4);
       const run = await world.run({ 'keep-previous': '1' });
       expect(run.exitCode).toBe(0);
@@ -143,7 +143,7 @@ describe('plan memory', () => {
   test.each(CASES)(
     'a plan still full after that fails with %i (%s), naming what holds the memory and what to set, and starts the old app again',
     async (status, language) => {
-      world = await makeWorld(
+      world = await makeCleanWorld(
         {},
         {
           variants: {
@@ -178,7 +178,10 @@ describe('plan memory', () => {
   );
 
   test('stopped apps that hold no memory: the stop frees it and the create goes through', async () => {
-    world = await makeWorld({}, { variants: { planMemoryMB: 512, stoppedAppsMemory: 'free' } });
+    world = await makeCleanWorld(
+      {},
+      { variants: { planMemoryMB: 512, stoppedAppsMemory: 'free' } },
+    );
     const [v1, v2] = seedVersions(2);
     const run = await world.run({ 'keep-previous': '2' });
     expect(run.exitCode).toBe(0);
@@ -186,7 +189,7 @@ describe('plan memory', () => {
   });
 
   test('a 4xx that is not about memory (no stopped app holds any) keeps its own error', async () => {
-    world = await makeWorld({}, { variants: { stoppedAppsMemory: 'free' } });
+    world = await makeCleanWorld({}, { variants: { stoppedAppsMemory: 'free' } });
     seedVersions(1);
     world.server.addFault({
       method: 'POST',
@@ -203,7 +206,7 @@ describe('plan memory', () => {
 });
 
 test('delete by name says how many versions it deletes', async () => {
-  world = await makeWorld();
+  world = await makeCleanWorld();
   const versions = seedVersions(3);
   const run = await world.run({ command: 'delete', 'main-file': '' });
   expect(run.exitCode).toBe(0);
