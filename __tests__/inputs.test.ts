@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../src/errors.js';
-import { DEFAULTS, parseInputs } from '../src/inputs.js';
+import { CREATE_DEFAULTS, DEFAULTS, parseInputs } from '../src/inputs.js';
 import type { InputContext, Inputs } from '../src/inputs.js';
 import type { EventInfo } from '../src/event.js';
 import { readActionBlock } from './support/action-yml.js';
@@ -463,6 +463,49 @@ describe('parseInputs rejects bad inputs', () => {
   });
 });
 
+describe('settings the workflow set, and those it left to the defaults', () => {
+  test('unset: the create defaults, and given says so', () => {
+    const inputs = parse({});
+    expect([inputs.memoryMB, inputs.exposedViaWeb, inputs.autoRestart]).toEqual([
+      256,
+      false,
+      false,
+    ]);
+    expect(inputs.given).toEqual({
+      appName: false,
+      memoryMB: false,
+      exposedViaWeb: false,
+      autoRestart: false,
+    });
+  });
+
+  test('set, even to the default values: given says so', () => {
+    const inputs = parse({
+      'app-name': 'bot',
+      'memory-mb': '256',
+      'exposed-via-web': 'false',
+      'auto-restart': 'true',
+    });
+    expect([inputs.memoryMB, inputs.exposedViaWeb, inputs.autoRestart]).toEqual([256, false, true]);
+    expect(inputs.given).toEqual({
+      appName: true,
+      memoryMB: true,
+      exposedViaWeb: true,
+      autoRestart: true,
+    });
+  });
+
+  test('CREATE_DEFAULTS are the values action.yml documents for them', () => {
+    const action = readActionBlock('inputs');
+    for (const [name, value] of Object.entries(CREATE_DEFAULTS)) {
+      expect(action.get(name)?.default).toBe('');
+      expect(fs.readFileSync(new URL('../action.yml', import.meta.url), 'utf8')).toMatch(
+        new RegExp(`  ${name}:\\n    description: >-\\n[^]*?When empty, a new app gets ${value}`),
+      );
+    }
+  });
+});
+
 describe('parseInputs happy paths', () => {
   test('applies the defaults when only token and main-file are set', () => {
     const real = fs.realpathSync(workspace);
@@ -478,6 +521,7 @@ describe('parseInputs happy paths', () => {
       memoryMB: 256,
       exposedViaWeb: false,
       autoRestart: false,
+      given: { appName: false, memoryMB: false, exposedViaWeb: false, autoRestart: false },
       startupCommand: undefined,
       teamId: undefined,
       envVars: [],
@@ -705,10 +749,13 @@ describe('action.yml contract', () => {
 
   test('the parser of action.yml finds its inputs', () => {
     expect(action.size).toBeGreaterThanOrEqual(20);
+    expect(action.get('timeout-seconds')).toMatchObject({ default: '900', required: false });
+    // Documented, not declared: the runner would pass a declared default as if it were set.
     expect(action.get('memory-mb')).toEqual({
-      default: '256',
+      default: '',
       required: false,
-      description: 'Memory for the app, in MB (a whole number from 1 to 65536).',
+      description:
+        "Memory for the app, in MB (a whole number from 1 to 65536). When empty, a new app gets 256 and strategy update keeps the app's own.",
     });
     expect(action.get('token')).toMatchObject({ default: '', required: true });
     // A folded (>-) description is read whole, as one line.

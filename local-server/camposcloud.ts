@@ -1,6 +1,7 @@
 // A local, CamposCloud-compatible API server: what the client tests, the end-to-end tests, the benchmark
-// and `npm run demo` talk to. It models ../../../shared/camposcloud-api.md (auth, multipart create with
-// validation, the create rate limit, the app object's shape) and injects faults on demand.
+// and `npm run demo` talk to. It models the API as the docs and the official SDK describe it (auth,
+// multipart create with validation, the create rate limit, the app object's shape), has a switch for
+// each behaviour they leave open (Variants; README, "Run it locally") and injects faults on demand.
 //
 // It must run under Node's own type stripping (scripts import it as a .ts file), so it imports only node
 // builtins and npm packages, never another project file, and uses erasable TypeScript only.
@@ -150,6 +151,8 @@ export interface RecordedRequest {
   authorized: boolean;
   /** The multipart text fields of a create or upload. */
   fields?: Record<string, string>;
+  /** The JSON body of an update. */
+  json?: unknown;
   fault?: string;
 }
 
@@ -784,9 +787,10 @@ export async function startFakeCamposCloud(
     }
   }
 
-  async function updateApp(req: IncomingMessage, id: string): Promise<Reply> {
+  async function updateApp(req: IncomingMessage, rec: RecordedRequest, id: string) {
     const app = findApp(id);
     const body = await readJsonBody(req);
+    rec.json = body;
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       throw new HttpError(400, 'Invalid body: expected a JSON object');
     }
@@ -996,7 +1000,7 @@ export async function startFakeCamposCloud(
     },
     {
       pattern: /^\/v1\/apps\/([^/]+)\/update$/,
-      methods: { POST: (req, _rec, [id]) => updateApp(req, id ?? '') },
+      methods: { POST: (req, rec, [id]) => updateApp(req, rec, id ?? '') },
     },
     {
       pattern: /^\/v1\/apps\/([^/]+)\/upload$/,
@@ -1196,11 +1200,29 @@ export async function startFakeCamposCloud(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Standalone: `npm run local-server -- [--port N] [--token T]`.
+// Standalone: `npm run local-server -- [--port N] [--token T] [--variant name=value ...]`.
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
+}
+
+/** Every `--variant name=value`, checked against DEFAULT_VARIANTS' names. */
+function variantArgs(args: string[]): Partial<Variants> {
+  const out: Record<string, string | number | null> = {};
+  const numeric = ['refusalStatus', 'memoryRefusalStatus', 'planMemoryMB'];
+  args.forEach((arg, i) => {
+    if (arg !== '--variant') return;
+    const [name = '', value = ''] = (args[i + 1] ?? '').split('=');
+    if (!(name in DEFAULT_VARIANTS)) {
+      throw new Error(
+        `unknown variant '${name}': one of ${Object.keys(DEFAULT_VARIANTS).join(', ')}`,
+      );
+    }
+    if (!numeric.includes(name)) out[name] = value;
+    else out[name] = value === 'null' ? null : Number(value);
+  });
+  return out as Partial<Variants>;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -1208,9 +1230,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const server = await startFakeCamposCloud({
     port: Number(argValue(args, '--port') ?? 8787),
     token: argValue(args, '--token') ?? process.env.CAMPOSCLOUD_TOKEN ?? 'test-token',
+    variants: variantArgs(args),
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
   console.log(`fake CamposCloud listening on ${server.url} (api-url), token '${server.token}'`);
+  console.log(`variants: ${JSON.stringify(server.variants)}`);
   process.once('SIGINT', () => {
     server.close().then(() => process.exit(0));
   });

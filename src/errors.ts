@@ -142,6 +142,26 @@ export class PlanMemoryError extends Error {
   }
 }
 
+/**
+ * GET /apps could not be walked to the end: the server repeated a page (it ignores the page
+ * parameter) or stopped before the number of apps it announced. Deciding on such a list could
+ * create a second copy of an app that sits on an unseen page, so nothing is changed.
+ */
+export class IncompleteListError extends Error {
+  readonly seen: number;
+  readonly total: number | undefined;
+  constructor(what: string, seen: number, total: number | undefined) {
+    super(
+      `Could not list every app: ${what}, so ${seen}${total === undefined ? '' : ` of ${total}`} apps were seen. ` +
+        'Nothing was created or changed: acting on part of the list could start a second copy of an app on a page that was not seen. ' +
+        'Delete apps you no longer need from the CamposCloud dashboard so that they fit on one page, then re-run.',
+    );
+    this.name = 'IncompleteListError';
+    this.seen = seen;
+    this.total = total;
+  }
+}
+
 /** The message of anything thrown, for log lines and summaries. */
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -28,9 +28,15 @@ export interface Inputs {
   mainFile: string | undefined;
   /** undefined = detect later from the files. */
   runtime: Runtime | undefined;
+  /** For a create: the input, else CREATE_DEFAULTS. Whether the workflow set it: `given`. */
   memoryMB: number;
   exposedViaWeb: boolean;
   autoRestart: boolean;
+  /**
+   * The settings the workflow set itself. An update sends these and keeps the app's own for the
+   * rest: a default must never overwrite what was set in the dashboard.
+   */
+  given: { appName: boolean; memoryMB: boolean; exposedViaWeb: boolean; autoRestart: boolean };
   startupCommand: string | undefined;
   teamId: string | undefined;
   envVars: EnvVar[];
@@ -87,9 +93,9 @@ export const DEFAULTS = {
   'app-name': '',
   'main-file': '',
   runtime: '',
-  'memory-mb': '256',
-  'exposed-via-web': 'false',
-  'auto-restart': 'false',
+  'memory-mb': '',
+  'exposed-via-web': '',
+  'auto-restart': '',
   'startup-command': '',
   'team-id': '',
   'env-vars': '',
@@ -112,6 +118,17 @@ export const DEFAULTS = {
 } as const;
 
 export type InputName = keyof typeof DEFAULTS;
+
+/**
+ * What a new app gets for the settings the workflow leaves empty. Documented in action.yml's
+ * descriptions but not declared as defaults there: the runner passes a declared default as if the
+ * workflow had set it, and an update must be able to tell "not set" (keep the app's own).
+ */
+export const CREATE_DEFAULTS = {
+  'memory-mb': '256',
+  'exposed-via-web': 'false',
+  'auto-restart': 'false',
+} as const;
 
 const COMMANDS: readonly Command[] = ['deploy', 'stop', 'delete', 'rollback'];
 const RUNTIMES: readonly Runtime[] = ['python', 'nodejs'];
@@ -196,13 +213,21 @@ export function parseInputs(
   const mainFile = deploy ? parseMainFile(value('main-file')) : undefined;
   const runtimeRaw = forDeploy('runtime');
   const runtime = runtimeRaw === '' ? undefined : parseChoice('runtime', runtimeRaw, RUNTIMES);
-  const memoryMB = parseWholeNumber('memory-mb', forDeploy('memory-mb'), {
+  const forCreate = (name: keyof typeof CREATE_DEFAULTS): string =>
+    forDeploy(name) || CREATE_DEFAULTS[name];
+  const memoryMB = parseWholeNumber('memory-mb', forCreate('memory-mb'), {
     min: 1,
     max: MAX_MEMORY_MB,
     allowed: `Give a positive whole number of MB, e.g. 256 or 512 (at most ${MAX_MEMORY_MB})`,
   });
-  const exposedViaWeb = parseBoolean('exposed-via-web', forDeploy('exposed-via-web'));
-  const autoRestart = parseBoolean('auto-restart', forDeploy('auto-restart'));
+  const exposedViaWeb = parseBoolean('exposed-via-web', forCreate('exposed-via-web'));
+  const autoRestart = parseBoolean('auto-restart', forCreate('auto-restart'));
+  const given = {
+    appName: raw['app-name'].trim() !== '',
+    memoryMB: deploy && raw['memory-mb'] !== '',
+    exposedViaWeb: deploy && raw['exposed-via-web'] !== '',
+    autoRestart: deploy && raw['auto-restart'] !== '',
+  };
   const startupCommand = parseStartupCommand(forDeploy('startup-command'));
   const teamId = parseTeamId(forDeploy('team-id'));
   const envVars = parseEnvVars(forDeploy('env-vars'));
@@ -289,6 +314,7 @@ export function parseInputs(
     memoryMB,
     exposedViaWeb,
     autoRestart,
+    given,
     startupCommand,
     teamId,
     envVars,

@@ -74,8 +74,9 @@ export async function run(): Promise<void> {
       for (const a of err.apps)
         core.error(annotationText(`${a.role} app ${a.name} (${a.id}): ${a.state}`));
       core.error(annotationText(err.recovery));
-      const previous = err.apps.find((a) => a.role === 'previous');
-      const made = err.apps.find((a) => a.role === 'new');
+      // A rollback's roles read like a deploy's: the kept version is the one it meant to run.
+      const previous = err.apps.find((a) => a.role === 'previous' || a.role === 'current');
+      const made = err.apps.find((a) => a.role === 'new' || a.role === 'kept');
       if (previous) outputs['previous-app-id'] = previous.id;
       if (made) outputs['app-id'] = made.id;
     }

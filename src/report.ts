@@ -80,6 +80,11 @@ function rollbackOutputs(out: Outputs, r: RollbackResult): Outputs {
   return out;
 }
 
+/** A dry run's list of the API calls a real run would make. */
+function plannedCallLines(calls: string[]): string[] {
+  return ['A real run would make these API calls:', '', ...calls.map((c) => `- ${code(c)}`), ''];
+}
+
 function timingLine(timings: Timing[], totalMs: number): string {
   const parts = timings.map((t) => `${t.phase} ${duration(t.ms)}`);
   parts.push(`total ${duration(totalMs)}`);
@@ -175,12 +180,7 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
     );
   }
   if (r.dryRun) {
-    lines.push(
-      'A real run would make these API calls:',
-      '',
-      ...r.plannedCalls.map((c) => `- ${code(c)}`),
-      '',
-    );
+    lines.push(...plannedCallLines(r.plannedCalls));
   }
   if (pkg.credentials.length > 0) {
     lines.push(
@@ -245,12 +245,7 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
   rows.push(['Time', timingLine(r.timings, totalMs)]);
   lines.push('', table(rows), '');
   if (r.dryRun) {
-    lines.push(
-      'A real run would make these API calls:',
-      '',
-      ...r.plannedCalls.map((c) => `- ${code(c)}`),
-      '',
-    );
+    lines.push(...plannedCallLines(r.plannedCalls));
   }
   return lines.join('\n');
 }
@@ -282,12 +277,7 @@ function renderStop(r: StopResult, totalMs: number): string {
   const lines: string[] = [];
   if (r.dryRun) {
     lines.push(`## CamposCloud ${r.command}: dry run, nothing changed`, '');
-    lines.push(
-      'A real run would make these API calls:',
-      '',
-      ...r.plannedCalls.map((c) => `- ${code(c)}`),
-      '',
-    );
+    lines.push(...plannedCallLines(r.plannedCalls));
     return lines.join('\n');
   }
   if (r.acted.length === 0) {

@@ -115,6 +115,7 @@ describe('normalizeApp', () => {
       teamId: 'aaaaaaaaaaaaaaaaaaaaaaaa',
       status: 'active',
       online: true,
+      uptime: 3,
       exposedViaWeb: true,
       subdomain: 'my-bot',
       runtime: 'python',

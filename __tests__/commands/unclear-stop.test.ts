@@ -1,5 +1,5 @@
-// A stop that fails without a clear answer may still have happened: the deploy starts the app
-// again to be sure it runs, and says so. Run in-process with a client whose retries are short.
+// A stop that keeps failing: each failure is judged by reading the app's state, and the deploy
+// ends saying the state it left the app in. Run in-process with a client whose retries are short.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CamposCloudClient } from '../../src/camposcloud/client.js';

@@ -121,10 +121,10 @@ test('app-id picks the app to replace by id, whatever its name', async () => {
   expect(run.exitCode).toBe(0);
   expect(calls(world.server)).toEqual([
     `GET /v1/apps/${old._id}`,
-    `POST /v1/apps/${old._id}/stop`,
-    // Found by id, the apps named app-name are not known yet: the create notes them first, so a
-    // lost response can be told apart from an app that was already there.
+    // Found by id, the apps named app-name are listed too: running copies would be stopped, and
+    // a lost create response can be told apart from an app that was already there.
     'GET /v1/apps',
+    `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
   ]);
   expect(run.outputs['previous-app-id']).toBe(old._id);

@@ -160,7 +160,7 @@ test('pull request previews: deploy on open, replace on synchronize, delete on c
   const secondId = sync.outputs['app-id']!;
   expect(secondId).not.toBe(firstId);
   expect(sync.outputs['previous-app-id']).toBe(firstId);
-  // delete-previous: true in the recipe: one preview app per pull request, not one per push.
+  // keep-previous: 0 in the recipe: one preview app per pull request, not one per push.
   expect([...world.server.apps.keys()]).toEqual([secondId]);
   expect(recordedAppIds('preview/pr-12')).toEqual([firstId, secondId]);
 

@@ -64,10 +64,10 @@ test('wait-for-online that cannot check the app warns and keeps the deploy a suc
   expect(run.stdout).toMatch(/::warning::Could not check whether app [0-9a-f]{24} is online/);
 });
 
-test('delete-previous keeps the old app when the new one does not come online', async () => {
+test('keep-previous 0 keeps the old app when the new one does not come online', async () => {
   world = await makeWorld({}, { createIntervalMs: 0, onlineAfterMs: 10 * 60_000 });
   const old = world.server.seedApp({ name: 'hello-bot' });
-  const run = await world.run({ 'wait-for-online': '2', 'delete-previous': 'true' });
+  const run = await world.run({ 'wait-for-online': '2', 'keep-previous': '0' });
   expect(run.exitCode).toBe(0);
   expect(world.server.apps.has(old._id)).toBe(true);
   expect(calls(world.server)).not.toContain(`DELETE /v1/apps/${old._id}/delete`);
@@ -119,10 +119,15 @@ test("stop with github-token never acts on another app the environment's deploym
   }
 });
 
-test("app-id with strategy recreate warns that the next run will not find this run's app", async () => {
+test("app-id with strategy recreate warns that the next run replaces the same app and stops this run's", async () => {
   world = await makeWorld({}, { createIntervalMs: 0 });
   const old = world.server.seedApp({ name: 'hello-bot' });
   const run = await world.run({ 'app-id': old._id });
   expect(run.exitCode).toBe(0);
   expect(run.stdout).toMatch(/::warning::app-id with strategy recreate replaces app/);
+  // The next run with the same app-id: one copy runs at the end, the one it creates.
+  const next = await world.run({ 'app-id': old._id });
+  expect(next.exitCode).toBe(0);
+  const running = [...world.server.apps.values()].filter((a) => a.running);
+  expect(running.map((a) => a._id)).toEqual([next.outputs['app-id']]);
 });

@@ -5,19 +5,20 @@
 // action against the local server with a running production app 'hello-bot' (the default name),
 // and checks by the server's request log that no stop or delete reached it.
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { calls, makeWorld, MUTATING, type World } from '../e2e/helpers.js';
+import { calls, MUTATING, type World } from '../e2e/helpers.js';
+import { disposeWorlds, makeCleanWorld } from './world.js';
 import type { FakeApp } from '../../local-server/camposcloud.js';
 
 let world: World;
 let gh: FakeGitHub;
 let prod: FakeApp;
 beforeEach(async () => {
-  world = await makeWorld();
+  world = await makeCleanWorld();
   gh = await startFakeGitHub({ owner: 'octo-org', repo: 'hello-bot' });
   prod = world.server.seedApp({ name: 'hello-bot' });
 });
 afterEach(async () => {
-  await world.server.close();
+  await disposeWorlds();
   await gh.close();
 });
 

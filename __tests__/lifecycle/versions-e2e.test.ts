@@ -5,11 +5,12 @@
 // absent, and the refusal's status and language (undocumented, so the client must not depend on
 // either).
 import type { FakeApp, Variants } from '../../local-server/camposcloud.js';
-import { calls, makeWorld, type World } from '../e2e/helpers.js';
+import { calls, type World } from '../e2e/helpers.js';
+import { disposeWorlds, makeCleanWorld } from './world.js';
 
 let world: World;
 afterEach(async () => {
-  await world?.server.close();
+  await disposeWorlds();
 });
 
 /** Versions of hello-bot, oldest first, one minute apart; the newest runs (and those in `alsoRunning`). */
@@ -35,7 +36,7 @@ test.each([
 ] as const)(
   'keep-previous 1: with totalUsedRAM as %s, old versions are deleted %s the create',
   async (totalUsedRam, when) => {
-    world = await makeWorld({}, { variants: { totalUsedRam } });
+    world = await makeCleanWorld({}, { variants: { totalUsedRam } });
     const [v1, v2, v3] = seedVersions(3);
     const run = await world.run({ 'keep-previous': '1' });
     expect(run.exitCode).toBe(0);
@@ -55,7 +56,7 @@ test.each([
 );
 
 test('stopped apps that hold no memory (totalUsedRAM of running apps only) are deleted after the create', async () => {
-  world = await makeWorld({}, { variants: { stoppedAppsMemory: 'free' } });
+  world = await makeCleanWorld({}, { variants: { stoppedAppsMemory: 'free' } });
   const [v1, v2] = seedVersions(2);
   const run = await world.run({});
   expect(run.exitCode).toBe(0);
@@ -67,7 +68,7 @@ test('stopped apps that hold no memory (totalUsedRAM of running apps only) are d
 });
 
 test('keep-previous 3 keeps three, and a running old version is never deleted', async () => {
-  world = await makeWorld();
+  world = await makeCleanWorld();
   // The oldest was started by hand from the dashboard: beyond keep-previous, but running.
   const versions = seedVersions(5, 256, [0]);
   const run = await world.run({ 'keep-previous': '3' });
@@ -78,13 +79,15 @@ test('keep-previous 3 keeps three, and a running old version is never deleted', 
       .concat(run.outputs['app-id']!)
       .sort(),
   );
-  expect(run.stdout).toContain(`running and left alone: ${versions[0]!._id}`);
+  expect(run.stdout).toContain(`is running, so it is not deleted: ${versions[0]!._id}`);
+  // It is stopped all the same, so that one copy runs.
+  expect(world.server.apps.get(versions[0]!._id)?.running).toBe(false);
 });
 
 test('keep-previous 0 deletes the replaced app once the new one exists, and delete-previous: true does the same with a warning', async () => {
   const cases: Record<string, string>[] = [{ 'keep-previous': '0' }, { 'delete-previous': 'true' }];
   for (const inputs of cases) {
-    world = await makeWorld();
+    world = await makeCleanWorld();
     const [v1] = seedVersions(1);
     const run = await world.run(inputs);
     expect(run.exitCode).toBe(0);
@@ -97,19 +100,10 @@ test('keep-previous 0 deletes the replaced app once the new one exists, and dele
     expect(run.summary).toContain('none (keep-previous: 0)');
     const deprecated = /::warning::Input 'delete-previous' is deprecated/.test(run.stdout);
     expect(deprecated).toBe('delete-previous' in inputs);
-    await world.server.close();
   }
 });
 
-test('keep-previous 0 keeps the replaced app when the new one does not come online', async () => {
-  world = await makeWorld({}, { onlineAfterMs: 10 * 60_000 });
-  const [v1, v2] = seedVersions(2);
-  const run = await world.run({ 'keep-previous': '0', 'wait-for-online': '1' });
-  expect(run.exitCode).toBe(0);
-  expect(remaining()).toEqual([v2!._id, run.outputs['app-id']]);
-  expect(world.server.apps.has(v1!._id)).toBe(false);
-  expect(run.stdout).toMatch(/::warning::The new app did not report online, so the previous app/);
-});
+// keep-previous 0 with a new app that does not come online: __tests__/e2e/recovery.test.ts.
 
 describe('plan memory', () => {
   const STATUSES = [400, 402, 403, 409, 422];
@@ -127,7 +121,7 @@ describe('plan memory', () => {
         memoryRefusalStatus: status,
         memoryRefusal: language,
       };
-      world = await makeWorld({}, { variants });
+      world = await makeCleanWorld({}, { variants });
       const [v1, v2, v3, v4] = seedVersions(4);
       const run = await world.run({ 'keep-previous': '1' });
       expect(run.exitCode).toBe(0);
@@ -149,7 +143,7 @@ describe('plan memory', () => {
   test.each(CASES)(
     'a plan still full after that fails with %i (%s), naming what holds the memory and what to set, and starts the old app again',
     async (status, language) => {
-      world = await makeWorld(
+      world = await makeCleanWorld(
         {},
         {
           variants: {
@@ -184,7 +178,10 @@ describe('plan memory', () => {
   );
 
   test('stopped apps that hold no memory: the stop frees it and the create goes through', async () => {
-    world = await makeWorld({}, { variants: { planMemoryMB: 512, stoppedAppsMemory: 'free' } });
+    world = await makeCleanWorld(
+      {},
+      { variants: { planMemoryMB: 512, stoppedAppsMemory: 'free' } },
+    );
     const [v1, v2] = seedVersions(2);
     const run = await world.run({ 'keep-previous': '2' });
     expect(run.exitCode).toBe(0);
@@ -192,7 +189,7 @@ describe('plan memory', () => {
   });
 
   test('a 4xx that is not about memory (no stopped app holds any) keeps its own error', async () => {
-    world = await makeWorld({}, { variants: { stoppedAppsMemory: 'free' } });
+    world = await makeCleanWorld({}, { variants: { stoppedAppsMemory: 'free' } });
     seedVersions(1);
     world.server.addFault({
       method: 'POST',
@@ -209,7 +206,7 @@ describe('plan memory', () => {
 });
 
 test('delete by name says how many versions it deletes', async () => {
-  world = await makeWorld();
+  world = await makeCleanWorld();
   const versions = seedVersions(3);
   const run = await world.run({ command: 'delete', 'main-file': '' });
   expect(run.exitCode).toBe(0);

@@ -638,7 +638,7 @@ describe('storage and standalone use', () => {
     expect((await stat(givenZip)).isFile()).toBe(true);
   });
 
-  test('runs directly under node, prints its URL, serves, and stops on SIGINT', async () => {
+  test('runs directly under node with --variant switches, prints its URL, serves, and stops on SIGINT', async () => {
     const child = spawn(
       process.execPath,
       [
@@ -647,6 +647,10 @@ describe('storage and standalone use', () => {
         '0',
         '--token',
         'cli-token',
+        '--variant',
+        'refusal=pt',
+        '--variant',
+        'refusalStatus=409',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
     );
@@ -661,6 +665,8 @@ describe('storage and standalone use', () => {
       headers: { authorization: 'Bearer cli-token' },
     });
     expect(res.status).toBe(200);
+    expect(out).toContain('"refusal":"pt"');
+    expect(out).toContain('"refusalStatus":409');
     while (!out.includes('/v1/users/@me')) await sleep(20);
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -27,10 +27,13 @@ test('a create that hangs fails the run at the deadline, naming the call, and th
   );
   expect(calls(world.server)).toEqual([
     'GET /v1/apps',
+    `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
     // The create was cut short, not refused: first look whether the server made the app anyway.
     'GET /v1/apps',
+    // The start reads the state first.
+    `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/start`,
   ]);
   expect(world.server.apps.get(old._id)?.running).toBe(true);

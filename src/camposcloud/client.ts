@@ -1,7 +1,7 @@
 // The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
 // run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
 // blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
-import { ApiError, errorText } from '../errors.js';
+import { ApiError, errorText, IncompleteListError } from '../errors.js';
 import { duration } from '../text.js';
 import { exchange, MAX_RESPONSE_BYTES, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
@@ -113,6 +113,8 @@ export const DEFAULTS = {
 };
 
 const NOT_JSON = 'the response was not valid JSON';
+/** A walk of GET /apps gives up here: far more apps than any plan holds. */
+const MAX_PAGES = 1000;
 
 /** Joins the API root and '/v1', tolerating a trailing '/' or an '/v1' already there. */
 export function apiRoot(apiUrl: string): string {
@@ -257,7 +259,9 @@ export class CamposCloudClient {
 
   /**
    * Every app, walking GET /apps?page=N while pagination.hasNextPage says so. The page parameter
-   * is undocumented: a server that ignores it sends the same page again, which ends the walk.
+   * is undocumented: a server that ignores it answers the same page again, and one may stop before
+   * the totalItems it announced. Either way the list is incomplete, and an IncompleteListError is
+   * thrown rather than a partial list returned (a deploy would not see an app on a missed page).
    */
   async listApps(): Promise<App[]> {
     return (await this.listAppsWithUsage()).apps;
@@ -267,9 +271,9 @@ export class CamposCloudClient {
   async listAppsWithUsage(): Promise<AppListing> {
     let totalUsedRamMB: number | undefined;
     const found = new Map<string, App>();
-    const pagesSeen = new Set<string>();
-    const maxPages = 1000;
-    for (let page = 1; page <= maxPages; page++) {
+    const pagesSeen = new Map<string, number>();
+    let total: number | undefined;
+    for (let page = 1; ; page++) {
       const path = `/apps?page=${page}`;
       const { json } = await this.call('GET', path, 'json');
       let parsed: ReturnType<typeof parseAppsPage>;
@@ -281,16 +285,33 @@ export class CamposCloudClient {
       } catch (err) {
         throw unexpectedResponse(`GET ${this.rootPath}${path}`, err);
       }
+      total = parsed.totalItems ?? total;
       const signature = apps.map((a) => a.id).join(',');
-      if (pagesSeen.has(signature)) break;
-      pagesSeen.add(signature);
-      for (const app of apps) if (!found.has(app.id)) found.set(app.id, app);
-      if (!parsed.hasNextPage || apps.length === 0) break;
-      if (page === maxPages) {
-        this.log.warning(
-          `GET ${this.rootPath}/apps still had more pages after ${maxPages}; using the first ${maxPages}.`,
+      const repeated = apps.length > 0 ? pagesSeen.get(signature) : undefined;
+      if (repeated !== undefined) {
+        throw new IncompleteListError(
+          `GET ${this.rootPath}/apps?page=${page} answered the same apps as page ${repeated} (the server seems to ignore the page parameter)`,
+          found.size,
+          total,
         );
       }
+      pagesSeen.set(signature, page);
+      for (const app of apps) if (!found.has(app.id)) found.set(app.id, app);
+      if (!parsed.hasNextPage || apps.length === 0) break;
+      if (page >= MAX_PAGES) {
+        throw new IncompleteListError(
+          `GET ${this.rootPath}/apps still had more pages after ${MAX_PAGES}`,
+          found.size,
+          total,
+        );
+      }
+    }
+    if (total !== undefined && found.size < total) {
+      throw new IncompleteListError(
+        `GET ${this.rootPath}/apps announced ${total} apps (pagination.totalItems) but its pages ended after ${found.size}`,
+        found.size,
+        total,
+      );
     }
     return { apps: [...found.values()], totalUsedRamMB };
   }
@@ -310,7 +331,7 @@ export class CamposCloudClient {
   }
 
   /**
-   * Stops the app unless GET /apps/{id} says it is not running (currentResourceMetrics.online).
+   * Stops the app unless GET /apps/{id} says it is not running (see isRunning).
    * A stop that is refused or gets no answer is judged by reading the state again, never by the
    * server's words: the app not running is success. `alreadyStopped`: it was not running before.
    * `current`: the app as just read by the caller, to spare the first read.
@@ -318,9 +339,12 @@ export class CamposCloudClient {
   async stopApp(
     id: string,
     current?: App,
+    opts: { evenIfNotOnline?: boolean } = {},
   ): Promise<{ app: App | undefined; alreadyStopped: boolean }> {
-    const before = current ?? (await this.getApp(id));
-    if (!isRunning(before)) return { app: before, alreadyStopped: true };
+    // evenIfNotOnline: an app that never came online may still be starting (installing its
+    // dependencies), so its state cannot say the stop is not needed: send it all the same.
+    const before = opts.evenIfNotOnline ? undefined : (current ?? (await this.getApp(id)));
+    if (before && !isRunning(before)) return { app: before, alreadyStopped: true };
     const app = await this.changeState(id, 'stop', (a) => !isRunning(a));
     return { app, alreadyStopped: false };
   }
@@ -727,13 +751,18 @@ function unexpectedResponse(endpoint: string, err: unknown): ApiError {
   });
 }
 
-/** Running, as the platform reports it: currentResourceMetrics.online (no metrics: not running). */
+/**
+ * Running as the platform reports it: currentResourceMetrics.online, or a container that reports
+ * an uptime while it is still starting (installing dependencies). A stop must not skip such an
+ * app (two copies would run), and a start must not restart it. No metrics: not running.
+ */
 export function isRunning(app: App): boolean {
-  return app.online === true;
+  return app.online === true || (app.online === false && app.uptime !== undefined);
 }
 
 function runState(app: App): string {
   if (app.online === true) return 'running (online)';
+  if (isRunning(app)) return 'starting (online: false, with an uptime)';
   return app.online === false ? 'not running (online: false)' : 'not running (no metrics)';
 }
 

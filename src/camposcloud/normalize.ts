@@ -46,7 +46,9 @@ export function normalizeApp(raw: unknown): App {
     teamId: refId(raw['teamId']) ?? refId(raw['team']),
     status: str(raw['status']) ?? 'unknown',
     online,
-    exposedViaWeb: raw['exposedViaWeb'] === true || raw['exposedViaWeb'] === 'true',
+    uptime:
+      isObject(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
+    exposedViaWeb: bool(raw['exposedViaWeb']),
     subdomain: checked(
       'assignedSubdomain',
       str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
@@ -55,10 +57,23 @@ export function normalizeApp(raw: unknown): App {
     ),
     runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
     createdAt: str(raw['createdAt']),
-    memoryMB: megabytes(raw['allocatedMemoryMB']),
     startupCommand: str(raw['startupCommand']),
     environmentVariables: envVars(raw['environmentVariables']),
+    memoryMB: positiveInt(raw['allocatedMemoryMB']),
+    autoRestart: bool(raw['autoRestartEnabled']),
   };
+}
+
+/** A boolean, or its text; undefined when absent or anything else. */
+function bool(v: unknown): boolean | undefined {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return undefined;
+}
+
+function positiveInt(v: unknown): number | undefined {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 /** [{key, value}] as the API returns it; undefined when absent or not that shape. */
@@ -98,10 +113,15 @@ export function megabytes(v: unknown): number | undefined {
   return /^g/i.test(m[2] ?? '') ? n * 1024 : n;
 }
 
-/** One page of GET /apps: the raw app objects and whether the server says more pages follow. */
+/**
+ * One page of GET /apps: the raw app objects, whether the server says more pages follow, and how
+ * many apps it says there are in all (undefined when it does not say).
+ */
 export function parseAppsPage(body: unknown): {
   apps: unknown[];
   hasNextPage: boolean;
+  totalItems?: number;
+  /** totalUsedRAM in MB, undefined when absent or unreadable. */
   totalUsedRamMB?: number | undefined;
 } {
   if (Array.isArray(body)) return { apps: body, hasNextPage: false };
@@ -109,6 +129,15 @@ export function parseAppsPage(body: unknown): {
   const list = body['applications'] ?? body['apps'] ?? body['data'];
   if (!Array.isArray(list)) throw new TypeError('the response has no applications list');
   const pagination = body['pagination'];
-  const hasNextPage = isObject(pagination) && pagination['hasNextPage'] === true;
-  return { apps: list, hasNextPage, totalUsedRamMB: megabytes(body['totalUsedRAM']) };
+  const totalUsedRamMB = megabytes(body['totalUsedRAM']);
+  if (!isObject(pagination)) return { apps: list, hasNextPage: false, totalUsedRamMB };
+  const total = pagination['totalItems'];
+  return {
+    apps: list,
+    hasNextPage: pagination['hasNextPage'] === true,
+    totalUsedRamMB,
+    ...(typeof total === 'number' && Number.isInteger(total) && total >= 0
+      ? { totalItems: total }
+      : {}),
+  };
 }

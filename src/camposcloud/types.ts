@@ -20,15 +20,23 @@ export interface App {
   status: string;
   /** `currentResourceMetrics.online`; undefined when the API sent no metrics. */
   online: boolean | undefined;
-  exposedViaWeb: boolean;
+  /** `currentResourceMetrics.uptime` (seconds): a container that has started reports one. */
+  uptime?: number;
+  /** undefined when the answer did not say (a lean list item, say). */
+  exposedViaWeb: boolean | undefined;
   subdomain: string | undefined;
   runtime: string | undefined;
   createdAt: string | undefined;
-  /** `allocatedMemoryMB`: what the app holds of the plan's memory; undefined when not sent. */
-  memoryMB?: number;
-  /** As the app has them now; strategy update keeps them when the env-vars input is empty. */
+  /**
+   * Settings as the app has them now, when the answer carried them (GET /apps/{id} does; list
+   * items and the create answer may not): strategy update resends those the workflow did not set.
+   */
   startupCommand?: string;
   environmentVariables?: EnvVar[];
+  /** `allocatedMemoryMB`. */
+  memoryMB?: number;
+  /** `autoRestartEnabled`. */
+  autoRestart?: boolean;
 }
 
 export interface CreateAppRequest {
@@ -46,16 +54,19 @@ export interface CreateAppRequest {
   environmentVariables: EnvVar[];
 }
 
-/** The body of POST /apps/{id}/update (names as the API spells them). */
+/**
+ * The body of POST /apps/{id}/update (names as the API spells them). The SDK always sends the
+ * first three; the others are left out when neither the workflow nor the app's read state gives
+ * them, rather than sent as a guess.
+ */
 export interface AppSettings {
   appName: string;
   memoryMB: number;
   runtimeEnvironment: Runtime;
-  exposedViaWeb: boolean;
-  autoRestartEnabled: boolean;
-  /** Left out when the user set none, so the platform keeps deriving it from the main file. */
+  exposedViaWeb?: boolean;
+  autoRestartEnabled?: boolean;
   startupCommand?: string;
-  environmentVariables: EnvVar[];
+  environmentVariables?: EnvVar[];
 }
 
 /** Every app, and the memory GET /apps says is in use (`totalUsedRAM`), when it says so readably. */

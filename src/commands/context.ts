@@ -2,7 +2,6 @@ import type { CamposCloudClient } from '../camposcloud/client.js';
 import type { EventInfo } from '../event.js';
 import type { DeploymentTarget } from '../github/deployments.js';
 import type { Log } from '../log.js';
-import type { StartCreatedOptions } from './start-created.js';
 
 export type { DeploymentTarget };
 
@@ -38,6 +37,4 @@ export interface CommandContext {
   /** When the run started and when its timeout-seconds deadline falls (Date.now() values). */
   startedAt: number;
   deadlineAt: number;
-  /** How a new app is given time to start by itself (tests shorten it). */
-  startCreated?: StartCreatedOptions;
 }

@@ -1,6 +1,7 @@
 // deploy: package, find the app to replace, then either recreate it (stop the old app, create a
-// new one, optionally delete the old one) or update it in place; then, if asked, wait for it to
-// come online and record a GitHub deployment. The order is the one the user reads in the log, and
+// new one, keep keep-previous versions and delete older ones) or update it in place; then, if
+// asked, wait for it to come online (rolling back if it does not and rollback-on-failure says so)
+// and record a GitHub deployment. The order is the one the user reads in the log, and
 // nothing on CamposCloud changes until the package is known to be good.
 import { rm } from 'node:fs/promises';
 import type { App, AppListing, CreateAppRequest } from '../camposcloud/types.js';
@@ -25,11 +26,19 @@ import { timed, type DeployResult, type PreviousOutcome, type Timing } from './r
 import { restartAfterFailure } from './recover.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { startCreated } from './start-created.js';
+import { isRunning } from '../camposcloud/client.js';
 import { waitForOnline } from './wait-online.js';
 import { count } from '../text.js';
 
 interface Found {
+  /**
+   * The name the deploy creates or keeps: app-name, except for an app found by app-id when app-name
+   * was not set, which keeps its own (a default never renames it, nor names its copies).
+   */
+  name: string;
   previous: App | undefined;
+  /** The other apps of that name: copies, stopped if they run. */
+  older: App[];
   /** Ids of every app named app-name, when the lookup was by name. */
   sameNameIds: string[] | undefined;
   /** Which versions of app-name stay, and which go (keep-previous). */
@@ -58,15 +67,16 @@ export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<Deplo
 }
 
 async function deployPackage(
-  inputs: Inputs,
+  given: Inputs,
   ctx: CommandContext,
   pkg: PreparedPackage,
   timings: Timing[],
 ): Promise<DeployResult> {
   const { log } = ctx;
   const found = await log.group('Find the app', () =>
-    timed(timings, 'find', () => findPrevious(inputs, ctx)),
+    timed(timings, 'find', () => findPrevious(given, ctx)),
   );
+  const inputs = found.name === given.appName ? given : { ...given, appName: found.name };
   const base: DeployResult = {
     command: 'deploy',
     dryRun: inputs.dryRun,
@@ -87,6 +97,7 @@ async function deployPackage(
 
   let result: DeployResult;
   try {
+    await stopOtherCopies(found.older, ctx);
     result =
       inputs.strategy === 'update' && found.previous
         ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
@@ -131,22 +142,25 @@ async function deployPackage(
     }
   }
   if (inputs.strategy === 'recreate' && found.previous) {
-    await log.group('Delete old versions', () =>
-      timed(timings, 'delete old versions', async () => {
-        const done = new Set(result.versionsDeleted.map((p) => p.app.id));
-        const left = found.versions.excess.filter((a) => !done.has(a.id));
-        result.versionsDeleted.push(...(await deleteVersions(left, ctx)));
-        if (found.versions.deleteReplaced) {
-          result.previousOutcome = await deletePrevious(
-            found.previous!,
-            result.previousOutcome,
-            result,
-            ctx,
-          );
-        }
-        logKept(found.versions, result, log);
-      }),
-    );
+    const previous = found.previous;
+    const done = new Set(result.versionsDeleted.map((p) => p.app.id));
+    const left = found.versions.excess.filter((a) => !done.has(a.id));
+    if (left.length > 0 || found.versions.deleteReplaced) {
+      await log.group('Delete old versions', () =>
+        timed(timings, 'delete old versions', async () => {
+          result.versionsDeleted.push(...(await deleteVersions(left, ctx)));
+          if (found.versions.deleteReplaced) {
+            result.previousOutcome = await deletePrevious(
+              previous,
+              result.previousOutcome,
+              result,
+              ctx,
+            );
+          }
+        }),
+      );
+    }
+    logKept(found.versions, result, log);
   }
   if (ctx.deployments) {
     const environment = inputs.environment;
@@ -172,19 +186,41 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
       'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.',
     );
   }
-  // Found by name, these are every app of that name: the create's lost-response check compares
-  // against them instead of listing all apps again.
-  const sameNameIds = inputs.appId ? undefined : found.apps.map((a) => a.id);
-  const newest = versionToReplace(found.apps);
-  const versions = planVersions(found.apps, newest, inputs.keepPrevious);
+  const [first] = found.apps;
   const listing = found.listing;
-  if (!newest) {
+  if (!first) {
     log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
-    return { previous: undefined, sameNameIds, versions, listing };
+    // Found by name, these are every app of that name: the create's lost-response check compares
+    // against them instead of listing all apps again.
+    const versions = planVersions([], undefined, inputs.keepPrevious);
+    return {
+      name: inputs.appName,
+      previous: undefined,
+      older: [],
+      sameNameIds: [],
+      versions,
+      listing,
+    };
   }
+  let name = inputs.appName;
+  // By name: the running version is the one replaced (after a rollback it is not the newest).
+  const newest = inputs.appId ? first : (versionToReplace(found.apps) ?? first);
+  let older = found.apps.filter((a) => a.id !== newest.id);
+  if (inputs.appId) {
+    // Copies of the app found by id are the other apps of its name (or of app-name, when set).
+    name = inputs.given.appName ? inputs.appName : newest.name;
+    const same = await ctx.client.findAppsByName(name);
+    older = same.filter((a) => a.id !== newest.id);
+  }
+  // keep-previous prunes versions found by name only: an app pinned by app-id is the one version
+  // kept, and other apps of its name are left (stopped if they run).
+  const versions = planVersions(inputs.appId ? [newest] : found.apps, newest, inputs.keepPrevious);
+  const sameNameIds = (inputs.appId ? [newest, ...older] : found.apps)
+    .filter((a) => a.name === name)
+    .map((a) => a.id);
   if (inputs.appId && inputs.strategy === 'recreate') {
     log.warning(
-      `app-id with strategy recreate replaces app ${inputs.appId} once: the new app gets a new id, so the next run with this app-id finds the old, stopped app again and leaves this run's app running. Use strategy: update to keep one app under a fixed id, or leave app-id empty to find the app by name.`,
+      `app-id with strategy recreate replaces app ${inputs.appId} once: the new app gets a new id, so the next run with this app-id replaces ${inputs.appId} again and stops this run's app as an older copy of '${name}'. Use strategy: update to keep one app under a fixed id, or leave app-id empty to find the app by name.`,
     );
   }
   const fate =
@@ -192,15 +228,13 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
       ? 'its files will be updated in place'
       : 'it will be stopped and replaced';
   log.info(`Found app '${newest.name}' (${newest.id}), ${runningText(newest)}: ${fate}.`);
-  if (inputs.strategy === 'recreate') {
-    log.info(versionsText(versions, inputs.keepPrevious));
-  } else if (found.apps.length > 1) {
-    const older = found.apps.filter((a) => a.id !== newest.id);
+  if (inputs.strategy === 'recreate') log.info(versionsText(versions, inputs.keepPrevious));
+  if (older.length > 0) {
     log.info(
-      `${count(older.length, 'other app')} with that name (versions kept by earlier deploys) are left as they are: ${older.map((a) => a.id).join(', ')}.`,
+      `${older.length} other app(s) named '${name}': ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`,
     );
   }
-  return { previous: newest, sameNameIds, versions, listing };
+  return { name, previous: newest, older, sameNameIds, versions, listing };
 }
 
 /** keep-previous, as it applies to this deploy, for the log. */
@@ -224,7 +258,7 @@ function versionsText(v: VersionPlan, keepPrevious: number): string {
   }
   if (v.running.length > 0) {
     parts.push(
-      `${count(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running and left alone: ${v.running.map((a) => a.id).join(', ')}`,
+      `${count(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running, so it is not deleted: ${v.running.map((a) => a.id).join(', ')}`,
     );
   }
   return `${parts.join('; ')}.`;
@@ -244,20 +278,47 @@ function logKept(v: VersionPlan, result: DeployResult, log: CommandContext['log'
   );
 }
 
+/**
+ * Other apps of the same name that still run are copies of this app: stopped before anything else,
+ * so a deploy never ends with two of them running. Each is read again first (stopApp does).
+ */
+async function stopOtherCopies(older: App[], ctx: CommandContext): Promise<void> {
+  const running = older.filter(isRunning);
+  if (running.length === 0) return;
+  await ctx.log.group('Stop other copies of the app', async () => {
+    for (const app of running) {
+      const { alreadyStopped } = await ctx.client.stopApp(app.id);
+      ctx.log.info(
+        alreadyStopped
+          ? `App ${app.id} ('${app.name}') was not running after all; left as it is.`
+          : `Stopped app ${app.id}, another copy of '${app.name}'.`,
+      );
+    }
+  });
+}
+
 async function dryRun(
   base: DeployResult,
   inputs: Inputs,
   pkg: PreparedPackage,
-  { previous, versions }: Found,
+  found: Found,
   ctx: CommandContext,
 ): Promise<DeployResult> {
   const { log } = ctx;
+  const { previous, versions } = found;
   const api = ctx.client.rootPath;
-  const plannedCalls =
-    inputs.strategy === 'update' && previous
-      ? plannedUpdateCalls(previous, pkg, api)
+  const olderStops = found.older
+    .filter(isRunning)
+    .map((a) => `POST ${api}/apps/${a.id}/stop  (stop another copy of '${a.name}')`);
+  const plannedCalls = [
+    ...olderStops,
+    ...(inputs.strategy === 'update' && previous
+      ? // The same read a real run makes first, so the plan shows the settings it would send.
+        plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, api, log.warning)
       : [
-          ...(previous ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}')`] : []),
+          ...(previous
+            ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}', if it runs)`]
+            : []),
           `POST ${api}/apps/create  (${createSummary(inputs, pkg)})`,
           ...versions.excess.map(
             (a) => `DELETE ${api}/apps/${a.id}/delete  (an old version beyond keep-previous)`,
@@ -267,7 +328,8 @@ async function dryRun(
                 `DELETE ${api}/apps/${previous.id}/delete  (delete the replaced app: keep-previous: 0)`,
               ]
             : []),
-        ];
+        ]),
+  ];
   await log.group('Dry run: nothing was changed', async () => {
     log.info('A real run would make these API calls:');
     for (const call of plannedCalls) log.info(`  ${call}`);
@@ -321,7 +383,7 @@ async function recreate(
   const versionsDeleted =
     versions.excess.length > 0 && memoryFacts(found.listing ?? NO_LISTING).stoppedAppsCount === true
       ? await log.group('Delete old versions before the create', () =>
-          timed(timings, 'delete old versions', () => {
+          timed(timings, 'delete old versions before the create', () => {
             log.info(
               `Stopped apps hold memory on the plan (totalUsedRAM ${found.listing?.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`,
             );
@@ -360,7 +422,7 @@ async function recreate(
   log.info(
     `Created app '${created.app.name}' (${created.app.id}), ${newAppStateText(created.app)}.`,
   );
-  const app = await startCreated(created.app, ctx, ctx.startCreated);
+  const app = await startCreated(created.app, ctx);
   return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
 }
 
@@ -425,7 +487,7 @@ async function deletePrevious(
 ): Promise<PreviousOutcome | undefined> {
   const kept = outcome === 'was-stopped' ? 'as it was' : 'stopped';
   if (result.onlineWait && result.onlineWait.online !== true) {
-    // delete-previous is for once the new app is up: until it is, the old one is the way back.
+    // keep-previous: 0 deletes it once the new app is up: until it is, the old one is the way back.
     ctx.log.warning(
       `The new app did not report online, so the previous app ${previous.id} is kept, ${kept}, rather than deleted.`,
     );

@@ -36,7 +36,12 @@ export async function findAppsWithUsage(
   }
   const listing = await client.listAppsWithUsage();
   const apps = listing.apps.filter((app) => app.name === query.appName);
-  return { apps: newestFirst(apps), lookedUpBy: `name '${query.appName}'`, listing, readById: false };
+  return {
+    apps: newestFirst(apps),
+    lookedUpBy: `name '${query.appName}'`,
+    listing,
+    readById: false,
+  };
 }
 
 /**

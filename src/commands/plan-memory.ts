@@ -3,7 +3,7 @@
 // not about the token, the app, the size or the rate, while the listing shows apps holding memory.
 // The error then says which apps hold it (names, ids, MB) and what to set.
 import type { CreateAppRequest } from '../camposcloud/types.js';
-import { ApiError, PlanMemoryError } from '../errors.js';
+import { ApiError, errorText, PlanMemoryError } from '../errors.js';
 import { appWithMemory, type MemoryFacts } from './versions.js';
 
 /** 401 token, 404 no such thing, 408 timeout, 413 zip size, 429 rate: never the plan's memory. */
@@ -34,7 +34,6 @@ export function planMemoryError(
   req: Pick<CreateAppRequest, 'appName' | 'memoryMB'>,
   keepPrevious: number,
 ): PlanMemoryError {
-  const said = err.serverMessage ? `: ${err.serverMessage}` : '';
   const total =
     facts.totalUsedRamMB !== undefined
       ? `${facts.totalUsedRamMB} MB in use (totalUsedRAM)`
@@ -43,8 +42,9 @@ export function planMemoryError(
   const others = facts.stopped.filter((a) => a.name !== req.appName);
   const running = facts.runningMB > 0 ? ` Running apps hold ${facts.runningMB} MB.` : '';
   const lines = [
-    `CamposCloud refused to create '${req.appName}' (${req.memoryMB} MB) with HTTP ${err.status} from ${err.endpoint}${said}.`,
-    `If that is the plan's memory running out (CamposCloud does not document how it says so): ${total}, and stopped apps hold ${facts.stoppedMB} MB of it` +
+    // The refusal as any other API error reads, so what the server said comes first.
+    errorText(err).replace(/\.?$/, '.'),
+    `If that is the plan's memory running out (CamposCloud does not document how it says so): creating '${req.appName}' asks for ${req.memoryMB} MB; ${total}, and stopped apps hold ${facts.stoppedMB} MB of it` +
       (facts.stoppedAppsCount === true ? ' (totalUsedRAM counts them)' : '') +
       '.',
   ];

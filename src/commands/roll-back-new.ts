@@ -19,7 +19,7 @@ export async function rollBackNewVersion(
   const why = `the new app ${made.id} did not report online within wait-for-online (${inputs.waitForOnlineSeconds} s)`;
   const apps: AppState[] = [];
   try {
-    await client.stopApp(made.id);
+    await client.stopApp(made.id, undefined, { evenIfNotOnline: true });
     log.info(`Stopped the new app ${made.id}.`);
     apps.push({
       role: 'new',

@@ -65,12 +65,20 @@ export async function findTarget(
         `${via} names app ${app.id} '${app.name}', the repository's name, which a deploy without app-name gives the production app: on a '${ctx.event.eventName}' event that is not the branch's app`,
       );
     }
-    return withVersions({ apps: [app], lookedUpBy: via, readById: true, recorded: app }, ctx, allVersions);
+    return withVersions(
+      { apps: [app], lookedUpBy: via, readById: true, recorded: app },
+      ctx,
+      allVersions,
+    );
   }
   // The deployment must be of this app: an environment reused by another app (a manual run whose
   // environment defaults to production) must never stop or delete that app.
   if (app && app.name === inputs.appName) {
-    return withVersions({ apps: [app], lookedUpBy: via, readById: true, recorded: app }, ctx, allVersions);
+    return withVersions(
+      { apps: [app], lookedUpBy: via, readById: true, recorded: app },
+      ctx,
+      allVersions,
+    );
   }
   if (recorded) {
     ctx.log.info(

@@ -1,0 +1,71 @@
+// GET /apps must be walked to the end or not trusted at all: a server that ignores the page
+// parameter, or stops before the totalItems it announced, gives an IncompleteListError.
+import { IncompleteListError } from '../../src/errors.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+import { clientFor } from './helpers.js';
+
+let server: FakeCamposCloud;
+afterEach(async () => {
+  await server?.close();
+});
+
+/** The next GET /v1/apps is answered with this body, as a server of another shape would. */
+function answerList(body: unknown): void {
+  server.addFault({ path: '/v1/apps', kind: 'status', status: 200, body: JSON.stringify(body) });
+}
+
+function seed(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => server.seedApp({ name: `app-${i}` })._id);
+}
+
+it('a page parameter honoured: every app of 3 pages, in order, one request per page', async () => {
+  server = await startFakeCamposCloud({ pageSize: 5, variants: { pageParam: 'honoured' } });
+  const ids = seed(12);
+  const apps = await clientFor(server).listApps();
+  expect(apps.map((a) => a.id)).toEqual(ids);
+  expect(server.requests.map((r) => r.query.page)).toEqual(['1', '2', '3']);
+});
+
+it('a page parameter ignored, with more apps than a page: the repeat is an error', async () => {
+  server = await startFakeCamposCloud({ pageSize: 5, variants: { pageParam: 'ignored' } });
+  seed(12);
+  const err = await clientFor(server)
+    .listApps()
+    .catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(IncompleteListError);
+  expect((err as IncompleteListError).message).toContain(
+    'GET /v1/apps?page=2 answered the same apps as page 1 (the server seems to ignore the page parameter), so 5 of 12 apps were seen',
+  );
+  expect((err as IncompleteListError).message).toContain('Nothing was created or changed');
+  expect(server.requests).toHaveLength(2);
+});
+
+it('a page parameter ignored, with every app on one page: nothing to walk, no error', async () => {
+  server = await startFakeCamposCloud({ pageSize: 10, variants: { pageParam: 'ignored' } });
+  const ids = seed(4);
+  await expect(clientFor(server).listApps()).resolves.toHaveLength(ids.length);
+  expect(server.requests).toHaveLength(1);
+});
+
+it('pages that end before totalItems: an error naming both counts', async () => {
+  server = await startFakeCamposCloud();
+  const app = server.seedApp({ name: 'bot' });
+  answerList({
+    applications: [{ _id: app._id, name: 'bot' }],
+    pagination: { totalItems: 3, hasNextPage: false, currentPage: 1 },
+  });
+  const err = await clientFor(server)
+    .listApps()
+    .catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(IncompleteListError);
+  expect((err as Error).message).toContain(
+    'announced 3 apps (pagination.totalItems) but its pages ended after 1, so 1 of 3 apps were seen',
+  );
+});
+
+it('a bare array, or no pagination: taken as the whole list', async () => {
+  server = await startFakeCamposCloud();
+  const app = server.seedApp({ name: 'bot' });
+  answerList([{ _id: app._id, name: 'bot' }]);
+  await expect(clientFor(server).listApps()).resolves.toHaveLength(1);
+});

@@ -1,0 +1,256 @@
+// command: rollback and rollback-on-failure, end to end through dist/index.js: which version is
+// stopped and which started is decided by state (online) and createdAt; never two running; a start
+// that fails puts the stopped version back. Run against the local server's variants these paths
+// depend on: how a stop or start of an app already there is answered, a stopped app's metrics,
+// lean list items, whether a created app starts by itself, and stopped apps holding plan memory.
+import type { FakeApp, Variants } from '../../local-server/camposcloud.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { recipeInputs } from '../support/recipes.js';
+import { calls, MUTATING, type World } from '../e2e/helpers.js';
+import { disposeWorlds, makeCleanWorld } from './world.js';
+
+let world: World;
+afterEach(async () => {
+  await disposeWorlds();
+});
+
+/** Versions of hello-bot, oldest first, one minute apart; `running` says which run. */
+function seedVersions(running: boolean[]): FakeApp[] {
+  return running.map((run, i) =>
+    world.server.seedApp({
+      name: 'hello-bot',
+      running: run,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 12, i)).toISOString(),
+    }),
+  );
+}
+const isRunning = (app: FakeApp) => world.server.apps.get(app._id)?.running;
+const rollback = (inputs: Record<string, string> = {}) =>
+  world.run({ command: 'rollback', 'main-file': '', ...inputs });
+
+const VARIANTS: [string, Partial<Variants>][] = [
+  ['defaults', {}],
+  [
+    'refusals in Portuguese, stopped metrics {online:false}',
+    { refusal: 'pt', stoppedMetrics: 'offline' },
+  ],
+  ['refusals accepted, lean list items', { refusal: 'accepted', listItems: 'lean' }],
+  [
+    'stopped apps free their memory on a full plan',
+    { stoppedAppsMemory: 'free', planMemoryMB: 256 },
+  ],
+];
+
+describe('command: rollback', () => {
+  test.each(VARIANTS)(
+    'stops the running version and starts the newest kept one (%s)',
+    async (_name, variants) => {
+      world = await makeCleanWorld({}, { variants });
+      const [v1, v2, v3] = seedVersions([false, false, true]);
+      const run = await rollback();
+      expect(run.exitCode).toBe(0);
+      expect([isRunning(v1!), isRunning(v2!), isRunning(v3!)]).toEqual([false, true, false]);
+      // Stop first, then start: never two running (and the plan's memory is free for the start).
+      expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([
+        `POST /v1/apps/${v3!._id}/stop`,
+        `POST /v1/apps/${v2!._id}/start`,
+      ]);
+      expect(run.outputs).toMatchObject({
+        status: 'rolled-back',
+        'app-id': v2!._id,
+        'previous-app-id': v3!._id,
+      });
+      expect(run.summary).toMatch(new RegExp(`Now running \\| id \`${v2!._id}\``));
+      expect(run.summary).toMatch(new RegExp(`Stopped \\| id \`${v3!._id}\``));
+      expect(run.stdout).toContain(
+        `Rolled back 'hello-bot': ${v2!._id} runs now, ${v3!._id} is stopped.`,
+      );
+
+      // Again: one version further back.
+      const again = await rollback();
+      expect(again.exitCode).toBe(0);
+      expect([isRunning(v1!), isRunning(v2!), isRunning(v3!)]).toEqual([true, false, false]);
+      expect(again.outputs['previous-app-id']).toBe(v2!._id);
+    },
+  );
+
+  test('refuses clearly when there is no kept version, changing nothing', async () => {
+    world = await makeCleanWorld();
+    const [only] = seedVersions([true]);
+    const run = await rollback();
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain(
+      `Nothing to roll back to (apps found by name 'hello-bot'): the running version ${only!._id} is the oldest there is`,
+    );
+    expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([]);
+    expect(isRunning(only!)).toBe(true);
+  });
+
+  test('when the kept version does not start, the stopped one is started again and both states are reported', async () => {
+    world = await makeCleanWorld();
+    const [v1, v2] = seedVersions([false, true]);
+    world.server.addFault({
+      method: 'POST',
+      path: `/v1/apps/${v1!._id}/start`,
+      kind: 'status',
+      // A refusal (not retried): the state read after it shows the app still stopped.
+      status: 409,
+      body: '{"error":"Não foi possível iniciar"}',
+      times: Infinity,
+    });
+    const run = await rollback();
+    expect(run.exitCode).toBe(1);
+    expect([isRunning(v1!), isRunning(v2!)]).toEqual([false, true]);
+    expect(run.errors.join('\n')).toContain(`Rollback failed: starting app ${v1!._id} failed`);
+    expect(run.summary).toMatch(
+      new RegExp(`\\(current\\) \\| \`${v2!._id}\` \\| \\*\\*running again`),
+    );
+    expect(run.summary).toMatch(new RegExp(`\\(kept\\) \\| \`${v1!._id}\` \\| \\*\\*STOPPED`));
+    expect(run.outputs).toMatchObject({
+      status: 'failed',
+      'app-id': v1!._id,
+      'previous-app-id': v2!._id,
+    });
+  });
+
+  test('two running versions: both stopped but the kept one, so only one runs after', async () => {
+    world = await makeCleanWorld();
+    const [v1, v2, v3] = seedVersions([true, false, true]);
+    const run = await rollback();
+    expect(run.exitCode).toBe(0);
+    expect([isRunning(v1!), isRunning(v2!), isRunning(v3!)]).toEqual([false, true, false]);
+    expect(run.summary).toContain(`Also stopped | id \`${v1!._id}\``);
+  });
+
+  test('dry-run says what it would stop and start, and changes nothing', async () => {
+    world = await makeCleanWorld();
+    const [v1, v2] = seedVersions([false, true]);
+    const run = await rollback({ 'dry-run': 'true' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('dry-run');
+    expect(run.stdout).toContain(`POST /v1/apps/${v2!._id}/stop`);
+    expect(run.stdout).toContain(`POST /v1/apps/${v1!._id}/start`);
+    expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([]);
+  });
+
+  test('by app-id: the versions are the apps of that app name', async () => {
+    world = await makeCleanWorld();
+    const [v1, v2] = seedVersions([false, true]);
+    const run = await rollback({ 'app-id': v2!._id, 'app-name': '' });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['app-id']).toBe(v1!._id);
+  });
+});
+
+describe('rollback through the GitHub deployment, and the recipe', () => {
+  let gh: FakeGitHub;
+  beforeEach(async () => {
+    gh = await startFakeGitHub({ owner: 'octo-org', repo: 'hello-bot' });
+  });
+  afterEach(async () => gh.close());
+
+  test('the recipe (workflow_dispatch) rolls back, and the environment then names the version that runs', async () => {
+    world = await makeCleanWorld({}, { createIntervalMs: 0 });
+    const env = { GITHUB_API_URL: gh.url, GITHUB_SERVER_URL: 'https://github.com' };
+    // Two deploys of my-bot recorded in production, as deploy-main.yml with github-token would.
+    const deploy = { 'app-name': 'my-bot', 'github-token': gh.token };
+    const first = await world.run(deploy, { env });
+    const second = await world.run(deploy, { env });
+    expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
+
+    const inputs = recipeInputs('rollback.yml', 'rollback', {
+      'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
+      'github.token': gh.token,
+    });
+    expect(inputs).toMatchObject({ command: 'rollback', 'app-name': 'my-bot' });
+    const run = await world.run(
+      { ...inputs, 'main-file': '' },
+      {
+        eventName: 'workflow_dispatch',
+        event: {
+          ref: 'refs/heads/main',
+          repository: { full_name: 'octo-org/hello-bot', default_branch: 'main' },
+        },
+        env,
+      },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['app-id']).toBe(first.outputs['app-id']);
+    expect(run.outputs['previous-app-id']).toBe(second.outputs['app-id']);
+    expect(run.outputs.online).toBe('true');
+    expect(run.stdout).toMatch(
+      /Versions found by GitHub deployment \d+ of environment 'production'/,
+    );
+    const latest = gh.deployments.filter((d) => d.environment === 'production').at(-1)!;
+    expect(latest.payload).toMatchObject({ camposcloudAppId: first.outputs['app-id'] });
+  });
+});
+
+/** deploy-with-rollback.yml's inputs, with the app name the seeded versions have. */
+const withRollbackRecipe = () => ({
+  ...recipeInputs('deploy-with-rollback.yml', 'deploy', {
+    'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
+  }),
+  'app-name': 'hello-bot',
+});
+
+describe('rollback-on-failure', () => {
+  const NOT_ONLINE: [string, Partial<Variants>][] = [
+    ['created apps wait for a start', { createdApps: 'waits-for-start' }],
+    ['created apps start by themselves', { createdApps: 'starts' }],
+    [
+      'stopped metrics {online:false}, refusals in Portuguese',
+      { createdApps: 'waits-for-start', stoppedMetrics: 'offline', refusal: 'pt' },
+    ],
+  ];
+
+  test.each(NOT_ONLINE)(
+    'a new version that does not come online is stopped, the previous one started again, and the step fails (%s)',
+    async (_name, variants) => {
+      world = await makeCleanWorld({}, { variants, onlineAfterMs: 10 * 60_000 });
+      const [v1] = seedVersions([true]);
+      // The recipe, with its 120 s wait cut to 1 s.
+      const run = await world.run({ ...withRollbackRecipe(), 'wait-for-online': '1' });
+      expect(run.exitCode).toBe(1);
+      const made = [...world.server.apps.values()].find((a) => a._id !== v1!._id)!;
+      expect(made.running).toBe(false);
+      expect(isRunning(v1!)).toBe(true);
+      const mutating = calls(world.server).filter((c) => MUTATING.test(c));
+      // The new one is stopped before the old one starts: never two running.
+      expect(mutating.indexOf(`POST /v1/apps/${made._id}/stop`)).toBeLessThan(
+        mutating.indexOf(`POST /v1/apps/${v1!._id}/start`),
+      );
+      expect(run.errors.join('\n')).toContain(`rolled back to app ${v1!._id}`);
+      expect(run.summary).toMatch(new RegExp(`\\(new\\) \\| \`${made._id}\` \\| \\*\\*STOPPED`));
+      expect(run.summary).toMatch(
+        new RegExp(`\\(previous\\) \\| \`${v1!._id}\` \\| \\*\\*running again`),
+      );
+      expect(run.outputs).toMatchObject({ 'app-id': made._id, 'previous-app-id': v1!._id });
+      // Both versions are kept: nothing is deleted on a rollback.
+      expect(world.server.apps.size).toBe(2);
+    },
+  );
+
+  test('a new version that comes online is kept, and nothing is rolled back (the recipe)', async () => {
+    world = await makeCleanWorld();
+    const [v1, v2, v3] = seedVersions([false, false, true]);
+    const run = await world.run(withRollbackRecipe());
+    expect(run.exitCode).toBe(0);
+    expect(isRunning(v3!)).toBe(false);
+    expect(run.outputs.online).toBe('true');
+    // keep-previous: 2 in the recipe.
+    expect(world.server.apps.has(v1!._id)).toBe(false);
+    expect([world.server.apps.has(v2!._id), world.server.apps.has(v3!._id)]).toEqual([true, true]);
+  });
+
+  test('a first deploy that does not come online is stopped and fails, saying there was nothing to go back to', async () => {
+    world = await makeCleanWorld(
+      {},
+      { variants: { createdApps: 'waits-for-start' }, onlineAfterMs: 10 * 60_000 },
+    );
+    const run = await world.run({ 'wait-for-online': '1', 'rollback-on-failure': 'true' });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain('there was no previous app');
+    expect([...world.server.apps.values()].every((a) => !a.running)).toBe(true);
+  });
+});

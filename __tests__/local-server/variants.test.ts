@@ -1,0 +1,136 @@
+// Each switch of the local server's Variants, over real HTTP: what the server answers under each
+// value. The action's own behaviour against them is tested in __tests__/e2e/platform-variants.
+import {
+  DEFAULT_VARIANTS,
+  startFakeCamposCloud,
+  type FakeCamposCloud,
+  type Variants,
+} from '../../local-server/camposcloud.js';
+import { zipBuffer } from './zip.js';
+
+let server: FakeCamposCloud;
+let zip: Buffer;
+
+beforeAll(async () => {
+  zip = await zipBuffer({ 'main.py': 'print(1)\n' });
+});
+afterEach(async () => {
+  await server?.close();
+});
+
+async function start(variants: Partial<Variants> = {}, pageSize = 10) {
+  server = await startFakeCamposCloud({ createIntervalMs: 0, pageSize, variants });
+}
+
+async function call(method: string, path: string, body?: FormData) {
+  const res = await fetch(`${server.url}/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${server.token}` },
+    body,
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+async function create(exposed = true) {
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(zip)]), 'file.zip');
+  form.append('appName', 'bot');
+  form.append('mainFile', 'main.py');
+  form.append('memoryMB', '256');
+  form.append('runtimeEnvironment', 'python');
+  form.append('exposedViaWeb', String(exposed));
+  return call('POST', '/apps/create', form);
+}
+
+test('the defaults are the fullest reading of the docs', async () => {
+  await start();
+  expect(server.variants).toEqual(DEFAULT_VARIANTS);
+  const { status, json } = await create();
+  expect(status).toBe(201);
+  expect(json).toMatchObject({
+    assignedSubdomain: 'bot',
+    environmentVariables: [],
+    currentResourceMetrics: { online: true },
+  });
+});
+
+test('createAnswer documented: no assignedSubdomain, ports or env vars; GET has them', async () => {
+  await start({ createAnswer: 'documented' });
+  const { json } = await create();
+  for (const key of ['assignedSubdomain', 'internalPort', 'externalPort', 'environmentVariables']) {
+    expect(json).not.toHaveProperty(key);
+  }
+  expect((await call('GET', `/apps/${json._id as string}`)).json.assignedSubdomain).toBe('bot');
+});
+
+test('subdomain host: a full host name', async () => {
+  await start({ subdomain: 'host' });
+  expect((await create()).json.assignedSubdomain).toBe('bot.camposcloud.app');
+});
+
+test('listItems lean: list items without the settings; GET has them', async () => {
+  await start({ listItems: 'lean' });
+  const app = server.seedApp({ name: 'bot', environmentVariables: [{ key: 'K', value: 'v' }] });
+  const [item] = (await call('GET', '/apps')).json.applications as Record<string, unknown>[];
+  expect(item).not.toHaveProperty('environmentVariables');
+  expect(item).not.toHaveProperty('startupCommand');
+  expect(item).toMatchObject({ _id: app._id, name: 'bot' });
+  expect((await call('GET', `/apps/${app._id}`)).json.environmentVariables).toEqual([
+    { key: 'K', value: 'v' },
+  ]);
+});
+
+test('pageParam ignored: every page is the first; honoured: page 2 is the second', async () => {
+  await start({ pageParam: 'ignored' }, 2);
+  const ids = [0, 1, 2].map((i) => server.seedApp({ name: `a${i}` })._id);
+  const page = async (n: number) =>
+    ((await call('GET', `/apps?page=${n}`)).json.applications as { _id: string }[]).map(
+      (a) => a._id,
+    );
+  expect(await page(2)).toEqual(ids.slice(0, 2));
+  server.variants.pageParam = 'honoured';
+  expect(await page(2)).toEqual(ids.slice(2));
+});
+
+test('createdApps waits-for-start: no metrics until a start', async () => {
+  await start({ createdApps: 'waits-for-start' });
+  const { json } = await create();
+  expect(json.currentResourceMetrics).toBeNull();
+  const started = await call('POST', `/apps/${json._id as string}/start`);
+  expect(started.json.currentResourceMetrics).toMatchObject({ online: true });
+});
+
+test('stoppedMetrics offline: a stopped app reports online false, without an uptime', async () => {
+  await start({ stoppedMetrics: 'offline' });
+  const app = server.seedApp({ name: 'bot', running: false });
+  const metrics = (await call('GET', `/apps/${app._id}`)).json.currentResourceMetrics;
+  expect(metrics).toMatchObject({ online: false });
+  expect(metrics).not.toHaveProperty('uptime');
+});
+
+test.each([
+  ['en', 400, 'Application is already stopped', 'Application is already running'],
+  ['pt', 409, 'O aplicativo já está parado', 'Aplicação já está em execução'],
+  ['pt', 422, 'O aplicativo já está parado', 'Aplicação já está em execução'],
+  ['en', 500, 'Application is already stopped', 'Application is already running'],
+] as const)('refusal %s with HTTP %i', async (refusal, refusalStatus, stopWords, startWords) => {
+  await start({ refusal, refusalStatus });
+  const stopped = server.seedApp({ name: 'a', running: false });
+  const running = server.seedApp({ name: 'b' });
+  expect(await call('POST', `/apps/${stopped._id}/stop`)).toEqual({
+    status: refusalStatus,
+    json: { error: stopWords },
+  });
+  expect(await call('POST', `/apps/${running._id}/start`)).toEqual({
+    status: refusalStatus,
+    json: { error: startWords },
+  });
+});
+
+test('refusal accepted: 200 with the app as it is', async () => {
+  await start({ refusal: 'accepted' });
+  const stopped = server.seedApp({ name: 'a', running: false });
+  const { status, json } = await call('POST', `/apps/${stopped._id}/stop`);
+  expect(status).toBe(200);
+  expect(json.currentResourceMetrics).toBeNull();
+});
