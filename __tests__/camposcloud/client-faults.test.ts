@@ -80,6 +80,24 @@ describe('transient faults are retried and the call then succeeds', () => {
     expect(client.testLog.lines.join('\n')).toMatch(/HTTP 429 \(rate limited\); retrying in 50 ms/);
   });
 
+  it('429 with Retry-After: the next request arrives no sooner than the server asked', async () => {
+    const seeded = server.seedApp({ name: 'bot' });
+    server.addFault({
+      path: `/v1/apps/${seeded._id}/stop`,
+      kind: 'status',
+      status: 429,
+      headers: { 'retry-after': '1' },
+    });
+    // No jitter, and a cap well above the 1 s asked: the wait is exactly what the server said.
+    const client = clientFor(server, { maxRetryAfterMs: 5000, random: () => 0 });
+    await client.stopApp(seeded._id);
+    const [refused, retried] = requestsTo(`/v1/apps/${seeded._id}/stop`);
+    expect(refused?.status).toBe(429);
+    expect(retried?.status).toBe(200);
+    // Measured at the server: from the refused request's arrival to the retry's.
+    expect(retried!.at - refused!.at).toBeGreaterThanOrEqual(1000);
+  });
+
   it('429 with Retry-After as an HTTP date is honoured', async () => {
     server.seedApp({ name: 'bot' });
     // HTTP dates have whole seconds: 2 s ahead is always well past the 40 ms cap.

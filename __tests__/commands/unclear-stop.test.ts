@@ -1,28 +1,14 @@
 // A stop that fails without a clear answer may still have happened: the deploy starts the app
 // again to be sure it runs, and says so. Run in-process with a client whose retries are short.
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { CamposCloudClient } from '../../src/camposcloud/client.js';
-import type { CommandContext } from '../../src/commands/context.js';
 import { deploy } from '../../src/commands/deploy.js';
 import { DeployFailedError } from '../../src/errors.js';
-import { parseInputs } from '../../src/inputs.js';
-import type { Log } from '../../src/log.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../support/fake-camposcloud.js';
-import { tempDir } from '../support/temp-dirs.js';
+import { inProcessDeploy } from './helpers.js';
 
 let server: FakeCamposCloud;
 afterEach(async () => {
   await server?.close();
 });
-
-const quietLog: Log = {
-  info: () => {},
-  warning: () => {},
-  notice: () => {},
-  debug: () => {},
-  group: (_title, fn) => fn(),
-};
 
 test('a stop that keeps failing with 502 ends with the app started again and its state reported', async () => {
   server = await startFakeCamposCloud({ createIntervalMs: 0 });
@@ -33,40 +19,7 @@ test('a stop that keeps failing with 502 ends with the app started again and its
     status: 502,
     times: Infinity,
   });
-  const workspace = await tempDir('ccd-cmd-');
-  await writeFile(path.join(workspace, 'main.py'), 'print(1)\n');
-  const inputs = parseInputs(
-    (name) =>
-      ({ token: server.token, 'api-url': server.url, 'app-name': 'bot', 'main-file': 'main.py' })[
-        name
-      ] ?? '',
-    { workspace, repository: 'octo-org/bot' },
-    () => {},
-  );
-  const client = (maxAttempts: number) =>
-    new CamposCloudClient({
-      apiUrl: server.url,
-      token: server.token,
-      maxAttempts,
-      retryBaseMs: 10,
-    });
-  const ctx: CommandContext = {
-    client: client(2),
-    recoveryClient: client(2),
-    log: quietLog,
-    tempDir: workspace,
-    event: {
-      eventName: 'push',
-      branch: 'main',
-      pullRequest: undefined,
-      defaultBranch: 'main',
-      sha: undefined,
-      repository: 'octo-org/bot',
-    },
-    deployments: undefined,
-    startedAt: Date.now(),
-    deadlineAt: Date.now() + 60_000,
-  };
+  const { inputs, ctx } = await inProcessDeploy(server, { 'app-name': 'bot' });
 
   const err = await deploy(inputs, ctx).then(
     () => undefined,
