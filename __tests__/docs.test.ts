@@ -39,7 +39,7 @@ test('the built action, deploying and then stopping, writes exactly the outputs 
   const declared = [...readActionBlock('outputs').keys()].sort();
   const world = await makeWorld({}, { createIntervalMs: 0 });
   try {
-    for (const inputs of [{}, { command: 'stop' }]) {
+    for (const inputs of [{}, { command: 'stop' }] as Record<string, string>[]) {
       const run = await world.run(inputs);
       expect(run.exitCode).toBe(0);
       expect(Object.keys(run.outputs).sort()).toEqual(declared);
