@@ -592,6 +592,19 @@ function parsePath(raw: string, workspace: string): string {
   if (!fs.statSync(real).isDirectory()) {
     throw new InputError(name, `${quote(raw)} is a file, not a folder`, allowed);
   }
+  // .git holds the checkout's credentials (.git/config): never the folder deployed, nor a way into it.
+  const inGit = (p: string) => p.split(path.sep).some((s) => s.toLowerCase() === '.git');
+  if (inGit(path.relative(workspace, resolved)) || inGit(rel)) {
+    const via =
+      inGit(rel) && !inGit(path.relative(workspace, resolved))
+        ? ` (through a symlink, it is ${quote(real)})`
+        : '';
+    throw new InputError(
+      name,
+      `${quote(raw)} is or is inside a .git folder${via}, which holds the checkout's credentials and is never deployed`,
+      allowed,
+    );
+  }
   return real;
 }
 

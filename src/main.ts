@@ -14,6 +14,7 @@ import { parseInputs, type Inputs } from './inputs.js';
 import type { Log } from './log.js';
 import { readRunnerContext } from './runner-context.js';
 import { outputsFor, renderFailureSummary, renderSummary } from './report.js';
+import { annotationText, logLine, outputValue } from './runner-text.js';
 
 /** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
 const RECOVERY_GRACE_SECONDS = 60;
@@ -22,14 +23,15 @@ export async function run(): Promise<void> {
   const started = Date.now();
   let phase: string | undefined;
   let command = core.getInput('command').trim().toLowerCase() || 'deploy';
+  // Every line goes through runner-text.ts: whatever a message quotes cannot become a command.
   const log: Log = {
-    info: core.info,
-    warning: (m) => core.warning(m),
-    notice: (m) => core.notice(m),
-    debug: core.debug,
+    info: (m) => core.info(logLine(m)),
+    warning: (m) => core.warning(annotationText(m)),
+    notice: (m) => core.notice(annotationText(m)),
+    debug: (m) => core.debug(annotationText(m)),
     group: (title, fn) => {
       phase = title;
-      return core.group(title, fn);
+      return core.group(annotationText(title), fn);
     },
   };
 
@@ -47,23 +49,50 @@ export async function run(): Promise<void> {
     command = inputs.command;
     const result = await execute(inputs, await makeContext(inputs, log, started, event));
     const outputs = outputsFor(result, inputs.apiUrl);
-    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+    const written = setOutputs(outputs);
     await writeSummary(renderSummary(result, inputs.apiUrl, Date.now() - started));
-    core.info(finalLine(result, outputs));
+    if (written !== true) {
+      // The work is done, but a later step cannot read its outputs: fail, saying where things stand.
+      core.setFailed(
+        annotationText(
+          `The step outputs could not be written (${written}), so later steps cannot read them. ` +
+            `What the run did: ${finalLine(result, outputs)}`,
+        ),
+      );
+      return;
+    }
+    log.info(finalLine(result, outputs));
   } catch (err) {
     const message = errorText(err);
-    core.setOutput('status', 'failed');
+    const outputs: Record<string, string> = { status: 'failed' };
     if (err instanceof DeployFailedError) {
-      for (const a of err.apps) core.error(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
-      core.error(err.recovery);
+      for (const a of err.apps)
+        core.error(annotationText(`${a.role} app ${a.name} (${a.id}): ${a.state}`));
+      core.error(annotationText(err.recovery));
       const previous = err.apps.find((a) => a.role === 'previous');
       const made = err.apps.find((a) => a.role === 'new');
-      if (previous) core.setOutput('previous-app-id', previous.id);
-      if (made) core.setOutput('app-id', made.id);
+      if (previous) outputs['previous-app-id'] = previous.id;
+      if (made) outputs['app-id'] = made.id;
     }
-    if (err instanceof Error && err.stack) core.debug(err.stack);
+    const written = setOutputs(outputs);
+    if (written !== true)
+      core.error(annotationText(`The step outputs could not be written (${written}).`));
+    if (err instanceof Error && err.stack) core.debug(annotationText(err.stack));
     await writeSummary(renderFailureSummary(command, err, phase, Date.now() - started));
-    core.setFailed(message);
+    core.setFailed(annotationText(message));
+  }
+}
+
+/**
+ * Sets every output; true, or why it could not (an unwritable GITHUB_OUTPUT file must end the run
+ * with an error that says so, not with a stack trace after the deploy happened).
+ */
+function setOutputs(outputs: Record<string, string>): true | string {
+  try {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, outputValue(value));
+    return true;
+  } catch (err) {
+    return errorText(err);
   }
 }
 
@@ -153,6 +182,7 @@ async function writeSummary(markdown: string): Promise<void> {
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (err) {
-    core.warning(`Could not write the job summary: ${errorText(err)}`);
+    core.summary.emptyBuffer();
+    core.warning(annotationText(`Could not write the job summary: ${errorText(err)}`));
   }
 }

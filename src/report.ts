@@ -11,6 +11,7 @@ import {
 import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
+import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
 import { count, duration } from './text.js';
 
 export type Outputs = Record<
@@ -71,12 +72,17 @@ function timingLine(timings: Timing[], totalMs: number): string {
   return parts.join(' · ');
 }
 
-const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
-/** Table cells come from app names and server messages: keep them from breaking the table. */
-const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+// Every name, id or server word goes in through mdCode (names, ids) or mdText (messages), and
+// every table row through row(): see runner-text.ts.
+const code = mdCode;
+
+/** One table row of markdown cells. */
+function row(...cells: string[]): string {
+  return `| ${cells.map(mdCell).join(' | ')} |`;
+}
 
 function table(rows: [string, string][]): string {
-  return ['| | |', '| --- | --- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v)} |`)].join('\n');
+  return ['| | |', '| --- | --- |', ...rows.map(([k, v]) => row(k, v))].join('\n');
 }
 
 function onlineWaitText(w: OnlineWait): string {
@@ -114,7 +120,7 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
     rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.app)]);
     const url = appUrl(r.app, apiUrl);
-    if (url) rows.push(['URL', url]);
+    if (url) rows.push(['URL', mdUrl(url)]);
     if (r.githubDeployment) {
       rows.push([
         'GitHub deployment',
@@ -159,10 +165,20 @@ function renderDeploy(r: DeployResult, apiUrl: string, totalMs: number): string 
       '',
     );
   }
+  if (pkg.credentials.length > 0) {
+    lines.push(
+      '**Left out as credentials** (to ship one on purpose, add it to the `include` input):',
+      '',
+      ...pkg.credentials.map(
+        (c) => `- ${code(c.isDir ? `${c.path}/` : c.path)}: ${mdText(c.what)}`,
+      ),
+      '',
+    );
+  }
   lines.push('<details><summary>What is in the zip</summary>', '');
   lines.push('| folder | files | size |', '| --- | ---: | ---: |');
   for (const f of pkg.manifest.byFolder) {
-    lines.push(`| ${cell(f.folder)} | ${f.files} | ${formatBytes(f.bytes)} |`);
+    lines.push(row(code(f.folder), String(f.files), formatBytes(f.bytes)));
   }
   lines.push('', 'Largest files:', '');
   for (const f of pkg.manifest.largest) lines.push(`- ${code(f.name)}: ${formatBytes(f.bytes)}`);
@@ -185,7 +201,7 @@ function renderStop(r: StopResult, totalMs: number): string {
   }
   if (r.acted.length === 0) {
     lines.push(
-      `## CamposCloud ${r.command}: no app found by ${cell(r.lookedUpBy)}, nothing to do`,
+      `## CamposCloud ${r.command}: no app found by ${mdText(r.lookedUpBy)}, nothing to do`,
       '',
     );
     return lines.join('\n');
@@ -196,7 +212,7 @@ function renderStop(r: StopResult, totalMs: number): string {
   );
   lines.push('| app | id | result |', '| --- | --- | --- |');
   for (const a of r.acted) {
-    lines.push(`| ${cell(a.app.name)} | ${code(a.app.id)} | ${outcomeText(a.outcome)} |`);
+    lines.push(row(code(a.app.name), code(a.app.id), mdText(outcomeText(a.outcome))));
   }
   if (r.deploymentsMarkedInactive > 0) {
     lines.push('', `GitHub deployments marked inactive: ${r.deploymentsMarkedInactive}.`);
@@ -216,8 +232,8 @@ export function renderFailureSummary(
   const lines = [`## ❌ CamposCloud ${command} failed`, ''];
   lines.push(
     table([
-      ['Failed while', phase ?? 'reading the inputs'],
-      ['Error', message],
+      ['Failed while', mdText(phase ?? 'reading the inputs')],
+      ['Error', mdText(message)],
       ['Time', duration(totalMs)],
     ]),
   );
@@ -225,9 +241,9 @@ export function renderFailureSummary(
   if (err instanceof DeployFailedError) {
     lines.push('### Where your apps are now', '', '| app | id | state |', '| --- | --- | --- |');
     for (const a of err.apps) {
-      lines.push(`| ${cell(a.name)} (${a.role}) | ${code(a.id)} | **${a.state}** |`);
+      lines.push(row(`${code(a.name)} (${a.role})`, code(a.id), `**${mdText(a.state)}**`));
     }
-    lines.push('', `**Next step:** ${err.recovery}`, '');
+    lines.push('', `**Next step:** ${mdText(err.recovery)}`, '');
   } else if (!phase || phase === 'Package the files' || phase === 'Find the app') {
     lines.push('Nothing was changed on CamposCloud.', '');
   }

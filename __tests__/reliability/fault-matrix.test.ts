@@ -47,7 +47,8 @@ function client(
     maxRetryAfterMs: RETRY_AFTER_CAP_MS,
     createSpacingMs: 20,
     requestTimeoutMs: TIMEOUT_MS,
-    uploadTimeoutMs: TIMEOUT_MS,
+    uploadStallMs: TIMEOUT_MS,
+    uploadAnswerMs: TIMEOUT_MS,
     log,
     ...extra,
   });

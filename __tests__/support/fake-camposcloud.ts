@@ -92,7 +92,8 @@ export type FaultKind =
   | 'reset' // destroy the socket before doing anything (the request had no effect)
   | 'reset-after' // perform the request for real, then destroy the socket: the response is lost
   | 'hang' // never answer; the socket is closed on close()
-  | 'hang-after'; // perform the request for real, then never answer (a create slower than the client's patience)
+  | 'hang-after' // perform the request for real, then never answer (a create slower than the client's patience)
+  | 'endless'; // answer `status` (default 200) with a JSON-looking body that never ends, until the client hangs up
 
 export interface Fault {
   method?: string;
@@ -942,6 +943,19 @@ export async function startFakeCamposCloud(
     if (fault?.kind === 'hang') {
       // Take the body so the client finishes sending and then waits for an answer that never comes.
       req.resume();
+      return done();
+    }
+    if (fault?.kind === 'endless') {
+      await drain(req);
+      rec.status = fault.status ?? 200;
+      res.writeHead(rec.status, { 'content-type': 'application/json; charset=utf-8' });
+      res.write('{"_id":"');
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      const pump = (): void => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
       return done();
     }
     if (fault && fault.kind !== 'reset-after' && fault.kind !== 'hang-after') {

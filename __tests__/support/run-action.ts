@@ -22,6 +22,8 @@ export interface RunActionOptions {
   ref?: string;
   /** Extra environment, e.g. RUNNER_DEBUG=1. */
   env?: Record<string, string>;
+  /** Called with the child's pid once it runs (e.g. to read its /proc/<pid>/status). */
+  onSpawn?: (pid: number) => void;
   /** Kill the child after this long (a safety net; the action has its own deadline). */
   killAfterMs?: number;
   /**
@@ -113,6 +115,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     stdio: 'pipe',
     ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
   });
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

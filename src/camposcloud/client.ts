@@ -3,7 +3,7 @@
 // blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
 import { ApiError, errorText } from '../errors.js';
 import { duration } from '../text.js';
-import { exchange, sleepWithin, type Deadline } from './http.js';
+import { exchange, MAX_RESPONSE_BYTES, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
 import { withUploadProgress } from './progress.js';
 import { appFromBody, normalizeApp, parseAppsPage } from './normalize.js';
@@ -29,10 +29,18 @@ export interface ClientOptions {
   /** e.g. 'https://api.camposcloud.com'; '/v1' is appended unless already there. */
   apiUrl: string;
   token: string;
-  /** Per request; default 30 s. */
+  /** Per request without a zip; default 30 s. */
   requestTimeoutMs?: number;
-  /** Per create request (it carries the zip); default 10 min. */
-  uploadTimeoutMs?: number;
+  /** A zip upload fails when nothing more is sent for this long; default 60 s. */
+  uploadStallMs?: number;
+  /** ...or when the answer has not come this long after the zip was sent; default 60 s. */
+  uploadAnswerMs?: number;
+  /**
+   * A create that may have reached the server (no answer, a 5xx) is sent again only while the new
+   * attempt would end within this long of the first one; default 150 s. The old app is stopped
+   * meanwhile: past it, the run gives up and puts the old app back (or adopts the new one).
+   */
+  createRetryWindowMs?: number;
   /** Attempts per call, default 5. A 429 does not count: see maxRateLimitRetries. */
   maxAttempts?: number;
   /**
@@ -77,18 +85,20 @@ type Outcome =
       serverMessage: string | undefined;
       retryAfterMs: number | undefined;
     }
-  | { kind: 'bad-body'; status: number }
+  | { kind: 'bad-body'; status: number; why?: string; final?: boolean }
   | { kind: 'network'; reason: string; timedOut: boolean };
 
 interface Upload {
   body: MultipartBody;
-  /** A small JSON body needs no more time than any request; a zip gets uploadTimeoutMs. */
+  /** A small JSON body needs no more time than any request; a zip gets the upload limits. */
   small?: boolean;
 }
 
-const DEFAULTS = {
+export const DEFAULTS = {
   requestTimeoutMs: 30_000,
-  uploadTimeoutMs: 10 * 60_000,
+  uploadStallMs: 60_000,
+  uploadAnswerMs: 60_000,
+  createRetryWindowMs: 150_000,
   maxAttempts: 5,
   maxRateLimitRetries: 30,
   retryBase429Ms: 3000,
@@ -118,7 +128,7 @@ function describe(outcome: Outcome): string {
         ? 'returned HTTP 429 (rate limited)'
         : `returned HTTP ${outcome.status}${outcome.serverMessage ? ` (${outcome.serverMessage})` : ''}`;
     case 'bad-body':
-      return `returned HTTP ${outcome.status} but ${NOT_JSON}`;
+      return `returned HTTP ${outcome.status} but ${outcome.why ?? NOT_JSON}`;
     case 'network':
       return `got no response (${outcome.reason})`;
   }
@@ -162,7 +172,7 @@ function apiErrorFor(
         endpoint,
         status: outcome.status,
         attempts,
-        detail: detail ?? NOT_JSON,
+        detail: detail ?? outcome.why ?? NOT_JSON,
       });
     case 'network':
       return new ApiError({
@@ -184,7 +194,9 @@ export class CamposCloudClient {
   readonly rootPath: string;
   private readonly token: string;
   private readonly requestTimeoutMs: number;
-  private readonly uploadTimeoutMs: number;
+  private readonly uploadStallMs: number;
+  private readonly uploadAnswerMs: number;
+  private readonly createRetryWindowMs: number;
   private readonly maxAttempts: number;
   private readonly maxRateLimitRetries: number;
   /** Values redacted from server messages; grows with the env-vars values of each create. */
@@ -205,7 +217,9 @@ export class CamposCloudClient {
     this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
     this.token = opts.token;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-    this.uploadTimeoutMs = opts.uploadTimeoutMs ?? DEFAULTS.uploadTimeoutMs;
+    this.uploadStallMs = opts.uploadStallMs ?? DEFAULTS.uploadStallMs;
+    this.uploadAnswerMs = opts.uploadAnswerMs ?? DEFAULTS.uploadAnswerMs;
+    this.createRetryWindowMs = opts.createRetryWindowMs ?? DEFAULTS.createRetryWindowMs;
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULTS.maxAttempts);
     this.maxRateLimitRetries = opts.maxRateLimitRetries ?? DEFAULTS.maxRateLimitRetries;
     for (const s of [opts.token, ...(opts.secrets ?? [])]) this.secrets.add(s);
@@ -334,6 +348,8 @@ export class CamposCloudClient {
     const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
     // One body for every attempt: each opens the zip afresh.
     const body = await this.zipBody(createFields(req), req.zipPath, req.zipBytes);
+    const firstAt = Date.now();
+    let lookedAfterLast = false;
     for (;;) {
       attempt++;
       await this.waitForCreateSlot(endpoint);
@@ -350,7 +366,7 @@ export class CamposCloudClient {
         } catch (err) {
           // Created (2xx) but unreadable: find it like after a lost response.
           this.log.debug(`${endpoint} returned an unreadable app: ${errorText(err)}`);
-          outcome = last = { kind: 'bad-body', status: outcome.status };
+          outcome = last = { kind: 'bad-body', status: outcome.status, why: errorText(err) };
         }
       }
       if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
@@ -367,10 +383,17 @@ export class CamposCloudClient {
       if (ambiguous) {
         const adopted = await this.adoptCreated(req.appName, before, endpoint, outcome);
         if (adopted) return { app: adopted, recovered: true };
+        if (Date.now() - firstAt + this.uploadAnswerMs > this.createRetryWindowMs) {
+          this.log.info(
+            `${endpoint}: not sent again, ${duration(Date.now() - firstAt)} after the first attempt (the app must not stay down for long).`,
+          );
+          lookedAfterLast = true;
+          break;
+        }
       }
     }
     // The last attempt may have been the one that worked.
-    if (last && !isRateLimited(last)) {
+    if (last && !isRateLimited(last) && !lookedAfterLast) {
       const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
       if (adopted) return { app: adopted, recovered: true };
     }
@@ -444,6 +467,9 @@ export class CamposCloudClient {
       if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
         throw apiErrorFor(endpoint, outcome, attempt);
       }
+      // A body past the limit comes again the same way: not worth another attempt.
+      if (outcome.kind === 'bad-body' && outcome.final)
+        throw apiErrorFor(endpoint, outcome, attempt);
       if (!budget.spend(isRateLimited(outcome))) {
         throw apiErrorFor(endpoint, outcome, attempt, exhausted(outcome, budget));
       }
@@ -536,12 +562,18 @@ export class CamposCloudClient {
     this.log.debug(`${endpoint} (attempt ${attempt} of ${this.maxAttempts})`);
     const record: CallRecord = { method, endpoint: `${this.rootPath}${path}`, attempt };
     this.calls.push(record);
+    const zip = upload && !upload.small ? upload.body : undefined;
     const result = await exchange({
       method,
       url: `${this.root}${path}`,
       headers,
-      body: upload?.body.open(),
-      timeoutMs: upload && !upload.small ? this.uploadTimeoutMs : this.requestTimeoutMs,
+      body: zip ? undefined : upload?.body.open(),
+      upload: zip && {
+        open: (onChunk) => zip.open(onChunk),
+        stallMs: this.uploadStallMs,
+        answerMs: this.uploadAnswerMs,
+      },
+      timeoutMs: this.requestTimeoutMs,
       deadline: this.deadline,
       waitingFor: `the response to ${method} ${this.rootPath}${path.replace(/\?.*$/, '')} (attempt ${attempt})`,
     });
@@ -551,6 +583,14 @@ export class CamposCloudClient {
     }
     record.status = result.status;
     this.log.debug(`${endpoint}: HTTP ${result.status}`);
+    if (result.tooLarge) {
+      return {
+        kind: 'bad-body',
+        status: result.status,
+        why: `its body was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB and was not read`,
+        final: true,
+      };
+    }
     if (verdictForStatus(result.status) !== 'success') {
       return {
         kind: 'http',

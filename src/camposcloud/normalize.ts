@@ -9,10 +9,32 @@ function refId(v: unknown): string | undefined {
   return str(v);
 }
 
-/** Pure. Throws a TypeError when `raw` is not an app object (no `_id`). */
+/** A MongoDB ObjectId, as the API's `_id` always is. */
+const APP_ID = /^[0-9a-f]{24}$/i;
+/** The container id, a UUID. */
+const CONTAINER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A DNS label, or a host name made of them (a scheme and a trailing '/' are tolerated). */
+const SUBDOMAIN =
+  /^(https?:\/\/)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\/?$/i;
+
+/**
+ * A field with a known shape that does not have it: the server answered something unexpected.
+ * These fields reach outputs, log lines, URLs and later requests, so a malformed one stops the run
+ * rather than travel on.
+ */
+function checked(field: string, value: string | undefined, shape: RegExp, what: string) {
+  if (value === undefined || shape.test(value)) return value;
+  const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  throw new TypeError(`the server answered something unexpected: ${field} ${shown} is not ${what}`);
+}
+
+/**
+ * Pure. Throws a TypeError when `raw` is not an app object (no `_id`), or when its id, container
+ * id or subdomain does not have its documented shape.
+ */
 export function normalizeApp(raw: unknown): App {
   if (!isObject(raw)) throw new TypeError('expected an app object');
-  const id = refId(raw['_id']) ?? str(raw['id']);
+  const id = checked('_id', refId(raw['_id']) ?? str(raw['id']), APP_ID, 'a 24-character hex id');
   if (!id) throw new TypeError('the app object has no _id');
   const metrics = raw['currentResourceMetrics'];
   const online =
@@ -20,12 +42,17 @@ export function normalizeApp(raw: unknown): App {
   return {
     id,
     name: typeof raw['name'] === 'string' ? raw['name'] : '',
-    containerId: str(raw['containerId']),
+    containerId: checked('containerId', str(raw['containerId']), CONTAINER_ID, 'a UUID'),
     teamId: refId(raw['teamId']) ?? refId(raw['team']),
     status: str(raw['status']) ?? 'unknown',
     online,
     exposedViaWeb: raw['exposedViaWeb'] === true || raw['exposedViaWeb'] === 'true',
-    subdomain: str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
+    subdomain: checked(
+      'assignedSubdomain',
+      str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
+      SUBDOMAIN,
+      'a host name',
+    ),
     runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
     createdAt: str(raw['createdAt']),
     startupCommand: str(raw['startupCommand']),

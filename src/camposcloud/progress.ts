@@ -71,9 +71,12 @@ export function withUploadProgress(
   return {
     contentType: body.contentType,
     contentLength: body.contentLength,
-    open: () => {
+    open: (onChunk) => {
       const progress = progressReporter({ ...opts, totalBytes: fileBytes, log });
-      return body.open((n) => progress.add(n));
+      return body.open((n) => {
+        progress.add(n);
+        onChunk?.(n);
+      });
     },
   };
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Runtime } from '../camposcloud/types.js';
-import { InputError, PackagingError } from '../errors.js';
+import { DeadlineError, InputError, PackagingError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { Log } from '../log.js';
 import { formatBytes, summarizeManifest, type ManifestSummary } from '../packaging/manifest.js';
@@ -23,12 +23,41 @@ export interface PreparedPackage {
   manifest: ManifestSummary;
   /** Entry names, sorted; printed in full by a dry run. */
   names: string[];
+  /** Files and folders left out as credentials: named in the log and the summary. */
+  credentials: { path: string; isDir: boolean; what: string }[];
 }
 
+/**
+ * `deadlineAt` (a Date.now() time, the run's timeout-seconds) stops the listing and the zip: a
+ * workspace too big for the run's time ends in a DeadlineError, with no zip left behind.
+ */
 export async function preparePackage(
   inputs: Inputs,
   log: Log,
   tempDir: string,
+  deadlineAt?: number,
+): Promise<PreparedPackage> {
+  const controller = new AbortController();
+  const timer =
+    deadlineAt === undefined
+      ? undefined
+      : setTimeout(
+          () =>
+            controller.abort(new DeadlineError('the files to be packaged', inputs.timeoutSeconds)),
+          Math.max(0, deadlineAt - Date.now()),
+        );
+  try {
+    return await packageFiles(inputs, log, tempDir, controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function packageFiles(
+  inputs: Inputs,
+  log: Log,
+  tempDir: string,
+  signal: AbortSignal,
 ): Promise<PreparedPackage> {
   const mainFile = inputs.mainFile;
   if (!mainFile) {
@@ -43,6 +72,7 @@ export async function preparePackage(
     exclude: inputs.exclude,
     include: inputs.include,
     warn: (m) => log.warning(m),
+    signal,
   });
   if (selection.files.length === 0) {
     throw new PackagingError(
@@ -55,7 +85,7 @@ export async function preparePackage(
   const runtime = inputs.runtime ?? resolveRuntime(names, mainFile);
 
   const zipPath = path.join(tempDir, `camposcloud-${randomBytes(6).toString('hex')}.zip`);
-  const zip = await writeZip(selection.files, zipPath);
+  const zip = await writeZip(selection.files, zipPath, { signal });
   const manifest = summarizeManifest(selection.files);
   log.info(
     `Packaged ${count(zip.fileCount, 'file')} (${formatBytes(selection.totalBytes)}) into ${formatBytes(zip.bytes)} zip, sha256 ${zip.sha256}`,
@@ -73,6 +103,9 @@ export async function preparePackage(
     mainFile,
     manifest,
     names,
+    credentials: selection.excluded
+      .filter((e) => e.layer === 'credentials')
+      .map((e) => ({ path: e.path, isDir: e.isDir, what: e.rule })),
   };
 }
 
@@ -97,7 +130,9 @@ function checkMainFile(selection: Selection, mainFile: string): void {
 /** Folders left out are worth a line each (a missing folder is the usual surprise); files only in debug. */
 function logExclusions(selection: Selection, log: Log): void {
   const MAX_FOLDER_LINES = 10;
-  const folders = selection.excluded.filter((e) => e.isDir && e.layer !== 'always');
+  const folders = selection.excluded.filter(
+    (e) => e.isDir && e.layer !== 'always' && e.layer !== 'credentials',
+  );
   for (const ex of folders.slice(0, MAX_FOLDER_LINES)) {
     log.info(
       `Left out folder ${ex.path}/ (rule '${ex.rule}' in ${ex.source}). ${overrideHint(ex.layer, ex.path, true)}`,
@@ -106,6 +141,11 @@ function logExclusions(selection: Selection, log: Log): void {
   if (folders.length > MAX_FOLDER_LINES) {
     log.info(
       `...and ${folders.length - MAX_FOLDER_LINES} more folders left out (all in the debug log).`,
+    );
+  }
+  for (const ex of selection.excluded.filter((e) => e.layer === 'credentials')) {
+    log.info(
+      `Left out ${ex.path}${ex.isDir ? '/' : ''}: it looks like a credential (${ex.rule}). ${overrideHint(ex.layer, ex.path, ex.isDir)}`,
     );
   }
   for (const ex of selection.excluded) {
@@ -117,6 +157,9 @@ function overrideHint(layer: string, target: string, isDir: boolean): string {
   const pattern = isDir ? `${target}/` : target;
   if (layer === 'always') {
     return 'That file can never be deployed (it may hold credentials): choose another main-file.';
+  }
+  if (layer === 'credentials') {
+    return `To ship it on purpose, add '${pattern}' to the include input.`;
   }
   return `To ship it anyway, add '${pattern}' to the include input, or a line '!${pattern}' to .camposcloudignore.`;
 }

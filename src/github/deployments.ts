@@ -9,7 +9,7 @@
 import { getOctokit } from '@actions/github';
 import { failureWarning, readFailure } from './api-failure.js';
 import { appIdFromPayload, deploymentPayload } from './payload.js';
-import { truncate } from '../text.js';
+import { deploymentDescription } from '../runner-text.js';
 
 /** One deploy to record, in the repository the GitHubDeployments was made for. */
 export interface DeploymentTarget {
@@ -43,8 +43,6 @@ export interface GitHubDeploymentsOptions {
 
 type Octokit = ReturnType<typeof getOctokit>;
 
-/** GitHub keeps at most 140 characters of a status description and refuses longer ones. */
-const STATUS_DESCRIPTION_MAX = 140;
 /** findAppId looks this far back for a deployment that holds an app id. */
 const FIND_PAGE_SIZE = 30;
 /** markInactive examines this many of the newest deployments (GitHub already inactivates older ones). */
@@ -262,7 +260,7 @@ export class GitHubDeployments {
         required_contexts: [],
         transient_environment: target.transient,
         production_environment: !target.transient,
-        ...(target.description ? { description: target.description } : {}),
+        ...(target.description ? { description: deploymentDescription(target.description) } : {}),
         request: { signal: AbortSignal.timeout(this.timeoutMs) },
       });
       if (res.status === 201 && 'id' in res.data) return res.data.id;
@@ -298,9 +296,7 @@ export class GitHubDeployments {
         // Absent rather than empty: an empty environment_url would clear the environment's link.
         ...(status.url ? { environment_url: status.url } : {}),
         ...(this.runUrl ? { log_url: this.runUrl } : {}),
-        ...(status.description
-          ? { description: truncate(status.description, STATUS_DESCRIPTION_MAX) }
-          : {}),
+        ...(status.description ? { description: deploymentDescription(status.description) } : {}),
         request: { signal: AbortSignal.timeout(this.timeoutMs) },
       });
       return true;

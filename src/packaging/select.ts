@@ -16,6 +16,7 @@
 import { promises as fsp, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { errorText, PackagingError } from '../errors.js';
+import { credentialFile, credentialFolder } from './credentials.js';
 import {
   ALWAYS_EXCLUDES,
   DEFAULT_EXCLUDES,
@@ -37,6 +38,8 @@ export interface SelectOptions {
   include: string[];
   /** Warnings: symlinks skipped (escaping root, dangling, loops), special files skipped. */
   warn?: (msg: string) => void;
+  /** Aborts the walk (the run's deadline): it ends with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface SelectedFile {
@@ -49,7 +52,8 @@ export interface SelectedFile {
   mode: number;
 }
 
-export type ExclusionLayer = 'builtin' | 'always' | 'gitignore' | 'camposcloudignore' | 'exclude';
+export type ExclusionLayer =
+  'builtin' | 'always' | 'credentials' | 'gitignore' | 'camposcloudignore' | 'exclude';
 
 export interface Exclusion {
   path: string;
@@ -139,6 +143,7 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
   const excluded: Exclusion[] = [];
 
   const walk = async (absDir: string, dir: DirState, dirExcluded: boolean): Promise<void> => {
+    opts.signal?.throwIfAborted();
     const entries = await limit(() => readDir(absDir, dir.rel));
     let gitignores = dir.gitignores;
     // git does not read the .gitignore of a folder it ignores.
@@ -194,6 +199,11 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     if (!outcome.exclusion && entry.name.includes('\\')) {
       return warn(`Skipped '${rel}': a backslash in a name is a folder separator in a zip.`);
     }
+    // Credentials are judged where they really are, and only the include input brings one back.
+    if (!outcome.exclusion && outcome.verdicts[INCLUDE] !== 'include') {
+      const credential = isDir ? credentialFolder(target) : undefined;
+      if (credential) return record(credentialExclusion(rel, true, credential), dirExcluded);
+    }
     if (isDir) {
       if (outcome.exclusion) {
         record(outcome.exclusion, dirExcluded);
@@ -212,6 +222,10 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     const st = statFile(target, rel);
     if (st === undefined)
       return warn(`Skipped '${rel}': it disappeared while the files were listed.`);
+    if (outcome.verdicts[INCLUDE] !== 'include') {
+      const credential = credentialFile(target, st.size);
+      if (credential) return record(credentialExclusion(rel, false, credential), dirExcluded);
+    }
     files.push({ name: rel, absPath: target, size: st.size, mode: st.mode & 0o7777 });
   };
 
@@ -244,6 +258,10 @@ export function explainExclusion(selection: Selection, name: string): Exclusion 
     if (hit && (best === undefined || ex.path.length < best.path.length)) best = ex;
   }
   return best;
+}
+
+function credentialExclusion(rel: string, isDir: boolean, what: string): Exclusion {
+  return { path: rel, isDir, layer: 'credentials', rule: what, source: 'credential files' };
 }
 
 function evaluate(layers: Layers, parent: DirState, rel: string, isDir: boolean): Outcome {

@@ -23,6 +23,8 @@ export interface ZipOptions {
    * costs little time on source trees and makes the upload smaller.
    */
   level?: number;
+  /** Stops the zip (the run's deadline): the file is removed and the signal's reason thrown. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -108,7 +110,11 @@ export async function writeZip(
     }
   };
 
+  const signal = opts.signal;
+  const abort = (): void => fail(signal?.reason);
+  signal?.addEventListener('abort', abort, { once: true });
   try {
+    signal?.throwIfAborted();
     for (const file of files) {
       readAhead();
       while (
@@ -150,8 +156,10 @@ export async function writeZip(
     // Windows cannot remove a file that is still open.
     if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
     await fsp.rm(outPath, { force: true });
-    if (err instanceof PackagingError) throw err;
+    if (err instanceof PackagingError || (signal?.aborted && err === signal.reason)) throw err;
     throw new PackagingError(`Could not write the zip '${outPath}': ${errorText(err)}.`);
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
   return { path: outPath, bytes: sink.bytes, fileCount: files.length, sha256: sink.digest() };
 }

@@ -1,0 +1,137 @@
+// Time limits that fit the work: an upload may take as long as it keeps moving, fails when it
+// stalls, and its answer must come within a bounded time; a create that never answers is given up
+// within the create window, so the old app is not left stopped for long.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { DEFAULTS } from '../../src/camposcloud/client.js';
+import { exchange } from '../../src/camposcloud/http.js';
+import { ApiError } from '../../src/errors.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../support/fake-camposcloud.js';
+import { clientFor, createRequest, makeTempDir, writeZip } from './helpers.js';
+
+const CHUNK = 64 * 1024;
+const BODY_BYTES = 16 * 1024 * 1024;
+
+/** A body of BODY_BYTES, reporting each chunk as it is read for sending. */
+function bigBody(onChunk: (bytes: number) => void): Readable {
+  let left = BODY_BYTES;
+  return new Readable({
+    read() {
+      if (left === 0) return void this.push(null);
+      const n = Math.min(CHUNK, left);
+      left -= n;
+      onChunk(n);
+      this.push(Buffer.alloc(n, 1));
+    },
+  });
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
+  server = undefined;
+});
+
+async function listen(
+  handler: (req: IncomingMessage, res: import('node:http').ServerResponse) => void,
+) {
+  server = createServer(handler);
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+}
+
+function upload(url: string, stallMs: number, answerMs: number) {
+  return exchange({
+    method: 'POST',
+    url,
+    headers: { 'content-length': String(BODY_BYTES), 'content-type': 'application/octet-stream' },
+    upload: { open: bigBody, stallMs, answerMs },
+    timeoutMs: 50,
+    deadline: undefined,
+    waitingFor: 'the upload',
+  });
+}
+
+test('an upload that keeps moving may take longer than each limit', async () => {
+  // The server reads a little at a time: the upload takes several stall limits in all.
+  const url = await listen((req, res) => {
+    req.pause();
+    const tick = setInterval(() => req.read(), 5);
+    req.on('readable', () => undefined);
+    req.on('end', () => {
+      clearInterval(tick);
+      res.end('{}');
+    });
+  });
+  const started = Date.now();
+  const result = await upload(url, 400, 2000);
+  expect(result).toMatchObject({ kind: 'response', status: 200 });
+  // Paced by the server's 5 ms reads, it lasted longer than the stall limit; timeoutMs (50 ms)
+  // does not apply to an upload.
+  expect(Date.now() - started).toBeGreaterThan(400);
+});
+
+test('an upload that stops moving fails with the stall limit', async () => {
+  const url = await listen((req) => req.pause());
+  const result = await upload(url, 300, 60_000);
+  expect(result).toEqual({
+    kind: 'network',
+    reason: 'the upload stalled (nothing sent for 300 ms)',
+    timedOut: true,
+  });
+});
+
+test('once the body is sent, the answer must come within answerMs', async () => {
+  const url = await listen((req) => req.resume());
+  const result = await upload(url, 60_000, 300);
+  expect(result).toEqual({ kind: 'network', reason: 'no response within 300 ms', timedOut: true });
+});
+
+describe('a create that never answers', () => {
+  let fake: FakeCamposCloud;
+  let cleanup: () => Promise<void>;
+  let zip: { path: string; bytes: number };
+  beforeAll(async () => {
+    const tmp = await makeTempDir();
+    cleanup = tmp.cleanup;
+    zip = await writeZip(tmp.dir, { 'main.py': 'print(1)\n' });
+  });
+  afterAll(async () => cleanup());
+  beforeEach(async () => {
+    fake = await startFakeCamposCloud({ createIntervalMs: 0 });
+  });
+  afterEach(async () => fake.close());
+
+  test('is given up once another attempt would end past the create window, after a look for the app', async () => {
+    fake.addFault({ path: '/v1/apps/create', kind: 'hang', times: Infinity });
+    const client = clientFor(fake, {
+      uploadAnswerMs: 200,
+      createRetryWindowMs: 500,
+      createSpacingMs: 0,
+      maxAttempts: 10,
+    });
+    const err = await client
+      .createApp(createRequest(zip), { existingIds: [] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).message).toContain('no response within 200 ms');
+    const sent = fake.requests.map((r) => `${r.method} ${r.path}`);
+    const creates = sent.filter((c) => c === 'POST /v1/apps/create').length;
+    // 10 attempts were allowed; the window (500 ms) holds two of 200 ms at most.
+    expect(creates).toBeGreaterThanOrEqual(1);
+    expect(creates).toBeLessThanOrEqual(2);
+    // Every create was followed by a look for the app it may have made.
+    expect(sent.at(-1)).toBe('GET /v1/apps');
+    expect(client.testLog.lines.join('\n')).toMatch(/not sent again, .* after the first attempt/);
+  });
+
+  test('with the default limits, the client gives up well within 3 minutes', () => {
+    // No attempt starts unless it would end within the window; what follows is one listing and
+    // the old app's start (30 s each at most, both normally a fraction of a second).
+    expect(DEFAULTS.uploadAnswerMs).toBeLessThan(DEFAULTS.createRetryWindowMs);
+    expect(DEFAULTS.createRetryWindowMs).toBeLessThanOrEqual(150_000);
+    expect(DEFAULTS.requestTimeoutMs).toBe(30_000);
+  });
+});

@@ -1,0 +1,101 @@
+import {
+  deploymentDescription,
+  logLine,
+  mdCell,
+  mdCode,
+  mdText,
+  mdUrl,
+  outputValue,
+  visibleText,
+} from '../src/runner-text.js';
+import { runnerCommands } from './support/runner-commands.js';
+
+describe('logLine', () => {
+  test.each(['app/main.py', 'Packaged 3 files (1.2 KB)', 'naïve 名前 ü', 'a: b :: c', '#1 ##2'])(
+    'a normal line prints as it is: %j',
+    (line) => expect(logLine(line)).toBe(line),
+  );
+
+  test.each([
+    '::warning::x',
+    '  ::set-output name=a::b',
+    '\u00a0::add-mask::Deployed',
+    'folder ##[set-output name=a]b',
+    '::stop-commands::zz',
+    'a\n::error::x',
+    'a\r::error::x',
+    'a\u2028::error::x',
+  ])('%j is never a command the runner runs, and stays on one visible line', (text) => {
+    const out = logLine(text);
+    expect(runnerCommands(out)).toEqual([]);
+    // Followed by a command of ours: still processed (the stop was resumed).
+    expect(runnerCommands(`${out}\n::error::ours`)).toEqual([
+      { command: 'error', properties: {}, data: 'ours' },
+    ]);
+    const lines = out.split('\n');
+    expect(
+      lines.filter((l) => !/^::(stop-commands::)?camposcloud-deploy-[0-9a-f]{24}(::)?$/.test(l)),
+    ).toHaveLength(1);
+  });
+
+  test('each stop uses a fresh token', () => {
+    const a = logLine('::warning::');
+    const b = logLine('::warning::');
+    expect(a.split('\n')[0]).not.toBe(b.split('\n')[0]);
+  });
+});
+
+test('visibleText shows control, line-breaking and direction characters as escapes', () => {
+  expect(visibleText('a\nb\rc\u001b[31m\u202e\u0085\td')).toBe(
+    'a\\nb\\rc\\u001b[31m\\u202e\\u0085\td',
+  );
+});
+
+test('outputValue is one line', () => {
+  expect(outputValue('abc')).toBe('abc');
+  expect(outputValue('a\nb')).toBe('a\\nb');
+});
+
+test('deploymentDescription: one line, at most 140 characters', () => {
+  expect(deploymentDescription('Deployed bot (1) to CamposCloud')).toBe(
+    'Deployed bot (1) to CamposCloud',
+  );
+  expect(deploymentDescription('a\n\nb')).toBe('a\\n\\nb');
+  const long = deploymentDescription('x'.repeat(300));
+  expect(long).toHaveLength(140);
+  expect(long.endsWith('…')).toBe(true);
+});
+
+describe('markdown', () => {
+  test('mdText escapes inline markup and breaks automatic links, line breaks shown', () => {
+    expect(mdText('plain words, (parens) and 50% - ok.')).toBe(
+      'plain words, (parens) and 50% - ok.',
+    );
+    expect(mdText('[x](y) *b* _i_ `c` <img> a|b ~s~ $m$ & \\')).toBe(
+      '\\[x\\](y) \\*b\\* \\_i\\_ \\`c\\` \\<img\\> a\\|b \\~s\\~ \\$m\\$ &amp; \\\\',
+    );
+    expect(mdText('see https://evil.example or www.evil.example or a@b.example')).toBe(
+      'see https:\u200b//evil.example or www\u200b.evil.example or a@\u200bb.example',
+    );
+    // The backslash of the visible \n is itself escaped: it renders as \n.
+    expect(mdText('a\n\n## h')).toBe('a\\\\n\\\\n## h');
+  });
+
+  test('mdCode: a fence longer than any backtick run inside', () => {
+    expect(mdCode('main.py')).toBe('`main.py`');
+    expect(mdCode('a`b')).toBe('``a`b``');
+    expect(mdCode('`x')).toBe('`` `x ``');
+    expect(mdCode('')).toBe('` `');
+    expect(mdCode('a\nb')).toBe('`a\\nb`');
+  });
+
+  test('mdCell escapes pipes once', () => {
+    expect(mdCell('`a|b` c\\|d')).toBe('`a\\|b` c\\|d');
+  });
+
+  test('mdUrl links only a plain http(s) address', () => {
+    expect(mdUrl('https://bot.camposcloud.app')).toBe('https://bot.camposcloud.app');
+    expect(mdUrl('http://bot.localhost:8080')).toBe('http://bot.localhost:8080');
+    expect(mdUrl('https://x.app/[a](b)')).toBe('`https://x.app/[a](b)`');
+  });
+});
