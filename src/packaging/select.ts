@@ -15,8 +15,10 @@
 // patterns matched (e.g. a .DS_Store inside a re-included node_modules/): drop those with `exclude`.
 import { promises as fsp, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
-import { errorText, PackagingError } from '../errors.js';
+import { limiter } from '../limit.js';
+import { compare } from '../text.js';
 import { credentialFile, credentialFolder } from './credentials.js';
+import { errCode, unreadable } from './read-error.js';
 import {
   ALWAYS_EXCLUDES,
   DEFAULT_EXCLUDES,
@@ -441,49 +443,10 @@ async function exists(abs: string): Promise<boolean> {
   }
 }
 
-function unreadable(rel: string, err: unknown): PackagingError {
-  const code = errCode(err) ?? 'error';
-  const detail = errorText(err);
-  return new PackagingError(
-    `Cannot read '${rel}' under the deployed folder (${code}: ${detail}).`,
-    code === 'EACCES' || code === 'EPERM'
-      ? 'Fix its permissions in an earlier step, or leave it out with the `exclude` input.'
-      : 'Leave it out with the `exclude` input if it is not needed.',
-  );
-}
-
-function errCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err
-    ? String((err as { code: unknown }).code)
-    : undefined;
-}
-
-/** A tiny semaphore: at most `max` file-system calls in flight, however wide the tree. */
-function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    else active++;
-    try {
-      return await fn();
-    } finally {
-      // Hand the slot straight to the next waiter, so no newcomer can squeeze in between.
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
-}
-
 function join(dirRel: string, name: string): string {
   return dirRel === '' ? name : `${dirRel}/${name}`;
 }
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
