@@ -2,8 +2,8 @@
 //
 // Layers, in order (a later layer overrides an earlier one):
 //   always            .git and gha-creds-*.json: excluded, never re-includable
-//   gitignore         .gitignore files as git reads them (+ .git/info/exclude, + .gitignore files in the
-//                     folders between `root` and the repository root when `root` is a subfolder)
+//   gitignore         in a git checkout, what git itself says it ignores (git-ignored.ts); elsewhere
+//                     the .gitignore files read as git reads them (gitignore.ts)
 //   builtin           DEFAULT_EXCLUDES
 //   camposcloudignore .camposcloudignore at root
 //   exclude           the `exclude` input
@@ -18,6 +18,7 @@ import path from 'node:path';
 import { limiter } from '../limit.js';
 import { compare } from '../text.js';
 import { credentialFile, credentialFolder } from './credentials.js';
+import { gitIgnored, type GitReason } from './git-ignored.js';
 import {
   gitignoreFile,
   gitVerdict,
@@ -96,6 +97,8 @@ const NO_VERDICTS: Verdicts = {
 
 interface Layers {
   always: Matcher;
+  /** git's own answer, when root is in a checkout git can read: then no .gitignore is read here. */
+  fromGit: Map<string, GitReason> | undefined;
   /** In order; a later layer overrides an earlier one. */
   flat: { layer: FlatLayer; ig: Matcher; source: string }[];
   /** Negations of the layers after gitignore: they may revive a left-out folder's contents. */
@@ -128,6 +131,7 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
   const include = includeLines(opts.include);
   const layers: Layers = {
     always: matcher(ALWAYS_EXCLUDES, true),
+    fromGit: await gitIgnored(root),
     flat: [
       { layer: 'builtin', ig: matcher(DEFAULT_EXCLUDES), source: 'built-in list' },
       { layer: 'camposcloudignore', ig: matcher(cci), source: '.camposcloudignore' },
@@ -145,7 +149,8 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     const entries = await limit(() => readDir(absDir, dir.rel));
     let gitignores = dir.gitignores;
     // git does not read the .gitignore of a folder it ignores.
-    if (dir.verdicts.gitignore === undefined || dir.verdicts.gitignore === 'include') {
+    const gitReads = dir.verdicts.gitignore === undefined || dir.verdicts.gitignore === 'include';
+    if (!layers.fromGit && gitReads) {
       const own = entries.find((e) => e.name === '.gitignore' && e.isFile());
       if (own) {
         const rel = join(dir.rel, '.gitignore');
@@ -230,7 +235,7 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
 
   const rootState: DirState = {
     rel: '',
-    gitignores: await outerGitignores(root),
+    gitignores: layers.fromGit ? [] : await outerGitignores(root),
     verdicts: NO_VERDICTS,
     chain: new Set([root]),
   };
@@ -272,13 +277,9 @@ function evaluate(layers: Layers, parent: DirState, rel: string, isDir: boolean)
     };
     return { verdicts: NO_VERDICTS, exclusion };
   }
-  const gitignore = gitVerdict(
-    parent.rel,
-    parent.verdicts.gitignore,
-    parent.gitignores,
-    rel,
-    isDir,
-  );
+  const gitignore = layers.fromGit
+    ? gitSays(layers.fromGit, parent.verdicts.gitignore, rel, isDir)
+    : gitVerdict(parent.rel, parent.verdicts.gitignore, parent.gitignores, rel, isDir);
   let exclusion: Exclusion | undefined =
     gitignore === undefined || gitignore === 'include'
       ? undefined
@@ -297,6 +298,17 @@ function evaluate(layers: Layers, parent: DirState, rel: string, isDir: boolean)
     }
   }
   return { verdicts, exclusion };
+}
+
+/** git's verdict: a folder it ignores holds nothing it does not. */
+function gitSays(
+  fromGit: Map<string, GitReason>,
+  parentVerdict: Verdict,
+  rel: string,
+  isDir: boolean,
+): Verdict {
+  if (parentVerdict !== undefined && parentVerdict !== 'include') return parentVerdict;
+  return fromGit.get(isDir ? `${rel}/` : rel);
 }
 
 function join(dirRel: string, name: string): string {
