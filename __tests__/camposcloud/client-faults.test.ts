@@ -36,7 +36,6 @@ describe('transient faults are retried and the call then succeeds', () => {
       const apps = await client.listApps();
       expect(apps.map((a) => a.id)).toEqual([seeded._id]);
       expect(requestsTo('/v1/apps')).toHaveLength(3);
-      expect(client.calls.map((c) => c.attempt)).toEqual([1, 2, 3]);
       expect(client.testLog.lines.filter((l) => /^info: .*retrying in/.test(l))).toHaveLength(2);
     });
   }
@@ -59,7 +58,7 @@ describe('transient faults are retried and the call then succeeds', () => {
     const app = await client.getApp(seeded._id);
     expect(app.id).toBe(seeded._id);
     expect(requestsTo(`/v1/apps/${seeded._id}`)).toHaveLength(2);
-    expect(client.calls[0]?.status).toBeUndefined();
+    expect(requestsTo(`/v1/apps/${seeded._id}`)[0]?.status).toBe(0); // no response written
     expect(client.testLog.lines.join('\n')).toMatch(
       /got no response \(no response within 200 ms\)/,
     );

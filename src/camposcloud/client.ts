@@ -65,15 +65,6 @@ export interface ClientOptions {
   userAgent?: string;
 }
 
-export interface CallRecord {
-  method: string;
-  /** Path and query under the API root, e.g. '/v1/apps?page=2'. */
-  endpoint: string;
-  /** undefined when no response came. */
-  status?: number;
-  attempt: number;
-}
-
 type BodyMode = 'json' | 'optional-json' | 'ignore';
 
 /** How one attempt ended. */
@@ -188,7 +179,6 @@ function apiErrorFor(
 const segment = encodeURIComponent;
 
 export class CamposCloudClient {
-  readonly calls: CallRecord[] = [];
   private readonly root: string;
   /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
   readonly rootPath: string;
@@ -560,8 +550,6 @@ export class CamposCloudClient {
       headers['content-length'] = String(upload.body.contentLength);
     }
     this.log.debug(`${endpoint} (attempt ${attempt} of ${this.maxAttempts})`);
-    const record: CallRecord = { method, endpoint: `${this.rootPath}${path}`, attempt };
-    this.calls.push(record);
     const zip = upload && !upload.small ? upload.body : undefined;
     const result = await exchange({
       method,
@@ -581,7 +569,6 @@ export class CamposCloudClient {
       this.log.debug(`${endpoint}: no response (${result.reason})`);
       return result;
     }
-    record.status = result.status;
     this.log.debug(`${endpoint}: HTTP ${result.status}`);
     if (result.tooLarge) {
       return {

@@ -116,18 +116,13 @@ export class GitHubDeployments {
   }
 
   /**
-   * A failed deploy: a deployment with a 'failure' status carrying the message. Its payload holds
-   * `app` when given (e.g. the previous app, still serving the environment), else no app id, which
-   * findAppId skips, so a failed deploy does not hide the environment's working app.
+   * A failed deploy: a deployment with a 'failure' status carrying the message. Its payload holds no
+   * app id, which findAppId skips, so a failed deploy does not hide the environment's working app.
    */
-  async recordFailure(
-    target: DeploymentTarget,
-    message: string,
-    app?: { id: string; name: string },
-  ): Promise<void> {
+  async recordFailure(target: DeploymentTarget, message: string): Promise<void> {
     const id = await this.createDeployment(
       target,
-      app ? deploymentPayload(app) : {},
+      {},
       'The failed deploy is not recorded in GitHub.',
     );
     if (id < 0) return;
