@@ -1,6 +1,8 @@
 // A local, CamposCloud-compatible API server: what the client tests, the end-to-end tests, the benchmark
-// and `npm run demo` talk to. It models ../../../shared/camposcloud-api.md (auth, multipart create with
-// validation, the create rate limit, the app object's shape) and injects faults on demand.
+// and `npm run demo` talk to. It models the CamposCloud API as publicly known, from its API reference
+// (docs.camposcloud.com) and its official TypeScript SDK (GitHub camposcloud/camposcloud-sdk, v1.1.3):
+// bearer auth, the multipart create with its validation, the documented limit of one create every 3 s
+// (429 with Retry-After), the app object's shape. It injects faults on demand.
 //
 // It must run under Node's own type stripping (scripts import it as a .ts file), so it imports only node
 // builtins and npm packages, never another project file, and uses erasable TypeScript only.

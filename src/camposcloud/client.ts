@@ -674,7 +674,10 @@ function tryApp(json: unknown): App | undefined {
   }
 }
 
-/** The text fields of the create form, per the docs and the SDK (see camposcloud-api.md). */
+/**
+ * The text fields of the create form, as the public API reference (docs.camposcloud.com, the create
+ * page) and the official TypeScript SDK (GitHub camposcloud/camposcloud-sdk, v1.1.3) name them.
+ */
 export function createFields(req: CreateAppRequest): [string, string][] {
   const fields: [string, string][] = [
     ['appName', req.appName],
