@@ -20,7 +20,10 @@ export const quietLog: Log = {
 export interface InProcessOptions {
   /** Attempts per call of the main client (and of the recovery client). */
   maxAttempts?: number;
-  /** The run's deadline this long from now, reported as timeout-seconds = its whole seconds. */
+  /**
+   * The run's deadline this long from now, whatever timeout-seconds says: as if the run had started
+   * that much earlier. Errors still name timeout-seconds' value, as they do in a real run.
+   */
   deadlineMs?: number;
   /** The gap the client keeps between its creates (the action's is the documented 3 s). */
   createSpacingMs?: number;
@@ -68,10 +71,10 @@ export async function inProcessDeploy(
       log: { debug: () => {}, info: opts.onInfo ?? (() => {}), warning: () => {} },
     });
   const ctx: CommandContext = {
-    client: client({ at: deadlineAt, timeoutSeconds: Math.round(deadlineMs / 1000) }),
-    recoveryClient: client({ at: deadlineAt + 60_000, timeoutSeconds: 60 }),
+    client: client({ at: deadlineAt, timeoutSeconds: inputs.timeoutSeconds }),
+    recoveryClient: client({ at: deadlineAt + 60_000, timeoutSeconds: inputs.timeoutSeconds + 60 }),
     log: quietLog,
-    tempDir: workspace,
+    tempDir: await tempDir('ccd-runner-temp-'),
     event: {
       eventName: 'push',
       branch: 'main',

@@ -49,7 +49,7 @@ test('wait-for-online that cannot check the app warns and keeps the deploy a suc
 test('delete-previous keeps the old app when the new one does not come online', async () => {
   world = await makeWorld({}, { createIntervalMs: 0, onlineAfterMs: 10 * 60_000 });
   const old = world.server.seedApp({ name: 'hello-bot' });
-  const run = await world.run({ 'wait-for-online': '2', 'delete-previous': 'true' });
+  const run = await world.run({ 'wait-for-online': '1', 'delete-previous': 'true' });
   expect(run.exitCode).toBe(0);
   expect(world.server.apps.has(old._id)).toBe(true);
   expect(calls(world.server)).not.toContain(`DELETE /v1/apps/${old._id}/delete`);

@@ -1,7 +1,7 @@
 // The whole run has a deadline: a create that never answers ends the run at timeout-seconds, with
 // an error saying what it was waiting for, and the old app that was stopped is started again by
-// the recovery client, which has its own grace period past the deadline. Run in-process with a
-// deadline two seconds away (main.ts sets it from timeout-seconds, at least 10 s, the same way).
+// the recovery client, which has its own grace period past the deadline. Run in-process with
+// timeout-seconds 10 and the deadline two seconds away, as if the run had started 8 s earlier.
 import { deploy } from '../../src/commands/deploy.js';
 import { DeployFailedError } from '../../src/errors.js';
 import { inProcessDeploy } from '../commands/helpers.js';
@@ -18,7 +18,7 @@ const DEADLINE_MS = 2000;
 async function deployFailing(): Promise<DeployFailedError> {
   const { inputs, ctx } = await inProcessDeploy(
     server,
-    { 'app-name': 'hello-bot' },
+    { 'app-name': 'hello-bot', 'timeout-seconds': '10' },
     { deadlineMs: DEADLINE_MS },
   );
   const err = await deploy(inputs, ctx).then(
@@ -35,7 +35,7 @@ test('a create that hangs fails the run at the deadline, naming the call, and th
   server.addFault({ path: '/v1/apps/create', kind: 'hang' });
   const err = await deployFailing();
   expect(err.message).toContain(
-    `Gave up after the ${DEADLINE_MS / 1000}s deadline (input 'timeout-seconds') while waiting for the response to POST /v1/apps/create (attempt 1)`,
+    "Gave up after the 10s deadline (input 'timeout-seconds') while waiting for the response to POST /v1/apps/create (attempt 1)",
   );
   expect(calls(server)).toEqual([
     'GET /v1/apps',
