@@ -6,7 +6,7 @@ import { duration } from '../text.js';
 import { exchange, MAX_RESPONSE_BYTES, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
 import { withUploadProgress } from './progress.js';
-import { appFromBody, normalizeApp, parseAppsPage } from './normalize.js';
+import { appFromBody, newestFirst, normalizeApp, parseAppsPage } from './normalize.js';
 import {
   nextBackoff,
   parseRetryAfter,
@@ -286,7 +286,7 @@ export class CamposCloudClient {
    */
   async findNewAppsByName(name: string, known: ReadonlySet<string>): Promise<App[]> {
     const fresh = (await this.findAppsByName(name)).filter((a) => !known.has(a.id));
-    return fresh.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
+    return newestFirst(fresh);
   }
 
   /** POST /apps/{id}/stop. A refusal saying the app is already stopped is not an error. */

@@ -94,3 +94,17 @@ export function parseAppsPage(body: unknown): { apps: unknown[]; hasNextPage: bo
   const hasNextPage = isObject(pagination) && pagination['hasNextPage'] === true;
   return { apps: list, hasNextPage };
 }
+
+/**
+ * Sort by createdAt, newest first; apps without a date sort as oldest, and ties keep the API's
+ * creation order reversed (one key per app keeps the comparison consistent).
+ */
+export function newestFirst(apps: App[]): App[] {
+  return apps
+    .map((app, index) => {
+      const t = app.createdAt ? Date.parse(app.createdAt) : NaN;
+      return { app, index, t: Number.isNaN(t) ? -Infinity : t };
+    })
+    .sort((a, b) => (a.t !== b.t ? b.t - a.t : b.index - a.index))
+    .map((x) => x.app);
+}
