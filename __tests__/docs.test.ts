@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { readActionBlock } from './support/action-yml.js';
 import { InputError } from '../src/errors.js';
 import { parseInputs } from '../src/inputs.js';
-import { outputsFor } from '../src/report.js';
+import { makeWorld } from './e2e/helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
@@ -47,30 +47,18 @@ test("README's Outputs table lists exactly action.yml's outputs", () => {
   expect([...readmeTable('Outputs').keys()]).toEqual([...readActionBlock('outputs').keys()]);
 });
 
-test('the code sets exactly the outputs action.yml declares', () => {
+test('the built action, deploying and then stopping, writes exactly the outputs action.yml declares', async () => {
   const declared = [...readActionBlock('outputs').keys()].sort();
-  const app = {
-    id: 'a'.repeat(24),
-    name: 'x',
-    containerId: 'c',
-    teamId: undefined,
-    status: 'active',
-    online: true,
-    exposedViaWeb: false,
-    subdomain: undefined,
-    runtime: 'python',
-    createdAt: undefined,
-  };
-  const stop = outputsFor({
-    command: 'stop',
-    dryRun: false,
-    acted: [{ app, outcome: 'stopped' }],
-    lookedUpBy: 'x',
-    deploymentsMarkedInactive: 0,
-    plannedCalls: [],
-    timings: [],
-  });
-  expect(Object.keys(stop).sort()).toEqual(declared);
+  const world = await makeWorld({}, { createIntervalMs: 0 });
+  try {
+    for (const inputs of [{}, { command: 'stop' }] as Record<string, string>[]) {
+      const run = await world.run(inputs);
+      expect(run.exitCode).toBe(0);
+      expect(Object.keys(run.outputs).sort()).toEqual(declared);
+    }
+  } finally {
+    await world.server.close();
+  }
 });
 
 test('every with: key in the example workflows is an input of action.yml', () => {

@@ -16,57 +16,7 @@
 // for a spawned child is at least its parent's RSS: see bench/peak-rss.mjs. (Figures printed before
 // that was found, up to 190 MB, were largely this process's own size.)
 //
-// Profile findings that shaped src/packaging/zip.ts (bench/profile.ts reproduces them; figures on
-// the 2-core machine of issue 5, before the change):
-//  - 10,000 small files: 7.4 s in all. archiver created one zlib stream per file: 1.1 s of main
-//    thread in zlib's processChunk and stream plumbing, 0.5 s of GC, and about 2.5 s idle waiting on
-//    thread-pool round trips (one or more per file). Reading with fs.promises.readFile cost another
-//    ~1 s of main thread (open/fstat/read/close, each a promise round trip). A plain deflateRawSync
-//    of the same 10,000 buffers takes 0.65 s: the deflate work itself was the small part.
-//  - 300 MB mixed: random data (under .bin/.pt names no list knows) deflated for nothing, at level 6;
-//    big text files deflated one at a time on one core.
-//  Memory, second round (sampling process.memoryUsage() every 10 ms through the bench/mem-trace.mjs
-//  preload): the action starts at ~77 MB RSS (Node alone is ~41 MB; undici and
-//  @actions/core cost ~30 MB of that just to load). The rest came from two things: 6-8 MB buffers,
-//  after which glibc raises its mmap threshold and keeps a fragmented heap (~40 MB; confirmed with
-//  MALLOC_MMAP_THRESHOLD_ fixed by hand), and up to ~40 MB of dead buffers between V8 collections.
-//  So files over 1 MB now go in 1 MB pieces, deflated in parallel with the previous piece's tail as
-//  dictionary, and the upload reads 64 KB at a time.
-//  Third round, (a) 5,000 small files: the zip took 1.0-1.1 s of a 1.8 s deploy (Info-ZIP: 0.53 s),
-//  the main thread never idle, 0.39 s of it in deflateRawSync, while the second core waited. Reading
-//  and deflating those files alone is 0.57 s of one core at level 6 (0.31 s at level 1). So a worker
-//  thread that read and deflated small files in batches of 32 (the main thread taking a queued batch
-//  itself instead of waiting) gave zip 0.55-0.65 s, deploy 1.51 -> 1.34 s (7 alternating runs), but
-//  +50 MB peak RSS and worker code run from a string: not kept. A worker fed one file per message,
-//  or left to do every batch alone, was slower than no worker. (b)'s peak is the
-//  upload's dead 64 KB buffers and young-generation growth; --semi-space-growth-factor=1 at run time
-//  halved the heap but not measurably the RSS, --max-semi-space-size only works as a start-up flag.
-//  Fourth round, memory (process.memoryUsage() and v8.getHeapSpaceStatistics() sampled, --trace-gc
-//  set at run time): while big files stream through, little JavaScript runs, so V8 frees dead array
-//  buffers only when they reach its 64 MB external-memory limit (seen: 5 -> 65 MB of array buffers
-//  over the stored media of (b), then a full collection). Read buffers are now reused once provably
-//  unused (src/packaging/piece-pool.ts, and a ring in the upload body): in-process packaging of (b)
-//  peaks at 119-147 MB instead of 133-172, the upload adds ~1 MB instead of 35-60 MB and is a third
-//  faster. Small files: zlib's sync deflate returns a slice of a 16 KB output buffer, so each queued
-//  file kept 16 KB alive (now sized to the input), and 256 entries queued in archiver cost ~10 MB
-//  over 32. The rest of the peak, and most of its spread from run to run, was V8 doubling its young
-//  generation from 2 x 8 to 2 x 16 MB once enough objects had survived (archiver keeps an object per
-//  entry for the central directory): --max-semi-space-size=1 as a start-up flag took (b) from
-//  150-169 to 116-120 MB at the same speed, and --semi-space-growth-factor=1, which V8 does read
-//  after start-up, did as well set once the bundle has loaded (src/young-generation.ts; set before
-//  the modules load it made (a) 5% slower). Undici (which @actions/core loads too) is ~28 MB of the
-//  75 MB the process starts at; Octokit (~2 MB) is now evaluated only with github-token. After about
-//  three HTTP responses V8 recompiles undici's llhttp WebAssembly with TurboFan on a background
-//  thread: +15-20 MB peak (reproduced with plain undici; gone with --liftoff-only, a start-up flag;
-//  setting it at run time does nothing). The local server here gathers apps round after round, so
-//  from (b) on, `GET /v1/apps` takes several pages and every run pays it, as a busy account would.
-//  (a) stays above the shell: Node's start and the bundle (0.13 s), listing (0.1 s), and archiver's
-//  and the streams' work per entry (~0.3 s) are already more than Info-ZIP's whole 0.5 s; only a
-//  second thread for the deflate (0.3-0.4 s) remains, see the third round.
-//  First round: files up to 8 MB were read whole (small ones with one blocking read), deflated ahead of the
-//  writer (small ones right on the main thread, big ones on the thread pool, in parallel) and handed
-//  to archiver with their sizes and CRC; a 64 KB sample decides whether a file is worth deflating;
-//  archiver's many 2- and 4-byte header writes are coalesced per tick.
+// What the figures have shown so far, and why the packaging is built as it is: bench/README.md.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';

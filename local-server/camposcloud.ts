@@ -1,7 +1,9 @@
 // A local, CamposCloud-compatible API server: what the client tests, the end-to-end tests, the benchmark
-// and `npm run demo` talk to. It models the API as the docs and the official SDK describe it (auth,
-// multipart create with validation, the create rate limit, the app object's shape), has a switch for
-// each behaviour they leave open (Variants; README, "Run it locally") and injects faults on demand.
+// and `npm run demo` talk to. It models the CamposCloud API as publicly known, from its API reference
+// (docs.camposcloud.com) and its official TypeScript SDK (GitHub camposcloud/camposcloud-sdk, v1.1.3):
+// bearer auth, the multipart create with its validation, the documented limit of one create every 3 s
+// (429 with Retry-After), the app object's shape. For each behaviour those sources leave open it has a
+// switch (Variants; CONTRIBUTING.md lists them), and it injects faults on demand.
 //
 // It must run under Node's own type stripping (scripts import it as a .ts file), so it imports only node
 // builtins and npm packages, never another project file, and uses erasable TypeScript only.

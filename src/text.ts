@@ -20,3 +20,8 @@ export function truncate(text: string, max: number): string {
   const line = oneLine(text);
   return line.length <= max ? line : `${line.slice(0, max - 1).trimEnd()}…`;
 }
+
+/** Plain code-unit order (not the locale's): the same order on every machine, as zips need. */
+export function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,4 +1,6 @@
 // Keeps V8's young generation at the size start-up left it.
+// Kept because the memory goal needs it: without it (and without the upload's old buffer ring) peak
+// RSS was 170 MB on the 300 MB bench workspace and 189 MB on the 1 GB one, with it 129 and 126 MB.
 //
 // V8 doubles its young generation (here up to 2 x 16 MB) once enough objects have survived its
 // collections, to make allocation cheaper. This action's time goes to the file system, zlib and the

@@ -1,6 +1,6 @@
-// The upload body reuses a small ring of read buffers. This checks that no chunk is overwritten
-// while it still waits to be sent: a real loopback server that stops reading, so the socket backs up
-// and undici has to pause the body, then the bytes that arrived compared with the file.
+// The upload body streams the zip from disk. This checks that it survives backpressure intact: a real
+// loopback server that stops reading, so the socket backs up and undici has to pause the body, then
+// the bytes that arrived compared with the file.
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import http from 'node:http';

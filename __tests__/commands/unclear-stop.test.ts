@@ -1,28 +1,14 @@
 // A stop that keeps failing: each failure is judged by reading the app's state, and the deploy
 // ends saying the state it left the app in. Run in-process with a client whose retries are short.
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { CamposCloudClient } from '../../src/camposcloud/client.js';
-import type { CommandContext } from '../../src/commands/context.js';
 import { deploy } from '../../src/commands/deploy.js';
 import { DeployFailedError } from '../../src/errors.js';
-import { parseInputs } from '../../src/inputs.js';
-import type { Log } from '../../src/log.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
-import { tempDir } from '../support/temp-dirs.js';
+import { inProcessDeploy } from './helpers.js';
 
 let server: FakeCamposCloud;
 afterEach(async () => {
   await server?.close();
 });
-
-const quietLog: Log = {
-  info: () => {},
-  warning: () => {},
-  notice: () => {},
-  debug: () => {},
-  group: (_title, fn) => fn(),
-};
 
 test('a stop that keeps failing with 502 leaves the app running (read, not guessed) and says so', async () => {
   server = await startFakeCamposCloud({ createIntervalMs: 0 });
@@ -33,40 +19,7 @@ test('a stop that keeps failing with 502 leaves the app running (read, not guess
     status: 502,
     times: Infinity,
   });
-  const workspace = await tempDir('ccd-cmd-');
-  await writeFile(path.join(workspace, 'main.py'), 'print(1)\n');
-  const inputs = parseInputs(
-    (name) =>
-      ({ token: server.token, 'api-url': server.url, 'app-name': 'bot', 'main-file': 'main.py' })[
-        name
-      ] ?? '',
-    { workspace, repository: 'octo-org/bot' },
-    () => {},
-  );
-  const client = (maxAttempts: number) =>
-    new CamposCloudClient({
-      apiUrl: server.url,
-      token: server.token,
-      maxAttempts,
-      retryBaseMs: 10,
-    });
-  const ctx: CommandContext = {
-    client: client(2),
-    recoveryClient: client(2),
-    log: quietLog,
-    tempDir: workspace,
-    event: {
-      eventName: 'push',
-      branch: 'main',
-      pullRequest: undefined,
-      defaultBranch: 'main',
-      sha: undefined,
-      repository: 'octo-org/bot',
-    },
-    deployments: undefined,
-    startedAt: Date.now(),
-    deadlineAt: Date.now() + 60_000,
-  };
+  const { inputs, ctx } = await inProcessDeploy(server, { 'app-name': 'bot' });
 
   const err = await deploy(inputs, ctx).then(
     () => undefined,

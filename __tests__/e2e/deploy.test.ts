@@ -1,7 +1,8 @@
 // The built action deploying to the local CamposCloud server, run as the runner runs it.
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { calls, makeWorld, MUTATING, sha256File, type World } from './helpers.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 let world: World;
 
@@ -246,11 +247,7 @@ test('an app exposed via web gets its URL as an output', async () => {
 
 test('a symlink that escapes path is not shipped and is warned about', async () => {
   world = await makeWorld();
-  const outside = path.join(
-    path.dirname(world.workspace),
-    `outside-${path.basename(world.workspace)}`,
-  );
-  await mkdir(outside, { recursive: true });
+  const outside = await tempDir('ccd-outside-');
   await writeFile(path.join(outside, 'secret.txt'), 'top secret\n');
   await symlink(outside, path.join(world.workspace, 'escape'));
   const run = await world.run({});

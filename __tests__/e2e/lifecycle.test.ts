@@ -205,11 +205,11 @@ test('wait-for-online reports an app that comes online, and one that does not', 
   await world.server.close();
 
   world = await makeWorld({}, { createIntervalMs: 0, onlineAfterMs: 10 * 60_000 });
-  const down = await world.run({ 'wait-for-online': '2' });
+  const down = await world.run({ 'wait-for-online': '1' });
   expect(down.exitCode).toBe(0);
   expect(down.outputs.online).toBe('false');
   expect(down.stdout).toMatch(
-    /::warning::.*did not report online within wait-for-online \(2.0 s\)/,
+    /::warning::.*did not report online within wait-for-online \(1.0 s\)/,
   );
   expect(down.summary).toContain('not online');
 });

@@ -206,18 +206,6 @@ describe('recordFailure', () => {
     ).toBe(true);
     expect(log.warnings()).toEqual([]);
   });
-
-  test('keeps the given app (the one still serving the environment) in the payload', async () => {
-    const { gh, deployments } = await setup();
-    await deployments.recordFailure(target('production'), 'upload failed', {
-      id: APP.id,
-      name: APP.name,
-    });
-    expect(gh.deployments[0]?.payload).toEqual({
-      camposcloudAppId: APP.id,
-      camposcloudAppName: APP.name,
-    });
-  });
 });
 
 describe('findAppId', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -195,6 +196,64 @@ describe('selectFiles: .gitignore files', () => {
     expect(explainExclusion(sel, 'debug.log')).toMatchObject({ source: '../../.gitignore' });
     expect(explainExclusion(sel, 'private.txt')).toMatchObject({ source: '.git/info/exclude' });
     // Deploying a gitignored build folder: the rule that ignores path itself does not empty it.
+    expect(await names(path.join(repo, 'dist'))).toEqual(['bundle.js', 'sub/x.js']);
+  });
+});
+
+describe('selectFiles: in a git checkout, git decides what it ignores', () => {
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, stdio: 'pipe' });
+
+  test("a tracked file a rule matches is shipped, as git does; ignored ones are left out with git's reason", async () => {
+    const files = {
+      '.gitignore': '*.log\ndist/\n',
+      'app.py': '',
+      'keep.log': 'tracked on purpose',
+      'debug.log': '',
+      'dist/out.js': '',
+      'sub/.gitignore': 'local.txt\n',
+      'sub/local.txt': '',
+      'sub/ok.txt': '',
+    };
+    const repo = await tree(files);
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-f', 'keep.log');
+    const sel = await selectFiles({ root: repo, exclude: [], include: [] });
+    expect(sel.files.map((f) => f.name)).toEqual([
+      '.gitignore',
+      'app.py',
+      'keep.log',
+      'sub/.gitignore',
+      'sub/ok.txt',
+    ]);
+    expect(explainExclusion(sel, 'dist/out.js')).toMatchObject({
+      path: 'dist',
+      layer: 'gitignore',
+      rule: 'dist/',
+      source: '.gitignore',
+    });
+    expect(explainExclusion(sel, 'sub/local.txt')).toMatchObject({ source: 'sub/.gitignore' });
+    // The same files outside a checkout: the .gitignore files are read here, and keep.log, which
+    // only git knows is tracked, is left out like any *.log.
+    const plain = await tree(files);
+    expect(await names(plain)).not.toContain('keep.log');
+  });
+
+  test('when path is a subfolder of the checkout, git answers for it, with sources relative to it', async () => {
+    const repo = await tree({
+      '.gitignore': '*.log\ndist/\n',
+      'apps/bot/main.py': '',
+      'apps/bot/debug.log': '',
+      'apps/bot/private.txt': '',
+      'dist/bundle.js': '',
+      'dist/sub/x.js': '',
+    });
+    git(repo, 'init', '-q');
+    await fsp.appendFile(path.join(repo, '.git/info/exclude'), 'private.txt\n');
+    const sel = await selectFiles({ root: path.join(repo, 'apps/bot'), exclude: [], include: [] });
+    expect(sel.files.map((f) => f.name)).toEqual(['main.py']);
+    expect(explainExclusion(sel, 'debug.log')).toMatchObject({ source: '../../.gitignore' });
+    expect(explainExclusion(sel, 'private.txt')).toMatchObject({ source: '.git/info/exclude' });
+    // Deploying a gitignored build folder: that git ignores path itself does not empty it.
     expect(await names(path.join(repo, 'dist'))).toEqual(['bundle.js', 'sub/x.js']);
   });
 });

@@ -1,31 +1,43 @@
 // The whole run has a deadline: a create that never answers ends the run at timeout-seconds, with
 // an error saying what it was waiting for, and the old app that was stopped is started again by
-// the recovery client, which has its own grace period past the deadline.
-import { calls, makeWorld, type World } from '../e2e/helpers.js';
+// the recovery client, which has its own grace period past the deadline. Run in-process with
+// timeout-seconds 10 and the deadline two seconds away, as if the run had started 8 s earlier.
+import { deploy } from '../../src/commands/deploy.js';
+import { DeployFailedError } from '../../src/errors.js';
+import { inProcessDeploy } from '../commands/helpers.js';
+import { calls } from '../e2e/helpers.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 
-let world: World;
+let server: FakeCamposCloud;
 afterEach(async () => {
-  await world?.server.close();
+  await server?.close();
 });
 
-const MIN_TIMEOUT_SECONDS = 10;
+const DEADLINE_MS = 2000;
+
+async function deployFailing(): Promise<DeployFailedError> {
+  const { inputs, ctx } = await inProcessDeploy(
+    server,
+    { 'app-name': 'hello-bot', 'timeout-seconds': '10' },
+    { deadlineMs: DEADLINE_MS },
+  );
+  const err = await deploy(inputs, ctx).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DeployFailedError);
+  return err as DeployFailedError;
+}
 
 test('a create that hangs fails the run at the deadline, naming the call, and the old app runs again', async () => {
-  world = await makeWorld();
-  const old = world.server.seedApp({ name: 'hello-bot' });
-  world.server.addFault({ path: '/v1/apps/create', kind: 'hang' });
-  // The kill is only a safety net: a run that ignored its deadline would be killed, and fail
-  // the exit-code check below, rather than hang the suite.
-  const run = await world.run(
-    { 'timeout-seconds': String(MIN_TIMEOUT_SECONDS) },
-    { killAfterMs: (MIN_TIMEOUT_SECONDS + 30) * 1000 },
+  server = await startFakeCamposCloud({ createIntervalMs: 0 });
+  const old = server.seedApp({ name: 'hello-bot' });
+  server.addFault({ path: '/v1/apps/create', kind: 'hang' });
+  const err = await deployFailing();
+  expect(err.message).toContain(
+    "Gave up after the 10.0 s deadline (input 'timeout-seconds') while waiting for the response to POST /v1/apps/create (attempt 1)",
   );
-  expect(run.exitCode).toBe(1);
-  const error = run.errors.join('\n');
-  expect(error).toContain(
-    `Gave up after the ${MIN_TIMEOUT_SECONDS}.0 s deadline (input 'timeout-seconds') while waiting for the response to POST /v1/apps/create (attempt 1)`,
-  );
-  expect(calls(world.server)).toEqual([
+  expect(calls(server)).toEqual([
     'GET /v1/apps',
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
@@ -36,7 +48,29 @@ test('a create that hangs fails the run at the deadline, naming the call, and th
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/start`,
   ]);
-  expect(world.server.apps.get(old._id)?.running).toBe(true);
-  expect(error).toContain(`previous app hello-bot (${old._id}): running again`);
-  expect(run.summary).toContain('running again');
-}, 60_000);
+  expect(server.apps.get(old._id)?.running).toBe(true);
+  expect(err.apps).toEqual([
+    { role: 'previous', id: old._id, name: 'hello-bot', state: 'running again' },
+  ]);
+});
+
+test('a create the deadline cuts short, that the server made all the same, is reported; the old app stays stopped', async () => {
+  server = await startFakeCamposCloud({ createIntervalMs: 0 });
+  const old = server.seedApp({ name: 'hello-bot' });
+  server.addFault({ path: '/v1/apps/create', kind: 'hang-after' });
+  const err = await deployFailing();
+  const made = [...server.apps.values()].find((a) => a._id !== old._id)!;
+  expect(made).toBeDefined();
+  // Not both running: the new app exists, so the old one is not started again.
+  expect(server.apps.get(old._id)?.running).toBe(false);
+  expect(calls(server)).not.toContain(`POST /v1/apps/${old._id}/start`);
+  expect(err.apps).toEqual([
+    {
+      role: 'new',
+      id: made._id,
+      name: 'hello-bot',
+      state: 'created just as the deadline passed (not confirmed)',
+    },
+    { role: 'previous', id: old._id, name: 'hello-bot', state: 'STOPPED (kept)' },
+  ]);
+});

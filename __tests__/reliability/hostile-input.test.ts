@@ -10,13 +10,6 @@ import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/c
 import { runAction } from '../support/run-action.js';
 import { tempDir } from '../support/temp-dirs.js';
 
-// A server of its own per case: each case proves on its own that no request was made.
-let running: FakeCamposCloud | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
 interface BadInput {
   /** What is wrong, for the test name. */
   what: string;
@@ -307,36 +300,46 @@ test('the table has at least 25 bad inputs, each named once', () => {
   expect(new Set(CASES.map((c) => c.what)).size).toBe(CASES.length);
 });
 
-test.each(CASES.map((c) => [c.what, c] as const))(
+// Each case has a server of its own, so it proves on its own that no request was made; the cases
+// share nothing, so they run a few at a time.
+test.concurrent.each(CASES.map((c) => [c.what, c] as const))(
   '%s: exit 1, an error naming the input, no request, workspace untouched',
   async (_what, c) => {
-    const server = (running = await startFakeCamposCloud({ createIntervalMs: 0 }));
-    const workspace = c.files ? await tempDir('ccd-ws-') : await makeWorkspace();
-    for (const [name, content] of Object.entries(c.files ?? {})) {
-      await mkdir(path.dirname(path.join(workspace, name)), { recursive: true });
-      await writeFile(path.join(workspace, name), content);
+    const server = await startFakeCamposCloud({ createIntervalMs: 0 });
+    try {
+      await checkRejected(server, c);
+    } finally {
+      await server.close();
     }
-    await c.prepare?.(workspace);
-    const before = await snapshot(workspace);
-
-    const run = await runAction({
-      workspace,
-      inputs: {
-        token: server.token,
-        'api-url': server.url,
-        'app-name': 'hello-bot',
-        'main-file': 'main.py',
-        ...c.inputs,
-      },
-    });
-
-    expect(run.exitCode).toBe(1);
-    expect(run.errors).toHaveLength(1);
-    const error = run.errors[0]!;
-    expect(error).toContain(`Input '${c.input}'`);
-    if (typeof c.problem === 'string') expect(error).toContain(c.problem);
-    else expect(error).toMatch(c.problem);
-    expect(server.requests).toEqual([]);
-    expect(await snapshot(workspace)).toEqual(before);
   },
 );
+
+async function checkRejected(server: FakeCamposCloud, c: BadInput): Promise<void> {
+  const workspace = c.files ? await tempDir('ccd-ws-') : await makeWorkspace();
+  for (const [name, content] of Object.entries(c.files ?? {})) {
+    await mkdir(path.dirname(path.join(workspace, name)), { recursive: true });
+    await writeFile(path.join(workspace, name), content);
+  }
+  await c.prepare?.(workspace);
+  const before = await snapshot(workspace);
+
+  const run = await runAction({
+    workspace,
+    inputs: {
+      token: server.token,
+      'api-url': server.url,
+      'app-name': 'hello-bot',
+      'main-file': 'main.py',
+      ...c.inputs,
+    },
+  });
+
+  expect(run.exitCode).toBe(1);
+  expect(run.errors).toHaveLength(1);
+  const error = run.errors[0]!;
+  expect(error).toContain(`Input '${c.input}'`);
+  if (typeof c.problem === 'string') expect(error).toContain(c.problem);
+  else expect(error).toMatch(c.problem);
+  expect(server.requests).toEqual([]);
+  expect(await snapshot(workspace)).toEqual(before);
+}

@@ -1,5 +1,7 @@
 // Five deploys of five apps, started at the same moment with the same token, against the server's
-// real create limit (one per token every 3 s, answered with 429 and Retry-After). All must succeed,
+// create limit (one per token per interval, answered with 429 and Retry-After). In-process: five
+// deploys with five clients of their own, which share nothing, as five runs of the action would;
+// their create slot is shorter than the action's 3 s so that the test takes seconds, not tens. All must succeed,
 // with no request more than needed, and the refused ones must not come back in lockstep.
 //
 // Between the runs and the server sits a small proxy that (1) holds each run's first create until
@@ -8,12 +10,15 @@
 // the Content-Length tells which run a create came from.
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { makeWorkspace } from '../e2e/helpers.js';
+import { deploy } from '../../src/commands/deploy.js';
+import { inProcessDeploy } from '../commands/helpers.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
-import { runAction, type ActionRun } from '../support/run-action.js';
 
 const RUNS = 5;
-const CREATE_INTERVAL_MS = 3000; // the server's default: the documented limit
+// The server's limit (Retry-After then says 1 s), and each client's create slot, whose length its
+// 429 jitter spans.
+const CREATE_INTERVAL_MS = 1000;
+const CLIENT_CREATE_SLOT_MS = 1000;
 
 interface CreateSeen {
   bytes: number;
@@ -101,35 +106,33 @@ test('five parallel deploys with one token all succeed, with the fewest requests
   server = await startFakeCamposCloud({ createIntervalMs: CREATE_INTERVAL_MS });
   proxy = await startProxy(server.url, RUNS);
   // Each workspace pads its zip to its own size, so the proxy can tell the runs apart.
-  const workspaces = await Promise.all(
+  const logs: string[][] = Array.from({ length: RUNS }, () => []);
+  const deploys = await Promise.all(
     Array.from({ length: RUNS }, (_, i) =>
-      makeWorkspace({ 'pad.txt': `${i}`.repeat(1 + i * 5000) }),
-    ),
-  );
-  const runs: ActionRun[] = await Promise.all(
-    workspaces.map((workspace, i) =>
-      runAction({
-        workspace,
-        inputs: {
-          token: server.token,
-          'api-url': proxy.url,
-          'app-name': `bot-${i}`,
-          'main-file': 'main.py',
+      inProcessDeploy(
+        server,
+        { 'app-name': `bot-${i}` },
+        {
+          apiUrl: proxy.url,
+          createSpacingMs: CLIENT_CREATE_SLOT_MS,
+          maxAttempts: 5,
+          onInfo: (line) => logs[i]!.push(line),
+          files: { 'pad.txt': `${i}`.repeat(1 + i * 5000) },
         },
-        killAfterMs: 110_000,
-      }),
+      ),
     ),
   );
+  const results = await Promise.allSettled(deploys.map(({ inputs, ctx }) => deploy(inputs, ctx)));
 
   // All succeed, each with its own app.
-  expect(runs.map((r) => r.exitCode)).toEqual(Array(RUNS).fill(0));
+  expect(results.map((r) => r.status)).toEqual(Array(RUNS).fill('fulfilled'));
   const names = [...server.apps.values()].map((a) => a.name).sort();
   expect(names).toEqual(Array.from({ length: RUNS }, (_, i) => `bot-${i}`));
 
   // No more requests than needed: one list and one successful create per run, plus one create
   // per 429, and nothing else (a 429 is not ambiguous, so no lookup follows it).
-  const byRun = runs.map((r) =>
-    r.stdout.split('\n').filter((l) => /HTTP 429 \(rate limited\); retrying/.test(l)),
+  const byRun = logs.map((lines) =>
+    lines.filter((l) => /HTTP 429 \(rate limited\); retrying/.test(l)),
   );
   const refusals = byRun.reduce((n, lines) => n + lines.length, 0);
   const lists = server.requests.filter((r) => r.path === '/v1/apps');
@@ -173,6 +176,6 @@ test('five parallel deploys with one token all succeed, with the fewest requests
   expect(jitters).toHaveLength(refusals);
   for (const j of jitters) {
     expect(j).toBeGreaterThanOrEqual(0);
-    expect(j).toBeLessThanOrEqual(CREATE_INTERVAL_MS);
+    expect(j).toBeLessThanOrEqual(CLIENT_CREATE_SLOT_MS);
   }
-}, 120_000);
+});

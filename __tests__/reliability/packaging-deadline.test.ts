@@ -1,33 +1,37 @@
 // timeout-seconds bounds packaging too: a workspace too big for the run's time ends at the
-// deadline, with an error naming it, no request sent and no zip left behind.
-import { open, rm } from 'node:fs/promises';
+// deadline, with an error naming it, no request sent and no zip left behind. In-process, with
+// timeout-seconds 10 and the deadline one second away, as if the run had started 9 s earlier.
+import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { calls, makeWorld, type World } from '../e2e/helpers.js';
+import { deploy } from '../../src/commands/deploy.js';
+import { DeadlineError } from '../../src/errors.js';
+import { inProcessDeploy } from '../commands/helpers.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 
-let world: World;
+let server: FakeCamposCloud;
 afterEach(async () => {
-  await world?.server.close();
-  if (world) await rm(world.workspace, { recursive: true, force: true });
+  await server?.close();
 });
 
-const TIMEOUT_SECONDS = 10;
-
 test('a file that takes longer to zip than timeout-seconds ends the run at the deadline', async () => {
-  world = await makeWorld();
-  // Sparse: no disk used, but 20 GB to read and deflate, far more than 10 s of work on any machine.
-  const big = await open(path.join(world.workspace, 'big.bin'), 'w');
+  server = await startFakeCamposCloud({ createIntervalMs: 0 });
+  const { inputs, ctx } = await inProcessDeploy(
+    server,
+    { 'app-name': 'bot', 'timeout-seconds': '10' },
+    { deadlineMs: 1000 },
+  );
+  // Sparse: no disk used, but 20 GB to read and deflate, far more than a second of work anywhere.
+  const big = await open(path.join(inputs.path, 'big.bin'), 'w');
   await big.truncate(20 * 1024 ** 3);
   await big.close();
-  // The kill is the safety net that tells an unbounded packaging apart: it would still be zipping.
-  const run = await world.run(
-    { 'timeout-seconds': String(TIMEOUT_SECONDS) },
-    { killAfterMs: (TIMEOUT_SECONDS + 25) * 1000 },
+  const err = await deploy(inputs, ctx).then(
+    () => undefined,
+    (e: unknown) => e,
   );
-  expect(run.exitCode).toBe(1);
-  expect(run.errors.join('\n')).toContain(
-    `Gave up after the ${TIMEOUT_SECONDS}s deadline (input 'timeout-seconds') while waiting for the files to be packaged`,
+  expect(err).toBeInstanceOf(DeadlineError);
+  expect((err as Error).message).toContain(
+    "Gave up after the 10.0 s deadline (input 'timeout-seconds') while waiting for the files to be packaged",
   );
-  expect(calls(world.server)).toEqual([]);
-  expect(run.runnerTempLeft).toEqual([]);
-  expect(run.summary).toContain('Nothing was changed on CamposCloud');
-}, 60_000);
+  expect(server.requests).toEqual([]);
+  expect(await readdir(ctx.tempDir)).toEqual([]);
+});

@@ -1,18 +1,16 @@
 // A file the runner's user cannot read fails the run before any API call, naming the file and
 // the fix. Root reads any file whatever its mode, so as root the action runs as `nobody`, with a
 // copy of node and of dist/ in a folder that user can reach (a CI clone may sit in a private one).
-import { chmod, copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, copyFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { distEntry, runAction } from '../support/run-action.js';
 import { makeWorld, type World } from '../e2e/helpers.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 const NOBODY = 65534;
 let world: World;
-let copies: string | undefined;
 afterEach(async () => {
   await world?.server.close();
-  if (copies) await rm(copies, { recursive: true, force: true });
 });
 
 /** Makes every folder and file of the workspace readable by anyone (mkdtemp makes it private). */
@@ -35,7 +33,7 @@ test('an unreadable file fails the deploy before any request, naming the file an
   const asRoot = process.getuid?.() === 0;
   let user;
   if (asRoot) {
-    copies = await mkdtemp(path.join(os.tmpdir(), 'ccd-nobody-'));
+    const copies = await tempDir('ccd-nobody-');
     await chmod(copies, 0o755);
     const node = path.join(copies, 'node');
     await copyFile(process.execPath, node);

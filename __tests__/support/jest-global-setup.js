@@ -1,12 +1,14 @@
 // jest's globalSetup: the suite runs with TMPDIR set to a folder of its own, inherited by the test
 // workers, the action runs and the servers they start; jest-global-teardown.js removes it. Tests
 // remove what they make (support/temp-dirs.ts): this catches what a failed or killed test left.
-import { mkdtempSync } from 'node:fs';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 export default function setup() {
   const root = mkdtempSync(path.join(os.tmpdir(), 'ccd-test-run-'));
+  // Passable, not listable, by other users: a test runs the action as `nobody` from a folder in here.
+  chmodSync(root, 0o711);
   process.env.CCD_TEST_TEMP_ROOT = root;
   process.env.TMPDIR = root;
 }

@@ -123,8 +123,10 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 60_000);
-  const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearTimeout(timer);
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.on('close', resolve);
+    child.on('error', reject); // could not start: 'close' may never come
+  }).finally(() => clearTimeout(timer));
 
   const outputFileText = await readFile(outputFile, 'utf8');
   const summary = await readFile(summaryFile, 'utf8');

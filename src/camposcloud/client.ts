@@ -6,7 +6,7 @@ import { duration } from '../text.js';
 import { exchange, MAX_RESPONSE_BYTES, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
 import { withUploadProgress } from './progress.js';
-import { appFromBody, normalizeApp, parseAppsPage } from './normalize.js';
+import { appFromBody, newestFirst, normalizeApp, parseAppsPage } from './normalize.js';
 import {
   nextBackoff,
   parseRetryAfter,
@@ -66,15 +66,6 @@ export interface ClientOptions {
   userAgent?: string;
   /** Gap between "Still waiting for the response to ..." lines; default 10 s. */
   stillWaitingEveryMs?: number;
-}
-
-export interface CallRecord {
-  method: string;
-  /** Path and query under the API root, e.g. '/v1/apps?page=2'. */
-  endpoint: string;
-  /** undefined when no response came. */
-  status?: number;
-  attempt: number;
 }
 
 type BodyMode = 'json' | 'optional-json' | 'ignore';
@@ -191,7 +182,6 @@ function apiErrorFor(
 const segment = encodeURIComponent;
 
 export class CamposCloudClient {
-  readonly calls: CallRecord[] = [];
   private readonly root: string;
   /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
   readonly rootPath: string;
@@ -327,7 +317,7 @@ export class CamposCloudClient {
    */
   async findNewAppsByName(name: string, known: ReadonlySet<string>): Promise<App[]> {
     const fresh = (await this.findAppsByName(name)).filter((a) => !known.has(a.id));
-    return fresh.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? ''));
+    return newestFirst(fresh);
   }
 
   /**
@@ -611,8 +601,6 @@ export class CamposCloudClient {
       headers['content-length'] = String(upload.body.contentLength);
     }
     this.log.debug(`${endpoint} (attempt ${attempt} of ${this.maxAttempts})`);
-    const record: CallRecord = { method, endpoint: `${this.rootPath}${path}`, attempt };
-    this.calls.push(record);
     const zip = upload && !upload.small ? upload.body : undefined;
     const waitingFor = `the response to ${method} ${this.rootPath}${path.replace(/\?.*$/, '')} (attempt ${attempt})`;
     const result = await sayWhileWaiting(
@@ -638,7 +626,6 @@ export class CamposCloudClient {
       this.log.debug(`${endpoint}: no response (${result.reason})`);
       return result;
     }
-    record.status = result.status;
     this.log.debug(`${endpoint}: HTTP ${result.status}`);
     if (result.tooLarge) {
       return {
@@ -775,7 +762,10 @@ function tryApp(json: unknown): App | undefined {
   }
 }
 
-/** The text fields of the create form, per the docs and the SDK (see camposcloud-api.md). */
+/**
+ * The text fields of the create form, as the public API reference (docs.camposcloud.com, the create
+ * page) and the official TypeScript SDK (GitHub camposcloud/camposcloud-sdk, v1.1.3) name them.
+ */
 export function createFields(req: CreateAppRequest): [string, string][] {
   const fields: [string, string][] = [
     ['appName', req.appName],

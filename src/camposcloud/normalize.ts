@@ -141,3 +141,17 @@ export function parseAppsPage(body: unknown): {
       : {}),
   };
 }
+
+/**
+ * Sort by createdAt, newest first; apps without a date sort as oldest, and ties keep the API's
+ * creation order reversed (one key per app keeps the comparison consistent).
+ */
+export function newestFirst(apps: App[]): App[] {
+  return apps
+    .map((app, index) => {
+      const t = app.createdAt ? Date.parse(app.createdAt) : NaN;
+      return { app, index, t: Number.isNaN(t) ? -Infinity : t };
+    })
+    .sort((a, b) => (a.t !== b.t ? b.t - a.t : b.index - a.index))
+    .map((x) => x.app);
+}

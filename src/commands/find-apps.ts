@@ -2,6 +2,7 @@
 // whose name is exactly app-name. Repeated deploys keep the replaced apps (stopped) under the same
 // name, so a name can match several apps; they come back newest first.
 import type { CamposCloudClient } from '../camposcloud/client.js';
+import { newestFirst } from '../camposcloud/normalize.js';
 import type { App, AppListing } from '../camposcloud/types.js';
 
 export interface AppQuery {
@@ -42,18 +43,4 @@ export async function findAppsWithUsage(
     listing,
     readById: false,
   };
-}
-
-/**
- * Sort by createdAt, newest first; apps without a date sort as oldest, and ties keep the API's
- * creation order reversed (one key per app keeps the comparison consistent).
- */
-export function newestFirst(apps: App[]): App[] {
-  return apps
-    .map((app, index) => {
-      const t = app.createdAt ? Date.parse(app.createdAt) : NaN;
-      return { app, index, t: Number.isNaN(t) ? -Infinity : t };
-    })
-    .sort((a, b) => (a.t !== b.t ? b.t - a.t : b.index - a.index))
-    .map((x) => x.app);
 }

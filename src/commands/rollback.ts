@@ -11,7 +11,7 @@ import {
 import type { Inputs } from '../inputs.js';
 import { appUrl, runningText } from '../app-facts.js';
 import type { CommandContext } from './context.js';
-import { newestFirst } from './find-apps.js';
+import { newestFirst } from '../camposcloud/normalize.js';
 import { timed, type RollbackResult, type Timing } from './result.js';
 import { findTarget } from './target.js';
 import { planRollback } from './versions.js';

@@ -8,7 +8,8 @@ import { UnsafeTargetError } from '../errors.js';
 import { unsafeReason, type Inputs } from '../inputs.js';
 import { isBranchEndEvent } from '../event.js';
 import type { CommandContext } from './context.js';
-import { findApps, newestFirst, type FoundApps } from './find-apps.js';
+import { newestFirst } from '../camposcloud/normalize.js';
+import { findApps, type FoundApps } from './find-apps.js';
 
 export interface Target extends FoundApps {
   /** The app the environment's GitHub deployment names, when it was found that way. */

@@ -9,6 +9,7 @@
 import { getOctokit } from '@actions/github';
 import { failureWarning, readFailure } from './api-failure.js';
 import { appIdFromPayload, deploymentPayload } from './payload.js';
+import { limiter } from '../limit.js';
 import { deploymentDescription } from '../runner-text.js';
 
 /** One deploy to record, in the repository the GitHubDeployments was made for. */
@@ -51,24 +52,6 @@ const INACTIVATE_PAGE_SIZE = 100;
 const CONCURRENCY = 4;
 /** The states after which a deployment is no longer live. */
 const ENDED_STATES = new Set(['inactive', 'failure', 'error']);
-
-/** Runs fn over items, at most `limit` at a time, keeping the order of results. */
-async function mapLimit<T, R>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 export class GitHubDeployments {
   private readonly octokit: Octokit;
@@ -133,18 +116,13 @@ export class GitHubDeployments {
   }
 
   /**
-   * A failed deploy: a deployment with a 'failure' status carrying the message. Its payload holds
-   * `app` when given (e.g. the previous app, still serving the environment), else no app id, which
-   * findAppId skips, so a failed deploy does not hide the environment's working app.
+   * A failed deploy: a deployment with a 'failure' status carrying the message. Its payload holds no
+   * app id, which findAppId skips, so a failed deploy does not hide the environment's working app.
    */
-  async recordFailure(
-    target: DeploymentTarget,
-    message: string,
-    app?: { id: string; name: string },
-  ): Promise<void> {
+  async recordFailure(target: DeploymentTarget, message: string): Promise<void> {
     const id = await this.createDeployment(
       target,
-      app ? deploymentPayload(app) : {},
+      {},
       'The failed deploy is not recorded in GitHub.',
     );
     if (id < 0) return;
@@ -214,24 +192,29 @@ export class GitHubDeployments {
     const deployments = await this.listDeployments(environment, INACTIVATE_PAGE_SIZE, consequence);
     if (!deployments) return 0;
 
-    const marked = await mapLimit(deployments, CONCURRENCY, async (d) => {
-      const path = `/repos/${this.owner}/${this.repo}/deployments/${d.id}/statuses`;
-      try {
-        const { data } = await this.octokit.rest.repos.listDeploymentStatuses({
-          owner: this.owner,
-          repo: this.repo,
-          deployment_id: d.id,
-          per_page: 1,
-          request: { signal: AbortSignal.timeout(this.timeoutMs) },
-        });
-        const latest = data[0]?.state;
-        if (latest !== undefined && ENDED_STATES.has(latest)) return false;
-      } catch (error) {
-        this.warn(`read the status of deployment ${d.id} (GET ${path})`, error, consequence);
-        return false;
-      }
-      return this.createStatus(d.id, environment, { state: 'inactive' });
-    });
+    const limit = limiter(CONCURRENCY);
+    const marked = await Promise.all(
+      deployments.map((d) =>
+        limit(async () => {
+          const path = `/repos/${this.owner}/${this.repo}/deployments/${d.id}/statuses`;
+          try {
+            const { data } = await this.octokit.rest.repos.listDeploymentStatuses({
+              owner: this.owner,
+              repo: this.repo,
+              deployment_id: d.id,
+              per_page: 1,
+              request: { signal: AbortSignal.timeout(this.timeoutMs) },
+            });
+            const latest = data[0]?.state;
+            if (latest !== undefined && ENDED_STATES.has(latest)) return false;
+          } catch (error) {
+            this.warn(`read the status of deployment ${d.id} (GET ${path})`, error, consequence);
+            return false;
+          }
+          return this.createStatus(d.id, environment, { state: 'inactive' });
+        }),
+      ),
+    );
     const count = marked.filter(Boolean).length;
     this.log.info(
       `GitHub: ${count} deployment(s) of environment '${environment}' marked inactive.`,

@@ -1,4 +1,5 @@
 // What is in a package, in a form a person reads at a glance (logs, job summary). Pure.
+import { compare } from '../text.js';
 import type { SelectedFile } from './select.js';
 
 export interface ManifestSummary {
@@ -48,8 +49,4 @@ export function formatBytes(n: number): string {
     if (last || Number(text) < 1024) return `${text} ${UNITS[i]}`;
   }
   return `${n} B`; // unreachable: the loop returns at GB
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -2,8 +2,8 @@
 //
 // Layers, in order (a later layer overrides an earlier one):
 //   always            .git and gha-creds-*.json: excluded, never re-includable
-//   gitignore         .gitignore files as git reads them (+ .git/info/exclude, + .gitignore files in the
-//                     folders between `root` and the repository root when `root` is a subfolder)
+//   gitignore         in a git checkout, what git itself says it ignores (git-ignored.ts); elsewhere
+//                     the .gitignore files read as git reads them (gitignore.ts)
 //   builtin           DEFAULT_EXCLUDES
 //   camposcloudignore .camposcloudignore at root
 //   exclude           the `exclude` input
@@ -13,10 +13,19 @@
 // git rule holds: a file cannot be re-included when that layer excludes its parent folder. Across
 // layers a later `!folder/` brings back the whole folder, including files an earlier layer's own
 // patterns matched (e.g. a .DS_Store inside a re-included node_modules/): drop those with `exclude`.
-import { promises as fsp, statSync, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import path from 'node:path';
-import { errorText, PackagingError } from '../errors.js';
+import { limiter } from '../limit.js';
+import { compare } from '../text.js';
 import { credentialFile, credentialFolder } from './credentials.js';
+import { gitIgnored, type GitReason } from './git-ignored.js';
+import {
+  gitignoreFile,
+  gitVerdict,
+  outerGitignores,
+  type GitignoreFile,
+  type Verdict,
+} from './gitignore.js';
 import {
   ALWAYS_EXCLUDES,
   DEFAULT_EXCLUDES,
@@ -26,6 +35,7 @@ import {
   ruleLines,
   type Matcher,
 } from './rules.js';
+import { readDir, readText, readTextIfFile, resolveLink, statFile, toPosix } from './walk-fs.js';
 
 export { DEFAULT_EXCLUDES } from './rules.js';
 
@@ -72,34 +82,25 @@ export interface Selection {
   totalBytes: number;
 }
 
-/** One .gitignore (or info/exclude) file and where its rules are rooted. */
-interface GitignoreFile {
-  ig: Matcher;
-  /** Root-relative folder it sits in, with a trailing '/' ('' for root and the folders above it). */
-  base: string;
-  /** For files above root: the path from their folder down to root, with a trailing '/'. */
-  outer: string;
-  source: string;
-}
+/** The layers after gitignore, each one matcher for the whole tree, in order. */
+type FlatLayer = 'builtin' | 'camposcloudignore' | 'exclude' | 'include';
+/** Every layer's say about one path. ('always' has none: it ends the evaluation.) */
+type Verdicts = Record<'gitignore' | FlatLayer, Verdict>;
 
-/** A layer's say about one path: nothing, include, or exclude because of a rule. */
-type Verdict = undefined | 'include' | { rule: string; source: string };
-
-// Verdict slots, in layer order: gitignore, builtin, camposcloudignore, exclude, include.
-// 'always' is not a slot: it ends the evaluation.
-const GIT = 0;
-const INCLUDE = 4;
-const LAYER_NAMES: readonly ExclusionLayer[] = [
-  'gitignore',
-  'builtin',
-  'camposcloudignore',
-  'exclude',
-];
+const NO_VERDICTS: Verdicts = {
+  gitignore: undefined,
+  builtin: undefined,
+  camposcloudignore: undefined,
+  exclude: undefined,
+  include: undefined,
+};
 
 interface Layers {
   always: Matcher;
-  /** builtin, camposcloudignore, exclude, include, as [matcher, source]. */
-  flat: [Matcher, string][];
+  /** git's own answer, when root is in a checkout git can read: then no .gitignore is read here. */
+  fromGit: Map<string, GitReason> | undefined;
+  /** In order; a later layer overrides an earlier one. */
+  flat: { layer: FlatLayer; ig: Matcher; source: string }[];
   /** Negations of the layers after gitignore: they may revive a left-out folder's contents. */
   negations: string[];
 }
@@ -108,13 +109,13 @@ interface DirState {
   rel: string;
   /** .gitignore files that apply beneath this folder, deepest first. */
   gitignores: GitignoreFile[];
-  verdicts: Verdict[];
+  verdicts: Verdicts;
   /** Real paths of the folders from root down to this one: a symlink back into them is a loop. */
   chain: ReadonlySet<string>;
 }
 
 interface Outcome {
-  verdicts: Verdict[];
+  verdicts: Verdicts;
   exclusion: Exclusion | undefined;
 }
 
@@ -130,11 +131,12 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
   const include = includeLines(opts.include);
   const layers: Layers = {
     always: matcher(ALWAYS_EXCLUDES, true),
+    fromGit: await gitIgnored(root),
     flat: [
-      [matcher(DEFAULT_EXCLUDES), 'built-in list'],
-      [matcher(cci), '.camposcloudignore'],
-      [matcher(exclude), 'input exclude'],
-      [matcher(include), 'input include'],
+      { layer: 'builtin', ig: matcher(DEFAULT_EXCLUDES), source: 'built-in list' },
+      { layer: 'camposcloudignore', ig: matcher(cci), source: '.camposcloudignore' },
+      { layer: 'exclude', ig: matcher(exclude), source: 'input exclude' },
+      { layer: 'include', ig: matcher(include), source: 'input include' },
     ],
     negations: [...cci, ...exclude, ...include].filter((l) => l.startsWith('!')),
   };
@@ -147,16 +149,13 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     const entries = await limit(() => readDir(absDir, dir.rel));
     let gitignores = dir.gitignores;
     // git does not read the .gitignore of a folder it ignores.
-    if (dir.verdicts[GIT] === undefined || dir.verdicts[GIT] === 'include') {
+    const gitReads = dir.verdicts.gitignore === undefined || dir.verdicts.gitignore === 'include';
+    if (!layers.fromGit && gitReads) {
       const own = entries.find((e) => e.name === '.gitignore' && e.isFile());
       if (own) {
         const rel = join(dir.rel, '.gitignore');
         const text = await limit(() => readText(path.join(absDir, '.gitignore'), rel));
-        const base = dir.rel === '' ? '' : `${dir.rel}/`;
-        gitignores = [
-          { ig: matcher(ruleLines(text)), base, outer: '', source: rel },
-          ...gitignores,
-        ];
+        gitignores = [gitignoreFile(text, dir.rel, rel), ...gitignores];
       }
     }
     const here: DirState = { ...dir, gitignores };
@@ -200,7 +199,7 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
       return warn(`Skipped '${rel}': a backslash in a name is a folder separator in a zip.`);
     }
     // Credentials are judged where they really are, and only the include input brings one back.
-    if (!outcome.exclusion && outcome.verdicts[INCLUDE] !== 'include') {
+    if (!outcome.exclusion && outcome.verdicts.include !== 'include') {
       const credential = isDir ? credentialFolder(target) : undefined;
       if (credential) return record(credentialExclusion(rel, true, credential), dirExcluded);
     }
@@ -222,7 +221,7 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     const st = statFile(target, rel);
     if (st === undefined)
       return warn(`Skipped '${rel}': it disappeared while the files were listed.`);
-    if (outcome.verdicts[INCLUDE] !== 'include') {
+    if (outcome.verdicts.include !== 'include') {
       const credential = credentialFile(target, st.size);
       if (credential) return record(credentialExclusion(rel, false, credential), dirExcluded);
     }
@@ -236,8 +235,8 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
 
   const rootState: DirState = {
     rel: '',
-    gitignores: await outerGitignores(root),
-    verdicts: [undefined, undefined, undefined, undefined, undefined],
+    gitignores: layers.fromGit ? [] : await outerGitignores(root),
+    verdicts: NO_VERDICTS,
     chain: new Set([root]),
   };
   await walk(root, rootState, false);
@@ -276,214 +275,42 @@ function evaluate(layers: Layers, parent: DirState, rel: string, isDir: boolean)
       rule,
       source: 'always excluded (credentials)',
     };
-    return { verdicts: [], exclusion };
+    return { verdicts: NO_VERDICTS, exclusion };
   }
-  const verdicts: Verdict[] = [gitVerdict(parent, rel, isDir)];
-  layers.flat.forEach(([ig, source], i) => {
+  const gitignore = layers.fromGit
+    ? gitSays(layers.fromGit, parent.verdicts.gitignore, rel, isDir)
+    : gitVerdict(parent.rel, parent.verdicts.gitignore, parent.gitignores, rel, isDir);
+  let exclusion: Exclusion | undefined =
+    gitignore === undefined || gitignore === 'include'
+      ? undefined
+      : { path: rel, isDir, layer: 'gitignore', rule: gitignore.rule, source: gitignore.source };
+  const verdicts: Verdicts = { ...NO_VERDICTS, gitignore };
+  for (const { layer, ig, source } of layers.flat) {
     const r = ig.test(probe);
-    if (r.ignored) verdicts.push({ rule: r.rule?.pattern ?? '', source });
-    else if (r.unignored || parent.verdicts[i + 1] === 'include') verdicts.push('include');
-    else verdicts.push(undefined);
-  });
-  let exclusion: Exclusion | undefined;
-  verdicts.forEach((v, i) => {
+    let v: Verdict;
+    if (r.ignored) v = { rule: r.rule?.pattern ?? '', source };
+    else if (r.unignored || parent.verdicts[layer] === 'include') v = 'include';
+    verdicts[layer] = v;
+    // A later layer overrides an earlier one; the include layer only ever brings back.
     if (v === 'include') exclusion = undefined;
-    else if (v !== undefined && i !== INCLUDE) {
-      const layer = LAYER_NAMES[i] ?? 'exclude';
+    else if (v !== undefined && layer !== 'include') {
       exclusion = { path: rel, isDir, layer, rule: v.rule, source: v.source };
     }
-  });
+  }
   return { verdicts, exclusion };
 }
 
-/** The .gitignore files' say, as git decides it: the deepest file with a matching rule wins. */
-function gitVerdict(parent: DirState, rel: string, isDir: boolean): Verdict {
-  const parentVerdict = parent.verdicts[GIT];
-  // Git cannot re-include a file whose parent folder is excluded.
-  if (parentVerdict !== undefined && parentVerdict !== 'include') return parentVerdict;
-  for (const g of parent.gitignores) {
-    const parentRel = g.outer + parent.rel.slice(g.base.length);
-    // `ignore` judges a path by its folders too; when this file ignores the parent folder but a
-    // deeper file brought it back (or it is root itself), its answer here would only repeat that.
-    if (parentRel !== '' && g.ig.test(`${parentRel.replace(/\/$/, '')}/`).ignored) continue;
-    const own = g.outer + rel.slice(g.base.length) + (isDir ? '/' : '');
-    const r = g.ig.test(own);
-    if (r.ignored) return { rule: r.rule?.pattern ?? '', source: g.source };
-    if (r.unignored) return 'include';
-  }
-  return undefined;
-}
-
-/**
- * When root is a subfolder of a git checkout, the .gitignore files of the folders above it (up to the
- * checkout) and .git/info/exclude still apply, as they would to `git status`. Nearest first.
- */
-async function outerGitignores(root: string): Promise<GitignoreFile[]> {
-  const found: GitignoreFile[] = [];
-  let dir = root;
-  for (;;) {
-    const hasGit = await exists(path.join(dir, '.git'));
-    const outer = toPosix(path.relative(dir, root));
-    const outerPrefix = outer === '' ? '' : `${outer}/`;
-    const label = (p: string): string => toPosix(path.relative(root, path.join(dir, p)));
-    if (dir !== root) {
-      const text = await readTextIfFile(path.join(dir, '.gitignore'), label('.gitignore'));
-      if (text !== undefined) {
-        found.push({
-          ig: matcher(ruleLines(text)),
-          base: '',
-          outer: outerPrefix,
-          source: label('.gitignore'),
-        });
-      }
-    }
-    if (hasGit) {
-      const infoPath = path.join(dir, '.git', 'info', 'exclude');
-      const text = await readTextIfFile(infoPath, label('.git/info/exclude'));
-      if (text !== undefined) {
-        const ig = matcher(ruleLines(text));
-        found.push({ ig, base: '', outer: outerPrefix, source: '.git/info/exclude' });
-      }
-      return found;
-    }
-    const up = path.dirname(dir);
-    // Not inside a git checkout: nothing above root applies.
-    if (up === dir) return [];
-    dir = up;
-  }
-}
-
-type LinkTarget = { real: string; isDir: boolean } | string;
-
-/** Where a symlink really leads, or why it is skipped (the warning text). */
-async function resolveLink(
-  abs: string,
+/** git's verdict: a folder it ignores holds nothing it does not. */
+function gitSays(
+  fromGit: Map<string, GitReason>,
+  parentVerdict: Verdict,
   rel: string,
-  root: string,
-  chain: ReadonlySet<string>,
-): Promise<LinkTarget> {
-  let real: string;
-  try {
-    real = await fsp.realpath(abs);
-  } catch (err) {
-    const code = errCode(err);
-    if (code === 'ENOENT') return `Skipped symlink '${rel}': its target does not exist.`;
-    if (code === 'ELOOP') return `Skipped symlink '${rel}': it forms a loop.`;
-    throw unreadable(rel, err);
-  }
-  if (real !== root && !real.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) {
-    return `Skipped symlink '${rel}': it points outside the deployed folder (to ${real}).`;
-  }
-  let st;
-  try {
-    st = await fsp.stat(real);
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return `Skipped symlink '${rel}': its target does not exist.`;
-    throw unreadable(rel, err);
-  }
-  if (st.isDirectory()) {
-    if (chain.has(real)) {
-      return `Skipped symlink '${rel}': it points back to a folder that contains it (a loop).`;
-    }
-    return { real, isDir: true };
-  }
-  if (st.isFile()) return { real, isDir: false };
-  return `Skipped symlink '${rel}': its target is not a regular file or folder.`;
-}
-
-async function readDir(abs: string, rel: string): Promise<Dirent[]> {
-  try {
-    return await fsp.readdir(abs, { withFileTypes: true });
-  } catch (err) {
-    throw unreadable(rel === '' ? '.' : rel, err);
-  }
-}
-
-/**
- * Blocking on purpose, and so not through the concurrency limit: one stat is a single syscall, while
- * the promise version costs a thread-pool round trip per file, which dominated listing trees of
- * thousands of small files.
- */
-function statFile(abs: string, rel: string): { size: number; mode: number } | undefined {
-  try {
-    const st = statSync(abs);
-    return { size: st.size, mode: st.mode };
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') return undefined;
-    throw unreadable(rel, err);
-  }
-}
-
-async function readText(abs: string, rel: string): Promise<string> {
-  try {
-    return await fsp.readFile(abs, 'utf8');
-  } catch (err) {
-    throw unreadable(rel, err);
-  }
-}
-
-async function readTextIfFile(abs: string, rel: string): Promise<string | undefined> {
-  try {
-    const st = await fsp.stat(abs);
-    if (!st.isFile()) return undefined;
-  } catch {
-    return undefined;
-  }
-  return readText(abs, rel);
-}
-
-async function exists(abs: string): Promise<boolean> {
-  try {
-    await fsp.lstat(abs);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function unreadable(rel: string, err: unknown): PackagingError {
-  const code = errCode(err) ?? 'error';
-  const detail = errorText(err);
-  return new PackagingError(
-    `Cannot read '${rel}' under the deployed folder (${code}: ${detail}).`,
-    code === 'EACCES' || code === 'EPERM'
-      ? 'Fix its permissions in an earlier step, or leave it out with the `exclude` input.'
-      : 'Leave it out with the `exclude` input if it is not needed.',
-  );
-}
-
-function errCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err
-    ? String((err as { code: unknown }).code)
-    : undefined;
-}
-
-/** A tiny semaphore: at most `max` file-system calls in flight, however wide the tree. */
-function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    else active++;
-    try {
-      return await fn();
-    } finally {
-      // Hand the slot straight to the next waiter, so no newcomer can squeeze in between.
-      const next = waiting.shift();
-      if (next) next();
-      else active--;
-    }
-  };
+  isDir: boolean,
+): Verdict {
+  if (parentVerdict !== undefined && parentVerdict !== 'include') return parentVerdict;
+  return fromGit.get(isDir ? `${rel}/` : rel);
 }
 
 function join(dirRel: string, name: string): string {
   return dirRel === '' ? name : `${dirRel}/${name}`;
-}
-
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -22,10 +22,10 @@ export class HashingBlocks extends Transform {
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.hash.update(chunk);
     this.bytes += chunk.length;
     if (chunk.length >= PASS_THROUGH) {
       this.flushBlock();
+      this.hash.update(chunk);
       this.push(chunk);
     } else {
       this.pending.push(chunk);
@@ -47,7 +47,11 @@ export class HashingBlocks extends Transform {
 
   private flushBlock(): void {
     if (this.pendingBytes === 0) return;
-    this.push(this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending));
+    const block =
+      this.pending.length === 1 ? (this.pending[0] as Buffer) : Buffer.concat(this.pending);
+    // Hashed as blocks: the same digest as chunk by chunk, without a call per 2-byte field.
+    this.hash.update(block);
+    this.push(block);
     this.pending = [];
     this.pendingBytes = 0;
   }

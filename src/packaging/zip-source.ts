@@ -2,13 +2,14 @@
 import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { errorText, PackagingError } from '../errors.js';
+import { PackagingError } from '../errors.js';
 import {
   looksIncompressible,
   sampleOffset,
   SAMPLE_BYTES,
   smallLooksIncompressible,
 } from './compressibility.js';
+import { errCode, unreadable } from './read-error.js';
 import type { SelectedFile } from './select.js';
 
 /**
@@ -94,19 +95,13 @@ function extension(name: string): string {
   return path.posix.extname(name).toLowerCase();
 }
 
-export function readError(file: SelectedFile, err: unknown): PackagingError {
-  if (err instanceof PackagingError) return err;
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-  if (code === 'ENOENT') {
+/** A failure reading `file` for the zip: it vanished since it was listed, or cannot be read. */
+function readError(file: SelectedFile, err: unknown): PackagingError {
+  if (errCode(err) === 'ENOENT') {
     return new PackagingError(
       `'${file.name}' disappeared while the zip was being written.`,
       'Check that no earlier step is still changing the files under path.',
     );
   }
-  return new PackagingError(
-    `Cannot read '${file.name}' (${code || 'error'}: ${errorText(err)}).`,
-    code === 'EACCES' || code === 'EPERM'
-      ? 'Fix its permissions in an earlier step, or leave it out with the `exclude` input.'
-      : 'Leave it out with the `exclude` input if it is not needed.',
-  );
+  return unreadable(file.name, err);
 }
