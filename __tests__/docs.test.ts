@@ -140,7 +140,7 @@ test('README and action.yml state the same allowed values and limits for every i
     strategy: choicesInCode('strategy'),
     'if-missing': choicesInCode('if-missing', { command: 'stop' }),
   };
-  expect(choices.command).toEqual(['deploy', 'stop', 'delete']);
+  expect(choices.command).toEqual(['deploy', 'stop', 'delete', 'rollback']);
   for (const [name, entry] of inputs) {
     expect(entry.description).not.toBe('');
     const boolean = entry.default === 'true' || entry.default === 'false';
