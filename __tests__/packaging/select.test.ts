@@ -215,6 +215,8 @@ describe('selectFiles: in a git checkout, git decides what it ignores', () => {
       'sub/ok.txt': '',
     };
     const repo = await tree(files);
+    // git does not follow links: what a linked folder holds is judged where it really is.
+    await fsp.symlink('sub', path.join(repo, 'linked'));
     git(repo, 'init', '-q');
     git(repo, 'add', '-f', 'keep.log');
     const sel = await selectFiles({ root: repo, exclude: [], include: [] });
@@ -222,6 +224,8 @@ describe('selectFiles: in a git checkout, git decides what it ignores', () => {
       '.gitignore',
       'app.py',
       'keep.log',
+      'linked/.gitignore',
+      'linked/ok.txt',
       'sub/.gitignore',
       'sub/ok.txt',
     ]);
@@ -235,7 +239,7 @@ describe('selectFiles: in a git checkout, git decides what it ignores', () => {
     // The same files outside a checkout: the .gitignore files are read here, and keep.log, which
     // only git knows is tracked, is left out like any *.log.
     const plain = await tree(files);
-    expect(await names(plain)).not.toContain('keep.log');
+    expect(await names(plain)).toEqual(['.gitignore', 'app.py', 'sub/.gitignore', 'sub/ok.txt']);
   });
 
   test('when path is a subfolder of the checkout, git answers for it, with sources relative to it', async () => {

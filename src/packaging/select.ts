@@ -178,7 +178,7 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     let target = abs;
     if (entry.isSymbolicLink()) {
       // Judge the link by its own name first: a left-out link is not even resolved.
-      const asFile = evaluate(layers, dir, rel, false);
+      const asFile = evaluate(layers, dir, rel, false, rel);
       if (asFile.exclusion) return record(asFile.exclusion, dirExcluded);
       const resolved = await limit(() => resolveLink(abs, rel, root, dir.chain));
       if (typeof resolved === 'string') return warn(resolved);
@@ -194,7 +194,9 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     } else if (!isDir && !entry.isFile()) {
       return warn(`Skipped '${rel}': not a regular file or folder (socket, FIFO or device).`);
     }
-    const outcome = evaluate(layers, dir, rel, isDir);
+    // Walked folders are real paths, so `target` is where the entry really is.
+    const realRel = toPosix(path.relative(root, target));
+    const outcome = evaluate(layers, dir, rel, isDir, realRel);
     if (!outcome.exclusion && entry.name.includes('\\')) {
       return warn(`Skipped '${rel}': a backslash in a name is a folder separator in a zip.`);
     }
@@ -263,7 +265,14 @@ function credentialExclusion(rel: string, isDir: boolean, what: string): Exclusi
   return { path: rel, isDir, layer: 'credentials', rule: what, source: 'credential files' };
 }
 
-function evaluate(layers: Layers, parent: DirState, rel: string, isDir: boolean): Outcome {
+/** `realRel`: where the entry really is (differs from `rel` beneath a followed symlink). */
+function evaluate(
+  layers: Layers,
+  parent: DirState,
+  rel: string,
+  isDir: boolean,
+  realRel: string,
+): Outcome {
   const probe = isDir ? `${rel}/` : rel;
   const always = layers.always.test(probe);
   if (always.ignored) {
@@ -278,7 +287,7 @@ function evaluate(layers: Layers, parent: DirState, rel: string, isDir: boolean)
     return { verdicts: NO_VERDICTS, exclusion };
   }
   const gitignore = layers.fromGit
-    ? gitSays(layers.fromGit, parent.verdicts.gitignore, rel, isDir)
+    ? gitSays(layers.fromGit, parent.verdicts.gitignore, rel, isDir, realRel)
     : gitVerdict(parent.rel, parent.verdicts.gitignore, parent.gitignores, rel, isDir);
   let exclusion: Exclusion | undefined =
     gitignore === undefined || gitignore === 'include'
@@ -301,14 +310,20 @@ function evaluate(layers: Layers, parent: DirState, rel: string, isDir: boolean)
 }
 
 /** git's verdict: a folder it ignores holds nothing it does not. */
+/**
+ * git's verdict: a folder it ignores holds nothing it does not. git does not follow symlinks, so an
+ * entry reached through a linked folder is judged where it really is.
+ */
 function gitSays(
   fromGit: Map<string, GitReason>,
   parentVerdict: Verdict,
   rel: string,
   isDir: boolean,
+  realRel: string,
 ): Verdict {
   if (parentVerdict !== undefined && parentVerdict !== 'include') return parentVerdict;
-  return fromGit.get(isDir ? `${rel}/` : rel);
+  const slash = isDir ? '/' : '';
+  return fromGit.get(rel + slash) ?? fromGit.get(realRel + slash);
 }
 
 function join(dirRel: string, name: string): string {
