@@ -73090,7 +73090,7 @@ async function selectFiles(opts) {
         let target = abs;
         if (entry.isSymbolicLink()) {
             // Judge the link by its own name first: a left-out link is not even resolved.
-            const asFile = evaluate(layers, dir, rel, false);
+            const asFile = evaluate(layers, dir, rel, false, rel);
             if (asFile.exclusion)
                 return record(asFile.exclusion, dirExcluded);
             const resolved = await limit(() => resolveLink(abs, rel, root, dir.chain));
@@ -73107,7 +73107,9 @@ async function selectFiles(opts) {
         else if (!isDir && !entry.isFile()) {
             return warn(`Skipped '${rel}': not a regular file or folder (socket, FIFO or device).`);
         }
-        const outcome = evaluate(layers, dir, rel, isDir);
+        // Walked folders are real paths, so `target` is where the entry really is.
+        const realRel = toPosix(external_node_path_default().relative(root, target));
+        const outcome = evaluate(layers, dir, rel, isDir, realRel);
         if (!outcome.exclusion && entry.name.includes('\\')) {
             return warn(`Skipped '${rel}': a backslash in a name is a folder separator in a zip.`);
         }
@@ -73175,7 +73177,8 @@ function explainExclusion(selection, name) {
 function credentialExclusion(rel, isDir, what) {
     return { path: rel, isDir, layer: 'credentials', rule: what, source: 'credential files' };
 }
-function evaluate(layers, parent, rel, isDir) {
+/** `realRel`: where the entry really is (differs from `rel` beneath a followed symlink). */
+function evaluate(layers, parent, rel, isDir, realRel) {
     const probe = isDir ? `${rel}/` : rel;
     const always = layers.always.test(probe);
     if (always.ignored) {
@@ -73190,7 +73193,7 @@ function evaluate(layers, parent, rel, isDir) {
         return { verdicts: NO_VERDICTS, exclusion };
     }
     const gitignore = layers.fromGit
-        ? gitSays(layers.fromGit, parent.verdicts.gitignore, rel, isDir)
+        ? gitSays(layers.fromGit, parent.verdicts.gitignore, rel, isDir, realRel)
         : gitVerdict(parent.rel, parent.verdicts.gitignore, parent.gitignores, rel, isDir);
     let exclusion = gitignore === undefined || gitignore === 'include'
         ? undefined
@@ -73214,10 +73217,15 @@ function evaluate(layers, parent, rel, isDir) {
     return { verdicts, exclusion };
 }
 /** git's verdict: a folder it ignores holds nothing it does not. */
-function gitSays(fromGit, parentVerdict, rel, isDir) {
+/**
+ * git's verdict: a folder it ignores holds nothing it does not. git does not follow symlinks, so an
+ * entry reached through a linked folder is judged where it really is.
+ */
+function gitSays(fromGit, parentVerdict, rel, isDir, realRel) {
     if (parentVerdict !== undefined && parentVerdict !== 'include')
         return parentVerdict;
-    return fromGit.get(isDir ? `${rel}/` : rel);
+    const slash = isDir ? '/' : '';
+    return fromGit.get(rel + slash) ?? fromGit.get(realRel + slash);
 }
 function join(dirRel, name) {
     return dirRel === '' ? name : `${dirRel}/${name}`;

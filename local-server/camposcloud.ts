@@ -45,7 +45,7 @@ export interface FakeCamposCloudOptions {
 }
 
 /**
- * One switch per behaviour the public sources leave open (README, "The local server"). Defaults
+ * One switch per behaviour the public sources leave open (CONTRIBUTING.md lists them). Defaults
  * are the fullest reading of the docs; tests flip them to check the client against each variant.
  */
 export interface Variants {
