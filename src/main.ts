@@ -122,7 +122,7 @@ async function makeContext(
       ...inputs.envVars.map((v) => v.value),
       ...(inputs.githubToken ? [inputs.githubToken] : []),
     ],
-    log: { debug: log.debug, info: log.info, warning: log.warning },
+    log,
   };
   const deadlineAt = started + inputs.timeoutSeconds * 1000;
   return {

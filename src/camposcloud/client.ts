@@ -2,6 +2,7 @@
 // run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
 // blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
 import { ApiError, errorText, IncompleteListError } from '../errors.js';
+import type { LineLog } from '../log.js';
 import { duration } from '../text.js';
 import { exchange, MAX_RESPONSE_BYTES, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
@@ -19,12 +20,6 @@ import { sayWhileWaiting } from './still-waiting.js';
 import { extractServerMessage } from './server-message.js';
 import { Readable } from 'node:stream';
 import type { App, AppListing, AppSettings, CreateAppRequest } from './types.js';
-
-export interface ClientLog {
-  debug(m: string): void;
-  info(m: string): void;
-  warning(m: string): void;
-}
 
 export interface ClientOptions {
   /** e.g. 'https://api.camposcloud.com'; '/v1' is appended unless already there. */
@@ -61,7 +56,7 @@ export interface ClientOptions {
   /** Minimum gap between creates sent by this client, default 3 s (the documented rate limit). */
   createSpacingMs?: number;
   deadline?: Deadline;
-  log?: ClientLog;
+  log?: LineLog;
   random?: () => number;
   userAgent?: string;
   /** Gap between "Still waiting for the response to ..." lines; default 10 s. */
@@ -199,7 +194,7 @@ export class CamposCloudClient {
   private readonly maxRetryAfterMs: number;
   private readonly createSpacingMs: number;
   private readonly deadline: Deadline | undefined;
-  private readonly log: ClientLog;
+  private readonly log: LineLog;
   private readonly random: () => number;
   private readonly userAgent: string;
   private readonly stillWaitingEveryMs: number;
