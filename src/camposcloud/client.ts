@@ -4,6 +4,15 @@
 import { ApiError, errorText, IncompleteListError } from '../errors.js';
 import type { LineLog } from '../log.js';
 import { duration } from '../text.js';
+import {
+  callText,
+  describer,
+  endpointName,
+  routes,
+  sentPath,
+  type Describe,
+  type Route,
+} from './endpoints.js';
 import { exchange, MAX_RESPONSE_BYTES, sleepWithin, type Deadline } from './http.js';
 import { buildMultipart, type MultipartBody } from './multipart.js';
 import { withUploadProgress } from './progress.js';
@@ -57,6 +66,11 @@ export interface ClientOptions {
   createSpacingMs?: number;
   deadline?: Deadline;
   log?: LineLog;
+  /**
+   * Told before each request that may change something on CamposCloud (any but a GET) is sent:
+   * until it is called, a failed run has changed nothing there.
+   */
+  onChange?: () => void;
   random?: () => number;
   userAgent?: string;
   /** Gap between "Still waiting for the response to ..." lines; default 10 s. */
@@ -174,12 +188,12 @@ function apiErrorFor(
   }
 }
 
-const segment = encodeURIComponent;
-
 export class CamposCloudClient {
   private readonly root: string;
   /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
   readonly rootPath: string;
+  /** The call each method would make, in words: a dry run's plan lists these. */
+  readonly describe: Describe;
   private readonly token: string;
   private readonly requestTimeoutMs: number;
   private readonly uploadStallMs: number;
@@ -195,6 +209,7 @@ export class CamposCloudClient {
   private readonly createSpacingMs: number;
   private readonly deadline: Deadline | undefined;
   private readonly log: LineLog;
+  private readonly onChange: () => void;
   private readonly random: () => number;
   private readonly userAgent: string;
   private readonly stillWaitingEveryMs: number;
@@ -204,6 +219,7 @@ export class CamposCloudClient {
   constructor(opts: ClientOptions) {
     this.root = apiRoot(opts.apiUrl);
     this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
+    this.describe = describer(this.rootPath);
     this.token = opts.token;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.uploadStallMs = opts.uploadStallMs ?? DEFAULTS.uploadStallMs;
@@ -218,6 +234,7 @@ export class CamposCloudClient {
     this.createSpacingMs = opts.createSpacingMs ?? DEFAULTS.createSpacingMs;
     this.deadline = opts.deadline;
     this.log = opts.log ?? { debug: () => {}, info: () => {}, warning: () => {} };
+    this.onChange = opts.onChange ?? (() => {});
     this.random = opts.random ?? Math.random;
     this.userAgent = opts.userAgent ?? DEFAULTS.userAgent;
     this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? DEFAULTS.stillWaitingEveryMs;
@@ -227,9 +244,9 @@ export class CamposCloudClient {
 
   /** GET /apps/{id}. ApiError with status 404 when there is no such app. */
   async getApp(id: string): Promise<App> {
-    const path = `/apps/${segment(id)}`;
-    const { json } = await this.call('GET', path, 'json');
-    return this.toApp(json, 'GET', path);
+    const route = routes.getApp(id);
+    const { json } = await this.call(route, 'json');
+    return this.toApp(json, route);
   }
 
   /** Like getApp, but undefined when there is no such app. */
@@ -258,9 +275,10 @@ export class CamposCloudClient {
     const found = new Map<string, App>();
     const pagesSeen = new Map<string, number>();
     let total: number | undefined;
+    const endpoint = endpointName(routes.listApps(1), this.rootPath);
     for (let page = 1; ; page++) {
-      const path = `/apps?page=${page}`;
-      const { json } = await this.call('GET', path, 'json');
+      const route = routes.listApps(page);
+      const { json } = await this.call(route, 'json');
       let parsed: ReturnType<typeof parseAppsPage>;
       let apps: App[];
       try {
@@ -268,14 +286,14 @@ export class CamposCloudClient {
         apps = parsed.apps.map(normalizeApp);
         if (page === 1) totalUsedRamMB = parsed.totalUsedRamMB;
       } catch (err) {
-        throw unexpectedResponse(`GET ${this.rootPath}${path}`, err);
+        throw unexpectedResponse(callText(route, this.rootPath), err);
       }
       total = parsed.totalItems ?? total;
       const signature = apps.map((a) => a.id).join(',');
       const repeated = apps.length > 0 ? pagesSeen.get(signature) : undefined;
       if (repeated !== undefined) {
         throw new IncompleteListError(
-          `GET ${this.rootPath}/apps?page=${page} answered the same apps as page ${repeated} (the server seems to ignore the page parameter)`,
+          `${callText(route, this.rootPath)} answered the same apps as page ${repeated} (the server seems to ignore the page parameter)`,
           found.size,
           total,
         );
@@ -285,7 +303,7 @@ export class CamposCloudClient {
       if (!parsed.hasNextPage || apps.length === 0) break;
       if (page >= MAX_PAGES) {
         throw new IncompleteListError(
-          `GET ${this.rootPath}/apps still had more pages after ${MAX_PAGES}`,
+          `${endpoint} still had more pages after ${MAX_PAGES}`,
           found.size,
           total,
         );
@@ -293,7 +311,7 @@ export class CamposCloudClient {
     }
     if (total !== undefined && found.size < total) {
       throw new IncompleteListError(
-        `GET ${this.rootPath}/apps announced ${total} apps (pagination.totalItems) but its pages ended after ${found.size}`,
+        `${endpoint} announced ${total} apps (pagination.totalItems) but its pages ended after ${found.size}`,
         found.size,
         total,
       );
@@ -354,7 +372,7 @@ export class CamposCloudClient {
    */
   async deleteApp(id: string): Promise<{ alreadyGone: boolean }> {
     try {
-      await this.call('DELETE', `/apps/${segment(id)}/delete`, 'ignore');
+      await this.call(routes.deleteApp(id), 'ignore');
       return { alreadyGone: false };
     } catch (err) {
       if (err instanceof ApiError && err.status === 404) return { alreadyGone: true };
@@ -373,8 +391,8 @@ export class CamposCloudClient {
     req: CreateAppRequest,
     opts: { existingIds?: readonly string[] } = {},
   ): Promise<{ app: App; recovered: boolean }> {
-    const path = '/apps/create';
-    const endpoint = `POST ${this.rootPath}${path}`;
+    const route = routes.createApp();
+    const endpoint = endpointName(route, this.rootPath);
     const before = new Set(
       opts.existingIds ?? (await this.findAppsByName(req.appName)).map((a) => a.id),
     );
@@ -391,7 +409,7 @@ export class CamposCloudClient {
       await this.waitForCreateSlot(endpoint);
       let outcome: Outcome;
       try {
-        outcome = await this.attempt('POST', path, attempt, 'json', { body });
+        outcome = await this.attempt(route, attempt, 'json', { body });
       } finally {
         this.lastCreateEndedAt = Date.now();
       }
@@ -462,7 +480,7 @@ export class CamposCloudClient {
       contentLength: json.length,
       open: () => Readable.from([json]),
     };
-    const res = await this.call('POST', `/apps/${segment(id)}/update`, 'optional-json', {
+    const res = await this.call(routes.updateApp(id), 'optional-json', {
       body,
       small: true,
     });
@@ -475,30 +493,22 @@ export class CamposCloudClient {
    */
   async uploadFiles(id: string, zipPath: string, zipBytes: number): Promise<void> {
     const body = await this.zipBody([], zipPath, zipBytes);
-    await this.call(
-      'POST',
-      `/apps/${segment(id)}/upload?path=${encodeURIComponent('/')}`,
-      'ignore',
-      {
-        body,
-      },
-    );
+    await this.call(routes.uploadFiles(id), 'ignore', { body });
   }
 
   // ---- retry loops -----------------------------------------------------------------------------
 
   /** A call that is safe to repeat (GET, stop, start, delete, update, upload): retried on 429, 5xx, network errors. */
   private async call(
-    method: string,
-    path: string,
+    route: Route,
     mode: BodyMode,
     upload?: Upload,
   ): Promise<{ status: number; json: unknown }> {
-    const endpoint = `${method} ${this.rootPath}${path.replace(/\?.*$/, '')}`;
+    const endpoint = endpointName(route, this.rootPath);
     let backoff: number | undefined;
     const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(method, path, attempt, mode, upload);
+      const outcome = await this.attempt(route, attempt, mode, upload);
       if (outcome.kind === 'ok') return { status: outcome.status, json: outcome.json };
       if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
         throw apiErrorFor(endpoint, outcome, attempt);
@@ -579,12 +589,13 @@ export class CamposCloudClient {
   // ---- one attempt -----------------------------------------------------------------------------
 
   private async attempt(
-    method: string,
-    path: string,
+    route: Route,
     attempt: number,
     mode: BodyMode,
     upload?: Upload,
   ): Promise<Outcome> {
+    const { method } = route;
+    const path = sentPath(route);
     const endpoint = `${method} ${this.rootPath}${path}`;
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.token}`,
@@ -596,8 +607,9 @@ export class CamposCloudClient {
       headers['content-length'] = String(upload.body.contentLength);
     }
     this.log.debug(`${endpoint} (attempt ${attempt} of ${this.maxAttempts})`);
+    if (method !== 'GET') this.onChange();
     const zip = upload && !upload.small ? upload.body : undefined;
-    const waitingFor = `the response to ${method} ${this.rootPath}${path.replace(/\?.*$/, '')} (attempt ${attempt})`;
+    const waitingFor = `the response to ${endpointName(route, this.rootPath)} (attempt ${attempt})`;
     const result = await sayWhileWaiting(
       exchange({
         method,
@@ -663,12 +675,12 @@ export class CamposCloudClient {
     action: 'stop' | 'start',
     done: (app: App) => boolean,
   ): Promise<App | undefined> {
-    const path = `/apps/${segment(id)}/${action}`;
-    const endpoint = `POST ${this.rootPath}${path}`;
+    const route = action === 'stop' ? routes.stopApp(id) : routes.startApp(id);
+    const endpoint = endpointName(route, this.rootPath);
     const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
     let backoff: number | undefined;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt('POST', path, attempt, 'optional-json');
+      const outcome = await this.attempt(route, attempt, 'optional-json');
       if (outcome.kind === 'ok') return tryApp(outcome.json);
       const fatal = outcome.kind === 'http' && [401, 403, 404].includes(outcome.status);
       if (fatal) throw apiErrorFor(endpoint, outcome, attempt);
@@ -700,11 +712,11 @@ export class CamposCloudClient {
     return said === undefined ? undefined : redactSecrets(said, this.secrets);
   }
 
-  private toApp(json: unknown, method: string, path: string): App {
+  private toApp(json: unknown, route: Route): App {
     try {
       return appFromBody(json);
     } catch (err) {
-      throw unexpectedResponse(`${method} ${this.rootPath}${path}`, err);
+      throw unexpectedResponse(callText(route, this.rootPath), err);
     }
   }
 

@@ -182,7 +182,7 @@ async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found>
   if (inputs.appId && found.apps.length === 0) {
     throw new InputError(
       'app-id',
-      `no app with id ${inputs.appId} exists for this token (GET ${ctx.client.rootPath}/apps/${inputs.appId} answered 404)`,
+      `no app with id ${inputs.appId} exists for this token (${ctx.client.describe.getApp(inputs.appId)} answered 404)`,
       'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.',
     );
   }
@@ -306,27 +306,25 @@ async function dryRun(
 ): Promise<DeployResult> {
   const { log } = ctx;
   const { previous, versions } = found;
-  const api = ctx.client.rootPath;
+  const call = ctx.client.describe;
   const olderStops = found.older
     .filter(isRunning)
-    .map((a) => `POST ${api}/apps/${a.id}/stop  (stop another copy of '${a.name}')`);
+    .map((a) => `${call.stopApp(a.id)}  (stop another copy of '${a.name}')`);
   const plannedCalls = [
     ...olderStops,
     ...(inputs.strategy === 'update' && previous
       ? // The same read a real run makes first, so the plan shows the settings it would send.
-        plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, api, log.warning)
+        plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, call, log.warning)
       : [
           ...(previous
-            ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}', if it runs)`]
+            ? [`${call.stopApp(previous.id)}  (stop '${previous.name}', if it runs)`]
             : []),
-          `POST ${api}/apps/create  (${createSummary(inputs, pkg)})`,
+          `${call.createApp()}  (${createSummary(inputs, pkg)})`,
           ...versions.excess.map(
-            (a) => `DELETE ${api}/apps/${a.id}/delete  (an old version beyond keep-previous)`,
+            (a) => `${call.deleteApp(a.id)}  (an old version beyond keep-previous)`,
           ),
           ...(previous && versions.deleteReplaced
-            ? [
-                `DELETE ${api}/apps/${previous.id}/delete  (delete the replaced app: keep-previous: 0)`,
-              ]
+            ? [`${call.deleteApp(previous.id)}  (delete the replaced app: keep-previous: 0)`]
             : []),
         ]),
   ];
