@@ -26,7 +26,7 @@ import { timed, type DeployResult, type PreviousOutcome, type Timing } from './r
 import { restartAfterFailure } from './recover.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { startCreated } from './start-created.js';
-import { isRunning } from '../camposcloud/client.js';
+import { isRunning } from '../camposcloud/app-state.js';
 import { waitForOnline } from './wait-online.js';
 import { count } from '../text.js';
 

@@ -1,7 +1,7 @@
 // strategy: update. The same app (its id, subdomain and data files) gets the new files: read it,
 // stop it, send the settings, upload the zip over its files, start it. If a step fails after this
 // run stopped it, the app is started again so the user is not left with nothing running.
-import { isRunning } from '../camposcloud/client.js';
+import { isRunning } from '../camposcloud/app-state.js';
 import type { Describe } from '../camposcloud/endpoints.js';
 import type { App, AppSettings, Runtime } from '../camposcloud/types.js';
 import type { Inputs } from '../inputs.js';
