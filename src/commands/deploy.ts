@@ -69,7 +69,7 @@ async function deployPackage(
     plannedCalls: [],
     timings,
   };
-  if (inputs.dryRun) return dryRun(base, inputs, pkg, found, ctx);
+  if (inputs.dryRun) return dryRun(base, inputs, found, ctx);
 
   let result: DeployResult;
   try {
@@ -188,11 +188,11 @@ async function stopOtherCopies(older: App[], ctx: CommandContext): Promise<void>
 async function dryRun(
   base: DeployResult,
   inputs: Inputs,
-  pkg: PreparedPackage,
   found: Found,
   ctx: CommandContext,
 ): Promise<DeployResult> {
   const { log } = ctx;
+  const pkg = base.package;
   const { previous, versions } = found;
   const call = ctx.client.describe;
   const olderStops = found.older

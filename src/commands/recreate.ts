@@ -13,7 +13,7 @@ import { deleteVersions, type PrunedApp } from './prune.js';
 import { memoryFacts } from './versions.js';
 import type { PreparedPackage } from './prepare-package.js';
 import { timed, type DeployResult, type PreviousOutcome } from './result.js';
-import { restartAfterFailure } from './recover.js';
+import { restartAfterFailure, stoppedPrevious } from './recover.js';
 import { startCreated } from './start-created.js';
 import { count } from '../text.js';
 
@@ -181,14 +181,7 @@ async function failedCreate(
         state: 'created just as the deadline passed (not confirmed)',
       },
     ];
-    if (previous) {
-      apps.push({
-        role: 'previous',
-        id: previous.id,
-        name: previous.name,
-        state: 'STOPPED (kept)',
-      });
-    }
+    if (previous) apps.push(stoppedPrevious(previous));
     return new DeployFailedError(`Deploy failed: ${errorText(err)}`, {
       cause: err,
       apps,
