@@ -24,6 +24,8 @@ const RECOVERY_GRACE_SECONDS = 60;
 export async function run(): Promise<void> {
   const started = Date.now();
   let phase: string | undefined;
+  // Whether a request that may change something on CamposCloud was sent (the clients say).
+  let changed = false;
   let command = core.getInput('command').trim().toLowerCase() || 'deploy';
   // Every line goes through runner-text.ts: whatever a message quotes cannot become a command.
   const log: Log = {
@@ -52,7 +54,10 @@ export async function run(): Promise<void> {
     for (const deprecation of inputs.deprecations) core.warning(deprecation);
     const emptyEnv = emptyEnvWarning(inputs.envVars, event);
     if (emptyEnv) log.warning(emptyEnv);
-    const result = await execute(inputs, await makeContext(inputs, log, started, event));
+    const onChange = () => {
+      changed = true;
+    };
+    const result = await execute(inputs, await makeContext(inputs, log, started, event, onChange));
     const outputs = outputsFor(result);
     const written = setOutputs(outputs);
     await writeSummary(renderSummary(result, Date.now() - started));
@@ -84,7 +89,9 @@ export async function run(): Promise<void> {
     if (written !== true)
       core.error(annotationText(`The step outputs could not be written (${written}).`));
     if (err instanceof Error && err.stack) core.debug(annotationText(err.stack));
-    await writeSummary(renderFailureSummary(command, err, phase, Date.now() - started));
+    await writeSummary(
+      renderFailureSummary(command, err, { phase, changed }, Date.now() - started),
+    );
     core.setFailed(annotationText(message));
   }
 }
@@ -113,6 +120,7 @@ async function makeContext(
   log: Log,
   started: number,
   event: EventInfo,
+  onChange: () => void,
 ): Promise<CommandContext> {
   const clientOptions = {
     apiUrl: inputs.apiUrl,
@@ -122,7 +130,8 @@ async function makeContext(
       ...inputs.envVars.map((v) => v.value),
       ...(inputs.githubToken ? [inputs.githubToken] : []),
     ],
-    log: { debug: log.debug, info: log.info, warning: log.warning },
+    log,
+    onChange,
   };
   const deadlineAt = started + inputs.timeoutSeconds * 1000;
   return {

@@ -306,13 +306,18 @@ function renderStop(r: StopResult, totalMs: number): string {
   return lines.join('\n');
 }
 
-/** The summary of a failed run: what failed, where, what state the apps are in, what to do. */
+/**
+ * The summary of a failed run: what failed, where, what state the apps are in, what to do.
+ * `phase`: the step it failed in, shown as it is; `changed`: whether a request that may change
+ * something on CamposCloud had been sent.
+ */
 export function renderFailureSummary(
   command: string,
   err: unknown,
-  phase: string | undefined,
+  where: { phase: string | undefined; changed: boolean },
   totalMs: number,
 ): string {
+  const { phase } = where;
   const message = errorText(err);
   // An unknown command value is the input error itself: it never becomes the heading.
   const what = ['deploy', 'stop', 'delete', 'rollback'].includes(command) ? command : 'run';
@@ -331,7 +336,7 @@ export function renderFailureSummary(
       lines.push(row(`${code(a.name)} (${a.role})`, code(a.id), `**${mdText(a.state)}**`));
     }
     lines.push('', `**Next step:** ${mdText(err.recovery)}`, '');
-  } else if (!phase || phase === 'Package the files' || phase === 'Find the app') {
+  } else if (!where.changed) {
     lines.push('Nothing was changed on CamposCloud.', '');
   }
   return lines.join('\n');

@@ -1,4 +1,5 @@
-import { apiRoot, createFields } from '../../src/camposcloud/client.js';
+import { createFields } from '../../src/camposcloud/create.js';
+import { apiRoot } from '../../src/camposcloud/request.js';
 import { appFromBody, normalizeApp, parseAppsPage } from '../../src/camposcloud/normalize.js';
 import { nextBackoff, parseRetryAfter, verdictForStatus } from '../../src/camposcloud/retry.js';
 import { extractServerMessage } from '../../src/camposcloud/server-message.js';

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { DEFAULTS } from '../../src/camposcloud/client.js';
+import { DEFAULTS } from '../../src/camposcloud/request.js';
 import { exchange } from '../../src/camposcloud/http.js';
 import { ApiError } from '../../src/errors.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';

@@ -58,6 +58,15 @@ test('a 401 fails at once, naming the call, the status, the server words and wha
   expect(run.summary).toContain('Nothing was changed on CamposCloud');
 });
 
+test('a create the server refuses does not claim that nothing was changed: the call was sent', async () => {
+  world = await makeWorld();
+  world.server.addFault({ path: '/v1/apps/create', kind: 'status', status: 422 });
+  const run = await world.run({});
+  expect(run.exitCode).toBe(1);
+  expect(run.summary).toContain('| Failed while | Create the app |');
+  expect(run.summary).not.toContain('Nothing was changed');
+});
+
 test('a 500 on stop is retried; the old app ends stopped and the new one is created', async () => {
   world = await makeWorld();
   const old = world.server.seedApp({ name: 'hello-bot' });

@@ -13,6 +13,11 @@ export interface RecoveryOptions {
   weStoppedIt: boolean;
 }
 
+/** The replaced app, left stopped and kept so the user can start it again. */
+export function stoppedPrevious(previous: App): AppState {
+  return { role: 'previous', id: previous.id, name: previous.name, state: 'STOPPED (kept)' };
+}
+
 export async function restartAfterFailure(
   err: unknown,
   app: App,

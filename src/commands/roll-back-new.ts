@@ -5,6 +5,7 @@ import type { App } from '../camposcloud/types.js';
 import { DeployFailedError, errorText, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { CommandContext } from './context.js';
+import { stoppedPrevious } from './recover.js';
 import type { PreviousOutcome } from './result.js';
 
 export async function rollBackNewVersion(
@@ -30,14 +31,7 @@ export async function rollBackNewVersion(
   } catch (err) {
     // Starting the previous one now could leave two copies running: leave it as it is.
     apps.push({ role: 'new', id: made.id, name: made.name, state: 'not online; the stop failed' });
-    if (previous) {
-      apps.push({
-        role: 'previous',
-        id: previous.id,
-        name: previous.name,
-        state: 'STOPPED (kept)',
-      });
-    }
+    if (previous) apps.push(stoppedPrevious(previous));
     return new DeployFailedError(
       `Deploy failed: ${why}, and stopping it failed: ${errorText(err)}`,
       {

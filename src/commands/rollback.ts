@@ -68,11 +68,11 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
     `Rolling back from ${from.id} (${runningText(from)}) to the kept version ${to.id} (created ${to.createdAt ?? 'earlier'}).`,
   );
 
-  const api = client.rootPath;
   if (inputs.dryRun) {
+    const call = client.describe;
     result.plannedCalls = [
-      ...[from, ...alsoRunning].map((a) => `POST ${api}/apps/${a.id}/stop  (stop '${a.name}')`),
-      `POST ${api}/apps/${to.id}/start  (start the kept version)`,
+      ...[from, ...alsoRunning].map((a) => `${call.stopApp(a.id)}  (stop '${a.name}')`),
+      `${call.startApp(to.id)}  (start the kept version)`,
     ];
     await log.group('Dry run: nothing was changed', async () => {
       log.info('A real run would make these API calls:');

@@ -1,7 +1,7 @@
 // After a create: the docs' example answers with the app online, but the SDK's README calls
 // start() after createApplication. So a new app that is neither running nor starting is started;
 // one exposed to the web is read when the create answer lacks its subdomain.
-import { isRunning } from '../camposcloud/client.js';
+import { isRunning } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
 import { errorText } from '../errors.js';
 import type { CommandContext } from './context.js';

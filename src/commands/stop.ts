@@ -42,8 +42,8 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
   if (inputs.dryRun) {
     result.plannedCalls = found.apps.map((app) =>
       command === 'stop'
-        ? `POST ${client.rootPath}/apps/${app.id}/stop  (stop '${app.name}')`
-        : `DELETE ${client.rootPath}/apps/${app.id}/delete  (delete '${app.name}')`,
+        ? `${client.describe.stopApp(app.id)}  (stop '${app.name}')`
+        : `${client.describe.deleteApp(app.id)}  (delete '${app.name}')`,
     );
     await log.group('Dry run: nothing was changed', async () => {
       log.info('A real run would make these API calls:');

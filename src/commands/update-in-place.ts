@@ -1,7 +1,8 @@
 // strategy: update. The same app (its id, subdomain and data files) gets the new files: read it,
 // stop it, send the settings, upload the zip over its files, start it. If a step fails after this
 // run stopped it, the app is started again so the user is not left with nothing running.
-import { isRunning } from '../camposcloud/client.js';
+import { isRunning } from '../camposcloud/app-state.js';
+import type { Describe } from '../camposcloud/endpoints.js';
 import type { App, AppSettings, Runtime } from '../camposcloud/types.js';
 import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
@@ -112,16 +113,16 @@ export function plannedUpdateCalls(
   app: App,
   pkg: PreparedPackage,
   inputs: Inputs,
-  apiPath: string,
+  call: Describe,
   warn: (m: string) => void,
 ): string[] {
   const settings = settingsFor(inputs, pkg, app, warn);
   return [
-    `GET ${apiPath}/apps/${app.id}  (read its settings and state)`,
-    ...(isRunning(app) ? [`POST ${apiPath}/apps/${app.id}/stop  (stop '${app.name}')`] : []),
-    `POST ${apiPath}/apps/${app.id}/update  (${describeSettings(settings, inputs)})`,
-    `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}, extracted over the app's files)`,
-    `POST ${apiPath}/apps/${app.id}/start`,
+    `${call.getApp(app.id)}  (read its settings and state)`,
+    ...(isRunning(app) ? [`${call.stopApp(app.id)}  (stop '${app.name}')`] : []),
+    `${call.updateApp(app.id)}  (${describeSettings(settings, inputs)})`,
+    `${call.uploadFiles(app.id)}  (a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}, extracted over the app's files)`,
+    call.startApp(app.id),
   ];
 }
 

@@ -10,6 +10,7 @@ import { getOctokit } from '@actions/github';
 import { failureWarning, readFailure } from './api-failure.js';
 import { appIdFromPayload, deploymentPayload } from './payload.js';
 import { limiter } from '../limit.js';
+import type { LineLog } from '../log.js';
 import { deploymentDescription } from '../runner-text.js';
 
 /** One deploy to record, in the repository the GitHubDeployments was made for. */
@@ -23,17 +24,11 @@ export interface DeploymentTarget {
   description?: string;
 }
 
-export interface DeploymentsLog {
-  info(m: string): void;
-  warning(m: string): void;
-  debug(m: string): void;
-}
-
 export interface GitHubDeploymentsOptions {
   token: string;
   owner: string;
   repo: string;
-  log: DeploymentsLog;
+  log: LineLog;
   /** The workflow run's URL, sent as each status's log_url. */
   runUrl?: string;
   /** Default: GITHUB_API_URL as the runner sets it, read when constructed; else https://api.github.com. */
@@ -57,7 +52,7 @@ export class GitHubDeployments {
   private readonly octokit: Octokit;
   private readonly owner: string;
   private readonly repo: string;
-  private readonly log: DeploymentsLog;
+  private readonly log: LineLog;
   private readonly runUrl: string | undefined;
   private readonly apiUrl: string;
   private readonly timeoutMs: number;

@@ -1,0 +1,63 @@
+// Every app, walked page by page through GET /apps. The page parameter is undocumented: a server
+// that ignores it answers the same page again, and one may stop before the totalItems it
+// announced. Either way the list is incomplete, and an IncompleteListError is thrown rather than
+// a partial list returned (a deploy would not see an app on a missed page).
+import { IncompleteListError } from '../errors.js';
+import { callText, routes } from './endpoints.js';
+import { normalizeApp, parseAppsPage } from './normalize.js';
+import { unexpectedResponse } from './outcome.js';
+import type { Requester } from './request.js';
+import type { App, AppListing } from './types.js';
+
+/** A walk of GET /apps gives up here: far more apps than any plan holds. */
+const MAX_PAGES = 1000;
+
+/** Every app, with the memory in use as the first page's totalUsedRAM says (undefined if unreadable). */
+export async function listAppsWithUsage(http: Requester): Promise<AppListing> {
+  let totalUsedRamMB: number | undefined;
+  const found = new Map<string, App>();
+  const pagesSeen = new Map<string, number>();
+  let total: number | undefined;
+  const endpoint = http.endpoint(routes.listApps(1));
+  for (let page = 1; ; page++) {
+    const route = routes.listApps(page);
+    const { json } = await http.call(route, 'json');
+    let parsed: ReturnType<typeof parseAppsPage>;
+    let apps: App[];
+    try {
+      parsed = parseAppsPage(json);
+      apps = parsed.apps.map(normalizeApp);
+      if (page === 1) totalUsedRamMB = parsed.totalUsedRamMB;
+    } catch (err) {
+      throw unexpectedResponse(callText(route, http.rootPath), err);
+    }
+    total = parsed.totalItems ?? total;
+    const signature = apps.map((a) => a.id).join(',');
+    const repeated = apps.length > 0 ? pagesSeen.get(signature) : undefined;
+    if (repeated !== undefined) {
+      throw new IncompleteListError(
+        `${callText(route, http.rootPath)} answered the same apps as page ${repeated} (the server seems to ignore the page parameter)`,
+        found.size,
+        total,
+      );
+    }
+    pagesSeen.set(signature, page);
+    for (const app of apps) if (!found.has(app.id)) found.set(app.id, app);
+    if (!parsed.hasNextPage || apps.length === 0) break;
+    if (page >= MAX_PAGES) {
+      throw new IncompleteListError(
+        `${endpoint} still had more pages after ${MAX_PAGES}`,
+        found.size,
+        total,
+      );
+    }
+  }
+  if (total !== undefined && found.size < total) {
+    throw new IncompleteListError(
+      `${endpoint} announced ${total} apps (pagination.totalItems) but its pages ended after ${found.size}`,
+      found.size,
+      total,
+    );
+  }
+  return { apps: [...found.values()], totalUsedRamMB };
+}

@@ -1,0 +1,325 @@
+// One call to the CamposCloud API and its retries: the request (auth, timeouts, the run's
+// deadline, a streamed upload), what the answer says (redacted of secrets), and the waits between
+// attempts of a call that is safe to repeat. The create (create.ts) and the stop and start
+// (app-state.ts) run their own loops over attempt(); everything else goes through call().
+import type { LineLog } from '../log.js';
+import { duration } from '../text.js';
+import { callText, endpointName, sentPath, type Route } from './endpoints.js';
+import { exchange, MAX_RESPONSE_BYTES, sleepWithin, type Deadline } from './http.js';
+import { buildMultipart, type MultipartBody } from './multipart.js';
+import { appFromBody } from './normalize.js';
+import {
+  apiErrorFor,
+  causeOf,
+  describeOutcome,
+  exhausted,
+  isRateLimited,
+  unexpectedResponse,
+  type BodyMode,
+  type Outcome,
+} from './outcome.js';
+import { withUploadProgress } from './progress.js';
+import { redactSecrets } from './redact.js';
+import {
+  nextBackoff,
+  parseRetryAfter,
+  rateLimitWait,
+  RetryBudget,
+  verdictForStatus,
+} from './retry.js';
+import { extractServerMessage } from './server-message.js';
+import { sayWhileWaiting } from './still-waiting.js';
+import type { App } from './types.js';
+
+export interface ClientOptions {
+  /** e.g. 'https://api.camposcloud.com'; '/v1' is appended unless already there. */
+  apiUrl: string;
+  token: string;
+  /** Per request without a zip; default 30 s. */
+  requestTimeoutMs?: number;
+  /** A zip upload fails when nothing more is sent for this long; default 60 s. */
+  uploadStallMs?: number;
+  /** ...or when the answer has not come this long after the zip was sent; default 60 s. */
+  uploadAnswerMs?: number;
+  /**
+   * A create that may have reached the server (no answer, a 5xx) is sent again only while the new
+   * attempt would end within this long of the first one; default 150 s. The old app is stopped
+   * meanwhile: past it, the run gives up and puts the old app back (or adopts the new one).
+   */
+  createRetryWindowMs?: number;
+  /** Attempts per call, default 5. A 429 does not count: see maxRateLimitRetries. */
+  maxAttempts?: number;
+  /**
+   * How many 429s one call waits out before it gives up, default 30. Every wait is bounded by the
+   * deadline as well, which is what ends a long queue in practice.
+   */
+  maxRateLimitRetries?: number;
+  /**
+   * Values that must never appear in an error or log line, redacted from what the server says
+   * (the token, and the env var values a create or an update sends, are added on their own).
+   */
+  secrets?: readonly string[];
+  /** Backoff base; default 3000 ms after a 429 and 1000 ms after a 5xx or network error. */
+  retryBaseMs?: number;
+  /** Cap for an honoured Retry-After, default 60 s. */
+  maxRetryAfterMs?: number;
+  /** Minimum gap between creates sent by this client, default 3 s (the documented rate limit). */
+  createSpacingMs?: number;
+  deadline?: Deadline;
+  log?: LineLog;
+  /**
+   * Told before each request that may change something on CamposCloud (any but a GET) is sent:
+   * until it is called, a failed run has changed nothing there.
+   */
+  onChange?: () => void;
+  random?: () => number;
+  userAgent?: string;
+  /** Gap between "Still waiting for the response to ..." lines; default 10 s. */
+  stillWaitingEveryMs?: number;
+}
+
+export interface Upload {
+  body: MultipartBody;
+  /** A small JSON body needs no more time than any request; a zip gets the upload limits. */
+  small?: boolean;
+}
+
+export const DEFAULTS = {
+  requestTimeoutMs: 30_000,
+  uploadStallMs: 60_000,
+  uploadAnswerMs: 60_000,
+  createRetryWindowMs: 150_000,
+  maxAttempts: 5,
+  maxRateLimitRetries: 30,
+  retryBase429Ms: 3000,
+  retryBaseTransientMs: 1000,
+  maxRetryAfterMs: 60_000,
+  createSpacingMs: 3000,
+  userAgent: 'camposcloud-deploy',
+  stillWaitingEveryMs: 10_000,
+};
+
+/** Joins the API root and '/v1', tolerating a trailing '/' or an '/v1' already there. */
+export function apiRoot(apiUrl: string): string {
+  const trimmed = apiUrl.trim().replace(/\/+$/, '');
+  return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
+}
+
+/** Sends the calls of one client; its settings are the client's options with their defaults. */
+export class Requester {
+  private readonly root: string;
+  /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
+  readonly rootPath: string;
+  private readonly token: string;
+  private readonly requestTimeoutMs: number;
+  private readonly uploadStallMs: number;
+  readonly uploadAnswerMs: number;
+  readonly createRetryWindowMs: number;
+  private readonly maxAttempts: number;
+  private readonly maxRateLimitRetries: number;
+  /** Values redacted from server messages; grows with the env-vars values of each create. */
+  private readonly secrets = new Set<string>();
+  private readonly retryBase429Ms: number;
+  private readonly retryBaseTransientMs: number;
+  private readonly maxRetryAfterMs: number;
+  readonly createSpacingMs: number;
+  readonly deadline: Deadline | undefined;
+  readonly log: LineLog;
+  private readonly onChange: () => void;
+  private readonly random: () => number;
+  private readonly userAgent: string;
+  private readonly stillWaitingEveryMs: number;
+
+  constructor(opts: ClientOptions) {
+    this.root = apiRoot(opts.apiUrl);
+    this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
+    this.token = opts.token;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
+    this.uploadStallMs = opts.uploadStallMs ?? DEFAULTS.uploadStallMs;
+    this.uploadAnswerMs = opts.uploadAnswerMs ?? DEFAULTS.uploadAnswerMs;
+    this.createRetryWindowMs = opts.createRetryWindowMs ?? DEFAULTS.createRetryWindowMs;
+    this.maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULTS.maxAttempts);
+    this.maxRateLimitRetries = opts.maxRateLimitRetries ?? DEFAULTS.maxRateLimitRetries;
+    for (const s of [opts.token, ...(opts.secrets ?? [])]) this.secrets.add(s);
+    this.retryBase429Ms = opts.retryBaseMs ?? DEFAULTS.retryBase429Ms;
+    this.retryBaseTransientMs = opts.retryBaseMs ?? DEFAULTS.retryBaseTransientMs;
+    this.maxRetryAfterMs = opts.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
+    this.createSpacingMs = opts.createSpacingMs ?? DEFAULTS.createSpacingMs;
+    this.deadline = opts.deadline;
+    this.log = opts.log ?? { debug: () => {}, info: () => {}, warning: () => {} };
+    this.onChange = opts.onChange ?? (() => {});
+    this.random = opts.random ?? Math.random;
+    this.userAgent = opts.userAgent ?? DEFAULTS.userAgent;
+    this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? DEFAULTS.stillWaitingEveryMs;
+  }
+
+  /** How errors and logs name the call: 'POST /v1/apps/{id}/stop'. */
+  endpoint(route: Route): string {
+    return endpointName(route, this.rootPath);
+  }
+
+  /** A fresh count of the failures and 429s one call may wait out. */
+  budget(): RetryBudget {
+    return new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
+  }
+
+  /** The server may echo what it was sent: its words must not carry these values into a log. */
+  hideEchoed(vars: readonly { value: string }[] | undefined): void {
+    for (const v of vars ?? []) this.secrets.add(v.value);
+  }
+
+  /** A call that is safe to repeat (GET, stop, start, delete, update, upload): retried on 429, 5xx, network errors. */
+  async call(
+    route: Route,
+    mode: BodyMode,
+    upload?: Upload,
+  ): Promise<{ status: number; json: unknown }> {
+    const endpoint = this.endpoint(route);
+    let backoff: number | undefined;
+    const budget = this.budget();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(route, attempt, mode, upload);
+      if (outcome.kind === 'ok') return { status: outcome.status, json: outcome.json };
+      if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
+        throw apiErrorFor(endpoint, outcome, attempt);
+      }
+      // A body past the limit comes again the same way: not worth another attempt.
+      if (outcome.kind === 'bad-body' && outcome.final)
+        throw apiErrorFor(endpoint, outcome, attempt);
+      if (!budget.spend(isRateLimited(outcome))) {
+        throw apiErrorFor(endpoint, outcome, attempt, exhausted(outcome, budget));
+      }
+      backoff = await this.waitToRetry(endpoint, outcome, budget, backoff);
+    }
+  }
+
+  /** Logs the retry and sleeps; returns the backoff used (for the next jittered one). */
+  async waitToRetry(
+    endpoint: string,
+    outcome: Outcome,
+    budget: RetryBudget,
+    previousBackoff: number | undefined,
+  ): Promise<number | undefined> {
+    let waitMs: number;
+    let how: string;
+    let backoff = previousBackoff;
+    const rateLimited = isRateLimited(outcome);
+    const retryAfter = outcome.kind === 'http' ? outcome.retryAfterMs : undefined;
+    if (retryAfter !== undefined) {
+      // Jitter of up to one create slot, so runs refused together do not come back together.
+      const w = rateLimitWait(retryAfter, this.maxRetryAfterMs, this.createSpacingMs, this.random);
+      waitMs = w.waitMs;
+      how = `${duration(w.askedMs)} + ${duration(w.jitterMs)} jitter (Retry-After${w.capped ? ` ${duration(retryAfter)}, capped` : ''})`;
+    } else {
+      const base = rateLimited ? this.retryBase429Ms : this.retryBaseTransientMs;
+      waitMs = backoff = nextBackoff(previousBackoff, base, this.random);
+      how = duration(waitMs);
+    }
+    const count = rateLimited
+      ? `rate-limited ${budget.rateLimited} of at most ${budget.maxRateLimited} times`
+      : `attempt ${budget.failures + 1} of ${budget.maxFailures}`;
+    this.log.info(`${endpoint} ${describeOutcome(outcome)}; retrying in ${how} (${count})`);
+    await sleepWithin(waitMs, this.deadline, `a retry of ${endpoint} after ${causeOf(outcome)}`);
+    return backoff;
+  }
+
+  async attempt(route: Route, attempt: number, mode: BodyMode, upload?: Upload): Promise<Outcome> {
+    const { method } = route;
+    const path = sentPath(route);
+    const endpoint = `${method} ${this.rootPath}${path}`;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.token}`,
+      accept: 'application/json',
+      'user-agent': this.userAgent,
+    };
+    if (upload) {
+      headers['content-type'] = upload.body.contentType;
+      headers['content-length'] = String(upload.body.contentLength);
+    }
+    this.log.debug(`${endpoint} (attempt ${attempt} of ${this.maxAttempts})`);
+    if (method !== 'GET') this.onChange();
+    const zip = upload && !upload.small ? upload.body : undefined;
+    const waitingFor = `the response to ${endpointName(route, this.rootPath)} (attempt ${attempt})`;
+    const result = await sayWhileWaiting(
+      exchange({
+        method,
+        url: `${this.root}${path}`,
+        headers,
+        body: zip ? undefined : upload?.body.open(),
+        upload: zip && {
+          open: (onChunk) => zip.open(onChunk),
+          stallMs: this.uploadStallMs,
+          answerMs: this.uploadAnswerMs,
+        },
+        timeoutMs: this.requestTimeoutMs,
+        deadline: this.deadline,
+        waitingFor,
+      }),
+      waitingFor,
+      (line) => this.log.info(line),
+      this.stillWaitingEveryMs,
+    );
+    if (result.kind === 'network') {
+      this.log.debug(`${endpoint}: no response (${result.reason})`);
+      return result;
+    }
+    this.log.debug(`${endpoint}: HTTP ${result.status}`);
+    if (result.tooLarge) {
+      return {
+        kind: 'bad-body',
+        status: result.status,
+        why: `its body was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MB and was not read`,
+        final: true,
+      };
+    }
+    if (verdictForStatus(result.status) !== 'success') {
+      return {
+        kind: 'http',
+        status: result.status,
+        serverMessage: this.serverWords(result.text, result.headers['content-type']),
+        retryAfterMs: parseRetryAfter(result.headers['retry-after'], Date.now()),
+      };
+    }
+    if (mode === 'ignore') return { kind: 'ok', status: result.status, json: undefined };
+    if (mode === 'optional-json' && !result.text.trim()) {
+      return { kind: 'ok', status: result.status, json: undefined };
+    }
+    try {
+      return { kind: 'ok', status: result.status, json: JSON.parse(result.text) as unknown };
+    } catch {
+      return { kind: 'bad-body', status: result.status };
+    }
+  }
+
+  /**
+   * What the server said, with known secret values cut out: before extraction (a value cut in
+   * two by the truncation would escape) and after it (JSON escapes hide a value in the raw text).
+   */
+  private serverWords(text: string, contentType: string | undefined): string | undefined {
+    const said = extractServerMessage(redactSecrets(text, this.secrets), contentType);
+    return said === undefined ? undefined : redactSecrets(said, this.secrets);
+  }
+
+  toApp(json: unknown, route: Route): App {
+    try {
+      return appFromBody(json);
+    } catch (err) {
+      throw unexpectedResponse(callText(route, this.rootPath), err);
+    }
+  }
+
+  /** The multipart body of a zip upload (create and upload): streamed from the file, with progress. */
+  async zipBody(
+    fields: [string, string][],
+    zipPath: string,
+    zipBytes: number,
+  ): Promise<MultipartBody> {
+    const form = await buildMultipart(fields, {
+      field: 'file',
+      filename: 'file.zip',
+      contentType: 'application/zip',
+      path: zipPath,
+    });
+    return withUploadProgress(form, zipBytes, (line) => this.log.info(line));
+  }
+}
