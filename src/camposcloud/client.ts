@@ -1,6 +1,6 @@
 // The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
 // run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
-// blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
+// blindly sent twice (README "What happens when" and docs/lifecycle.md say why each rule is there).
 // Each concern lives in its own file; this is the face the commands use:
 //   request.ts   one call and its retries (timeouts, deadline, 429 waits, secrets redacted)
 //   listing.ts   every app, page by page, or an error when the pages do not add up
