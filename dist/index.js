@@ -67909,7 +67909,7 @@ class GitHubDeployments {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5371);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3567);
 /* harmony import */ var _young_generation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8263);
 // The action's entry point (dist/index.js after bundling).
 
@@ -67979,7 +67979,7 @@ function obj(v) {
 
 /***/ }),
 
-/***/ 5371:
+/***/ 3567:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70936,8 +70936,462 @@ function getIDToken(aud) {
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/loose-json.ts
+var loose_json = __nccwpck_require__(8096);
+;// CONCATENATED MODULE: ./src/camposcloud/normalize.ts
+// The API's app objects are loose (teamId may be a string, null or a populated team; metrics may be
+// null; some responses wrap the app). This turns them into App so nothing above the client cares.
+
+/** A populated reference ({_id} or {id}) or a plain id string, as an id string. */
+function refId(v) {
+    if ((0,loose_json/* isObject */.Gv)(v))
+        return (0,loose_json/* str */.gx)(v['_id']) ?? (0,loose_json/* str */.gx)(v['id']);
+    return (0,loose_json/* str */.gx)(v);
+}
+/** A MongoDB ObjectId, as the API's `_id` always is. */
+const APP_ID = /^[0-9a-f]{24}$/i;
+/** The container id, a UUID. */
+const CONTAINER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A DNS label, or a host name made of them (a scheme and a trailing '/' are tolerated). */
+const SUBDOMAIN = /^(https?:\/\/)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\/?$/i;
+/**
+ * A field with a known shape that does not have it: the server answered something unexpected.
+ * These fields reach outputs, log lines, URLs and later requests, so a malformed one stops the run
+ * rather than travel on.
+ */
+function checked(field, value, shape, what) {
+    if (value === undefined || shape.test(value))
+        return value;
+    const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+    throw new TypeError(`the server answered something unexpected: ${field} ${shown} is not ${what}`);
+}
+/**
+ * Pure. Throws a TypeError when `raw` is not an app object (no `_id`), or when its id, container
+ * id or subdomain does not have its documented shape.
+ */
+function normalizeApp(raw) {
+    if (!(0,loose_json/* isObject */.Gv)(raw))
+        throw new TypeError('expected an app object');
+    const id = checked('_id', refId(raw['_id']) ?? (0,loose_json/* str */.gx)(raw['id']), APP_ID, 'a 24-character hex id');
+    if (!id)
+        throw new TypeError('the app object has no _id');
+    const metrics = raw['currentResourceMetrics'];
+    const online = (0,loose_json/* isObject */.Gv)(metrics) && typeof metrics['online'] === 'boolean' ? metrics['online'] : undefined;
+    return {
+        id,
+        name: typeof raw['name'] === 'string' ? raw['name'] : '',
+        containerId: checked('containerId', (0,loose_json/* str */.gx)(raw['containerId']), CONTAINER_ID, 'a UUID'),
+        teamId: refId(raw['teamId']) ?? refId(raw['team']),
+        status: (0,loose_json/* str */.gx)(raw['status']) ?? 'unknown',
+        online,
+        uptime: (0,loose_json/* isObject */.Gv)(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
+        exposedViaWeb: bool(raw['exposedViaWeb']),
+        subdomain: checked('assignedSubdomain', (0,loose_json/* str */.gx)(raw['assignedSubdomain']) ?? (0,loose_json/* str */.gx)(raw['subdomain']), SUBDOMAIN, 'a host name'),
+        runtime: (0,loose_json/* str */.gx)(raw['runtimeEnvironment']) ?? (0,loose_json/* str */.gx)(raw['runtime']),
+        createdAt: (0,loose_json/* str */.gx)(raw['createdAt']),
+        startupCommand: (0,loose_json/* str */.gx)(raw['startupCommand']),
+        environmentVariables: envVars(raw['environmentVariables']),
+        memoryMB: positiveInt(raw['allocatedMemoryMB']),
+        autoRestart: bool(raw['autoRestartEnabled']),
+    };
+}
+/** A boolean, or its text; undefined when absent or anything else. */
+function bool(v) {
+    if (v === true || v === 'true')
+        return true;
+    if (v === false || v === 'false')
+        return false;
+    return undefined;
+}
+function positiveInt(v) {
+    const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+    return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
+}
+/** [{key, value}] as the API returns it; undefined when absent or not that shape. */
+function envVars(v) {
+    if (!Array.isArray(v))
+        return undefined;
+    const out = [];
+    for (const item of v) {
+        if (!(0,loose_json/* isObject */.Gv)(item) || typeof item['key'] !== 'string')
+            return undefined;
+        out.push({ key: item['key'], value: typeof item['value'] === 'string' ? item['value'] : '' });
+    }
+    return out;
+}
+/**
+ * The app in a response body: the body itself, or wrapped as {app}, {application} or {data}
+ * (undocumented, so accepted defensively). Throws a TypeError when there is none.
+ */
+function appFromBody(body) {
+    if ((0,loose_json/* isObject */.Gv)(body) && !('_id' in body)) {
+        for (const key of ['app', 'application', 'data']) {
+            if ((0,loose_json/* isObject */.Gv)(body[key]))
+                return normalizeApp(body[key]);
+        }
+    }
+    return normalizeApp(body);
+}
+/**
+ * An amount of memory in MB: a number, or text such as '768', '768 MB' or '1.5 GB' (the SDK types
+ * totalUsedRAM as a string and no source shows its format). undefined when unreadable.
+ */
+function megabytes(v) {
+    if (typeof v === 'number')
+        return Number.isFinite(v) && v >= 0 ? v : undefined;
+    if (typeof v !== 'string')
+        return undefined;
+    const m = /^\s*(\d+(?:[.,]\d+)?)\s*(mb|mib|m|gb|gib|g)?\s*$/i.exec(v);
+    if (!m)
+        return undefined;
+    const n = Number(m[1].replace(',', '.'));
+    return /^g/i.test(m[2] ?? '') ? n * 1024 : n;
+}
+/**
+ * One page of GET /apps: the raw app objects, whether the server says more pages follow, and how
+ * many apps it says there are in all (undefined when it does not say).
+ */
+function parseAppsPage(body) {
+    if (Array.isArray(body))
+        return { apps: body, hasNextPage: false };
+    if (!(0,loose_json/* isObject */.Gv)(body))
+        throw new TypeError('expected an object with an applications list');
+    const list = body['applications'] ?? body['apps'] ?? body['data'];
+    if (!Array.isArray(list))
+        throw new TypeError('the response has no applications list');
+    const pagination = body['pagination'];
+    const totalUsedRamMB = megabytes(body['totalUsedRAM']);
+    if (!(0,loose_json/* isObject */.Gv)(pagination))
+        return { apps: list, hasNextPage: false, totalUsedRamMB };
+    const total = pagination['totalItems'];
+    return {
+        apps: list,
+        hasNextPage: pagination['hasNextPage'] === true,
+        totalUsedRamMB,
+        ...(typeof total === 'number' && Number.isInteger(total) && total >= 0
+            ? { totalItems: total }
+            : {}),
+    };
+}
+/**
+ * Sort by createdAt, newest first; apps without a date sort as oldest, and ties keep the API's
+ * creation order reversed (one key per app keeps the comparison consistent).
+ */
+function newestFirst(apps) {
+    return apps
+        .map((app, index) => {
+        const t = app.createdAt ? Date.parse(app.createdAt) : NaN;
+        return { app, index, t: Number.isNaN(t) ? -Infinity : t };
+    })
+        .sort((a, b) => (a.t !== b.t ? b.t - a.t : b.index - a.index))
+        .map((x) => x.app);
+}
+
+;// CONCATENATED MODULE: ./src/camposcloud/endpoints.ts
+// Every CamposCloud endpoint the action calls, spelled once: the client sends these, its errors
+// name them, and a dry run shows them (client.describe) as the calls a real run would make.
+const segment = encodeURIComponent;
+const routes = {
+    getApp: (id) => ({ method: 'GET', path: `/apps/${segment(id)}` }),
+    listApps: (page) => ({
+        method: 'GET',
+        path: '/apps',
+        query: { page: String(page) },
+    }),
+    createApp: () => ({ method: 'POST', path: '/apps/create' }),
+    stopApp: (id) => ({ method: 'POST', path: `/apps/${segment(id)}/stop` }),
+    startApp: (id) => ({ method: 'POST', path: `/apps/${segment(id)}/start` }),
+    deleteApp: (id) => ({ method: 'DELETE', path: `/apps/${segment(id)}/delete` }),
+    updateApp: (id) => ({ method: 'POST', path: `/apps/${segment(id)}/update` }),
+    uploadFiles: (id) => ({
+        method: 'POST',
+        path: `/apps/${segment(id)}/upload`,
+        query: { path: '/' },
+    }),
+};
+/** What follows the API root in the request's URL: the path and the encoded query. */
+function sentPath(route) {
+    const query = Object.entries(route.query ?? {})
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+        .join('&');
+    return query ? `${route.path}?${query}` : route.path;
+}
+/** 'POST /v1/apps/{id}/stop': how errors and logs name the endpoint (no query). */
+function endpointName(route, rootPath) {
+    return `${route.method} ${rootPath}${route.path}`;
+}
+/** The call as a person reads it, query included: 'POST /v1/apps/{id}/upload?path=/'. */
+function callText(route, rootPath) {
+    const query = Object.entries(route.query ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join('&');
+    return `${endpointName(route, rootPath)}${query ? `?${query}` : ''}`;
+}
+function describer(rootPath) {
+    const text = (route) => callText(route, rootPath);
+    return {
+        getApp: (id) => text(routes.getApp(id)),
+        listApps: (page) => text(routes.listApps(page)),
+        createApp: () => text(routes.createApp()),
+        stopApp: (id) => text(routes.stopApp(id)),
+        startApp: (id) => text(routes.startApp(id)),
+        deleteApp: (id) => text(routes.deleteApp(id)),
+        updateApp: (id) => text(routes.updateApp(id)),
+        uploadFiles: (id) => text(routes.uploadFiles(id)),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/camposcloud/outcome.ts
+// How one attempt at a call ended, and the words and errors made of it: shared by the retry loop
+// (request.ts), the create (create.ts) and the stop and start (app-state.ts).
+
+const NOT_JSON = 'the response was not valid JSON';
+/** 'returned HTTP 503 (...)', 'got no response (...)': how a log line or an error says it. */
+function describeOutcome(outcome) {
+    switch (outcome.kind) {
+        case 'ok':
+            return `returned HTTP ${outcome.status}`;
+        case 'http':
+            return outcome.status === 429
+                ? 'returned HTTP 429 (rate limited)'
+                : `returned HTTP ${outcome.status}${outcome.serverMessage ? ` (${outcome.serverMessage})` : ''}`;
+        case 'bad-body':
+            return `returned HTTP ${outcome.status} but ${outcome.why ?? NOT_JSON}`;
+        case 'network':
+            return `got no response (${outcome.reason})`;
+    }
+}
+/** Short cause for "a retry of GET /v1/apps after HTTP 503". */
+function causeOf(outcome) {
+    if (outcome.kind === 'network')
+        return outcome.timedOut ? 'a timeout' : 'a network error';
+    if (outcome.kind === 'bad-body')
+        return 'a response that was not JSON';
+    return `HTTP ${outcome.status}`;
+}
+function isRateLimited(outcome) {
+    return outcome.kind === 'http' && outcome.status === 429;
+}
+/** The detail of the error when a retry budget runs out on a 429 (the others say enough). */
+function exhausted(outcome, budget) {
+    return isRateLimited(outcome)
+        ? `still rate limited after waiting ${budget.maxRateLimited} times`
+        : undefined;
+}
+function apiErrorFor(endpoint, outcome, attempts, detail) {
+    switch (outcome.kind) {
+        case 'http':
+            return new errors/* ApiError */.hD({
+                endpoint,
+                status: outcome.status,
+                serverMessage: outcome.serverMessage,
+                attempts,
+                detail,
+            });
+        case 'bad-body':
+            return new errors/* ApiError */.hD({
+                endpoint,
+                status: outcome.status,
+                attempts,
+                detail: detail ?? outcome.why ?? NOT_JSON,
+            });
+        case 'network':
+            return new errors/* ApiError */.hD({
+                endpoint,
+                attempts,
+                detail: detail ?? `no response: ${outcome.reason}`,
+            });
+        case 'ok':
+            return new errors/* ApiError */.hD({ endpoint, status: outcome.status, attempts, detail });
+    }
+}
+/** A 2xx whose body is not the shape the endpoint returns. */
+function unexpectedResponse(endpoint, err) {
+    return new errors/* ApiError */.hD({
+        endpoint,
+        status: 200,
+        detail: `unexpected response: ${(0,errors/* errorText */.kc)(err)}`,
+    });
+}
+
+;// CONCATENATED MODULE: ./src/camposcloud/retry.ts
+// When and how long to wait before trying a call again. Pure: the clock and the dice are arguments.
+/**
+ * A Retry-After header value (delay in seconds, or an HTTP date) as milliseconds from `now`.
+ * undefined when absent or unreadable; a past date or a negative delay is 0.
+ */
+function parseRetryAfter(value, now) {
+    if (value === undefined)
+        return undefined;
+    const text = value.trim();
+    if (!text)
+        return undefined;
+    if (/^[-+]?\d+(\.\d+)?$/.test(text))
+        return Math.max(0, Math.ceil(Number(text) * 1000));
+    // Date.parse accepts bare numbers and odd fragments; an HTTP date always names a weekday or month.
+    if (!/[a-z]{3}/i.test(text))
+        return undefined;
+    const at = Date.parse(text);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/** Longest wait between two attempts when the server gave no Retry-After. */
+const MAX_BACKOFF_MS = 30_000;
+/**
+ * Decorrelated jitter (AWS architecture blog, "Exponential Backoff And Jitter"): a random wait
+ * between `baseMs` and three times the previous one, capped. It never drops below the base (so a
+ * rate-limited call really backs off), and parallel runs that failed together spread apart.
+ */
+function nextBackoff(previousMs, baseMs, random, capMs = MAX_BACKOFF_MS) {
+    const upper = Math.max(baseMs, (previousMs ?? baseMs) * 3);
+    const wait = baseMs + random() * (upper - baseMs);
+    return Math.round(Math.min(capMs, wait));
+}
+function verdictForStatus(status) {
+    if (status >= 200 && status < 300)
+        return 'success';
+    if (status === 429)
+        return 'rate-limited';
+    if (status >= 500)
+        return 'transient';
+    // 408 Request Timeout is the server saying it gave up waiting on us: like a lost response.
+    if (status === 408)
+        return 'transient';
+    return 'fatal';
+}
+/**
+ * The wait after a 429 that carried Retry-After: what the server asked (capped), plus a random part
+ * of up to `jitterSpanMs`. Retry-After alone would send every run that was refused in the same
+ * moment back in the same moment: CamposCloud allows one create per token every 3 s, so all but
+ * one of them would be refused again, round after round. Spreading them over one such slot lets
+ * them take the following slots one by one.
+ */
+function rateLimitWait(retryAfterMs, capMs, jitterSpanMs, random) {
+    const askedMs = Math.min(retryAfterMs, capMs);
+    const jitterMs = Math.round(random() * Math.max(0, jitterSpanMs));
+    return { waitMs: askedMs + jitterMs, askedMs, jitterMs, capped: retryAfterMs > capMs };
+}
+/**
+ * What one call may still spend on attempts. Failures (5xx, network errors, timeouts, bad bodies)
+ * and rate-limit refusals are counted apart: a 429 says "not now", not "broken", and a run that
+ * waits its turn behind other deploys of the same token must not give up after the few attempts
+ * meant for a failing server. Rate-limit waits are bounded by the run's deadline (every wait is)
+ * and by their own, generous count, against a server that says "wait" forever.
+ */
+class RetryBudget {
+    maxFailures;
+    maxRateLimited;
+    /** Attempts that failed, 429s excluded. */
+    failures = 0;
+    /** Attempts refused with 429. */
+    rateLimited = 0;
+    constructor(maxFailures, maxRateLimited) {
+        this.maxFailures = Math.max(1, maxFailures);
+        this.maxRateLimited = Math.max(0, maxRateLimited);
+    }
+    /** Counts one unsuccessful attempt; true when the budget allows another. */
+    spend(rateLimited) {
+        if (rateLimited)
+            return ++this.rateLimited <= this.maxRateLimited;
+        return ++this.failures < this.maxFailures;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/camposcloud/app-state.ts
+// Stop and start, judged by the state the app reports, never by the server's words: a refused or
+// unanswered call is followed by a fresh read, and the app in the wanted state is success.
+
+
+
+
+/** CamposCloudClient.stopApp, whose comment says what it promises. */
+async function stopApp(http, read, id, current, opts = {}) {
+    // evenIfNotOnline: an app that never came online may still be starting (installing its
+    // dependencies), so its state cannot say the stop is not needed: send it all the same.
+    const before = opts.evenIfNotOnline ? undefined : (current ?? (await read(id)));
+    if (before && !isRunning(before))
+        return { app: before, alreadyStopped: true };
+    const app = await changeState(http, read, id, 'stop', (a) => !isRunning(a));
+    return { app, alreadyStopped: false };
+}
+/** CamposCloudClient.startApp, whose comment says what it promises. */
+async function startApp(http, read, id, current) {
+    const before = current ?? (await read(id));
+    if (isRunning(before))
+        return { app: before, alreadyRunning: true };
+    const app = await changeState(http, read, id, 'start', isRunning);
+    return { app, alreadyRunning: false };
+}
+/**
+ * POST /apps/{id}/stop or start until the app's state says it is done. Any answer other than a
+ * 2xx (a refusal in any wording or code, a 5xx, a lost response) is followed by a fresh read:
+ * when `done` holds for it, the call succeeded whatever the server said; when not, a transient
+ * failure is tried again and a refusal is an error that says the state the app is in.
+ * Returns the app as the last answer or read showed it (a stop's own answer may be stale).
+ */
+async function changeState(http, read, id, action, done) {
+    const route = action === 'stop' ? routes.stopApp(id) : routes.startApp(id);
+    const endpoint = http.endpoint(route);
+    const budget = http.budget();
+    let backoff;
+    for (let attempt = 1;; attempt++) {
+        const outcome = await http.attempt(route, attempt, 'optional-json');
+        if (outcome.kind === 'ok')
+            return tryApp(outcome.json);
+        const fatal = outcome.kind === 'http' && [401, 403, 404].includes(outcome.status);
+        if (fatal)
+            throw apiErrorFor(endpoint, outcome, attempt);
+        if (!isRateLimited(outcome)) {
+            const now = await read(id);
+            if (done(now)) {
+                http.log.debug(`${endpoint} ${describeOutcome(outcome)}, but the app now reports ${runState(now)}: done.`);
+                return now;
+            }
+            const refused = outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal';
+            const state = `the app still reports ${runState(now)}`;
+            if (refused)
+                throw apiErrorFor(endpoint, outcome, attempt, state);
+            if (!budget.spend(false))
+                throw apiErrorFor(endpoint, outcome, attempt, state);
+        }
+        else if (!budget.spend(true)) {
+            throw apiErrorFor(endpoint, outcome, attempt, exhausted(outcome, budget));
+        }
+        backoff = await http.waitToRetry(endpoint, outcome, budget, backoff);
+    }
+}
+/**
+ * Running as the platform reports it: currentResourceMetrics.online, or a container that reports
+ * an uptime while it is still starting (installing dependencies). A stop must not skip such an
+ * app (two copies would run), and a start must not restart it. No metrics: not running.
+ */
+function isRunning(app) {
+    return app.online === true || (app.online === false && app.uptime !== undefined);
+}
+function runState(app) {
+    if (app.online === true)
+        return 'running (online)';
+    if (isRunning(app))
+        return 'starting (online: false, with an uptime)';
+    return app.online === false ? 'not running (online: false)' : 'not running (no metrics)';
+}
+/** The app a 2xx answered with, if its body is one (a stop's or an update's answer may not be). */
+function tryApp(json) {
+    if (json === undefined)
+        return undefined;
+    try {
+        return appFromBody(json);
+    }
+    catch {
+        return undefined;
+    }
+}
+
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/camposcloud/proxy.ts
@@ -71077,6 +71531,197 @@ async function sleepWithin(ms, deadline, waitingFor) {
     await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+;// CONCATENATED MODULE: ./src/camposcloud/create.ts
+// The create: POST /apps/create with the zip, spaced by the documented rate limit, and never
+// blindly sent twice: after an answer that may hide a create (none, a 5xx, an unreadable 2xx),
+// an app of that name that was not there before is the one it made, and is adopted.
+
+
+
+
+
+
+
+/** The creates of one client: the gap between them is kept per client. */
+class Creator {
+    /** When the last create attempt ended (response or failure), for spacing the next one. */
+    lastCreateEndedAt;
+    http;
+    apps;
+    constructor(http, apps) {
+        this.http = http;
+        this.apps = apps;
+    }
+    /**
+     * POST /apps/create with the zip. A 429 is sent again after the wait. An ambiguous failure (no
+     * response, a 5xx, a 2xx that is not JSON) may have created the app, so before sending again
+     * this looks for an app of that name that was not there before, and adopts it if found.
+     * `existingIds`: the ids of the apps already named req.appName, when the caller has just listed
+     * them; saves listing every app again before the first attempt.
+     */
+    async create(req, opts = {}) {
+        const route = routes.createApp();
+        const endpoint = this.http.endpoint(route);
+        const before = new Set(opts.existingIds ?? (await this.apps.findAppsByName(req.appName)).map((a) => a.id));
+        this.http.hideEchoed(req.environmentVariables);
+        let backoff;
+        let last;
+        let attempt = 0;
+        const budget = this.http.budget();
+        // One body for every attempt: each opens the zip afresh.
+        const body = await this.http.zipBody(createFields(req), req.zipPath, req.zipBytes);
+        const firstAt = Date.now();
+        for (;;) {
+            attempt++;
+            await this.waitForCreateSlot(endpoint);
+            let outcome;
+            try {
+                outcome = await this.http.attempt(route, attempt, 'json', { body });
+            }
+            finally {
+                this.lastCreateEndedAt = Date.now();
+            }
+            last = outcome;
+            if (outcome.kind === 'ok') {
+                try {
+                    return { app: appFromBody(outcome.json), recovered: false };
+                }
+                catch (err) {
+                    // Created (2xx) but unreadable: find it like after a lost response.
+                    this.http.log.debug(`${endpoint} returned an unreadable app: ${(0,errors/* errorText */.kc)(err)}`);
+                    outcome = last = { kind: 'bad-body', status: outcome.status, why: (0,errors/* errorText */.kc)(err) };
+                }
+            }
+            if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
+                throw apiErrorFor(endpoint, outcome, attempt, outcome.status === 413 ? `the zip of ${req.zipBytes} bytes is too large` : undefined);
+            }
+            const ambiguous = !isRateLimited(outcome);
+            // The old app is down meanwhile: past the window, look for the app once more and give up.
+            if (ambiguous &&
+                Date.now() - firstAt + this.http.uploadAnswerMs > this.http.createRetryWindowMs) {
+                this.http.log.info(`${endpoint} ${describeOutcome(outcome)}; not sent again, ${(0,src_text/* duration */.p0)(Date.now() - firstAt)} after the first attempt (the old app must not stay down for long).`);
+                break;
+            }
+            if (!budget.spend(!ambiguous))
+                break;
+            backoff = await this.http.waitToRetry(endpoint, outcome, budget, backoff);
+            if (ambiguous) {
+                const adopted = await this.adoptCreated(req.appName, before, endpoint, outcome);
+                if (adopted)
+                    return { app: adopted, recovered: true };
+            }
+        }
+        // The last attempt may have been the one that worked.
+        if (last && !isRateLimited(last)) {
+            const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
+            if (adopted)
+                return { app: adopted, recovered: true };
+        }
+        const final = last ?? { kind: 'network', reason: 'not sent', timedOut: false };
+        throw apiErrorFor(endpoint, final, attempt, final.kind === 'network'
+            ? `no response: ${final.reason}; no app named '${req.appName}' appeared`
+            : exhausted(final, budget));
+    }
+    /** Spaces creates from this client by createSpacingMs (the documented 1 per 3 s limit). */
+    async waitForCreateSlot(endpoint) {
+        if (this.lastCreateEndedAt === undefined)
+            return;
+        const waitMs = this.lastCreateEndedAt + this.http.createSpacingMs - Date.now();
+        if (waitMs <= 0)
+            return;
+        this.http.log.debug(`waiting ${(0,src_text/* duration */.p0)(waitMs)} before ${endpoint} (CamposCloud allows one create every few seconds)`);
+        await sleepWithin(waitMs, this.http.deadline, `the gap CamposCloud requires between creates, before ${endpoint}`);
+    }
+    /** After an ambiguous create: an app of that name that was not there before is the one it made. */
+    async adoptCreated(name, before, endpoint, outcome) {
+        const fresh = await this.apps.findNewAppsByName(name, before);
+        const newest = fresh[0];
+        if (!newest)
+            return undefined;
+        this.http.log.warning(`${endpoint} ${describeOutcome(outcome)}, but an app named '${name}' (id ${newest.id}) has appeared since: ` +
+            'the create went through, so that app is used instead of creating another.' +
+            (fresh.length > 1 ? ` (${fresh.length} new apps have that name; using the newest.)` : ''));
+        return newest;
+    }
+}
+/**
+ * The text fields of the create form, as the public API reference (docs.camposcloud.com, the create
+ * page) and the official TypeScript SDK (GitHub camposcloud/camposcloud-sdk, v1.1.3) name them.
+ */
+function createFields(req) {
+    const fields = [
+        ['appName', req.appName],
+        ['mainFile', req.mainFile],
+        ['memoryMB', String(req.memoryMB)],
+        ['runtimeEnvironment', req.runtime],
+        ['exposedViaWeb', req.exposedViaWeb ? 'true' : 'false'],
+        ['autoRestartEnabled', req.autoRestart ? 'true' : 'false'],
+    ];
+    if (req.startupCommand)
+        fields.push(['startupCommand', req.startupCommand]);
+    // The docs call it teamId, the SDK sends team: send both.
+    if (req.teamId)
+        fields.push(['teamId', req.teamId], ['team', req.teamId]);
+    if (req.environmentVariables.length > 0) {
+        fields.push(['environmentVariables', JSON.stringify(req.environmentVariables)]);
+    }
+    return fields;
+}
+
+;// CONCATENATED MODULE: ./src/camposcloud/listing.ts
+// Every app, walked page by page through GET /apps. The page parameter is undocumented: a server
+// that ignores it answers the same page again, and one may stop before the totalItems it
+// announced. Either way the list is incomplete, and an IncompleteListError is thrown rather than
+// a partial list returned (a deploy would not see an app on a missed page).
+
+
+
+
+/** A walk of GET /apps gives up here: far more apps than any plan holds. */
+const MAX_PAGES = 1000;
+/** Every app, with the memory in use as the first page's totalUsedRAM says (undefined if unreadable). */
+async function listAppsWithUsage(http) {
+    let totalUsedRamMB;
+    const found = new Map();
+    const pagesSeen = new Map();
+    let total;
+    const endpoint = http.endpoint(routes.listApps(1));
+    for (let page = 1;; page++) {
+        const route = routes.listApps(page);
+        const { json } = await http.call(route, 'json');
+        let parsed;
+        let apps;
+        try {
+            parsed = parseAppsPage(json);
+            apps = parsed.apps.map(normalizeApp);
+            if (page === 1)
+                totalUsedRamMB = parsed.totalUsedRamMB;
+        }
+        catch (err) {
+            throw unexpectedResponse(callText(route, http.rootPath), err);
+        }
+        total = parsed.totalItems ?? total;
+        const signature = apps.map((a) => a.id).join(',');
+        const repeated = apps.length > 0 ? pagesSeen.get(signature) : undefined;
+        if (repeated !== undefined) {
+            throw new errors/* IncompleteListError */.hm(`${callText(route, http.rootPath)} answered the same apps as page ${repeated} (the server seems to ignore the page parameter)`, found.size, total);
+        }
+        pagesSeen.set(signature, page);
+        for (const app of apps)
+            if (!found.has(app.id))
+                found.set(app.id, app);
+        if (!parsed.hasNextPage || apps.length === 0)
+            break;
+        if (page >= MAX_PAGES) {
+            throw new errors/* IncompleteListError */.hm(`${endpoint} still had more pages after ${MAX_PAGES}`, found.size, total);
+        }
+    }
+    if (total !== undefined && found.size < total) {
+        throw new errors/* IncompleteListError */.hm(`${endpoint} announced ${total} apps (pagination.totalItems) but its pages ended after ${found.size}`, found.size, total);
+    }
+    return { apps: [...found.values()], totalUsedRamMB };
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
@@ -71084,8 +71729,6 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/camposcloud/multipart.ts
 // The create request's multipart/form-data body, streamed from the zip on disk with an exact
 // Content-Length: memory does not grow with the zip, and each retry re-opens the file.
@@ -71242,241 +71885,6 @@ function withUploadProgress(body, fileBytes, log, opts = {}) {
     };
 }
 
-// EXTERNAL MODULE: ./src/loose-json.ts
-var loose_json = __nccwpck_require__(8096);
-;// CONCATENATED MODULE: ./src/camposcloud/normalize.ts
-// The API's app objects are loose (teamId may be a string, null or a populated team; metrics may be
-// null; some responses wrap the app). This turns them into App so nothing above the client cares.
-
-/** A populated reference ({_id} or {id}) or a plain id string, as an id string. */
-function refId(v) {
-    if ((0,loose_json/* isObject */.Gv)(v))
-        return (0,loose_json/* str */.gx)(v['_id']) ?? (0,loose_json/* str */.gx)(v['id']);
-    return (0,loose_json/* str */.gx)(v);
-}
-/** A MongoDB ObjectId, as the API's `_id` always is. */
-const APP_ID = /^[0-9a-f]{24}$/i;
-/** The container id, a UUID. */
-const CONTAINER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A DNS label, or a host name made of them (a scheme and a trailing '/' are tolerated). */
-const SUBDOMAIN = /^(https?:\/\/)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\/?$/i;
-/**
- * A field with a known shape that does not have it: the server answered something unexpected.
- * These fields reach outputs, log lines, URLs and later requests, so a malformed one stops the run
- * rather than travel on.
- */
-function checked(field, value, shape, what) {
-    if (value === undefined || shape.test(value))
-        return value;
-    const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-    throw new TypeError(`the server answered something unexpected: ${field} ${shown} is not ${what}`);
-}
-/**
- * Pure. Throws a TypeError when `raw` is not an app object (no `_id`), or when its id, container
- * id or subdomain does not have its documented shape.
- */
-function normalizeApp(raw) {
-    if (!(0,loose_json/* isObject */.Gv)(raw))
-        throw new TypeError('expected an app object');
-    const id = checked('_id', refId(raw['_id']) ?? (0,loose_json/* str */.gx)(raw['id']), APP_ID, 'a 24-character hex id');
-    if (!id)
-        throw new TypeError('the app object has no _id');
-    const metrics = raw['currentResourceMetrics'];
-    const online = (0,loose_json/* isObject */.Gv)(metrics) && typeof metrics['online'] === 'boolean' ? metrics['online'] : undefined;
-    return {
-        id,
-        name: typeof raw['name'] === 'string' ? raw['name'] : '',
-        containerId: checked('containerId', (0,loose_json/* str */.gx)(raw['containerId']), CONTAINER_ID, 'a UUID'),
-        teamId: refId(raw['teamId']) ?? refId(raw['team']),
-        status: (0,loose_json/* str */.gx)(raw['status']) ?? 'unknown',
-        online,
-        uptime: (0,loose_json/* isObject */.Gv)(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
-        exposedViaWeb: bool(raw['exposedViaWeb']),
-        subdomain: checked('assignedSubdomain', (0,loose_json/* str */.gx)(raw['assignedSubdomain']) ?? (0,loose_json/* str */.gx)(raw['subdomain']), SUBDOMAIN, 'a host name'),
-        runtime: (0,loose_json/* str */.gx)(raw['runtimeEnvironment']) ?? (0,loose_json/* str */.gx)(raw['runtime']),
-        createdAt: (0,loose_json/* str */.gx)(raw['createdAt']),
-        startupCommand: (0,loose_json/* str */.gx)(raw['startupCommand']),
-        environmentVariables: envVars(raw['environmentVariables']),
-        memoryMB: positiveInt(raw['allocatedMemoryMB']),
-        autoRestart: bool(raw['autoRestartEnabled']),
-    };
-}
-/** A boolean, or its text; undefined when absent or anything else. */
-function bool(v) {
-    if (v === true || v === 'true')
-        return true;
-    if (v === false || v === 'false')
-        return false;
-    return undefined;
-}
-function positiveInt(v) {
-    const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-    return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
-}
-/** [{key, value}] as the API returns it; undefined when absent or not that shape. */
-function envVars(v) {
-    if (!Array.isArray(v))
-        return undefined;
-    const out = [];
-    for (const item of v) {
-        if (!(0,loose_json/* isObject */.Gv)(item) || typeof item['key'] !== 'string')
-            return undefined;
-        out.push({ key: item['key'], value: typeof item['value'] === 'string' ? item['value'] : '' });
-    }
-    return out;
-}
-/**
- * The app in a response body: the body itself, or wrapped as {app}, {application} or {data}
- * (undocumented, so accepted defensively). Throws a TypeError when there is none.
- */
-function appFromBody(body) {
-    if ((0,loose_json/* isObject */.Gv)(body) && !('_id' in body)) {
-        for (const key of ['app', 'application', 'data']) {
-            if ((0,loose_json/* isObject */.Gv)(body[key]))
-                return normalizeApp(body[key]);
-        }
-    }
-    return normalizeApp(body);
-}
-/**
- * An amount of memory in MB: a number, or text such as '768', '768 MB' or '1.5 GB' (the SDK types
- * totalUsedRAM as a string and no source shows its format). undefined when unreadable.
- */
-function megabytes(v) {
-    if (typeof v === 'number')
-        return Number.isFinite(v) && v >= 0 ? v : undefined;
-    if (typeof v !== 'string')
-        return undefined;
-    const m = /^\s*(\d+(?:[.,]\d+)?)\s*(mb|mib|m|gb|gib|g)?\s*$/i.exec(v);
-    if (!m)
-        return undefined;
-    const n = Number(m[1].replace(',', '.'));
-    return /^g/i.test(m[2] ?? '') ? n * 1024 : n;
-}
-/**
- * One page of GET /apps: the raw app objects, whether the server says more pages follow, and how
- * many apps it says there are in all (undefined when it does not say).
- */
-function parseAppsPage(body) {
-    if (Array.isArray(body))
-        return { apps: body, hasNextPage: false };
-    if (!(0,loose_json/* isObject */.Gv)(body))
-        throw new TypeError('expected an object with an applications list');
-    const list = body['applications'] ?? body['apps'] ?? body['data'];
-    if (!Array.isArray(list))
-        throw new TypeError('the response has no applications list');
-    const pagination = body['pagination'];
-    const totalUsedRamMB = megabytes(body['totalUsedRAM']);
-    if (!(0,loose_json/* isObject */.Gv)(pagination))
-        return { apps: list, hasNextPage: false, totalUsedRamMB };
-    const total = pagination['totalItems'];
-    return {
-        apps: list,
-        hasNextPage: pagination['hasNextPage'] === true,
-        totalUsedRamMB,
-        ...(typeof total === 'number' && Number.isInteger(total) && total >= 0
-            ? { totalItems: total }
-            : {}),
-    };
-}
-/**
- * Sort by createdAt, newest first; apps without a date sort as oldest, and ties keep the API's
- * creation order reversed (one key per app keeps the comparison consistent).
- */
-function newestFirst(apps) {
-    return apps
-        .map((app, index) => {
-        const t = app.createdAt ? Date.parse(app.createdAt) : NaN;
-        return { app, index, t: Number.isNaN(t) ? -Infinity : t };
-    })
-        .sort((a, b) => (a.t !== b.t ? b.t - a.t : b.index - a.index))
-        .map((x) => x.app);
-}
-
-;// CONCATENATED MODULE: ./src/camposcloud/retry.ts
-// When and how long to wait before trying a call again. Pure: the clock and the dice are arguments.
-/**
- * A Retry-After header value (delay in seconds, or an HTTP date) as milliseconds from `now`.
- * undefined when absent or unreadable; a past date or a negative delay is 0.
- */
-function parseRetryAfter(value, now) {
-    if (value === undefined)
-        return undefined;
-    const text = value.trim();
-    if (!text)
-        return undefined;
-    if (/^[-+]?\d+(\.\d+)?$/.test(text))
-        return Math.max(0, Math.ceil(Number(text) * 1000));
-    // Date.parse accepts bare numbers and odd fragments; an HTTP date always names a weekday or month.
-    if (!/[a-z]{3}/i.test(text))
-        return undefined;
-    const at = Date.parse(text);
-    if (Number.isNaN(at))
-        return undefined;
-    return Math.max(0, at - now);
-}
-/** Longest wait between two attempts when the server gave no Retry-After. */
-const MAX_BACKOFF_MS = 30_000;
-/**
- * Decorrelated jitter (AWS architecture blog, "Exponential Backoff And Jitter"): a random wait
- * between `baseMs` and three times the previous one, capped. It never drops below the base (so a
- * rate-limited call really backs off), and parallel runs that failed together spread apart.
- */
-function nextBackoff(previousMs, baseMs, random, capMs = MAX_BACKOFF_MS) {
-    const upper = Math.max(baseMs, (previousMs ?? baseMs) * 3);
-    const wait = baseMs + random() * (upper - baseMs);
-    return Math.round(Math.min(capMs, wait));
-}
-function verdictForStatus(status) {
-    if (status >= 200 && status < 300)
-        return 'success';
-    if (status === 429)
-        return 'rate-limited';
-    if (status >= 500)
-        return 'transient';
-    // 408 Request Timeout is the server saying it gave up waiting on us: like a lost response.
-    if (status === 408)
-        return 'transient';
-    return 'fatal';
-}
-/**
- * The wait after a 429 that carried Retry-After: what the server asked (capped), plus a random part
- * of up to `jitterSpanMs`. Retry-After alone would send every run that was refused in the same
- * moment back in the same moment: CamposCloud allows one create per token every 3 s, so all but
- * one of them would be refused again, round after round. Spreading them over one such slot lets
- * them take the following slots one by one.
- */
-function rateLimitWait(retryAfterMs, capMs, jitterSpanMs, random) {
-    const askedMs = Math.min(retryAfterMs, capMs);
-    const jitterMs = Math.round(random() * Math.max(0, jitterSpanMs));
-    return { waitMs: askedMs + jitterMs, askedMs, jitterMs, capped: retryAfterMs > capMs };
-}
-/**
- * What one call may still spend on attempts. Failures (5xx, network errors, timeouts, bad bodies)
- * and rate-limit refusals are counted apart: a 429 says "not now", not "broken", and a run that
- * waits its turn behind other deploys of the same token must not give up after the few attempts
- * meant for a failing server. Rate-limit waits are bounded by the run's deadline (every wait is)
- * and by their own, generous count, against a server that says "wait" forever.
- */
-class RetryBudget {
-    maxFailures;
-    maxRateLimited;
-    /** Attempts that failed, 429s excluded. */
-    failures = 0;
-    /** Attempts refused with 429. */
-    rateLimited = 0;
-    constructor(maxFailures, maxRateLimited) {
-        this.maxFailures = Math.max(1, maxFailures);
-        this.maxRateLimited = Math.max(0, maxRateLimited);
-    }
-    /** Counts one unsuccessful attempt; true when the budget allows another. */
-    spend(rateLimited) {
-        if (rateLimited)
-            return ++this.rateLimited <= this.maxRateLimited;
-        return ++this.failures < this.maxFailures;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/camposcloud/redact.ts
 // Known secret values cut out of text the server sent back. The runner masks registered secrets in
 // the log, but only on a real runner and only in the log: a server that echoes an env-vars value in
@@ -71493,22 +71901,6 @@ function redactSecrets(text, secrets) {
     for (const s of values)
         out = out.split(s).join(REDACTED);
     return out;
-}
-
-;// CONCATENATED MODULE: ./src/camposcloud/still-waiting.ts
-// A request that is waited on long says so at the normal log level: without it, a create the server
-// takes a minute to answer looks, to a person reading the log, exactly like a hung run.
-
-/** Resolves as `work` does; until then, logs "Still waiting for <what> (N s so far)." every `everyMs`. */
-async function sayWhileWaiting(work, what, log, everyMs) {
-    const started = Date.now();
-    const timer = setInterval(() => log(`Still waiting for ${what} (${(0,src_text/* duration */.p0)(Date.now() - started)} so far).`), everyMs);
-    try {
-        return await work;
-    }
-    finally {
-        clearInterval(timer);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/camposcloud/server-message.ts
@@ -71582,10 +71974,23 @@ function extractServerMessage(body, contentType) {
     return (0,src_text/* truncate */.xv)(text, MAX_CHARS) || undefined;
 }
 
-;// CONCATENATED MODULE: ./src/camposcloud/client.ts
-// The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
-// run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
-// blindly sent twice (README, "How it talks to CamposCloud", says why each rule is there).
+;// CONCATENATED MODULE: ./src/camposcloud/still-waiting.ts
+// A request that is waited on long says so at the normal log level: without it, a create the server
+// takes a minute to answer looks, to a person reading the log, exactly like a hung run.
+
+/** Resolves as `work` does; until then, logs "Still waiting for <what> (N s so far)." every `everyMs`. */
+async function sayWhileWaiting(work, what, log, everyMs) {
+    const started = Date.now();
+    const timer = setInterval(() => log(`Still waiting for ${what} (${(0,src_text/* duration */.p0)(Date.now() - started)} so far).`), everyMs);
+    try {
+        return await work;
+    }
+    finally {
+        clearInterval(timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/camposcloud/request.ts
 
 
 
@@ -71611,74 +72016,13 @@ const DEFAULTS = {
     userAgent: 'camposcloud-deploy',
     stillWaitingEveryMs: 10_000,
 };
-const NOT_JSON = 'the response was not valid JSON';
-/** A walk of GET /apps gives up here: far more apps than any plan holds. */
-const MAX_PAGES = 1000;
 /** Joins the API root and '/v1', tolerating a trailing '/' or an '/v1' already there. */
 function apiRoot(apiUrl) {
     const trimmed = apiUrl.trim().replace(/\/+$/, '');
     return /\/v1$/.test(trimmed) ? trimmed : `${trimmed}/v1`;
 }
-function describe(outcome) {
-    switch (outcome.kind) {
-        case 'ok':
-            return `returned HTTP ${outcome.status}`;
-        case 'http':
-            return outcome.status === 429
-                ? 'returned HTTP 429 (rate limited)'
-                : `returned HTTP ${outcome.status}${outcome.serverMessage ? ` (${outcome.serverMessage})` : ''}`;
-        case 'bad-body':
-            return `returned HTTP ${outcome.status} but ${outcome.why ?? NOT_JSON}`;
-        case 'network':
-            return `got no response (${outcome.reason})`;
-    }
-}
-/** Short cause for "a retry of GET /v1/apps after HTTP 503". */
-function causeOf(outcome) {
-    if (outcome.kind === 'network')
-        return outcome.timedOut ? 'a timeout' : 'a network error';
-    if (outcome.kind === 'bad-body')
-        return 'a response that was not JSON';
-    return `HTTP ${outcome.status}`;
-}
-function isRateLimited(outcome) {
-    return outcome.kind === 'http' && outcome.status === 429;
-}
-/** The detail of the error when a retry budget runs out on a 429 (the others say enough). */
-function exhausted(outcome, budget) {
-    return isRateLimited(outcome)
-        ? `still rate limited after waiting ${budget.maxRateLimited} times`
-        : undefined;
-}
-function apiErrorFor(endpoint, outcome, attempts, detail) {
-    switch (outcome.kind) {
-        case 'http':
-            return new errors/* ApiError */.hD({
-                endpoint,
-                status: outcome.status,
-                serverMessage: outcome.serverMessage,
-                attempts,
-                detail,
-            });
-        case 'bad-body':
-            return new errors/* ApiError */.hD({
-                endpoint,
-                status: outcome.status,
-                attempts,
-                detail: detail ?? outcome.why ?? NOT_JSON,
-            });
-        case 'network':
-            return new errors/* ApiError */.hD({
-                endpoint,
-                attempts,
-                detail: detail ?? `no response: ${outcome.reason}`,
-            });
-        case 'ok':
-            return new errors/* ApiError */.hD({ endpoint, status: outcome.status, attempts, detail });
-    }
-}
-const segment = encodeURIComponent;
-class CamposCloudClient {
+/** Sends the calls of one client; its settings are the client's options with their defaults. */
+class Requester {
     root;
     /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
     rootPath;
@@ -71697,11 +72041,10 @@ class CamposCloudClient {
     createSpacingMs;
     deadline;
     log;
+    onChange;
     random;
     userAgent;
     stillWaitingEveryMs;
-    /** When the last create attempt ended (response or failure), for spacing the next one. */
-    lastCreateEndedAt;
     constructor(opts) {
         this.root = apiRoot(opts.apiUrl);
         this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
@@ -71720,242 +72063,31 @@ class CamposCloudClient {
         this.createSpacingMs = opts.createSpacingMs ?? DEFAULTS.createSpacingMs;
         this.deadline = opts.deadline;
         this.log = opts.log ?? { debug: () => { }, info: () => { }, warning: () => { } };
+        this.onChange = opts.onChange ?? (() => { });
         this.random = opts.random ?? Math.random;
         this.userAgent = opts.userAgent ?? DEFAULTS.userAgent;
         this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? DEFAULTS.stillWaitingEveryMs;
     }
-    // ---- endpoints -------------------------------------------------------------------------------
-    /** GET /apps/{id}. ApiError with status 404 when there is no such app. */
-    async getApp(id) {
-        const path = `/apps/${segment(id)}`;
-        const { json } = await this.call('GET', path, 'json');
-        return this.toApp(json, 'GET', path);
+    /** How errors and logs name the call: 'POST /v1/apps/{id}/stop'. */
+    endpoint(route) {
+        return endpointName(route, this.rootPath);
     }
-    /** Like getApp, but undefined when there is no such app. */
-    async findApp(id) {
-        try {
-            return await this.getApp(id);
-        }
-        catch (err) {
-            if (err instanceof errors/* ApiError */.hD && err.status === 404)
-                return undefined;
-            throw err;
-        }
-    }
-    /**
-     * Every app, walking GET /apps?page=N while pagination.hasNextPage says so. The page parameter
-     * is undocumented: a server that ignores it answers the same page again, and one may stop before
-     * the totalItems it announced. Either way the list is incomplete, and an IncompleteListError is
-     * thrown rather than a partial list returned (a deploy would not see an app on a missed page).
-     */
-    async listApps() {
-        return (await this.listAppsWithUsage()).apps;
-    }
-    /** listApps, with the memory in use as the first page's totalUsedRAM says (undefined if unreadable). */
-    async listAppsWithUsage() {
-        let totalUsedRamMB;
-        const found = new Map();
-        const pagesSeen = new Map();
-        let total;
-        for (let page = 1;; page++) {
-            const path = `/apps?page=${page}`;
-            const { json } = await this.call('GET', path, 'json');
-            let parsed;
-            let apps;
-            try {
-                parsed = parseAppsPage(json);
-                apps = parsed.apps.map(normalizeApp);
-                if (page === 1)
-                    totalUsedRamMB = parsed.totalUsedRamMB;
-            }
-            catch (err) {
-                throw unexpectedResponse(`GET ${this.rootPath}${path}`, err);
-            }
-            total = parsed.totalItems ?? total;
-            const signature = apps.map((a) => a.id).join(',');
-            const repeated = apps.length > 0 ? pagesSeen.get(signature) : undefined;
-            if (repeated !== undefined) {
-                throw new errors/* IncompleteListError */.hm(`GET ${this.rootPath}/apps?page=${page} answered the same apps as page ${repeated} (the server seems to ignore the page parameter)`, found.size, total);
-            }
-            pagesSeen.set(signature, page);
-            for (const app of apps)
-                if (!found.has(app.id))
-                    found.set(app.id, app);
-            if (!parsed.hasNextPage || apps.length === 0)
-                break;
-            if (page >= MAX_PAGES) {
-                throw new errors/* IncompleteListError */.hm(`GET ${this.rootPath}/apps still had more pages after ${MAX_PAGES}`, found.size, total);
-            }
-        }
-        if (total !== undefined && found.size < total) {
-            throw new errors/* IncompleteListError */.hm(`GET ${this.rootPath}/apps announced ${total} apps (pagination.totalItems) but its pages ended after ${found.size}`, found.size, total);
-        }
-        return { apps: [...found.values()], totalUsedRamMB };
-    }
-    /** Every app whose name is exactly `name` (case-sensitive), in the API's order. */
-    async findAppsByName(name) {
-        return (await this.listApps()).filter((app) => app.name === name);
-    }
-    /**
-     * The apps named `name` whose ids are not in `known`, newest first: after a create whose answer
-     * never came, these are what it may have made.
-     */
-    async findNewAppsByName(name, known) {
-        const fresh = (await this.findAppsByName(name)).filter((a) => !known.has(a.id));
-        return newestFirst(fresh);
-    }
-    /**
-     * Stops the app unless GET /apps/{id} says it is not running (see isRunning).
-     * A stop that is refused or gets no answer is judged by reading the state again, never by the
-     * server's words: the app not running is success. `alreadyStopped`: it was not running before.
-     * `current`: the app as just read by the caller, to spare the first read.
-     */
-    async stopApp(id, current, opts = {}) {
-        // evenIfNotOnline: an app that never came online may still be starting (installing its
-        // dependencies), so its state cannot say the stop is not needed: send it all the same.
-        const before = opts.evenIfNotOnline ? undefined : (current ?? (await this.getApp(id)));
-        if (before && !isRunning(before))
-            return { app: before, alreadyStopped: true };
-        const app = await this.changeState(id, 'stop', (a) => !isRunning(a));
-        return { app, alreadyStopped: false };
-    }
-    /**
-     * Starts the app unless it reports running. A refused or unanswered start is judged by reading
-     * the state again: the app running is success. `alreadyRunning`: it was running before.
-     */
-    async startApp(id, current) {
-        const before = current ?? (await this.getApp(id));
-        if (isRunning(before))
-            return { app: before, alreadyRunning: true };
-        const app = await this.changeState(id, 'start', isRunning);
-        return { app, alreadyRunning: false };
-    }
-    /**
-     * DELETE /apps/{id}/delete. 404 means it is gone already, also when a retry after a lost
-     * response finds it gone (then it was this call that deleted it). The response body is ignored.
-     */
-    async deleteApp(id) {
-        try {
-            await this.call('DELETE', `/apps/${segment(id)}/delete`, 'ignore');
-            return { alreadyGone: false };
-        }
-        catch (err) {
-            if (err instanceof errors/* ApiError */.hD && err.status === 404)
-                return { alreadyGone: true };
-            throw err;
-        }
-    }
-    /**
-     * POST /apps/create with the zip. A 429 is sent again after the wait. An ambiguous failure (no
-     * response, a 5xx, a 2xx that is not JSON) may have created the app, so before sending again
-     * this looks for an app of that name that was not there before, and adopts it if found.
-     * `existingIds`: the ids of the apps already named req.appName, when the caller has just listed
-     * them; saves listing every app again before the first attempt.
-     */
-    async createApp(req, opts = {}) {
-        const path = '/apps/create';
-        const endpoint = `POST ${this.rootPath}${path}`;
-        const before = new Set(opts.existingIds ?? (await this.findAppsByName(req.appName)).map((a) => a.id));
-        this.hideEchoed(req.environmentVariables);
-        let backoff;
-        let last;
-        let attempt = 0;
-        const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
-        // One body for every attempt: each opens the zip afresh.
-        const body = await this.zipBody(createFields(req), req.zipPath, req.zipBytes);
-        const firstAt = Date.now();
-        for (;;) {
-            attempt++;
-            await this.waitForCreateSlot(endpoint);
-            let outcome;
-            try {
-                outcome = await this.attempt('POST', path, attempt, 'json', { body });
-            }
-            finally {
-                this.lastCreateEndedAt = Date.now();
-            }
-            last = outcome;
-            if (outcome.kind === 'ok') {
-                try {
-                    return { app: appFromBody(outcome.json), recovered: false };
-                }
-                catch (err) {
-                    // Created (2xx) but unreadable: find it like after a lost response.
-                    this.log.debug(`${endpoint} returned an unreadable app: ${(0,errors/* errorText */.kc)(err)}`);
-                    outcome = last = { kind: 'bad-body', status: outcome.status, why: (0,errors/* errorText */.kc)(err) };
-                }
-            }
-            if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
-                throw apiErrorFor(endpoint, outcome, attempt, outcome.status === 413 ? `the zip of ${req.zipBytes} bytes is too large` : undefined);
-            }
-            const ambiguous = !isRateLimited(outcome);
-            // The old app is down meanwhile: past the window, look for the app once more and give up.
-            if (ambiguous && Date.now() - firstAt + this.uploadAnswerMs > this.createRetryWindowMs) {
-                this.log.info(`${endpoint} ${describe(outcome)}; not sent again, ${(0,src_text/* duration */.p0)(Date.now() - firstAt)} after the first attempt (the old app must not stay down for long).`);
-                break;
-            }
-            if (!budget.spend(!ambiguous))
-                break;
-            backoff = await this.waitToRetry(endpoint, outcome, budget, backoff);
-            if (ambiguous) {
-                const adopted = await this.adoptCreated(req.appName, before, endpoint, outcome);
-                if (adopted)
-                    return { app: adopted, recovered: true };
-            }
-        }
-        // The last attempt may have been the one that worked.
-        if (last && !isRateLimited(last)) {
-            const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
-            if (adopted)
-                return { app: adopted, recovered: true };
-        }
-        const final = last ?? { kind: 'network', reason: 'not sent', timedOut: false };
-        throw apiErrorFor(endpoint, final, attempt, final.kind === 'network'
-            ? `no response: ${final.reason}; no app named '${req.appName}' appeared`
-            : exhausted(final, budget));
+    /** A fresh count of the failures and 429s one call may wait out. */
+    budget() {
+        return new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
     }
     /** The server may echo what it was sent: its words must not carry these values into a log. */
     hideEchoed(vars) {
         for (const v of vars ?? [])
             this.secrets.add(v.value);
     }
-    /**
-     * POST /apps/{id}/update with the settings the caller gives (it resends the app's own values for
-     * those the user left unset). Safe to repeat: the same settings again change nothing.
-     */
-    async updateApp(id, settings) {
-        // May resend the dashboard's own variables (strategy: update keeps them), not only the input's.
-        this.hideEchoed(settings.environmentVariables);
-        const json = Buffer.from(JSON.stringify(settings));
-        const body = {
-            contentType: 'application/json',
-            contentLength: json.length,
-            open: () => external_node_stream_.Readable.from([json]),
-        };
-        const res = await this.call('POST', `/apps/${segment(id)}/update`, 'optional-json', {
-            body,
-            small: true,
-        });
-        return tryApp(res.json);
-    }
-    /**
-     * POST /apps/{id}/upload?path=/ with the zip, which the platform extracts over the app's files
-     * (files missing from the zip stay). Safe to repeat for the same reason.
-     */
-    async uploadFiles(id, zipPath, zipBytes) {
-        const body = await this.zipBody([], zipPath, zipBytes);
-        await this.call('POST', `/apps/${segment(id)}/upload?path=${encodeURIComponent('/')}`, 'ignore', {
-            body,
-        });
-    }
-    // ---- retry loops -----------------------------------------------------------------------------
     /** A call that is safe to repeat (GET, stop, start, delete, update, upload): retried on 429, 5xx, network errors. */
-    async call(method, path, mode, upload) {
-        const endpoint = `${method} ${this.rootPath}${path.replace(/\?.*$/, '')}`;
+    async call(route, mode, upload) {
+        const endpoint = this.endpoint(route);
         let backoff;
-        const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
+        const budget = this.budget();
         for (let attempt = 1;; attempt++) {
-            const outcome = await this.attempt(method, path, attempt, mode, upload);
+            const outcome = await this.attempt(route, attempt, mode, upload);
             if (outcome.kind === 'ok')
                 return { status: outcome.status, json: outcome.json };
             if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
@@ -71991,33 +72123,13 @@ class CamposCloudClient {
         const count = rateLimited
             ? `rate-limited ${budget.rateLimited} of at most ${budget.maxRateLimited} times`
             : `attempt ${budget.failures + 1} of ${budget.maxFailures}`;
-        this.log.info(`${endpoint} ${describe(outcome)}; retrying in ${how} (${count})`);
+        this.log.info(`${endpoint} ${describeOutcome(outcome)}; retrying in ${how} (${count})`);
         await sleepWithin(waitMs, this.deadline, `a retry of ${endpoint} after ${causeOf(outcome)}`);
         return backoff;
     }
-    /** Spaces creates from this client by createSpacingMs (the documented 1 per 3 s limit). */
-    async waitForCreateSlot(endpoint) {
-        if (this.lastCreateEndedAt === undefined)
-            return;
-        const waitMs = this.lastCreateEndedAt + this.createSpacingMs - Date.now();
-        if (waitMs <= 0)
-            return;
-        this.log.debug(`waiting ${(0,src_text/* duration */.p0)(waitMs)} before ${endpoint} (CamposCloud allows one create every few seconds)`);
-        await sleepWithin(waitMs, this.deadline, `the gap CamposCloud requires between creates, before ${endpoint}`);
-    }
-    /** After an ambiguous create: an app of that name that was not there before is the one it made. */
-    async adoptCreated(name, before, endpoint, outcome) {
-        const fresh = await this.findNewAppsByName(name, before);
-        const newest = fresh[0];
-        if (!newest)
-            return undefined;
-        this.log.warning(`${endpoint} ${describe(outcome)}, but an app named '${name}' (id ${newest.id}) has appeared since: ` +
-            'the create went through, so that app is used instead of creating another.' +
-            (fresh.length > 1 ? ` (${fresh.length} new apps have that name; using the newest.)` : ''));
-        return newest;
-    }
-    // ---- one attempt -----------------------------------------------------------------------------
-    async attempt(method, path, attempt, mode, upload) {
+    async attempt(route, attempt, mode, upload) {
+        const { method } = route;
+        const path = sentPath(route);
         const endpoint = `${method} ${this.rootPath}${path}`;
         const headers = {
             authorization: `Bearer ${this.token}`,
@@ -72029,8 +72141,10 @@ class CamposCloudClient {
             headers['content-length'] = String(upload.body.contentLength);
         }
         this.log.debug(`${endpoint} (attempt ${attempt} of ${this.maxAttempts})`);
+        if (method !== 'GET')
+            this.onChange();
         const zip = upload && !upload.small ? upload.body : undefined;
-        const waitingFor = `the response to ${method} ${this.rootPath}${path.replace(/\?.*$/, '')} (attempt ${attempt})`;
+        const waitingFor = `the response to ${endpointName(route, this.rootPath)} (attempt ${attempt})`;
         const result = await sayWhileWaiting(exchange({
             method,
             url: `${this.root}${path}`,
@@ -72078,45 +72192,6 @@ class CamposCloudClient {
             return { kind: 'bad-body', status: result.status };
         }
     }
-    // ---- helpers ---------------------------------------------------------------------------------
-    /**
-     * POST /apps/{id}/stop or start until the app's state says it is done. Any answer other than a
-     * 2xx (a refusal in any wording or code, a 5xx, a lost response) is followed by a fresh read:
-     * when `done` holds for it, the call succeeded whatever the server said; when not, a transient
-     * failure is tried again and a refusal is an error that says the state the app is in.
-     * Returns the app as the last answer or read showed it (a stop's own answer may be stale).
-     */
-    async changeState(id, action, done) {
-        const path = `/apps/${segment(id)}/${action}`;
-        const endpoint = `POST ${this.rootPath}${path}`;
-        const budget = new RetryBudget(this.maxAttempts, this.maxRateLimitRetries);
-        let backoff;
-        for (let attempt = 1;; attempt++) {
-            const outcome = await this.attempt('POST', path, attempt, 'optional-json');
-            if (outcome.kind === 'ok')
-                return tryApp(outcome.json);
-            const fatal = outcome.kind === 'http' && [401, 403, 404].includes(outcome.status);
-            if (fatal)
-                throw apiErrorFor(endpoint, outcome, attempt);
-            if (!isRateLimited(outcome)) {
-                const now = await this.getApp(id);
-                if (done(now)) {
-                    this.log.debug(`${endpoint} ${describe(outcome)}, but the app now reports ${runState(now)}: done.`);
-                    return now;
-                }
-                const refused = outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal';
-                const state = `the app still reports ${runState(now)}`;
-                if (refused)
-                    throw apiErrorFor(endpoint, outcome, attempt, state);
-                if (!budget.spend(false))
-                    throw apiErrorFor(endpoint, outcome, attempt, state);
-            }
-            else if (!budget.spend(true)) {
-                throw apiErrorFor(endpoint, outcome, attempt, exhausted(outcome, budget));
-            }
-            backoff = await this.waitToRetry(endpoint, outcome, budget, backoff);
-        }
-    }
     /**
      * What the server said, with known secret values cut out: before extraction (a value cut in
      * two by the truncation would escape) and after it (JSON escapes hide a value in the raw text).
@@ -72125,12 +72200,12 @@ class CamposCloudClient {
         const said = extractServerMessage(redactSecrets(text, this.secrets), contentType);
         return said === undefined ? undefined : redactSecrets(said, this.secrets);
     }
-    toApp(json, method, path) {
+    toApp(json, route) {
         try {
             return appFromBody(json);
         }
         catch (err) {
-            throw unexpectedResponse(`${method} ${this.rootPath}${path}`, err);
+            throw unexpectedResponse(callText(route, this.rootPath), err);
         }
     }
     /** The multipart body of a zip upload (create and upload): streamed from the file, with progress. */
@@ -72144,103 +72219,143 @@ class CamposCloudClient {
         return withUploadProgress(form, zipBytes, (line) => this.log.info(line));
     }
 }
-/** A 2xx whose body is not the shape the endpoint returns. */
-function unexpectedResponse(endpoint, err) {
-    return new errors/* ApiError */.hD({
-        endpoint,
-        status: 200,
-        detail: `unexpected response: ${(0,errors/* errorText */.kc)(err)}`,
-    });
-}
-/**
- * Running as the platform reports it: currentResourceMetrics.online, or a container that reports
- * an uptime while it is still starting (installing dependencies). A stop must not skip such an
- * app (two copies would run), and a start must not restart it. No metrics: not running.
- */
-function isRunning(app) {
-    return app.online === true || (app.online === false && app.uptime !== undefined);
-}
-function runState(app) {
-    if (app.online === true)
-        return 'running (online)';
-    if (isRunning(app))
-        return 'starting (online: false, with an uptime)';
-    return app.online === false ? 'not running (online: false)' : 'not running (no metrics)';
-}
-function tryApp(json) {
-    if (json === undefined)
-        return undefined;
-    try {
-        return appFromBody(json);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * The text fields of the create form, as the public API reference (docs.camposcloud.com, the create
- * page) and the official TypeScript SDK (GitHub camposcloud/camposcloud-sdk, v1.1.3) name them.
- */
-function createFields(req) {
-    const fields = [
-        ['appName', req.appName],
-        ['mainFile', req.mainFile],
-        ['memoryMB', String(req.memoryMB)],
-        ['runtimeEnvironment', req.runtime],
-        ['exposedViaWeb', req.exposedViaWeb ? 'true' : 'false'],
-        ['autoRestartEnabled', req.autoRestart ? 'true' : 'false'],
-    ];
-    if (req.startupCommand)
-        fields.push(['startupCommand', req.startupCommand]);
-    // The docs call it teamId, the SDK sends team: send both.
-    if (req.teamId)
-        fields.push(['teamId', req.teamId], ['team', req.teamId]);
-    if (req.environmentVariables.length > 0) {
-        fields.push(['environmentVariables', JSON.stringify(req.environmentVariables)]);
-    }
-    return fields;
-}
 
-;// CONCATENATED MODULE: ./src/packaging/manifest.ts
-// What is in a package, in a form a person reads at a glance (logs, job summary). Pure.
+;// CONCATENATED MODULE: ./src/camposcloud/client.ts
+// The CamposCloud API client: one typed method per endpoint the action uses, with timeouts, the
+// run's deadline, retries of what is safe to repeat, create pacing, and a create that is never
+// blindly sent twice (README "What happens when" and docs/lifecycle.md say why each rule is there).
+// Each concern lives in its own file; this is the face the commands use:
+//   request.ts   one call and its retries (timeouts, deadline, 429 waits, secrets redacted)
+//   listing.ts   every app, page by page, or an error when the pages do not add up
+//   app-state.ts stop and start, judged by the state the app reports
+//   create.ts    the create: spacing, and an app made by a lost create adopted, not made twice
+//   endpoints.ts every endpoint, spelled once (sent, named in errors, described to a dry run)
 
-const ROOT_FOLDER = '(root)';
-function summarizeManifest(files, topN = 5) {
-    const folders = new Map();
-    for (const f of files) {
-        const slash = f.name.indexOf('/');
-        const folder = slash === -1 ? ROOT_FOLDER : f.name.slice(0, slash);
-        const entry = folders.get(folder) ?? { folder, files: 0, bytes: 0 };
-        entry.files += 1;
-        entry.bytes += f.size;
-        folders.set(folder, entry);
+
+
+
+
+
+
+
+class CamposCloudClient {
+    http;
+    creator;
+    /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
+    rootPath;
+    /** The call each method would make, in words: a dry run's plan lists these. */
+    describe;
+    constructor(opts) {
+        this.http = new Requester(opts);
+        this.creator = new Creator(this.http, this);
+        this.rootPath = this.http.rootPath;
+        this.describe = describer(this.rootPath);
     }
-    // Ties broken by name, so the summary is the same on every run.
-    const byFolder = [...folders.values()].sort((a, b) => b.bytes - a.bytes || (0,src_text/* compare */.UD)(a.folder, b.folder));
-    const largest = files
-        .map((f) => ({ name: f.name, bytes: f.size }))
-        .sort((a, b) => b.bytes - a.bytes || (0,src_text/* compare */.UD)(a.name, b.name))
-        .slice(0, Math.max(0, topN));
-    return { byFolder, largest };
-}
-const UNITS = ['KB', 'MB', 'GB'];
-/**
- * A size for people: 1024-based steps labelled KB, MB and GB (as most file managers do), one decimal
- * for KB and MB, two for GB: '0 B', '512 B', '1.5 KB', '12.3 MB', '1.02 GB'. Stops at GB.
- */
-function formatBytes(n) {
-    if (!Number.isFinite(n) || n < 1024)
-        return `${Math.max(0, Math.round(n || 0))} B`;
-    let value = n;
-    for (let i = 0; i < UNITS.length; i++) {
-        value /= 1024;
-        const last = i === UNITS.length - 1;
-        const text = value.toFixed(last ? 2 : 1);
-        // 1023.97 KB would print as '1024.0 KB': move up a unit instead.
-        if (last || Number(text) < 1024)
-            return `${text} ${UNITS[i]}`;
+    /** GET /apps/{id}. ApiError with status 404 when there is no such app. */
+    async getApp(id) {
+        const route = routes.getApp(id);
+        const { json } = await this.http.call(route, 'json');
+        return this.http.toApp(json, route);
     }
-    return `${n} B`; // unreachable: the loop returns at GB
+    /** Like getApp, but undefined when there is no such app. */
+    async findApp(id) {
+        try {
+            return await this.getApp(id);
+        }
+        catch (err) {
+            if (err instanceof errors/* ApiError */.hD && err.status === 404)
+                return undefined;
+            throw err;
+        }
+    }
+    /** Every app, walking GET /apps?page=N (listing.ts says when the list counts as incomplete). */
+    async listApps() {
+        return (await this.listAppsWithUsage()).apps;
+    }
+    /** listApps, with the memory in use as the first page's totalUsedRAM says (undefined if unreadable). */
+    listAppsWithUsage() {
+        return listAppsWithUsage(this.http);
+    }
+    /** Every app whose name is exactly `name` (case-sensitive), in the API's order. */
+    async findAppsByName(name) {
+        return (await this.listApps()).filter((app) => app.name === name);
+    }
+    /**
+     * The apps named `name` whose ids are not in `known`, newest first: after a create whose answer
+     * never came, these are what it may have made.
+     */
+    async findNewAppsByName(name, known) {
+        const fresh = (await this.findAppsByName(name)).filter((a) => !known.has(a.id));
+        return newestFirst(fresh);
+    }
+    /**
+     * Stops the app unless GET /apps/{id} says it is not running (see isRunning).
+     * A stop that is refused or gets no answer is judged by reading the state again, never by the
+     * server's words: the app not running is success. `alreadyStopped`: it was not running before.
+     * `current`: the app as just read by the caller, to spare the first read.
+     * `evenIfNotOnline`: send the stop whatever the app's state (one that never came online may
+     * still be starting).
+     */
+    stopApp(id, current, opts = {}) {
+        return stopApp(this.http, (i) => this.getApp(i), id, current, opts);
+    }
+    /**
+     * Starts the app unless it reports running. A refused or unanswered start is judged by reading
+     * the state again: the app running is success. `alreadyRunning`: it was running before.
+     */
+    startApp(id, current) {
+        return startApp(this.http, (i) => this.getApp(i), id, current);
+    }
+    /**
+     * DELETE /apps/{id}/delete. 404 means it is gone already, also when a retry after a lost
+     * response finds it gone (then it was this call that deleted it). The response body is ignored.
+     */
+    async deleteApp(id) {
+        try {
+            await this.http.call(routes.deleteApp(id), 'ignore');
+            return { alreadyGone: false };
+        }
+        catch (err) {
+            if (err instanceof errors/* ApiError */.hD && err.status === 404)
+                return { alreadyGone: true };
+            throw err;
+        }
+    }
+    /**
+     * POST /apps/create with the zip; never blindly sent twice (create.ts). `existingIds`: the ids
+     * of the apps already named req.appName, when the caller has just listed them; saves listing
+     * every app again before the first attempt.
+     */
+    createApp(req, opts = {}) {
+        return this.creator.create(req, opts);
+    }
+    /**
+     * POST /apps/{id}/update with the settings the caller gives (it resends the app's own values for
+     * those the user left unset). Safe to repeat: the same settings again change nothing.
+     */
+    async updateApp(id, settings) {
+        // May resend the dashboard's own variables (strategy: update keeps them), not only the input's.
+        this.http.hideEchoed(settings.environmentVariables);
+        const json = Buffer.from(JSON.stringify(settings));
+        const body = {
+            contentType: 'application/json',
+            contentLength: json.length,
+            open: () => external_node_stream_.Readable.from([json]),
+        };
+        const res = await this.http.call(routes.updateApp(id), 'optional-json', {
+            body,
+            small: true,
+        });
+        return tryApp(res.json);
+    }
+    /**
+     * POST /apps/{id}/upload?path=/ with the zip, which the platform extracts over the app's files
+     * (files missing from the zip stay). Safe to repeat for the same reason.
+     */
+    async uploadFiles(id, zipPath, zipBytes) {
+        const body = await this.http.zipBody([], zipPath, zipBytes);
+        await this.http.call(routes.uploadFiles(id), 'ignore', { body });
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/app-facts.ts
@@ -72368,6 +72483,145 @@ function planRollback(versions, current) {
     return { ok: true, from, to, alsoRunning };
 }
 
+;// CONCATENATED MODULE: ./src/commands/find-previous.ts
+
+
+
+
+
+async function findPrevious(inputs, ctx) {
+    const { log } = ctx;
+    const found = await findAppsWithUsage(ctx.client, inputs);
+    if (inputs.appId && found.apps.length === 0) {
+        throw new errors/* InputError */.dz('app-id', `no app with id ${inputs.appId} exists for this token (${ctx.client.describe.getApp(inputs.appId)} answered 404)`, 'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.');
+    }
+    const [first] = found.apps;
+    const listing = found.listing;
+    if (!first) {
+        log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
+        // Found by name, these are every app of that name: the create's lost-response check compares
+        // against them instead of listing all apps again.
+        const versions = planVersions([], undefined, inputs.keepPrevious);
+        return {
+            name: inputs.appName,
+            previous: undefined,
+            older: [],
+            sameNameIds: [],
+            versions,
+            listing,
+        };
+    }
+    let name = inputs.appName;
+    // By name: the running version is the one replaced (after a rollback it is not the newest).
+    const newest = inputs.appId ? first : (versionToReplace(found.apps) ?? first);
+    let older = found.apps.filter((a) => a.id !== newest.id);
+    if (inputs.appId) {
+        // Copies of the app found by id are the other apps of its name (or of app-name, when set).
+        name = inputs.given.appName ? inputs.appName : newest.name;
+        const same = await ctx.client.findAppsByName(name);
+        older = same.filter((a) => a.id !== newest.id);
+    }
+    // keep-previous prunes versions found by name only: an app pinned by app-id is the one version
+    // kept, and other apps of its name are left (stopped if they run).
+    const versions = planVersions(inputs.appId ? [newest] : found.apps, newest, inputs.keepPrevious);
+    const sameNameIds = (inputs.appId ? [newest, ...older] : found.apps)
+        .filter((a) => a.name === name)
+        .map((a) => a.id);
+    if (inputs.appId && inputs.strategy === 'recreate') {
+        log.warning(`app-id with strategy recreate replaces app ${inputs.appId} once: the new app gets a new id, so the next run with this app-id replaces ${inputs.appId} again and stops this run's app as an older copy of '${name}'. Use strategy: update to keep one app under a fixed id, or leave app-id empty to find the app by name.`);
+    }
+    const fate = inputs.strategy === 'update'
+        ? 'its files will be updated in place'
+        : 'it will be stopped and replaced';
+    log.info(`Found app '${newest.name}' (${newest.id}), ${runningText(newest)}: ${fate}.`);
+    if (inputs.strategy === 'recreate')
+        log.info(versionsText(versions, inputs.keepPrevious));
+    if (older.length > 0) {
+        log.info(`${older.length} other app(s) named '${name}': ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`);
+    }
+    return { name, previous: newest, older, sameNameIds, versions, listing };
+}
+/** keep-previous, as it applies to this deploy, for the log. */
+function versionsText(v, keepPrevious) {
+    const parts = [
+        v.deleteReplaced
+            ? 'keep-previous: 0, so it is deleted once the new app is up'
+            : `keep-previous: ${keepPrevious} keeps it${v.kept.length > 1
+                ? ` and ${(0,src_text/* count */.U9)(v.kept.length - 1, 'older version')} (${v.kept
+                    .slice(1)
+                    .map((a) => a.id)
+                    .join(', ')})`
+                : ''}, stopped`,
+    ];
+    if (v.excess.length > 0) {
+        parts.push(`${(0,src_text/* count */.U9)(v.excess.length, 'older version')} beyond that will be deleted: ${v.excess.map((a) => a.id).join(', ')}`);
+    }
+    if (v.running.length > 0) {
+        parts.push(`${(0,src_text/* count */.U9)(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running, so it is not deleted: ${v.running.map((a) => a.id).join(', ')}`);
+    }
+    return `${parts.join('; ')}.`;
+}
+
+;// CONCATENATED MODULE: ./src/commands/prune.ts
+
+async function deleteVersions(apps, ctx) {
+    const done = [];
+    for (const app of apps) {
+        try {
+            const { alreadyGone } = await ctx.client.deleteApp(app.id);
+            ctx.log.info(`${alreadyGone ? 'Already gone' : 'Deleted'}: old version ${app.id} ('${app.name}', ${app.memoryMB ?? '?'} MB).`);
+            done.push({ app, outcome: alreadyGone ? 'already-gone' : 'deleted' });
+        }
+        catch (err) {
+            ctx.log.warning(`Deleting the old version ${app.id} ('${app.name}') failed: ${(0,errors/* errorText */.kc)(err)}. It is kept, stopped; delete it from the dashboard or re-run.`);
+            done.push({ app, outcome: 'delete-failed' });
+        }
+    }
+    return done;
+}
+
+;// CONCATENATED MODULE: ./src/packaging/manifest.ts
+// What is in a package, in a form a person reads at a glance (logs, job summary). Pure.
+
+const ROOT_FOLDER = '(root)';
+function summarizeManifest(files, topN = 5) {
+    const folders = new Map();
+    for (const f of files) {
+        const slash = f.name.indexOf('/');
+        const folder = slash === -1 ? ROOT_FOLDER : f.name.slice(0, slash);
+        const entry = folders.get(folder) ?? { folder, files: 0, bytes: 0 };
+        entry.files += 1;
+        entry.bytes += f.size;
+        folders.set(folder, entry);
+    }
+    // Ties broken by name, so the summary is the same on every run.
+    const byFolder = [...folders.values()].sort((a, b) => b.bytes - a.bytes || (0,src_text/* compare */.UD)(a.folder, b.folder));
+    const largest = files
+        .map((f) => ({ name: f.name, bytes: f.size }))
+        .sort((a, b) => b.bytes - a.bytes || (0,src_text/* compare */.UD)(a.name, b.name))
+        .slice(0, Math.max(0, topN));
+    return { byFolder, largest };
+}
+const UNITS = ['KB', 'MB', 'GB'];
+/**
+ * A size for people: 1024-based steps labelled KB, MB and GB (as most file managers do), one decimal
+ * for KB and MB, two for GB: '0 B', '512 B', '1.5 KB', '12.3 MB', '1.02 GB'. Stops at GB.
+ */
+function formatBytes(n) {
+    if (!Number.isFinite(n) || n < 1024)
+        return `${Math.max(0, Math.round(n || 0))} B`;
+    let value = n;
+    for (let i = 0; i < UNITS.length; i++) {
+        value /= 1024;
+        const last = i === UNITS.length - 1;
+        const text = value.toFixed(last ? 2 : 1);
+        // 1023.97 KB would print as '1024.0 KB': move up a unit instead.
+        if (last || Number(text) < 1024)
+            return `${text} ${UNITS[i]}`;
+    }
+    return `${n} B`; // unreachable: the loop returns at GB
+}
+
 ;// CONCATENATED MODULE: ./src/commands/plan-memory.ts
 
 
@@ -72419,25 +72673,272 @@ function planMemoryError(err, facts, req, keepPrevious) {
     return new errors/* PlanMemoryError */.VY(lines.join(' '), { cause: err });
 }
 
-;// CONCATENATED MODULE: ./src/commands/prune.ts
+;// CONCATENATED MODULE: ./src/commands/result.ts
+/** 'already-stopped' -> 'already stopped', for logs and summaries. */
+function outcomeText(outcome) {
+    return outcome.replace('-', ' ');
+}
+/** Runs fn and records how long it took under phase. */
+async function timed(timings, phase, fn) {
+    const start = Date.now();
+    try {
+        return await fn();
+    }
+    finally {
+        timings.push({ phase, ms: Date.now() - start });
+    }
+}
 
-async function deleteVersions(apps, ctx) {
-    const done = [];
-    for (const app of apps) {
+;// CONCATENATED MODULE: ./src/commands/recover.ts
+
+/** The replaced app, left stopped and kept so the user can start it again. */
+function stoppedPrevious(previous) {
+    return { role: 'previous', id: previous.id, name: previous.name, state: 'STOPPED (kept)' };
+}
+async function restartAfterFailure(err, app, ctx, opts) {
+    const why = (0,errors/* errorText */.kc)(err);
+    const apps = [];
+    let recovery;
+    if (!opts.weStoppedIt) {
+        apps.unshift({
+            role: 'previous',
+            id: app.id,
+            name: app.name,
+            state: 'stopped, as it was before the deploy',
+        });
+        recovery = `App ${app.id} was not running before the deploy and is left as it was. Fix the cause above and re-run the workflow.`;
+    }
+    else {
+        ctx.log.warning(`${capitalise(opts.failedStep)} failed: ${why}. Starting app ${app.id} again.`);
         try {
-            const { alreadyGone } = await ctx.client.deleteApp(app.id);
-            ctx.log.info(`${alreadyGone ? 'Already gone' : 'Deleted'}: old version ${app.id} ('${app.name}', ${app.memoryMB ?? '?'} MB).`);
-            done.push({ app, outcome: alreadyGone ? 'already-gone' : 'deleted' });
+            await ctx.recoveryClient.startApp(app.id);
+            apps.unshift({ role: 'previous', id: app.id, name: app.name, state: opts.runningState });
+            recovery = `App ${app.id} is running again, as before the deploy. Fix the cause above and re-run the workflow.`;
         }
-        catch (err) {
-            ctx.log.warning(`Deleting the old version ${app.id} ('${app.name}') failed: ${(0,errors/* errorText */.kc)(err)}. It is kept, stopped; delete it from the dashboard or re-run.`);
-            done.push({ app, outcome: 'delete-failed' });
+        catch (startErr) {
+            apps.unshift({ role: 'previous', id: app.id, name: app.name, state: 'STOPPED' });
+            recovery =
+                `App ${app.id} is STOPPED and could not be started again (${(0,errors/* errorText */.kc)(startErr)}). ` +
+                    `Start it from the CamposCloud dashboard (app id ${app.id}), or fix the cause above and re-run the workflow.`;
         }
     }
-    return done;
+    return new errors/* DeployFailedError */.P2(`Deploy failed: ${opts.failedStep} failed: ${why}`, {
+        cause: err,
+        apps,
+        recovery,
+    });
+}
+function capitalise(s) {
+    return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+;// CONCATENATED MODULE: ./src/commands/start-created.ts
+// After a create: the docs' example answers with the app online, but the SDK's README calls
+// start() after createApplication. So a new app that is neither running nor starting is started;
+// one exposed to the web is read when the create answer lacks its subdomain.
+
+
+/** The new app as last read; never throws (the app exists: a failure here is a warning). */
+async function startCreated(created, ctx) {
+    const { client, log } = ctx;
+    if (isRunning(created) && (!created.exposedViaWeb || created.subdomain))
+        return created;
+    let app = created;
+    try {
+        // The create answer may be short or stale: the start decides on a fresh read.
+        app = await client.getApp(created.id);
+        const started = await client.startApp(created.id, app);
+        if (started.alreadyRunning)
+            return app;
+        log.info(`Started app ${created.id}: it had not started by itself.`);
+        return started.app ?? app;
+    }
+    catch (err) {
+        log.warning(`App ${created.id} was created but does not report running, and starting it failed: ${(0,errors/* errorText */.kc)(err)}. ` +
+            `Start it from the CamposCloud dashboard (app id ${created.id}).`);
+        return app;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/recreate.ts
+
+
+
+
+
+
+
+
+
+
+/** The create in words, for the log and a dry run's plan. */
+function createSummary(inputs, pkg) {
+    return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}`;
+}
+async function recreate(base, inputs, pkg, found, ctx) {
+    const { client, log } = ctx;
+    const { previous, versions } = found;
+    const timings = base.timings;
+    let previousOutcome;
+    if (previous) {
+        previousOutcome = await log.group('Stop the previous app', () => timed(timings, 'stop previous', async () => {
+            // The stop reads the app first: one that is not running is left alone, whatever the list
+            // said of it.
+            // Found by app-id it was read just now; an item of the list may lack the metrics or be stale.
+            const current = inputs.appId ? previous : undefined;
+            const { alreadyStopped } = await client.stopApp(previous.id, current).catch(async (err) => {
+                throw await restartAfterFailure(err, previous, ctx, {
+                    failedStep: `stopping app ${previous.id}`,
+                    runningState: 'running, as before the deploy',
+                    // The stop reads before it acts, so it fails on a running app, unless that read
+                    // failed: then the list's word is all there is.
+                    weStoppedIt: previous.online !== false,
+                });
+            });
+            log.info(alreadyStopped
+                ? `App ${previous.id} was not running; it is kept as it is.`
+                : `Stopped app ${previous.id}.`);
+            return alreadyStopped ? 'was-stopped' : 'stopped';
+        }));
+    }
+    const versionsDeleted = versions.excess.length > 0 && memoryFacts(found.listing ?? NO_LISTING).stoppedAppsCount === true
+        ? await log.group('Delete old versions before the create', () => timed(timings, 'delete old versions before the create', () => {
+            log.info(`Stopped apps hold memory on the plan (totalUsedRAM ${found.listing?.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`);
+            return deleteVersions(versions.excess, ctx);
+        }))
+        : [];
+    const req = {
+        zipPath: pkg.zipPath,
+        zipBytes: pkg.zipBytes,
+        appName: inputs.appName,
+        mainFile: pkg.mainFile,
+        memoryMB: inputs.memoryMB,
+        runtime: pkg.runtime,
+        exposedViaWeb: inputs.exposedViaWeb,
+        autoRestart: inputs.autoRestart,
+        startupCommand: inputs.startupCommand,
+        teamId: inputs.teamId,
+        environmentVariables: inputs.envVars,
+    };
+    const created = await log.group('Create the app', () => timed(timings, 'create', async () => {
+        log.info(`Uploading: ${createSummary(inputs, pkg)}.`);
+        try {
+            return await createMakingRoom(req, found, versionsDeleted, inputs, ctx);
+        }
+        catch (err) {
+            throw await failedCreate(err, inputs, found, previousOutcome === 'stopped', ctx);
+        }
+    }));
+    if (created.recovered) {
+        log.warning(`The create call's response was lost, but the server had created the app: using ${created.app.id} rather than creating a second one.`);
+    }
+    log.info(`Created app '${created.app.name}' (${created.app.id}), ${newAppStateText(created.app)}.`);
+    const app = await startCreated(created.app, ctx);
+    return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
+}
+const NO_LISTING = { apps: [], totalUsedRamMB: undefined };
+/**
+ * The create, and when it is refused while old versions beyond keep-previous hold memory the plan
+ * counts, those versions deleted and the create sent once more. A refusal that still stands, while
+ * stopped apps hold memory, becomes an error that names them and says what to set.
+ */
+async function createMakingRoom(req, found, deleted, inputs, ctx) {
+    const create = () => ctx.client.createApp(req, { existingIds: found.sameNameIds });
+    try {
+        return await create();
+    }
+    catch (err) {
+        if (!mayBeMemoryRefusal(err))
+            throw err;
+        const facts = await readMemoryFacts(ctx);
+        if (!facts || !stoppedAppsHoldMemory(facts))
+            throw err;
+        const done = new Set(deleted.map((p) => p.app.id));
+        const present = new Set(facts.stopped.map((a) => a.id));
+        const left = found.versions.excess.filter((a) => !done.has(a.id) && present.has(a.id));
+        if (left.length === 0)
+            throw planMemoryError(err, facts, req, inputs.keepPrevious);
+        ctx.log.warning(`${(0,errors/* errorText */.kc)(err)}. Stopped apps hold ${facts.stoppedMB} MB of the plan's memory: deleting the ${(0,src_text/* count */.U9)(left.length, 'old version')} keep-previous does not keep, then creating again.`);
+        deleted.push(...(await deleteVersions(left, ctx)));
+        try {
+            return await create();
+        }
+        catch (again) {
+            if (!mayBeMemoryRefusal(again))
+                throw again;
+            const after = await readMemoryFacts(ctx);
+            throw after && stoppedAppsHoldMemory(after)
+                ? planMemoryError(again, after, req, inputs.keepPrevious)
+                : again;
+        }
+    }
+}
+/** The memory facts after a refusal; undefined (with a warning) when the listing fails too. */
+async function readMemoryFacts(ctx) {
+    try {
+        return memoryFacts(await ctx.recoveryClient.listAppsWithUsage());
+    }
+    catch (err) {
+        ctx.log.warning(`Could not list the apps to see what holds the plan's memory: ${(0,errors/* errorText */.kc)(err)}`);
+        return undefined;
+    }
+}
+/**
+ * Builds the error for a create that failed, after putting the old app back if this run stopped
+ * it. When the run's deadline cut the create short, the app may exist all the same: then it is
+ * reported, and the old app stays stopped rather than both running.
+ */
+async function failedCreate(err, inputs, found, weStoppedIt, ctx) {
+    const { previous } = found;
+    const made = err instanceof errors/* DeadlineError */.j3 ? await appMadeAnyway(inputs, found, ctx) : undefined;
+    if (made) {
+        const apps = [
+            {
+                role: 'new',
+                id: made.id,
+                name: made.name,
+                state: 'created just as the deadline passed (not confirmed)',
+            },
+        ];
+        if (previous)
+            apps.push(stoppedPrevious(previous));
+        return new errors/* DeployFailedError */.P2(`Deploy failed: ${(0,errors/* errorText */.kc)(err)}`, {
+            cause: err,
+            apps,
+            recovery: `The new app ${made.id} was created, but the run ran out of time before it was confirmed: check it in the CamposCloud dashboard.` +
+                (previous
+                    ? ` The previous app ${previous.id} is stopped: start it if the new one does not work.`
+                    : ''),
+        });
+    }
+    if (!previous)
+        return err;
+    return restartAfterFailure(err, previous, ctx, {
+        failedStep: 'creating the new app',
+        runningState: 'running again',
+        weStoppedIt,
+    });
+}
+/** After a create cut short: an app of that name that was not there before is the one it made. */
+async function appMadeAnyway(inputs, found, ctx) {
+    try {
+        const known = new Set(found.sameNameIds ?? (found.previous ? [found.previous.id] : []));
+        const fresh = await ctx.recoveryClient.findNewAppsByName(inputs.appName, known);
+        if (found.sameNameIds)
+            return fresh[0];
+        // Found by app-id, the apps of that name were not listed before: older ones may share the
+        // name, so only one made during this run counts (a minute's slack for clocks that differ).
+        const since = ctx.startedAt - 60_000;
+        return fresh.find((a) => a.createdAt && Date.parse(a.createdAt) >= since);
+    }
+    catch (lookupErr) {
+        ctx.log.warning(`Could not check whether the cut-short create made an app: ${(0,errors/* errorText */.kc)(lookupErr)}`);
+        return undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/roll-back-new.ts
+
 
 async function rollBackNewVersion(made, previous, previousOutcome, inputs, ctx) {
     const { log } = ctx;
@@ -72457,14 +72958,8 @@ async function rollBackNewVersion(made, previous, previousOutcome, inputs, ctx) 
     catch (err) {
         // Starting the previous one now could leave two copies running: leave it as it is.
         apps.push({ role: 'new', id: made.id, name: made.name, state: 'not online; the stop failed' });
-        if (previous) {
-            apps.push({
-                role: 'previous',
-                id: previous.id,
-                name: previous.name,
-                state: 'STOPPED (kept)',
-            });
-        }
+        if (previous)
+            apps.push(stoppedPrevious(previous));
         return new errors/* DeployFailedError */.P2(`Deploy failed: ${why}, and stopping it failed: ${(0,errors/* errorText */.kc)(err)}`, {
             cause: err,
             apps,
@@ -79695,61 +80190,6 @@ function describeExclusions(selection) {
     return `Left out: ${top.join(', ')}. Check exclude, .gitignore and .camposcloudignore, or bring files back with the include input.`;
 }
 
-;// CONCATENATED MODULE: ./src/commands/result.ts
-/** 'already-stopped' -> 'already stopped', for logs and summaries. */
-function outcomeText(outcome) {
-    return outcome.replace('-', ' ');
-}
-/** Runs fn and records how long it took under phase. */
-async function timed(timings, phase, fn) {
-    const start = Date.now();
-    try {
-        return await fn();
-    }
-    finally {
-        timings.push({ phase, ms: Date.now() - start });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/recover.ts
-
-async function restartAfterFailure(err, app, ctx, opts) {
-    const why = (0,errors/* errorText */.kc)(err);
-    const apps = [];
-    let recovery;
-    if (!opts.weStoppedIt) {
-        apps.unshift({
-            role: 'previous',
-            id: app.id,
-            name: app.name,
-            state: 'stopped, as it was before the deploy',
-        });
-        recovery = `App ${app.id} was not running before the deploy and is left as it was. Fix the cause above and re-run the workflow.`;
-    }
-    else {
-        ctx.log.warning(`${capitalise(opts.failedStep)} failed: ${why}. Starting app ${app.id} again.`);
-        try {
-            await ctx.recoveryClient.startApp(app.id);
-            apps.unshift({ role: 'previous', id: app.id, name: app.name, state: opts.runningState });
-            recovery = `App ${app.id} is running again, as before the deploy. Fix the cause above and re-run the workflow.`;
-        }
-        catch (startErr) {
-            apps.unshift({ role: 'previous', id: app.id, name: app.name, state: 'STOPPED' });
-            recovery =
-                `App ${app.id} is STOPPED and could not be started again (${(0,errors/* errorText */.kc)(startErr)}). ` +
-                    `Start it from the CamposCloud dashboard (app id ${app.id}), or fix the cause above and re-run the workflow.`;
-        }
-    }
-    return new errors/* DeployFailedError */.P2(`Deploy failed: ${opts.failedStep} failed: ${why}`, {
-        cause: err,
-        apps,
-        recovery,
-    });
-}
-function capitalise(s) {
-    return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
 ;// CONCATENATED MODULE: ./src/commands/update-in-place.ts
 // strategy: update. The same app (its id, subdomain and data files) gets the new files: read it,
 // stop it, send the settings, upload the zip over its files, start it. If a step fails after this
@@ -79837,14 +80277,14 @@ function describeSettings(settings, inputs) {
     return parts.join(', ');
 }
 /** A dry run's plan: the app read in full (a read-only call), and the settings it would send. */
-function plannedUpdateCalls(app, pkg, inputs, apiPath, warn) {
+function plannedUpdateCalls(app, pkg, inputs, call, warn) {
     const settings = settingsFor(inputs, pkg, app, warn);
     return [
-        `GET ${apiPath}/apps/${app.id}  (read its settings and state)`,
-        ...(isRunning(app) ? [`POST ${apiPath}/apps/${app.id}/stop  (stop '${app.name}')`] : []),
-        `POST ${apiPath}/apps/${app.id}/update  (${describeSettings(settings, inputs)})`,
-        `POST ${apiPath}/apps/${app.id}/upload?path=/  (a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}, extracted over the app's files)`,
-        `POST ${apiPath}/apps/${app.id}/start`,
+        `${call.getApp(app.id)}  (read its settings and state)`,
+        ...(isRunning(app) ? [`${call.stopApp(app.id)}  (stop '${app.name}')`] : []),
+        `${call.updateApp(app.id)}  (${describeSettings(settings, inputs)})`,
+        `${call.uploadFiles(app.id)}  (a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}, extracted over the app's files)`,
+        call.startApp(app.id),
     ];
 }
 /** Returns the app as the last call left it (start's answer, else the app read before). */
@@ -79883,34 +80323,6 @@ async function updateInPlace(found, pkg, inputs, ctx, timings) {
             // A stop that failed was of a running app (it reads first): start it to be sure.
             weStoppedIt: stopped === 'by-us' || stopped === undefined,
         });
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/start-created.ts
-// After a create: the docs' example answers with the app online, but the SDK's README calls
-// start() after createApplication. So a new app that is neither running nor starting is started;
-// one exposed to the web is read when the create answer lacks its subdomain.
-
-
-/** The new app as last read; never throws (the app exists: a failure here is a warning). */
-async function startCreated(created, ctx) {
-    const { client, log } = ctx;
-    if (isRunning(created) && (!created.exposedViaWeb || created.subdomain))
-        return created;
-    let app = created;
-    try {
-        // The create answer may be short or stale: the start decides on a fresh read.
-        app = await client.getApp(created.id);
-        const started = await client.startApp(created.id, app);
-        if (started.alreadyRunning)
-            return app;
-        log.info(`Started app ${created.id}: it had not started by itself.`);
-        return started.app ?? app;
-    }
-    catch (err) {
-        log.warning(`App ${created.id} was created but does not report running, and starting it failed: ${(0,errors/* errorText */.kc)(err)}. ` +
-            `Start it from the CamposCloud dashboard (app id ${created.id}).`);
-        return app;
     }
 }
 
@@ -79974,10 +80386,8 @@ async function waitForOnline(client, appId, opts, log) {
 // asked, wait for it to come online (rolling back if it does not and rollback-on-failure says so)
 // and record a GitHub deployment. The order is the one the user reads in the log, and
 // nothing on CamposCloud changes until the package is known to be good.
-
-
-
-
+// The parts: find-previous.ts (what is replaced), recreate.ts and update-in-place.ts (the two
+// strategies); this file runs them in order, with the dry run, the waits and the clean-up.
 
 
 
@@ -80029,7 +80439,7 @@ async function deployPackage(given, ctx, pkg, timings) {
         timings,
     };
     if (inputs.dryRun)
-        return dryRun(base, inputs, pkg, found, ctx);
+        return dryRun(base, inputs, found, ctx);
     let result;
     try {
         await stopOtherCopies(found.older, ctx);
@@ -80082,78 +80492,6 @@ async function deployPackage(given, ctx, pkg, timings) {
     }
     return result;
 }
-async function findPrevious(inputs, ctx) {
-    const { log } = ctx;
-    const found = await findAppsWithUsage(ctx.client, inputs);
-    if (inputs.appId && found.apps.length === 0) {
-        throw new errors/* InputError */.dz('app-id', `no app with id ${inputs.appId} exists for this token (GET ${ctx.client.rootPath}/apps/${inputs.appId} answered 404)`, 'Check the id in the CamposCloud dashboard, or leave app-id empty to find the app by app-name.');
-    }
-    const [first] = found.apps;
-    const listing = found.listing;
-    if (!first) {
-        log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
-        // Found by name, these are every app of that name: the create's lost-response check compares
-        // against them instead of listing all apps again.
-        const versions = planVersions([], undefined, inputs.keepPrevious);
-        return {
-            name: inputs.appName,
-            previous: undefined,
-            older: [],
-            sameNameIds: [],
-            versions,
-            listing,
-        };
-    }
-    let name = inputs.appName;
-    // By name: the running version is the one replaced (after a rollback it is not the newest).
-    const newest = inputs.appId ? first : (versionToReplace(found.apps) ?? first);
-    let older = found.apps.filter((a) => a.id !== newest.id);
-    if (inputs.appId) {
-        // Copies of the app found by id are the other apps of its name (or of app-name, when set).
-        name = inputs.given.appName ? inputs.appName : newest.name;
-        const same = await ctx.client.findAppsByName(name);
-        older = same.filter((a) => a.id !== newest.id);
-    }
-    // keep-previous prunes versions found by name only: an app pinned by app-id is the one version
-    // kept, and other apps of its name are left (stopped if they run).
-    const versions = planVersions(inputs.appId ? [newest] : found.apps, newest, inputs.keepPrevious);
-    const sameNameIds = (inputs.appId ? [newest, ...older] : found.apps)
-        .filter((a) => a.name === name)
-        .map((a) => a.id);
-    if (inputs.appId && inputs.strategy === 'recreate') {
-        log.warning(`app-id with strategy recreate replaces app ${inputs.appId} once: the new app gets a new id, so the next run with this app-id replaces ${inputs.appId} again and stops this run's app as an older copy of '${name}'. Use strategy: update to keep one app under a fixed id, or leave app-id empty to find the app by name.`);
-    }
-    const fate = inputs.strategy === 'update'
-        ? 'its files will be updated in place'
-        : 'it will be stopped and replaced';
-    log.info(`Found app '${newest.name}' (${newest.id}), ${runningText(newest)}: ${fate}.`);
-    if (inputs.strategy === 'recreate')
-        log.info(versionsText(versions, inputs.keepPrevious));
-    if (older.length > 0) {
-        log.info(`${older.length} other app(s) named '${name}': ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`);
-    }
-    return { name, previous: newest, older, sameNameIds, versions, listing };
-}
-/** keep-previous, as it applies to this deploy, for the log. */
-function versionsText(v, keepPrevious) {
-    const parts = [
-        v.deleteReplaced
-            ? 'keep-previous: 0, so it is deleted once the new app is up'
-            : `keep-previous: ${keepPrevious} keeps it${v.kept.length > 1
-                ? ` and ${(0,src_text/* count */.U9)(v.kept.length - 1, 'older version')} (${v.kept
-                    .slice(1)
-                    .map((a) => a.id)
-                    .join(', ')})`
-                : ''}, stopped`,
-    ];
-    if (v.excess.length > 0) {
-        parts.push(`${(0,src_text/* count */.U9)(v.excess.length, 'older version')} beyond that will be deleted: ${v.excess.map((a) => a.id).join(', ')}`);
-    }
-    if (v.running.length > 0) {
-        parts.push(`${(0,src_text/* count */.U9)(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running, so it is not deleted: ${v.running.map((a) => a.id).join(', ')}`);
-    }
-    return `${parts.join('; ')}.`;
-}
 function logKept(v, result, log) {
     const deleted = new Set(result.versionsDeleted.filter((p) => p.outcome !== 'delete-failed').map((p) => p.app.id));
     if (result.previousOutcome === 'deleted' && result.previous)
@@ -80181,28 +80519,27 @@ async function stopOtherCopies(older, ctx) {
         }
     });
 }
-async function dryRun(base, inputs, pkg, found, ctx) {
+async function dryRun(base, inputs, found, ctx) {
     const { log } = ctx;
+    const pkg = base.package;
     const { previous, versions } = found;
-    const api = ctx.client.rootPath;
+    const call = ctx.client.describe;
     const olderStops = found.older
         .filter(isRunning)
-        .map((a) => `POST ${api}/apps/${a.id}/stop  (stop another copy of '${a.name}')`);
+        .map((a) => `${call.stopApp(a.id)}  (stop another copy of '${a.name}')`);
     const plannedCalls = [
         ...olderStops,
         ...(inputs.strategy === 'update' && previous
             ? // The same read a real run makes first, so the plan shows the settings it would send.
-                plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, api, log.warning)
+                plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, call, log.warning)
             : [
                 ...(previous
-                    ? [`POST ${api}/apps/${previous.id}/stop  (stop '${previous.name}', if it runs)`]
+                    ? [`${call.stopApp(previous.id)}  (stop '${previous.name}', if it runs)`]
                     : []),
-                `POST ${api}/apps/create  (${createSummary(inputs, pkg)})`,
-                ...versions.excess.map((a) => `DELETE ${api}/apps/${a.id}/delete  (an old version beyond keep-previous)`),
+                `${call.createApp()}  (${createSummary(inputs, pkg)})`,
+                ...versions.excess.map((a) => `${call.deleteApp(a.id)}  (an old version beyond keep-previous)`),
                 ...(previous && versions.deleteReplaced
-                    ? [
-                        `DELETE ${api}/apps/${previous.id}/delete  (delete the replaced app: keep-previous: 0)`,
-                    ]
+                    ? [`${call.deleteApp(previous.id)}  (delete the replaced app: keep-previous: 0)`]
                     : []),
             ]),
     ];
@@ -80215,117 +80552,6 @@ async function dryRun(base, inputs, pkg, found, ctx) {
             log.info(`  ${name}`);
     });
     return { ...base, plannedCalls };
-}
-function createSummary(inputs, pkg) {
-    return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}`;
-}
-async function recreate(base, inputs, pkg, found, ctx) {
-    const { client, log } = ctx;
-    const { previous, versions } = found;
-    const timings = base.timings;
-    let previousOutcome;
-    if (previous) {
-        previousOutcome = await log.group('Stop the previous app', () => timed(timings, 'stop previous', async () => {
-            // The stop reads the app first: one that is not running is left alone, whatever the list
-            // said of it.
-            // Found by app-id it was read just now; an item of the list may lack the metrics or be stale.
-            const current = inputs.appId ? previous : undefined;
-            const { alreadyStopped } = await client.stopApp(previous.id, current).catch(async (err) => {
-                throw await restartAfterFailure(err, previous, ctx, {
-                    failedStep: `stopping app ${previous.id}`,
-                    runningState: 'running, as before the deploy',
-                    // The stop reads before it acts, so it fails on a running app, unless that read
-                    // failed: then the list's word is all there is.
-                    weStoppedIt: previous.online !== false,
-                });
-            });
-            log.info(alreadyStopped
-                ? `App ${previous.id} was not running; it is kept as it is.`
-                : `Stopped app ${previous.id}.`);
-            return alreadyStopped ? 'was-stopped' : 'stopped';
-        }));
-    }
-    const versionsDeleted = versions.excess.length > 0 && memoryFacts(found.listing ?? NO_LISTING).stoppedAppsCount === true
-        ? await log.group('Delete old versions before the create', () => timed(timings, 'delete old versions before the create', () => {
-            log.info(`Stopped apps hold memory on the plan (totalUsedRAM ${found.listing?.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`);
-            return deleteVersions(versions.excess, ctx);
-        }))
-        : [];
-    const req = {
-        zipPath: pkg.zipPath,
-        zipBytes: pkg.zipBytes,
-        appName: inputs.appName,
-        mainFile: pkg.mainFile,
-        memoryMB: inputs.memoryMB,
-        runtime: pkg.runtime,
-        exposedViaWeb: inputs.exposedViaWeb,
-        autoRestart: inputs.autoRestart,
-        startupCommand: inputs.startupCommand,
-        teamId: inputs.teamId,
-        environmentVariables: inputs.envVars,
-    };
-    const created = await log.group('Create the app', () => timed(timings, 'create', async () => {
-        log.info(`Uploading: ${createSummary(inputs, pkg)}.`);
-        try {
-            return await createMakingRoom(req, found, versionsDeleted, inputs, ctx);
-        }
-        catch (err) {
-            throw await failedCreate(err, inputs, found, previousOutcome === 'stopped', ctx);
-        }
-    }));
-    if (created.recovered) {
-        log.warning(`The create call's response was lost, but the server had created the app: using ${created.app.id} rather than creating a second one.`);
-    }
-    log.info(`Created app '${created.app.name}' (${created.app.id}), ${newAppStateText(created.app)}.`);
-    const app = await startCreated(created.app, ctx);
-    return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
-}
-const NO_LISTING = { apps: [], totalUsedRamMB: undefined };
-/**
- * The create, and when it is refused while old versions beyond keep-previous hold memory the plan
- * counts, those versions deleted and the create sent once more. A refusal that still stands, while
- * stopped apps hold memory, becomes an error that names them and says what to set.
- */
-async function createMakingRoom(req, found, deleted, inputs, ctx) {
-    const create = () => ctx.client.createApp(req, { existingIds: found.sameNameIds });
-    try {
-        return await create();
-    }
-    catch (err) {
-        if (!mayBeMemoryRefusal(err))
-            throw err;
-        const facts = await readMemoryFacts(ctx);
-        if (!facts || !stoppedAppsHoldMemory(facts))
-            throw err;
-        const done = new Set(deleted.map((p) => p.app.id));
-        const present = new Set(facts.stopped.map((a) => a.id));
-        const left = found.versions.excess.filter((a) => !done.has(a.id) && present.has(a.id));
-        if (left.length === 0)
-            throw planMemoryError(err, facts, req, inputs.keepPrevious);
-        ctx.log.warning(`${(0,errors/* errorText */.kc)(err)}. Stopped apps hold ${facts.stoppedMB} MB of the plan's memory: deleting the ${(0,src_text/* count */.U9)(left.length, 'old version')} keep-previous does not keep, then creating again.`);
-        deleted.push(...(await deleteVersions(left, ctx)));
-        try {
-            return await create();
-        }
-        catch (again) {
-            if (!mayBeMemoryRefusal(again))
-                throw again;
-            const after = await readMemoryFacts(ctx);
-            throw after && stoppedAppsHoldMemory(after)
-                ? planMemoryError(again, after, req, inputs.keepPrevious)
-                : again;
-        }
-    }
-}
-/** The memory facts after a refusal; undefined (with a warning) when the listing fails too. */
-async function readMemoryFacts(ctx) {
-    try {
-        return memoryFacts(await ctx.recoveryClient.listAppsWithUsage());
-    }
-    catch (err) {
-        ctx.log.warning(`Could not list the apps to see what holds the plan's memory: ${(0,errors/* errorText */.kc)(err)}`);
-        return undefined;
-    }
 }
 async function deletePrevious(previous, outcome, result, ctx) {
     const kept = outcome === 'was-stopped' ? 'as it was' : 'stopped';
@@ -80343,65 +80569,6 @@ async function deletePrevious(previous, outcome, result, ctx) {
         // The new app exists: failing the step now would report a broken deploy that is not broken.
         ctx.log.warning(`The new app was created, but deleting the previous app ${previous.id} failed: ${(0,errors/* errorText */.kc)(err)}. It is kept, ${kept}; delete it from the dashboard or re-run.`);
         return 'delete-failed';
-    }
-}
-/**
- * Builds the error for a create that failed, after putting the old app back if this run stopped
- * it. When the run's deadline cut the create short, the app may exist all the same: then it is
- * reported, and the old app stays stopped rather than both running.
- */
-async function failedCreate(err, inputs, found, weStoppedIt, ctx) {
-    const { previous } = found;
-    const made = err instanceof errors/* DeadlineError */.j3 ? await appMadeAnyway(inputs, found, ctx) : undefined;
-    if (made) {
-        const apps = [
-            {
-                role: 'new',
-                id: made.id,
-                name: made.name,
-                state: 'created just as the deadline passed (not confirmed)',
-            },
-        ];
-        if (previous) {
-            apps.push({
-                role: 'previous',
-                id: previous.id,
-                name: previous.name,
-                state: 'STOPPED (kept)',
-            });
-        }
-        return new errors/* DeployFailedError */.P2(`Deploy failed: ${(0,errors/* errorText */.kc)(err)}`, {
-            cause: err,
-            apps,
-            recovery: `The new app ${made.id} was created, but the run ran out of time before it was confirmed: check it in the CamposCloud dashboard.` +
-                (previous
-                    ? ` The previous app ${previous.id} is stopped: start it if the new one does not work.`
-                    : ''),
-        });
-    }
-    if (!previous)
-        return err;
-    return restartAfterFailure(err, previous, ctx, {
-        failedStep: 'creating the new app',
-        runningState: 'running again',
-        weStoppedIt,
-    });
-}
-/** After a create cut short: an app of that name that was not there before is the one it made. */
-async function appMadeAnyway(inputs, found, ctx) {
-    try {
-        const known = new Set(found.sameNameIds ?? (found.previous ? [found.previous.id] : []));
-        const fresh = await ctx.recoveryClient.findNewAppsByName(inputs.appName, known);
-        if (found.sameNameIds)
-            return fresh[0];
-        // Found by app-id, the apps of that name were not listed before: older ones may share the
-        // name, so only one made during this run counts (a minute's slack for clocks that differ).
-        const since = ctx.startedAt - 60_000;
-        return fresh.find((a) => a.createdAt && Date.parse(a.createdAt) >= since);
-    }
-    catch (lookupErr) {
-        ctx.log.warning(`Could not check whether the cut-short create made an app: ${(0,errors/* errorText */.kc)(lookupErr)}`);
-        return undefined;
     }
 }
 function deploymentTarget(inputs, ctx) {
@@ -81191,11 +81358,11 @@ async function rollback(inputs, ctx) {
     result.from = from;
     result.to = to;
     log.info(`Rolling back from ${from.id} (${runningText(from)}) to the kept version ${to.id} (created ${to.createdAt ?? 'earlier'}).`);
-    const api = client.rootPath;
     if (inputs.dryRun) {
+        const call = client.describe;
         result.plannedCalls = [
-            ...[from, ...alsoRunning].map((a) => `POST ${api}/apps/${a.id}/stop  (stop '${a.name}')`),
-            `POST ${api}/apps/${to.id}/start  (start the kept version)`,
+            ...[from, ...alsoRunning].map((a) => `${call.stopApp(a.id)}  (stop '${a.name}')`),
+            `${call.startApp(to.id)}  (start the kept version)`,
         ];
         await log.group('Dry run: nothing was changed', async () => {
             log.info('A real run would make these API calls:');
@@ -81312,8 +81479,8 @@ async function stopOrDelete(inputs, ctx) {
     log.info(foundText(found.apps, found.lookedUpBy, command));
     if (inputs.dryRun) {
         result.plannedCalls = found.apps.map((app) => command === 'stop'
-            ? `POST ${client.rootPath}/apps/${app.id}/stop  (stop '${app.name}')`
-            : `DELETE ${client.rootPath}/apps/${app.id}/delete  (delete '${app.name}')`);
+            ? `${client.describe.stopApp(app.id)}  (stop '${app.name}')`
+            : `${client.describe.deleteApp(app.id)}  (delete '${app.name}')`);
         await log.group('Dry run: nothing was changed', async () => {
             log.info('A real run would make these API calls:');
             for (const call of result.plannedCalls)
@@ -81703,8 +81870,13 @@ function renderStop(r, totalMs) {
     lines.push('', `Time: ${timingLine(r.timings, totalMs)}`, '');
     return lines.join('\n');
 }
-/** The summary of a failed run: what failed, where, what state the apps are in, what to do. */
-function renderFailureSummary(command, err, phase, totalMs) {
+/**
+ * The summary of a failed run: what failed, where, what state the apps are in, what to do.
+ * `phase`: the step it failed in, shown as it is; `changed`: whether a request that may change
+ * something on CamposCloud had been sent.
+ */
+function renderFailureSummary(command, err, where, totalMs) {
+    const { phase } = where;
     const message = (0,errors/* errorText */.kc)(err);
     // An unknown command value is the input error itself: it never becomes the heading.
     const what = ['deploy', 'stop', 'delete', 'rollback'].includes(command) ? command : 'run';
@@ -81722,7 +81894,7 @@ function renderFailureSummary(command, err, phase, totalMs) {
         }
         lines.push('', `**Next step:** ${(0,runner_text/* mdText */.bC)(err.recovery)}`, '');
     }
-    else if (!phase || phase === 'Package the files' || phase === 'Find the app') {
+    else if (!where.changed) {
         lines.push('Nothing was changed on CamposCloud.', '');
     }
     return lines.join('\n');
@@ -81750,6 +81922,8 @@ const RECOVERY_GRACE_SECONDS = 60;
 async function run() {
     const started = Date.now();
     let phase;
+    // Whether a request that may change something on CamposCloud was sent (the clients say).
+    let changed = false;
     let command = getInput('command').trim().toLowerCase() || 'deploy';
     // Every line goes through runner-text.ts: whatever a message quotes cannot become a command.
     const log = {
@@ -81775,7 +81949,10 @@ async function run() {
         const emptyEnv = emptyEnvWarning(inputs.envVars, event);
         if (emptyEnv)
             log.warning(emptyEnv);
-        const result = await execute(inputs, await makeContext(inputs, log, started, event));
+        const onChange = () => {
+            changed = true;
+        };
+        const result = await execute(inputs, await makeContext(inputs, log, started, event, onChange));
         const outputs = outputsFor(result);
         const written = setOutputs(outputs);
         await writeSummary(renderSummary(result, Date.now() - started));
@@ -81807,7 +81984,7 @@ async function run() {
             error((0,runner_text/* annotationText */.xr)(`The step outputs could not be written (${written}).`));
         if (err instanceof Error && err.stack)
             core_debug((0,runner_text/* annotationText */.xr)(err.stack));
-        await writeSummary(renderFailureSummary(command, err, phase, Date.now() - started));
+        await writeSummary(renderFailureSummary(command, err, { phase, changed }, Date.now() - started));
         setFailed((0,runner_text/* annotationText */.xr)(message));
     }
 }
@@ -81832,7 +82009,7 @@ function execute(inputs, ctx) {
         return rollback(inputs, ctx);
     return stopOrDelete(inputs, ctx);
 }
-async function makeContext(inputs, log, started, event) {
+async function makeContext(inputs, log, started, event, onChange) {
     const clientOptions = {
         apiUrl: inputs.apiUrl,
         token: inputs.token,
@@ -81841,7 +82018,8 @@ async function makeContext(inputs, log, started, event) {
             ...inputs.envVars.map((v) => v.value),
             ...(inputs.githubToken ? [inputs.githubToken] : []),
         ],
-        log: { debug: log.debug, info: log.info, warning: log.warning },
+        log,
+        onChange,
     };
     const deadlineAt = started + inputs.timeoutSeconds * 1000;
     return {

@@ -52,10 +52,11 @@ const jestArgs = [
 // Every test's temporary files go under one folder that is removed when jest ends, so a test that
 // misses its own clean-up (or a child process killed mid-run) leaves nothing in the machine's temp
 // folder. Sticky and world-writable like /tmp: one test runs the action as an unprivileged user.
-// jest's transform cache stays in the real temp folder, so it survives from run to run.
+// jest's transform cache lives in node_modules/.cache, so it survives from run to run and the temp
+// folder keeps nothing.
 const tempRoot = mkdtempSync(path.join(os.tmpdir(), 'camposcloud-tests-'));
 chmodSync(tempRoot, 0o1777);
-jestArgs.push(`--cacheDirectory=${path.join(os.tmpdir(), 'jest-camposcloud-deploy')}`);
+jestArgs.push(`--cacheDirectory=${path.join('node_modules', '.cache', 'jest')}`);
 run('jest', process.execPath, jestArgs, {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim(),
   TMPDIR: tempRoot,

@@ -5,7 +5,7 @@
 // absent, and the refusal's status and language (undocumented, so the client must not depend on
 // either).
 import type { FakeApp, Variants } from '../../local-server/camposcloud.js';
-import { calls, type World } from '../e2e/helpers.js';
+import { calls, makeWorld, type World } from '../e2e/helpers.js';
 import { disposeWorlds, makeCleanWorld } from './world.js';
 
 let world: World;
@@ -14,9 +14,14 @@ afterEach(async () => {
 });
 
 /** Versions of hello-bot, oldest first, one minute apart; the newest runs (and those in `alsoRunning`). */
-function seedVersions(count: number, memoryMB = 256, alsoRunning: number[] = []): FakeApp[] {
+function seedVersions(
+  count: number,
+  memoryMB = 256,
+  alsoRunning: number[] = [],
+  w: World = world,
+): FakeApp[] {
   return Array.from({ length: count }, (_, i) =>
-    world.server.seedApp({
+    w.server.seedApp({
       name: 'hello-bot',
       running: i === count - 1 || alsoRunning.includes(i),
       allocatedMemoryMB: memoryMB,
@@ -25,9 +30,9 @@ function seedVersions(count: number, memoryMB = 256, alsoRunning: number[] = [])
   );
 }
 
-const mutations = () =>
-  calls(world.server).filter((c) => /^(POST|DELETE) /.test(c) && !c.endsWith('/start'));
-const remaining = () => [...world.server.apps.keys()];
+const mutations = (w: World = world) =>
+  calls(w.server).filter((c) => /^(POST|DELETE) /.test(c) && !c.endsWith('/start'));
+const remaining = (w: World = world) => [...w.server.apps.keys()];
 
 test.each([
   ['text', 'before'],
@@ -112,7 +117,8 @@ describe('plan memory', () => {
   // languages, not every pair.
   const RETRY_CASES = STATUSES.map((s, i) => [s, i % 2 === 0 ? 'en' : 'pt'] as const);
 
-  test.each(RETRY_CASES)(
+  // Concurrent, each with a world of its own: the 3 s waits overlap instead of adding up.
+  test.concurrent.each(RETRY_CASES)(
     'a create refused with %i (%s) while totalUsedRAM is absent: old versions deleted, then created again',
     async (status, language) => {
       const variants: Partial<Variants> = {
@@ -121,22 +127,26 @@ describe('plan memory', () => {
         memoryRefusalStatus: status,
         memoryRefusal: language,
       };
-      world = await makeCleanWorld({}, { variants });
-      const [v1, v2, v3, v4] = seedVersions(4);
-      const run = await world.run({ 'keep-previous': '1' });
-      expect(run.exitCode).toBe(0);
-      expect(mutations()).toEqual([
-        `POST /v1/apps/${v4!._id}/stop`,
-        'POST /v1/apps/create',
-        `DELETE /v1/apps/${v3!._id}/delete`,
-        `DELETE /v1/apps/${v2!._id}/delete`,
-        `DELETE /v1/apps/${v1!._id}/delete`,
-        'POST /v1/apps/create',
-      ]);
-      const creates = world.server.requests.filter((r) => r.path === '/v1/apps/create');
-      expect(creates.map((r) => r.status)).toEqual([status, 201]);
-      expect(remaining()).toEqual([v4!._id, run.outputs['app-id']]);
-      expect(run.outputs.status).toBe('deployed');
+      const own = await makeWorld({}, { variants });
+      try {
+        const [v1, v2, v3, v4] = seedVersions(4, 256, [], own);
+        const run = await own.run({ 'keep-previous': '1' });
+        expect(run.exitCode).toBe(0);
+        expect(mutations(own)).toEqual([
+          `POST /v1/apps/${v4!._id}/stop`,
+          'POST /v1/apps/create',
+          `DELETE /v1/apps/${v3!._id}/delete`,
+          `DELETE /v1/apps/${v2!._id}/delete`,
+          `DELETE /v1/apps/${v1!._id}/delete`,
+          'POST /v1/apps/create',
+        ]);
+        const creates = own.server.requests.filter((r) => r.path === '/v1/apps/create');
+        expect(creates.map((r) => r.status)).toEqual([status, 201]);
+        expect(remaining(own)).toEqual([v4!._id, run.outputs['app-id']]);
+        expect(run.outputs.status).toBe('deployed');
+      } finally {
+        await own.server.close();
+      }
     },
   );
 
