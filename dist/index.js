@@ -79951,10 +79951,24 @@ const WRITE_BLOCK = 512 * 1024;
 function normalizeMode(mode) {
     return mode & 0o111 ? 0o755 : 0o644;
 }
+/** Above this many bytes in all, the workspace is deflated at level 1 instead of 6. */
+const FAST_LEVEL_ABOVE_BYTES = 64 * 1024 * 1024;
+/**
+ * Level 6 (as `zip -r`) for a workspace of sources, level 1 for a big one. archiver deflates each
+ * entry on one thread, so on big files time goes with the level (300 MB bench workspace: 9.9 s at 6,
+ * 3.4 s at 1, for a zip 5.5% larger), while on many small files the cost is per entry and level 6
+ * costs no more. Decided by the selection alone, so the same files still give the same zip.
+ */
+function defaultLevel(files) {
+    let total = 0;
+    for (const f of files)
+        total += f.size;
+    return total > FAST_LEVEL_ABOVE_BYTES ? 1 : 6;
+}
 async function writeZip(files, outPath, opts = {}) {
     for (const f of files)
         assertSafeName(f.name);
-    const level = opts.level ?? 6;
+    const level = opts.level ?? defaultLevel(files);
     const archive = new ZipArchive({ zlib: { level } });
     const sink = new HashingBlocks(WRITE_BLOCK);
     const out = (0,external_node_fs_namespaceObject.createWriteStream)(outPath);

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { PackagingError } from '../../src/errors.js';
 import { selectFiles, type SelectedFile } from '../../src/packaging/select.js';
-import { ZIP_ENTRY_DATE, normalizeMode, writeZip } from '../../src/packaging/zip.js';
+import {
+  FAST_LEVEL_ABOVE_BYTES,
+  ZIP_ENTRY_DATE,
+  defaultLevel,
+  normalizeMode,
+  writeZip,
+} from '../../src/packaging/zip.js';
 import { readZip, treesRemovedAfterAll, yauzlEntryCount } from './helpers.js';
 import { checkZip, hasUnzip } from './zip-check.js';
 
@@ -323,5 +329,20 @@ describe('normalizeMode', () => {
     expect(normalizeMode(0o601)).toBe(0o755);
     expect(normalizeMode(0o600)).toBe(0o644);
     expect(normalizeMode(0o666)).toBe(0o644);
+  });
+});
+
+describe('defaultLevel', () => {
+  const sized = (...sizes: number[]): SelectedFile[] =>
+    sizes.map((size, i) => ({ name: `f${i}`, absPath: `/nowhere/f${i}`, size, mode: 0o644 }));
+
+  test('a workspace of sources is deflated at level 6, as zip -r does', () => {
+    expect(defaultLevel([])).toBe(6);
+    expect(defaultLevel(sized(10, 2000, FAST_LEVEL_ABOVE_BYTES - 2010))).toBe(6);
+  });
+
+  test('a bigger one at level 1, decided by the total size alone', () => {
+    expect(defaultLevel(sized(FAST_LEVEL_ABOVE_BYTES + 1))).toBe(1);
+    expect(defaultLevel(sized(...Array<number>(2000).fill(40 * 1024)))).toBe(1);
   });
 });
