@@ -1235,9 +1235,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     variants: variantArgs(args),
     log: (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
-  console.log(`fake CamposCloud listening on ${server.url} (api-url), token '${server.token}'`);
-  console.log(`variants: ${JSON.stringify(server.variants)}`);
+  // Before the lines that say it is ready: until a handler is installed, a SIGINT sent on reading
+  // them would end the process by the default action, not through close().
   process.once('SIGINT', () => {
     server.close().then(() => process.exit(0));
   });
+  console.log(`fake CamposCloud listening on ${server.url} (api-url), token '${server.token}'`);
+  console.log(`variants: ${JSON.stringify(server.variants)}`);
 }
