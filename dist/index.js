@@ -81619,6 +81619,7 @@ var runner_text = __nccwpck_require__(5141);
 
 
 
+
 function outputsFor(result) {
     const out = {
         'app-id': '',
@@ -81893,7 +81894,7 @@ function renderFailureSummary(command, err, where, totalMs) {
     const { phase } = where;
     const message = (0,errors/* errorText */.kc)(err);
     // An unknown command value is the input error itself: it never becomes the heading.
-    const what = ['deploy', 'stop', 'delete', 'rollback'].includes(command) ? command : 'run';
+    const what = COMMANDS.includes(command) ? command : 'run';
     const lines = [`## ❌ CamposCloud ${what} failed`, ''];
     lines.push(table([
         ['Failed while', (0,runner_text/* mdText */.bC)(phase ?? 'reading the inputs')],
@@ -81959,7 +81960,7 @@ async function run() {
         }, (secret) => core_setSecret(secret));
         command = inputs.command;
         for (const deprecation of inputs.deprecations)
-            warning(deprecation);
+            log.warning(deprecation);
         const emptyEnv = emptyEnvWarning(inputs.envVars, event);
         if (emptyEnv)
             log.warning(emptyEnv);
@@ -82129,7 +82130,7 @@ async function writeSummary(markdown) {
 /* harmony export */   xr: () => (/* binding */ annotationText),
 /* harmony export */   xs: () => (/* binding */ mdCode)
 /* harmony export */ });
-/* unused harmony exports visibleText, looksLikeCommand, DESCRIPTION_MAX */
+/* unused harmony export visibleText */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 // The one place that decides how text reaches the runner. Log lines, annotations, step outputs, the

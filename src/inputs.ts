@@ -130,7 +130,7 @@ export const CREATE_DEFAULTS = {
   'auto-restart': 'false',
 } as const;
 
-const COMMANDS: readonly Command[] = ['deploy', 'stop', 'delete', 'rollback'];
+export const COMMANDS: readonly Command[] = ['deploy', 'stop', 'delete', 'rollback'];
 const RUNTIMES: readonly Runtime[] = ['python', 'nodejs'];
 const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
 const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];

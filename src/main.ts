@@ -51,7 +51,7 @@ export async function run(): Promise<void> {
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
-    for (const deprecation of inputs.deprecations) core.warning(deprecation);
+    for (const deprecation of inputs.deprecations) log.warning(deprecation);
     const emptyEnv = emptyEnvWarning(inputs.envVars, event);
     if (emptyEnv) log.warning(emptyEnv);
     const onChange = () => {

@@ -12,6 +12,7 @@ import {
 import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, newAppStateText, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
+import { COMMANDS } from './inputs.js';
 import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
 import { count, duration } from './text.js';
 
@@ -320,7 +321,7 @@ export function renderFailureSummary(
   const { phase } = where;
   const message = errorText(err);
   // An unknown command value is the input error itself: it never becomes the heading.
-  const what = ['deploy', 'stop', 'delete', 'rollback'].includes(command) ? command : 'run';
+  const what = (COMMANDS as readonly string[]).includes(command) ? command : 'run';
   const lines = [`## ❌ CamposCloud ${what} failed`, ''];
   lines.push(
     table([

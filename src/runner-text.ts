@@ -29,7 +29,7 @@ export function visibleText(text: string): string {
 }
 
 /** Whether the runner could take this (single) line for a workflow command. */
-export function looksLikeCommand(line: string): boolean {
+function looksLikeCommand(line: string): boolean {
   return /^\s*::/.test(line) || line.includes('##[');
 }
 
@@ -60,7 +60,7 @@ export function outputValue(value: string): string {
 }
 
 /** GitHub keeps at most 140 characters of a deployment (status) description and refuses longer ones. */
-export const DESCRIPTION_MAX = 140;
+const DESCRIPTION_MAX = 140;
 
 /** A GitHub deployment or deployment status description: plain text, one line, cut to 140. */
 export function deploymentDescription(text: string): string {

@@ -17,7 +17,7 @@ export type Outcome =
   | { kind: 'bad-body'; status: number; why?: string; final?: boolean }
   | { kind: 'network'; reason: string; timedOut: boolean };
 
-export const NOT_JSON = 'the response was not valid JSON';
+const NOT_JSON = 'the response was not valid JSON';
 
 /** 'returned HTTP 503 (...)', 'got no response (...)': how a log line or an error says it. */
 export function describeOutcome(outcome: Outcome): string {

@@ -13,7 +13,7 @@ import { timed, type Timing } from './result.js';
 import { count } from '../text.js';
 
 /** The command the platform derives from the main file when a create gives none. */
-export function derivedStartupCommand(runtime: Runtime, mainFile: string): string {
+function derivedStartupCommand(runtime: Runtime, mainFile: string): string {
   return runtime === 'nodejs' ? `node ${mainFile}` : `python -u ${mainFile}`;
 }
 
@@ -48,7 +48,7 @@ function startupCommandFor(
  * stands in for a setting the workflow did not set: one that cannot be read is left out, with a
  * warning that names it (memory is required by the API, so it gets the create default).
  */
-export function settingsFor(
+function settingsFor(
   inputs: Inputs,
   pkg: PreparedPackage,
   app: App,
