@@ -159,7 +159,8 @@ const TRANSIENT: TransientFault[] = [
     name: '429 with Retry-After as an HTTP date',
     fault: () => ({ kind: 'status', status: 429, headers: { 'retry-after': inAMoment() } }),
     logged:
-      /HTTP 429 \(rate limited\); retrying in 30 ms \+ \d+ ms jitter \(Retry-After \d\.\d s, capped\)/,
+      // The date has one-second resolution: what is left of it reads '1.0 s' or, a moment later, '997 ms'.
+      /HTTP 429 \(rate limited\); retrying in 30 ms \+ \d+ ms jitter \(Retry-After (\d\.\d s|\d+ ms), capped\)/,
   },
   {
     name: '429 without Retry-After',
