@@ -293,11 +293,16 @@ export function parseInputs(
   }
   const appName = suffix ? previewAppName(baseAppName, suffix) : baseAppName;
   const githubToken = value('github-token').trim() || undefined;
-  if (!deploy && !appId && raw['app-name'] === '' && !preview && !githubToken) {
+  if (!deploy && !appId && raw['app-name'] === '' && !preview) {
+    // A GitHub deployment is not enough on its own: anyone who can create deployments in the
+    // repository can write one naming any app id (commands/target.ts checks it against the name).
+    const notByDeployment = githubToken
+      ? "; github-token does not name it either: a GitHub deployment is only checked against the name the run derives, since anyone who can create deployments could point one at another app, such as production's"
+      : '';
     throw new InputError(
       'app-name',
-      unsafeReason({ appName, command }, event.eventName),
-      'Set app-name to the app to act on (e.g. app-name: my-bot-${{ github.event.ref }} on a delete event), or app-id, or preview: true with the app-name your deploys use, or github-token so the GitHub deployment of the environment names the app',
+      `${unsafeReason({ appName, command }, event.eventName)}${notByDeployment}`,
+      'Set app-name to the app to act on (e.g. app-name: my-bot-${{ github.event.ref }} on a delete event), or app-id, or preview: true with the app-name your deploys use',
     );
   }
   const environment = parseEnvironment(value('environment')) ?? defaultEnvironment(event, suffix);

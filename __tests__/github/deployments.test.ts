@@ -220,6 +220,7 @@ describe('findAppId', () => {
 
     expect(await deployments.findAppId('production')).toEqual({
       appId: newer.id,
+      appName: newer.name,
       deploymentId: newerId,
     });
     expect((await deployments.findAppId('pr-7'))?.appId).toBe(elsewhere.id);
@@ -232,6 +233,7 @@ describe('findAppId', () => {
     await deployments.recordFailure(target('production'), 'upload failed');
     expect(await deployments.findAppId('production')).toEqual({
       appId: APP.id,
+      appName: APP.name,
       deploymentId: goodId,
     });
   });
@@ -252,8 +254,24 @@ describe('findAppId', () => {
     expect(typeof created.payload).toBe('string');
     expect(await deployments.findAppId('staging')).toEqual({
       appId: APP.id,
+      appName: undefined,
       deploymentId: created.id,
     });
+  });
+
+  test('a newest record whose id is not an app id is not followed, nor any older one, with a warning', async () => {
+    const { gh, log, deployments } = await setup();
+    await deployments.recordDeployment(target('staging'), APP);
+    const forged = await deployments.recordDeployment(target('staging'), {
+      id: `../${'b'.repeat(24)}/delete`,
+      name: 'hello-bot',
+    });
+    const before = gh.requests.length;
+    expect(await deployments.findAppId('staging')).toBeUndefined();
+    expect(log.warnings()).toEqual([
+      `GitHub deployment ${forged} of environment 'staging' names a CamposCloud app id that is not 24 hexadecimal characters: it is not used, and no app is read through it.`,
+    ]);
+    expect(gh.requests.length - before).toBe(1);
   });
 });
 

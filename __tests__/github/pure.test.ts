@@ -1,11 +1,19 @@
 // The pure parts of src/github/: reading a deployment payload and wording a failure.
 import { failureWarning, readFailure } from '../../src/github/api-failure.js';
-import { appIdFromPayload, deploymentPayload } from '../../src/github/payload.js';
+import { deploymentPayload, recordedApp } from '../../src/github/payload.js';
 
-test('reads the app id from an object payload or a JSON string payload, and nothing else', () => {
+test('reads the app from an object payload or a JSON string payload, and nothing else', () => {
   const id = 'a'.repeat(24);
-  expect(appIdFromPayload(deploymentPayload({ id, name: 'bot' }))).toBe(id);
-  expect(appIdFromPayload(JSON.stringify({ camposcloudAppId: id }))).toBe(id);
+  expect(recordedApp(deploymentPayload({ id, name: 'bot' }))).toEqual({
+    appId: id,
+    appName: 'bot',
+    wellFormed: true,
+  });
+  expect(recordedApp(JSON.stringify({ camposcloudAppId: id.toUpperCase() }))).toEqual({
+    appId: id,
+    appName: undefined,
+    wellFormed: true,
+  });
   for (const other of [
     {},
     '',
@@ -16,7 +24,21 @@ test('reads the app id from an object payload or a JSON string payload, and noth
     { camposcloudAppId: 7 },
     { camposcloudAppId: ' ' },
   ]) {
-    expect(appIdFromPayload(other)).toBeUndefined();
+    expect(recordedApp(other)).toBeUndefined();
+  }
+});
+
+test('an id that is not 24 hex characters is read, but marked as not well formed', () => {
+  for (const id of [
+    'a'.repeat(23),
+    'a'.repeat(25),
+    `${'a'.repeat(22)}/x`,
+    '../apps',
+    ` ${'a'.repeat(24)}`,
+  ]) {
+    expect(recordedApp({ camposcloudAppId: id, camposcloudAppName: 'bot' })?.wellFormed).toBe(
+      false,
+    );
   }
 });
 

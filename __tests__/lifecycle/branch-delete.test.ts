@@ -1,7 +1,8 @@
-// A stop or delete on a branch delete or a closed pull request never reaches the production app
-// of the repository's name: without app-id and app-name, it acts on the branch's or pull request's
-// app (as preview names it, or as the GitHub deployment of its environment names it) and on
-// nothing else; where that cannot be known, it does nothing and says why. Each case runs the built
+// A stop or delete on a branch delete or a closed pull request never reaches the production app:
+// without app-id and app-name, it acts on the branch's or pull request's app as preview names it,
+// and on nothing else; a GitHub deployment only picks among the apps of that name, once CamposCloud
+// confirms the name, and never names the app on its own; where the app cannot be known, it does
+// nothing and says why. Each case runs the built
 // action against the local server with a running production app 'hello-bot' (the default name),
 // and checks by the server's request log that no stop or delete reached it.
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
@@ -71,8 +72,23 @@ function run(kind: EventKind, inputs: Record<string, string>, withGitHub = false
   );
 }
 
+/** preview: true with github-token, the environment 'preview/feature-x' and if-missing: ignore. */
+function runPreviewWithDeployments(kind: EventKind, command: 'stop' | 'delete') {
+  return run(
+    kind,
+    {
+      command,
+      preview: 'true',
+      'github-token': gh.token,
+      environment: 'preview/feature-x',
+      'if-missing': 'ignore',
+    },
+    true,
+  );
+}
+
 /** A deployment of `environment` that names `app`, as an earlier deploy would have recorded it. */
-function recordDeployment(environment: string, app: FakeApp) {
+function recordDeployment(environment: string, app: Pick<FakeApp, '_id' | 'name'>) {
   gh.deployments.push({
     id: 900_000 + gh.deployments.length,
     ref: 'feature-x',
@@ -108,15 +124,15 @@ test.each(MATRIX)(
 );
 
 test.each(MATRIX)(
-  "on %s, %s with github-token acts on the app the environment's deployment names, and only on it",
+  "on %s, %s with preview and github-token acts on the app the environment's deployment names, and only on it",
   async (kind, command) => {
     // A version of the branch's app that the deployment does not name: not touched either.
-    const older = world.server.seedApp({ name: 'hello-bot-feature-x' });
-    const branchApp = world.server.seedApp({ name: 'hello-bot-feature-x' });
+    const older = world.server.seedApp({ name: previewName(kind) });
+    const branchApp = world.server.seedApp({ name: previewName(kind) });
     recordDeployment('preview/feature-x', branchApp);
     const r = await run(
       kind,
-      { command, 'github-token': gh.token, environment: 'preview/feature-x' },
+      { command, preview: 'true', 'github-token': gh.token, environment: 'preview/feature-x' },
       true,
     );
     expect(r.exitCode).toBe(0);
@@ -132,74 +148,73 @@ test.each(MATRIX)(
   },
 );
 
-test.each(KINDS)(
-  'on %s, the environment left unset is the branch name, and its deployment names the app',
-  async (kind) => {
-    const branchApp = world.server.seedApp({ name: 'feature-x-bot' });
-    recordDeployment('feature-x', branchApp);
-    const r = await run(kind, { command: 'stop', 'github-token': gh.token }, true);
-    expect(r.exitCode).toBe(0);
-    expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([
-      `POST /v1/apps/${branchApp._id}/stop`,
-    ]);
-    expectProductionUntouched();
-  },
-);
-
+// The attack: anyone with deployments: write plants a deployment for the branch's environment
+// naming the production app's id under a harmless name. Production here is named by its own
+// app-name, not the repository's, so no name rule about the default protects it.
 test.each(MATRIX)(
-  'on %s, %s with github-token whose environment has no deployment touches nothing (no lookup by name)',
+  'on %s, %s with github-token alone is refused before any call, whatever a deployment names',
   async (kind, command) => {
-    world.server.seedApp({ name: 'hello-bot-feature-x' });
-    for (const ifMissing of ['ignore', 'fail']) {
-      const r = await run(
-        kind,
-        {
-          command,
-          'github-token': gh.token,
-          environment: 'preview/feature-x',
-          'if-missing': ifMissing,
-        },
-        true,
+    const prodBot = world.server.seedApp({ name: 'prod-bot' });
+    for (const environment of ['feature-x', 'preview/feature-x', 'production']) {
+      gh.deployments.length = 0;
+      recordDeployment(environment, { ...prodBot, name: 'feature-x-bot' });
+      const r = await run(kind, { command, 'github-token': gh.token, environment }, true);
+      expect(r.exitCode).toBe(1);
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toMatch(
+        /Input 'app-name': is not set.*'hello-bot'.*github-token does not name it either/,
       );
-      expect(r.exitCode).toBe(ifMissing === 'ignore' ? 0 : 1);
-      expect(r.outputs.status).toBe(ifMissing === 'ignore' ? 'missing' : 'failed');
-      expect(r.stdout).toContain('app-name is not set, so no app is looked up by name');
+      expect(r.outputs.status).toBe('failed');
     }
-    expect(calls(world.server).filter((c) => MUTATING.test(c) || c === 'GET /v1/apps')).toEqual([]);
-    expectProductionUntouched();
-  },
-);
-
-test.each(MATRIX)(
-  'on %s, %s refuses when the deployment names the app of the repository name',
-  async (kind, command) => {
-    // The environment the branch's deploys used also recorded production (or was reused).
-    recordDeployment('preview/feature-x', prod);
-    const r = await run(
-      kind,
-      { command, 'github-token': gh.token, environment: 'preview/feature-x' },
-      true,
-    );
-    expect(r.exitCode).toBe(1);
-    expect(r.errors.join('\n')).toMatch(
-      new RegExp(`Nothing was done \\(command ${command}\\).*names app ${prod._id} 'hello-bot'`),
-    );
-    expectProductionUntouched();
-  },
-);
-
-test.each(MATRIX)(
-  "on %s, %s refuses the environment 'production' without app-name, before any CamposCloud call",
-  async (kind, command) => {
-    recordDeployment('production', prod);
-    const r = await run(
-      kind,
-      { command, 'github-token': gh.token, environment: 'production' },
-      true,
-    );
-    expect(r.exitCode).toBe(1);
-    expect(r.errors.join('\n')).toMatch(/environment is 'production'/);
     expect(world.server.requests).toEqual([]);
+    expect(gh.requests).toEqual([]);
+    expect(world.server.apps.get(prodBot._id)?.running).toBe(true);
+    expectProductionUntouched();
+  },
+);
+
+test.each(MATRIX)(
+  "on %s, %s with preview: a deployment naming production's id is not followed; the branch's app is acted on by name",
+  async (kind, command) => {
+    const prodBot = world.server.seedApp({ name: 'prod-bot' });
+    const branchApp = world.server.seedApp({ name: previewName(kind) });
+    for (const forged of [prodBot, prod]) {
+      gh.deployments.length = 0;
+      // The payload claims the branch app's name; CamposCloud's own name is what counts.
+      recordDeployment('preview/feature-x', { ...forged, name: previewName(kind) });
+      const r = await runPreviewWithDeployments(kind, command);
+      expect(r.exitCode).toBe(0);
+      expect(r.errors).toEqual([]);
+      expect(r.stdout).toContain(
+        `::warning::GitHub deployment 900000 of environment 'preview/feature-x' names app ${forged._id}, which CamposCloud calls '${forged.name}' (its payload says '${previewName(kind)}'), not '${previewName(kind)}': that app is not touched; looking by name '${previewName(kind)}' instead.`,
+      );
+    }
+    const mutated = calls(world.server).filter((c) => MUTATING.test(c));
+    expect(mutated.length).toBeGreaterThan(0);
+    expect(mutated.every((c) => c.includes(branchApp._id))).toBe(true);
+    expect(world.server.apps.get(prodBot._id)?.running).toBe(true);
+    expectProductionUntouched();
+  },
+);
+
+test.each(KINDS)(
+  'on %s, a deployment whose app id is not 24 hex characters reaches no request',
+  async (kind) => {
+    const branchApp = world.server.seedApp({ name: previewName(kind) });
+    for (const id of [`${prod._id}/delete`, `${prod._id}0`, `../apps/${prod._id}`]) {
+      gh.deployments.length = 0;
+      recordDeployment('preview/feature-x', { ...prod, _id: id });
+      const r = await runPreviewWithDeployments(kind, 'delete');
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toContain(
+        'names a CamposCloud app id that is not 24 hexadecimal characters: it is not used, and no app is read through it.',
+      );
+    }
+    const seen = calls(world.server);
+    expect(seen.filter((c) => c.includes(prod._id))).toEqual([]);
+    expect(seen.filter((c) => MUTATING.test(c))).toEqual([
+      `DELETE /v1/apps/${branchApp._id}/delete`,
+    ]);
     expectProductionUntouched();
   },
 );
@@ -230,9 +245,17 @@ test.each(MATRIX)(
   },
 );
 
-test('rollback on a branch delete without app-name or github-token is refused too', async () => {
-  const r = await run('delete', { command: 'rollback' });
-  expect(r.exitCode).toBe(1);
-  expect(r.errors.join('\n')).toMatch(/Input 'app-name'/);
+test('rollback on a branch delete without app-name is refused too, with or without github-token', async () => {
+  for (const withToken of [false, true]) {
+    recordDeployment('feature-x', prod);
+    const r = await run(
+      'delete',
+      { command: 'rollback', ...(withToken ? { 'github-token': gh.token } : {}) },
+      withToken,
+    );
+    expect(r.exitCode).toBe(1);
+    expect(r.errors.join('\n')).toMatch(/Input 'app-name'/);
+  }
   expect(world.server.requests).toEqual([]);
+  expect(gh.requests).toEqual([]);
 });

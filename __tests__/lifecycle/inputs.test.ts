@@ -134,29 +134,35 @@ describe('stop, delete and rollback never act on an app found by the default nam
           [c, event()],
         ] as const,
     ),
-  )('%s without app-id, app-name, preview or github-token is refused (%o)', (command, ev) => {
-    const err = inputError({ command }, ev);
-    expect(err.input).toBe('app-name');
-    expect(err.problem).toMatch(/'hello-bot'/);
-    expect(err.allowed).toMatch(/app-id.*preview.*github-token/);
-  });
+  )(
+    '%s without app-id, app-name or preview is refused, with or without github-token (%o)',
+    (command, ev) => {
+      const err = inputError({ command }, ev);
+      expect(err.input).toBe('app-name');
+      expect(err.problem).toMatch(/'hello-bot'/);
+      expect(err.problem).not.toMatch(/github-token/);
+      expect(err.allowed).toMatch(/app-id.*preview/);
+      // A GitHub deployment can be written by anyone with deployments: write: it never names the app.
+      const withToken = inputError({ command, 'github-token': 'ghs_abcdef' }, ev);
+      expect(withToken.input).toBe('app-name');
+      expect(withToken.problem).toMatch(/'hello-bot'.*github-token does not name it either/);
+    },
+  );
 
-  test.each(commands)('%s is allowed with app-name, app-id, preview or github-token', (command) => {
+  test.each(commands)('%s is allowed with app-name, app-id or preview', (command) => {
     const id = 'a'.repeat(24);
     const cases: Record<string, string>[] = [
       { 'app-name': 'bot-feature-x' },
       { 'app-id': id },
       { preview: 'true' },
-      { 'github-token': 'ghs_abcdef' },
+      { preview: 'true', 'github-token': 'ghs_abcdef' },
     ];
     for (const values of cases) {
       const got = parse({ command, ...values }, DELETE_EVENT);
       expect(got.command).toBe(command);
     }
     expect(parse({ command, preview: 'true' }, DELETE_EVENT).appName).toBe('hello-bot-feature-x');
-    expect(parse({ command, 'github-token': 'ghs_abcdef' }, DELETE_EVENT).appNameDefaulted).toBe(
-      true,
-    );
+    expect(parse({ command, preview: 'true' }, DELETE_EVENT).appNameDefaulted).toBe(true);
     expect(parse({ command, 'app-name': 'hello-bot' }, DELETE_EVENT).appNameDefaulted).toBe(false);
   });
 

@@ -184,6 +184,44 @@ describe('rollback through the GitHub deployment, and the recipe', () => {
     const latest = gh.deployments.filter((d) => d.environment === 'production').at(-1)!;
     expect(latest.payload).toMatchObject({ camposcloudAppId: first.outputs['app-id'] });
   });
+
+  test("a deployment naming another app's id is not followed: the versions are my-bot's, by name", async () => {
+    world = await makeCleanWorld({}, { createIntervalMs: 0 });
+    const env = { GITHUB_API_URL: gh.url, GITHUB_SERVER_URL: 'https://github.com' };
+    const other = world.server.seedApp({ name: 'payments-bot' });
+    const deploy = { 'app-name': 'my-bot' };
+    const first = await world.run(deploy);
+    const second = await world.run(deploy);
+    expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
+    // Planted by someone with deployments: write, claiming the name the rollback looks for.
+    gh.deployments.push({
+      id: 777,
+      ref: 'main',
+      sha: 'abcdefabcdefabcdefabcdefabcdefabcdefabcd',
+      task: 'deploy',
+      environment: 'production',
+      payload: { camposcloudAppId: other._id, camposcloudAppName: 'my-bot' },
+      transient_environment: false,
+      production_environment: true,
+      description: null,
+      created_at: '2026-01-01T00:00:00Z',
+      statuses: [{ id: 1, state: 'success', created_at: '2026-01-01T00:00:01Z' }],
+    });
+    const run = await world.run(
+      { command: 'rollback', 'app-name': 'my-bot', 'main-file': '', 'github-token': gh.token },
+      { eventName: 'workflow_dispatch', env },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs['app-id']).toBe(first.outputs['app-id']);
+    expect(run.stdout).toContain(
+      `::warning::GitHub deployment 777 of environment 'production' names app ${other._id}, which CamposCloud calls 'payments-bot' (its payload says 'my-bot'), not 'my-bot': that app is not touched; looking by name 'my-bot' instead.`,
+    );
+    expect(run.stdout).toContain("Versions found by name 'my-bot'");
+    expect(calls(world.server).filter((c) => MUTATING.test(c) && c.includes(other._id))).toEqual(
+      [],
+    );
+    expect(world.server.apps.get(other._id)?.running).toBe(true);
+  });
 });
 
 /** deploy-with-rollback.yml's inputs, with the app name the seeded versions have. */

@@ -16,7 +16,10 @@ export interface DeploymentRecorder {
     message: string,
     app?: { id: string; name: string },
   ): Promise<void>;
-  findAppId(environment: string): Promise<{ appId: string; deploymentId: number } | undefined>;
+  /** A hint to check, never an authority: see GitHubDeployments.findAppId. */
+  findAppId(
+    environment: string,
+  ): Promise<{ appId: string; appName: string | undefined; deploymentId: number } | undefined>;
   markInactive(environment: string): Promise<number>;
 }
 

@@ -1,12 +1,12 @@
 // Which apps a stop, delete or rollback may touch. The worst thing this action can do is stop or
 // delete the wrong app, above all production on a branch delete. So an app is never found by a
-// default name: without app-id, and with app-name unset, the app is the one `preview` names after
-// the branch or pull request, or the one the environment's GitHub deployment names; when neither
-// can say, nothing is touched (inputs.ts refuses that case before any call).
+// default name, nor by a GitHub deployment alone: anyone who can create deployments in the
+// repository can write one naming any app id. The run derives the name itself (app-name, or what
+// `preview` makes of it for the branch or pull request); a deployment only picks, among the apps
+// of that name, the one it recorded, and only once CamposCloud says that app has that name.
 import type { App } from '../camposcloud/types.js';
 import { UnsafeTargetError } from '../errors.js';
 import { unsafeReason, type Inputs } from '../inputs.js';
-import { isBranchEndEvent } from '../event.js';
 import type { CommandContext } from './context.js';
 import { newestFirst } from '../camposcloud/normalize.js';
 import { findApps, type FoundApps } from './find-apps.js';
@@ -15,6 +15,9 @@ export interface Target extends FoundApps {
   /** The app the environment's GitHub deployment names, when it was found that way. */
   recorded?: App;
 }
+
+/** A CamposCloud app id: nothing else from a deployment's payload reaches a request. */
+const APP_ID = /^[0-9a-f]{24}$/;
 
 /**
  * The apps to act on, newest first. `allVersions`: for a rollback, every app of the found app's
@@ -26,54 +29,25 @@ export async function findTarget(
   allVersions = false,
 ): Promise<Target> {
   if (inputs.appId) return findApps(ctx.client, inputs);
-  const byDefaultName = inputs.appNameDefaulted && !inputs.preview;
-  if (!ctx.deployments) {
-    // inputs.ts refuses this case; kept here too, so no other caller can get it wrong.
-    if (byDefaultName)
-      throw new UnsafeTargetError(
-        inputs.command,
-        `app-name ${unsafeReason(inputs, ctx.event.eventName)}`,
-      );
-    return findApps(ctx.client, inputs);
-  }
-  const { environment } = inputs;
-  const branchEnd = isBranchEndEvent(ctx.event.eventName);
-  if (byDefaultName && branchEnd && environment === 'production') {
+  if (inputs.appNameDefaulted && !inputs.preview) {
+    // inputs.ts refuses this case before any call; kept here too, so no other caller can get it wrong.
     throw new UnsafeTargetError(
       inputs.command,
-      `on a '${ctx.event.eventName}' event, app-name is not set and the environment is 'production': its GitHub deployment names the production app, not the branch's`,
+      `app-name ${unsafeReason(inputs, ctx.event.eventName)}`,
     );
   }
+  if (!ctx.deployments) return findApps(ctx.client, inputs);
+  const { environment } = inputs;
   const recorded = await ctx.deployments.findAppId(environment);
-  const via = recorded
-    ? `GitHub deployment ${recorded.deploymentId} of environment '${environment}'`
-    : `a GitHub deployment of environment '${environment}'`;
-  const app = recorded ? await ctx.client.findApp(recorded.appId) : undefined;
-  if (byDefaultName) {
-    // The name to check the deployment's app against is only a default: the deployment alone
-    // names the app, and a name lookup would find the app the repository's name belongs to.
-    if (!app) {
-      ctx.log.info(
-        recorded
-          ? `The app ${recorded.appId} named by ${via} no longer exists. app-name is not set, so no app is looked up by name.`
-          : `No ${via} names an app. app-name is not set, so no app is looked up by name.`,
-      );
-      return { apps: [], lookedUpBy: via, readById: true };
-    }
-    if (branchEnd && app.name === inputs.appName) {
-      throw new UnsafeTargetError(
-        inputs.command,
-        `${via} names app ${app.id} '${app.name}', the repository's name, which a deploy without app-name gives the production app: on a '${ctx.event.eventName}' event that is not the branch's app`,
-      );
-    }
-    return withVersions(
-      { apps: [app], lookedUpBy: via, readById: true, recorded: app },
-      ctx,
-      allVersions,
+  if (!recorded) return findApps(ctx.client, inputs);
+  const via = `GitHub deployment ${recorded.deploymentId} of environment '${environment}'`;
+  if (!APP_ID.test(recorded.appId)) {
+    ctx.log.warning(
+      `${via} names an app id that is not 24 hexadecimal characters: not followed; looking by name '${inputs.appName}'.`,
     );
+    return findApps(ctx.client, inputs);
   }
-  // The deployment must be of this app: an environment reused by another app (a manual run whose
-  // environment defaults to production) must never stop or delete that app.
+  const app = await ctx.client.findApp(recorded.appId);
   if (app && app.name === inputs.appName) {
     return withVersions(
       { apps: [app], lookedUpBy: via, readById: true, recorded: app },
@@ -81,11 +55,19 @@ export async function findTarget(
       allVersions,
     );
   }
-  if (recorded) {
+  if (!app) {
     ctx.log.info(
-      app
-        ? `${via} names app ${app.id} '${app.name}', not '${inputs.appName}'; looking by name.`
-        : `The app ${recorded.appId} named by ${via} no longer exists; looking by name.`,
+      `The app ${recorded.appId} named by ${via} no longer exists; looking by name '${inputs.appName}'.`,
+    );
+  } else {
+    // A deployment of this environment names an app of another name: an environment reused by
+    // another app, or a deployment written to point elsewhere. Either way it is not this run's app.
+    const claimed =
+      recorded.appName !== undefined && recorded.appName !== app.name
+        ? ` (its payload says '${recorded.appName}')`
+        : '';
+    ctx.log.warning(
+      `${via} names app ${app.id}, which CamposCloud calls '${app.name}'${claimed}, not '${inputs.appName}': that app is not touched; looking by name '${inputs.appName}' instead.`,
     );
   }
   return findApps(ctx.client, inputs);

@@ -8,7 +8,7 @@
 
 import { getOctokit } from '@actions/github';
 import { failureWarning, readFailure } from './api-failure.js';
-import { appIdFromPayload, deploymentPayload } from './payload.js';
+import { deploymentPayload, recordedApp } from './payload.js';
 import { limiter } from '../limit.js';
 import type { LineLog } from '../log.js';
 import { deploymentDescription } from '../runner-text.js';
@@ -132,12 +132,15 @@ export class GitHubDeployments {
   }
 
   /**
-   * The CamposCloud app id kept by the environment's newest deployment that holds one, or undefined
-   * (no such deployment, or the GitHub API failed: then with a warning).
+   * The CamposCloud app the environment's newest deployment that names one says it holds, or
+   * undefined (no such deployment, or the GitHub API failed: then with a warning). Only a hint:
+   * anyone who can create deployments can write one, so the caller reads the app and checks its
+   * name before acting. A newest record whose id is not an app id is not followed, nor is any
+   * older one (it would name an older version), with a warning.
    */
   async findAppId(
     environment: string,
-  ): Promise<{ appId: string; deploymentId: number } | undefined> {
+  ): Promise<{ appId: string; appName: string | undefined; deploymentId: number } | undefined> {
     const data = await this.listDeployments(
       environment,
       FIND_PAGE_SIZE,
@@ -145,13 +148,18 @@ export class GitHubDeployments {
     );
     if (!data) return undefined;
     for (const d of data) {
-      const appId = appIdFromPayload(d.payload);
-      if (appId) {
-        this.log.debug(
-          `GitHub deployment ${d.id} of '${environment}' holds CamposCloud app ${appId}.`,
+      const recorded = recordedApp(d.payload);
+      if (!recorded) continue;
+      if (!recorded.wellFormed) {
+        this.log.warning(
+          `GitHub deployment ${d.id} of environment '${environment}' names a CamposCloud app id that is not 24 hexadecimal characters: it is not used, and no app is read through it.`,
         );
-        return { appId, deploymentId: d.id };
+        return undefined;
       }
+      this.log.debug(
+        `GitHub deployment ${d.id} of '${environment}' holds CamposCloud app ${recorded.appId}.`,
+      );
+      return { appId: recorded.appId, appName: recorded.appName, deploymentId: d.id };
     }
     this.log.debug(
       `No GitHub deployment of '${environment}' holds a CamposCloud app id (${data.length} looked at).`,
