@@ -736,9 +736,47 @@ describe('secrets', () => {
     }
   });
 
-  test('api-url credentials are not quoted back', () => {
-    const err = parseError({ 'api-url': 'https://me:hunter2@api.camposcloud.com' });
-    expect(err.message).not.toContain('hunter2');
+  // Each would fail another check first if that check ran first; none may show the password.
+  const PASSWORD = 'Hunter2-Pa55word';
+  const LONG_HOST = `${'very-long-subdomain-'.repeat(5)}example.com`;
+  test.each([
+    ['plain http to a remote host', `http://user:${PASSWORD}@example.com`],
+    ['another scheme', `ftp://user:${PASSWORD}@example.com`],
+    ['a long value that a quote would cut', `https://user:${PASSWORD}@${LONG_HOST}/api`],
+    ['a query', `https://user:${PASSWORD}@example.com/?x=1`],
+    ['/v1 at the end', `https://user:${PASSWORD}@example.com/v1`],
+    ['no URL parser accepts it', `https://user:pa/${PASSWORD}@example.com`],
+    ['a # in the password', `https://user:${PASSWORD}#x@example.com`],
+    ['backslashes', `https:\\\\user:${PASSWORD}@example.com`],
+    ['no scheme', `user:${PASSWORD}@example.com`],
+    ['a local server', `http://user:${PASSWORD}@127.0.0.1:8080`],
+    ['a password alone', `https://${PASSWORD}@example.com`],
+  ])('api-url with a password and %s: refused first, never quoted, masked', (_what, url) => {
+    const masked: string[] = [];
+    const err = parseError({ 'api-url': url }, {}, (m) => masked.push(m));
+    expect(err.input).toBe('api-url');
+    expect(err.problem).toBe('contains a user name or password (text before an @, not shown here)');
+    expect(err.message).not.toContain(PASSWORD.slice(0, 6));
+    expect(masked.some((m) => m.includes(PASSWORD))).toBe(true);
+    expect(masked.every((m) => m === TOKEN || !m.includes('example.com'))).toBe(true);
+  });
+
+  test('an api-url password is masked as written and percent-decoded', () => {
+    const masked: string[] = [];
+    parseError({ 'api-url': 'https://bot:p%40ss%2Fw0rd@example.com' }, {}, (m) => masked.push(m));
+    expect(masked).toEqual(
+      expect.arrayContaining(['bot:p%40ss%2Fw0rd', 'p%40ss%2Fw0rd', 'p@ss/w0rd', 'bot:p@ss/w0rd']),
+    );
+  });
+
+  test("an api-url with an '@' only in its path is no credential, but is not quoted either", () => {
+    const masked: string[] = [];
+    const err = parseError({ 'api-url': 'http://example.com/@team' }, {}, (m) => masked.push(m));
+    expect(err.problem).toMatch(/^the value \(not shown: it holds an '@'\) uses plain http/);
+    expect(masked).toEqual([TOKEN]);
+    expect(parse({ 'api-url': 'https://example.com/@team' }).apiUrl).toBe(
+      'https://example.com/@team',
+    );
   });
 });
 
