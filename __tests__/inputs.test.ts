@@ -310,14 +310,16 @@ const BAD: BadCase[] = [
     what: "env-vars line without '='",
     values: { 'env-vars': `A=${ENV_SECRET_A}\n\nJUSTTEXT` },
     input: 'env-vars',
-    problem: /line 3 has no '='/,
-    allowed: /one KEY=VALUE per line/,
+    problem:
+      /line 3 has no '=' \(expected KEY=VALUE; if it continues the value above, write that value as KEY<<EOF, its lines, then EOF\)/,
+    allowed: /one KEY=VALUE per line.*KEY<<EOF, then its lines, then a line EOF/,
   },
   {
     what: 'env-vars bad key 1ABC=x',
     values: { 'env-vars': '# comment\n1ABC=x' },
     input: 'env-vars',
-    problem: /line 2: key "1ABC" is not a valid name/,
+    problem:
+      /^line 2: the text before '=' is not a variable name \(if it continues the value above, write that value as KEY<<EOF/,
     allowed: /not starting with a digit/,
   },
   {
@@ -920,6 +922,92 @@ describe('preview names and environments', () => {
     expect(i.githubToken).toBe('ghs_abcdef');
     expect(i.strategy).toBe('update');
     expect(i.waitForOnlineSeconds).toBe(120);
+  });
+});
+
+describe('env-vars values of several lines', () => {
+  const KEY_LINES = [
+    '-----BEGIN OPENSSH PRIVATE KEY-----',
+    'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+    '',
+    '# not a comment inside a value',
+    'QyNTUxOQAAACBx4wlJ0Dcjq2PZtNQp==',
+    '-----END OPENSSH PRIVATE KEY-----',
+  ];
+
+  function parseMasked(env: string) {
+    const masked: string[] = [];
+    const inputs = parseInputs(reader({ ...BASE, 'env-vars': env }), ctx(), (v) => masked.push(v));
+    return { envVars: inputs.envVars, masked };
+  }
+
+  test('KEY<<DELIMITER keeps every line, blank and # lines too, and masks each line', () => {
+    const env = ['LOG_LEVEL=info', 'SSH_KEY<<END_OF_KEY', ...KEY_LINES, 'END_OF_KEY', 'B=2'];
+    for (const eol of ['\n', '\r\n']) {
+      const { envVars, masked } = parseMasked(env.join(eol));
+      expect(envVars).toEqual([
+        { key: 'LOG_LEVEL', value: 'info' },
+        { key: 'SSH_KEY', value: KEY_LINES.join('\n') },
+        { key: 'B', value: '2' },
+      ]);
+      expect(masked.slice(1)).toEqual(KEY_LINES.filter((l) => l !== ''));
+    }
+  });
+
+  test('a block under any key is masked line by line; short and setting-like lines are not', () => {
+    const { envVars, masked } = parseMasked(
+      'CONFIG<<EOF\n{\n  "private_key": "abcdef"\n  true\n}\nEOF',
+    );
+    expect(envVars).toEqual([{ key: 'CONFIG', value: '{\n  "private_key": "abcdef"\n  true\n}' }]);
+    expect(masked.slice(1)).toEqual(['  "private_key": "abcdef"', '"private_key": "abcdef"']);
+  });
+
+  test('an empty block is an empty value; the delimiter line must match exactly', () => {
+    expect(parseMasked('A<<EOF\nEOF').envVars).toEqual([{ key: 'A', value: '' }]);
+    expect(parseMasked('A<<EOF\n EOF\nEOF').envVars).toEqual([{ key: 'A', value: ' EOF' }]);
+  });
+
+  test('a block never closed fails naming its line and delimiter, and its lines are still masked', () => {
+    const masked: string[] = [];
+    const err = parseError({ 'env-vars': `A=1\nSSH_KEY<<EOF\n${KEY_LINES[1]}\nEO` }, {}, (m) =>
+      masked.push(m),
+    );
+    expect(err.input).toBe('env-vars');
+    expect(err.problem).toBe(
+      'line 2: SSH_KEY<<EOF opens a value of several lines, but no later line is exactly "EOF" to close it',
+    );
+    expect(masked).toContain(KEY_LINES[1]);
+  });
+
+  test('a block key set twice is refused like any other', () => {
+    const err = parseError({ 'env-vars': 'A=1\nA<<EOF\nx\nEOF' });
+    expect(err.problem).toBe('line 2: key "A" is already set on line 1');
+  });
+
+  // A multi-line secret pasted into KEY=${{ secrets.X }}: its second line must not become a variable.
+  test.each([
+    ['a line with no =', `SSH_KEY=${KEY_LINES[0]}\n${KEY_LINES[1]}`, /^line 2 has no '='/],
+    [
+      'base64 padding (a name, then ==)',
+      `CERT=MIIBszCCAVmgAwIBAgIU\nQyNTUxOQAAACBx4wlJ0Dcjq2PZtNQp==`,
+      /^line 2: the value after the first '=' starts with '=' too, as the end of base64 text does/,
+    ],
+    [
+      'base64 text with + or / before an =',
+      `CERT=MIIBszCCAVmgAwIBAgIU\nQyNTUx+OQAAA/CBx4wlJ0Dcjq2PZtNQp=`,
+      /^line 2: the text before '=' is not a variable name/,
+    ],
+  ])('%s: refused naming the line, the piece masked and never quoted', (_what, env, problem) => {
+    const masked: string[] = [];
+    const err = parseError({ 'env-vars': env }, {}, (m) => masked.push(m));
+    expect(err.input).toBe('env-vars');
+    expect(err.problem).toMatch(problem);
+    expect(err.problem).toMatch(/write that value as KEY<<EOF, its lines, then EOF/);
+    const second = env.split('\n')[1]!;
+    expect(masked).toContain(second);
+    for (const piece of [second.slice(0, 12), second.slice(-12)]) {
+      expect(err.message).not.toContain(piece);
+    }
   });
 });
 

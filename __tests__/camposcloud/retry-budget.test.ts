@@ -54,6 +54,14 @@ describe('redactSecrets', () => {
     );
   });
 
+  test('cuts a secret of several lines whole and line by line (a server may quote one line)', () => {
+    const key = '-----BEGIN KEY-----\n  b3BlbnNzaC1rZXktdjEAAAA\nQyNTUxOQAAACBx==\n}';
+    const text = `bad line "b3BlbnNzaC1rZXktdjEAAAA" near QyNTUxOQAAACBx== in {${key}}`;
+    expect(redactSecrets(text, [key])).toBe(
+      `bad line "${REDACTED}" near ${REDACTED} in {${REDACTED}}`,
+    );
+  });
+
   test('leaves values too short to be secrets alone', () => {
     expect(redactSecrets('memory 256 is too low', ['256', ''])).toBe('memory 256 is too low');
   });

@@ -51,3 +51,66 @@ describe('api-url with a user name and password', () => {
     expect(calls(world.server)).toEqual([]);
   });
 });
+
+describe('env-vars values of several lines', () => {
+  const KEY_LINES = [
+    '-----BEGIN OPENSSH PRIVATE KEY-----',
+    'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+    'QyNTUxOQAAACBx4wlJ0Dcjq2PZtNQpAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==',
+    '-----END OPENSSH PRIVATE KEY-----',
+  ];
+  const BODY = KEY_LINES.slice(1, 3);
+
+  test('KEY<<EOF ships the whole value as one variable; each line is masked and shown nowhere', async () => {
+    world = await makeWorld({}, { createIntervalMs: 0 });
+    const env = ['LOG_LEVEL=info', 'SSH_KEY<<EOF', ...KEY_LINES, 'EOF'].join('\n');
+    const run = await world.run({ 'env-vars': env }, DEBUG);
+    expect(run.exitCode).toBe(0);
+    const app = world.server.apps.get(run.outputs['app-id']!);
+    expect(app?.environmentVariables).toEqual([
+      { key: 'LOG_LEVEL', value: 'info' },
+      { key: 'SSH_KEY', value: KEY_LINES.join('\n') },
+    ]);
+    for (const line of KEY_LINES) {
+      expect(run.stdout).toContain(`::add-mask::${line}`);
+      expectNowhere(run, line);
+    }
+  });
+
+  test('a server that quotes one line of it back: the line is cut from the error and the summary', async () => {
+    world = await makeWorld({}, { createIntervalMs: 0 });
+    world.server.addFault({
+      path: '/v1/apps/create',
+      kind: 'status',
+      status: 400,
+      body: JSON.stringify({ error: `Invalid environment variable value near ${BODY[1]}` }),
+    });
+    const run = await world.run(
+      { 'env-vars': ['SSH_KEY<<EOF', ...KEY_LINES, 'EOF'].join('\n') },
+      DEBUG,
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain('Invalid environment variable value near ***');
+    for (const line of BODY) expectNowhere(run, line);
+  });
+
+  // A multi-line secret pasted as KEY=${{ secrets.X }}: its next lines must not become variables.
+  test.each([
+    ['a line with no =', BODY[0], "line 2 has no '='"],
+    ['base64 padding', BODY[1], "line 2: the value after the first '=' starts with '=' too"],
+  ])(
+    '%s after KEY=value fails before any request, naming the line, never the value',
+    async (_w, second, problem) => {
+      world = await makeWorld();
+      const run = await world.run({ 'env-vars': `SSH_KEY=${KEY_LINES[0]}\n${second}\nB=1` }, DEBUG);
+      expect(run.exitCode).toBe(1);
+      expect(run.errors).toHaveLength(1);
+      expect(run.errors[0]).toContain(`Input 'env-vars': ${problem}`);
+      expect(run.errors[0]).toContain('write that value as KEY<<EOF, its lines, then EOF');
+      expect(run.stdout).toContain(`::add-mask::${second}`);
+      expectNowhere(run, second!);
+      expectNowhere(run, second!.slice(0, 16));
+      expect(calls(world.server)).toEqual([]);
+    },
+  );
+});

@@ -7,9 +7,15 @@ export const MIN_REDACTED_LENGTH = 4;
 
 export const REDACTED = '***';
 
-/** Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden). */
+/**
+ * Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden). A
+ * secret of several lines (an env-vars KEY<<EOF value) is also cut line by line: a server may quote
+ * one line of it.
+ */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
-  const values = [...new Set(secrets)]
+  const lines = (s: string) =>
+    s.includes('\n') ? s.split('\n').flatMap((l) => [l, l.trim()]) : [];
+  const values = [...new Set([...secrets].flatMap((s) => [s, ...lines(s)]))]
     .filter((s) => s.length >= MIN_REDACTED_LENGTH)
     .sort((a, b) => b.length - a.length);
   let out = text;
