@@ -166,7 +166,8 @@ export type FaultKind =
   | 'reset-after' // perform the request for real, then destroy the socket: the response is lost
   | 'hang' // never answer; the socket is closed on close()
   | 'hang-after' // perform the request for real, then never answer (a create slower than the client's patience)
-  | 'endless'; // answer `status` (default 200) with a JSON-looking body that never ends, until the client hangs up
+  | 'endless' // answer `status` (default 200) with a JSON-looking body that never ends, until the client hangs up
+  | 'endless-pages'; // a GET /v1/apps page of `pageItems` apps never seen before, with hasNextPage true (times: Infinity pages for ever)
 
 export interface Fault {
   method?: string;
@@ -178,6 +179,8 @@ export interface Fault {
   headers?: Record<string, string>;
   /** How many matching requests it fires for; default 1, Infinity allowed. */
   times?: number;
+  /** 'endless-pages': apps per page, default 1000 (well under the client's 4 MB per response). */
+  pageItems?: number;
 }
 
 export interface ZipEntryRead {
@@ -1049,6 +1052,20 @@ export async function startFakeCamposCloud(
           body: '{"_id":"0123456789abcdef01234567","name":"trunc',
           headers: { 'content-type': 'application/json; charset=utf-8' },
         };
+      case 'endless-pages':
+        return json(200, {
+          applications: Array.from({ length: f.pageItems ?? 1000 }, () => ({
+            _id: newObjectId(),
+            containerId: randomUUID(),
+            name: 'endless-page-app',
+            status: 'active',
+            currentResourceMetrics: null,
+            allocatedMemoryMB: 256,
+            runtimeEnvironment: 'nodejs',
+            createdAt: new Date().toISOString(),
+          })),
+          pagination: { itemsPerPage: f.pageItems ?? 1000, hasNextPage: true, hasPrevPage: true },
+        });
       default: {
         const status = f.status ?? 500;
         const body = f.body ?? JSON.stringify({ error: `Injected fault (HTTP ${status})` });

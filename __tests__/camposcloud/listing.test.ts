@@ -69,3 +69,32 @@ it('a bare array, or no pagination: taken as the whole list', async () => {
   answerList([{ _id: app._id, name: 'bot' }]);
   await expect(clientFor(server).listApps()).resolves.toHaveLength(1);
 });
+
+describe('a server that pages for ever', () => {
+  it('pages of new apps: the walk stops past 10000 apps, with an error saying so', async () => {
+    server = await startFakeCamposCloud();
+    server.addFault({ path: '/v1/apps', kind: 'endless-pages', pageItems: 1000, times: Infinity });
+    const err = await clientFor(server)
+      .listApps()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IncompleteListError);
+    expect((err as Error).message).toContain(
+      'GET /v1/apps answered more than 10000 apps in 11 pages, the most the action reads (far more than a plan holds), so 10000 apps were seen',
+    );
+    expect((err as Error).message).toContain('Nothing was created or changed');
+    expect(server.requests).toHaveLength(11);
+  });
+
+  it('one new app per page: the walk stops after 1000 pages', async () => {
+    server = await startFakeCamposCloud();
+    server.addFault({ path: '/v1/apps', kind: 'endless-pages', pageItems: 1, times: Infinity });
+    const err = await clientFor(server)
+      .listApps()
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IncompleteListError);
+    expect((err as Error).message).toContain(
+      'GET /v1/apps still had more pages after 1000, the most the action reads, so 1000 apps were seen',
+    );
+    expect(server.requests).toHaveLength(1000);
+  });
+});

@@ -57,3 +57,32 @@ linux(
   },
   60_000,
 );
+
+linux(
+  'a server that pages for ever, with pages of new apps: the walk stops at its bound; memory stays flat',
+  async () => {
+    world = await makeWorld();
+    const app = world.server.seedApp({ name: 'my-bot' });
+    const baseline = await runMeasured({ command: 'stop', 'app-name': 'my-bot' });
+    expect(baseline.run.exitCode).toBe(0);
+    expect(world.server.apps.get(app._id)?.running).toBe(false);
+    world.server.requests.length = 0;
+
+    world.server.addFault({
+      path: '/v1/apps',
+      kind: 'endless-pages',
+      pageItems: 2500,
+      times: Infinity,
+    });
+    const { run, peakMb } = await runMeasured({ command: 'stop', 'app-name': 'my-bot' });
+    expect(run.exitCode).toBe(1);
+    expect(run.errors.join('\n')).toContain(
+      'Could not list every app: GET /v1/apps answered more than 10000 apps in 5 pages, the most the action reads (far more than a plan holds), so 10000 apps were seen. Nothing was created or changed',
+    );
+    // Ended by the bound, not by the deadline: five pages asked for, nothing changed.
+    expect(calls(world.server)).toEqual(Array(5).fill('GET /v1/apps'));
+    // Unbounded, this walk reached 1.6 GB in 30 s; bounded, the run is the size of a normal one.
+    expect(peakMb).toBeLessThan(baseline.peakMb + 40);
+  },
+  60_000,
+);

@@ -9,8 +9,13 @@ import { unexpectedResponse } from './outcome.js';
 import type { Requester } from './request.js';
 import type { App, AppListing } from './types.js';
 
-/** A walk of GET /apps gives up here: far more apps than any plan holds. */
+/**
+ * A walk of GET /apps gives up past either bound, far beyond any plan's apps: a server that pages
+ * for ever, or answers pages of ids never seen before, must not hold the run or its memory. The
+ * items bound counts every item of every page, repeats too, so the memory a walk keeps stays small.
+ */
 const MAX_PAGES = 1000;
+const MAX_LISTED_APPS = 10_000;
 
 /** Every app, with the memory in use as the first page's totalUsedRAM says (undefined if unreadable). */
 export async function listAppsWithUsage(http: Requester): Promise<AppListing> {
@@ -18,6 +23,7 @@ export async function listAppsWithUsage(http: Requester): Promise<AppListing> {
   const found = new Map<string, App>();
   const pagesSeen = new Map<string, number>();
   let total: number | undefined;
+  let listed = 0;
   const endpoint = http.endpoint(routes.listApps(1));
   for (let page = 1; ; page++) {
     const route = routes.listApps(page);
@@ -32,6 +38,14 @@ export async function listAppsWithUsage(http: Requester): Promise<AppListing> {
       throw unexpectedResponse(callText(route, http.rootPath), err);
     }
     total = parsed.totalItems ?? total;
+    listed += parsed.apps.length;
+    if (listed > MAX_LISTED_APPS) {
+      throw new IncompleteListError(
+        `${endpoint} answered more than ${MAX_LISTED_APPS} apps in ${page} pages, the most the action reads (far more than a plan holds)`,
+        found.size,
+        total,
+      );
+    }
     const signature = apps.map((a) => a.id).join(',');
     const repeated = apps.length > 0 ? pagesSeen.get(signature) : undefined;
     if (repeated !== undefined) {
@@ -46,7 +60,7 @@ export async function listAppsWithUsage(http: Requester): Promise<AppListing> {
     if (!parsed.hasNextPage || apps.length === 0) break;
     if (page >= MAX_PAGES) {
       throw new IncompleteListError(
-        `${endpoint} still had more pages after ${MAX_PAGES}`,
+        `${endpoint} still had more pages after ${MAX_PAGES}, the most the action reads`,
         found.size,
         total,
       );
