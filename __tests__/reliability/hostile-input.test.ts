@@ -143,7 +143,7 @@ const CASES: BadInput[] = [
     what: 'an env-vars key that is not a name',
     inputs: { 'env-vars': '1ABC=x' },
     input: 'env-vars',
-    problem: 'key "1ABC" is not a valid name',
+    problem: "line 1: the text before '=' is not a variable name",
   },
   {
     what: 'an env-vars key set twice',
