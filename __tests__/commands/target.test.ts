@@ -10,21 +10,21 @@ let server: FakeCamposCloud;
 afterEach(async () => server?.close());
 
 /** A recorder whose environment's newest deployment names `appId`; nothing else is called. */
-function recorderNaming(appId: string): DeploymentRecorder {
+function recorderNaming(appId: string, appName = 'bot'): DeploymentRecorder {
   const unused = () => Promise.reject(new Error('not used by findTarget'));
   return {
-    findAppId: () => Promise.resolve({ appId, appName: 'bot', deploymentId: 42 }),
+    findAppId: () => Promise.resolve({ appId, appName, deploymentId: 42 }),
     recordDeployment: unused,
     recordFailure: unused,
     markInactive: unused,
   };
 }
 
-async function targetWith(appId: string) {
+async function targetWith(appId: string, appName?: string) {
   const { inputs, ctx } = await inProcessDeploy(server, { command: 'stop', 'app-name': 'bot' });
   const warnings: string[] = [];
   ctx.log = { ...ctx.log, warning: (m) => void warnings.push(m) };
-  ctx.deployments = recorderNaming(appId);
+  ctx.deployments = recorderNaming(appId, appName);
   return { target: await findTarget(inputs, ctx), warnings };
 }
 
@@ -54,4 +54,13 @@ test('a well-formed id of an app with another name: that app is not the target',
   expect(warnings).toEqual([
     `GitHub deployment 42 of environment 'production' names app ${prod._id}, which CamposCloud calls 'prod-bot' (its payload says 'bot'), not 'bot': that app is not touched; looking by name 'bot' instead.`,
   ]);
+});
+
+test('a long name in the payload is cut in the warning', async () => {
+  server = await startFakeCamposCloud();
+  const prod = server.seedApp({ name: 'prod-bot' });
+  const { warnings } = await targetWith(prod._id, `bot ${'x'.repeat(100_000)}`);
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toContain(`(its payload says 'bot ${'x'.repeat(95)}…')`);
+  expect(warnings[0]!.length).toBeLessThan(400);
 });

@@ -10,6 +10,7 @@ import { unsafeReason, type Inputs } from '../inputs.js';
 import type { CommandContext } from './context.js';
 import { newestFirst } from '../camposcloud/normalize.js';
 import { findApps, type FoundApps } from './find-apps.js';
+import { truncate } from '../text.js';
 
 export interface Target extends FoundApps {
   /** The app the environment's GitHub deployment names, when it was found that way. */
@@ -62,12 +63,13 @@ export async function findTarget(
   } else {
     // A deployment of this environment names an app of another name: an environment reused by
     // another app, or a deployment written to point elsewhere. Either way it is not this run's app.
+    // Names are at most 100 characters where the action sets them; a payload may hold anything.
     const claimed =
       recorded.appName !== undefined && recorded.appName !== app.name
-        ? ` (its payload says '${recorded.appName}')`
+        ? ` (its payload says '${truncate(recorded.appName, 100)}')`
         : '';
     ctx.log.warning(
-      `${via} names app ${app.id}, which CamposCloud calls '${app.name}'${claimed}, not '${inputs.appName}': that app is not touched; looking by name '${inputs.appName}' instead.`,
+      `${via} names app ${app.id}, which CamposCloud calls '${truncate(app.name, 100)}'${claimed}, not '${inputs.appName}': that app is not touched; looking by name '${inputs.appName}' instead.`,
     );
   }
   return findApps(ctx.client, inputs);
