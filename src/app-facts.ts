@@ -46,5 +46,5 @@ export function afterStopText(change: StateChange): string {
 export function afterStartText(change: StateChange): string {
   if (change.answer === 'not-sent') return `no start sent: a read says ${runningText(change.app)}`;
   const how = change.answer === 'accepted' ? 'start accepted' : 'start refused';
-  return `${how}; a read after it says ${stateText(change.app, change.answer)}`;
+  return `${how}; a read after it says ${isRunning(change.app) ? 'online' : 'not online yet'}`;
 }

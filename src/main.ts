@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import os from 'node:os';
 import { isRunning } from './camposcloud/app-state.js';
 import { CamposCloudClient } from './camposcloud/client.js';
-import { runningText, stateText } from './app-facts.js';
+import { stateText } from './app-facts.js';
 import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
 import { outcomeText, type RunResult } from './commands/result.js';
@@ -193,13 +193,14 @@ function finalLine(result: RunResult, outputs: Record<string, string>): string {
         ? ', updated in place'
         : `, replacing ${result.previous.id}`;
     const state = result.app ? stateText(result.app, result.startAnswer) : 'unknown';
-    return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced}; a read says: ${state}.`;
+    return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced} (${state}).`;
   }
   if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
   if (result.command === 'rollback') {
     if (!result.to || !result.from) return `No app found by ${result.lookedUpBy}: nothing to do.`;
     const now = isRunning(result.to) ? 'runs now' : `reads ${stateText(result.to, result.toStart)}`;
-    return `Rolled back '${result.to.name}': ${result.to.id} ${now}, ${result.from.id} is ${runningText(result.from)}.`;
+    const from = isRunning(result.from) ? 'still reads running' : 'is stopped';
+    return `Rolled back '${result.to.name}': ${result.to.id} ${now}, ${result.from.id} ${from}.`;
   }
   if (result.acted.length === 0) return `No app found by ${result.lookedUpBy}: nothing to do.`;
   const ids = result.acted.map((a) => `${a.app.id} (${outcomeText(a.outcome)})`).join(', ');

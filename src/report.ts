@@ -11,6 +11,7 @@ import {
 } from './commands/result.js';
 import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, runningText, stateText } from './app-facts.js';
+import { isRunning } from './camposcloud/app-state.js';
 import { formatBytes } from './packaging/manifest.js';
 import { COMMANDS } from './inputs.js';
 import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
@@ -120,7 +121,7 @@ function onlineWaitText(w: OnlineWait): string {
 
 const previousText: Record<string, string> = {
   stopped: 'stopped, kept',
-  'was-stopped': 'was not running, kept',
+  'was-stopped': 'not running before the deploy (sent a stop in case it was starting), kept',
   deleted: 'deleted',
   'delete-failed': 'stopped, kept (delete failed: see the log)',
   'delete-skipped': 'stopped, kept (not deleted: the new app did not report online)',
@@ -229,7 +230,7 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
     const icon = wait && wait.online !== true ? '⚠️' : '✅';
     lines.push(`## ${icon} Rolled back ${code(r.to.name)} on CamposCloud`);
     rows.push([
-      'Started',
+      isRunning(r.to) ? 'Now running' : 'Started',
       `id ${code(r.to.id)}, the kept version (created ${r.to.createdAt ?? 'earlier'})`,
     ]);
     rows.push(['State', wait ? onlineWaitText(wait) : stateText(r.to, r.toStart)]);

@@ -59,7 +59,8 @@ export async function stopApp(
  * CamposCloudClient.startApp. Not sent when the app reads running (`current`, else a fresh read).
  * An accepted start is read back once: an app that installs its dependencies first is not online
  * yet, and `answer: 'accepted'` with `online !== true` says exactly that. A refused start is
- * success when the app comes online within `settleMs` (it was starting), else an error.
+ * success when the read after it says online, else an error that says what the read showed (an
+ * app still starting and one that cannot start read alike: the caller says so, and decides).
  */
 export async function startApp(
   http: Requester,
@@ -75,8 +76,8 @@ export async function startApp(
 
 /**
  * POST /apps/{id}/stop or start, then reads. Any answer other than a 2xx (a refusal, a 5xx, a lost
- * response) is followed by a read: when `done` holds for it (at once, or for a refusal within
- * `settleMs`), the call succeeded whatever the server said; when not, a transient failure is tried
+ * response) is followed by a read: when `done` holds for it (at once, or for a refused start
+ * within `settleMs`), the call succeeded whatever the server said; when not, a transient failure is tried
  * again and a refusal is an error that says the state the app is in.
  */
 async function changeState(
@@ -112,15 +113,14 @@ async function changeState(
     if (fatal) throw apiErrorFor(endpoint, outcome, attempt);
     if (!isRateLimited(outcome)) {
       const refused = outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal';
-      // A refused start of an app that is starting: it comes online soon, or the refusal stands.
-      const now = refused ? await settle(http, read, id, done, limits, endpoint) : await read(id);
+      const now = await read(id);
       if (done(now)) {
         http.log.debug(
           `${endpoint} ${describeOutcome(outcome)}, but the app now reports ${runState(now)}: done.`,
         );
         return { app: now, answer: 'refused' };
       }
-      const state = refused ? after(now, limits) : `the app still reports ${runState(now)}`;
+      const state = `the app still reports ${runState(now)}`;
       if (refused) throw apiErrorFor(endpoint, outcome, attempt, state);
       if (!budget.spend(false)) throw apiErrorFor(endpoint, outcome, attempt, state);
     } else if (!budget.spend(true)) {

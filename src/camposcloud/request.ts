@@ -77,8 +77,8 @@ export interface ClientOptions {
   /** Gap between "Still waiting for the response to ..." lines; default 10 s. */
   stillWaitingEveryMs?: number;
   /**
-   * How long a stop (or a refused start) is given to show in a read of the app, default 30 s, and
-   * the first gap between those reads, default 1 s (app-state.ts).
+   * How long an accepted stop is given to show in a read of the app, default 30 s, and the first
+   * gap between those reads, default 1 s (app-state.ts).
    */
   stateSettleMs?: number;
   statePollMs?: number;
