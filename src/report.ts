@@ -67,7 +67,7 @@ export function outputsFor(result: RunResult): Outputs {
     out['container-id'] = first.containerId ?? '';
     // A stop: what the read after it showed. A deleted app runs nowhere.
     if (!result.dryRun) {
-      out.online = result.command === 'delete' ? 'false' : String(first.online === true);
+      out.online = result.command === 'delete' ? 'false' : String(isRunning(first));
     }
   }
   return out;

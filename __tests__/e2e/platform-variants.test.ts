@@ -277,3 +277,46 @@ describe.each([['full'], ['lean']] as const)('list items %s', (listItems) => {
     expect([...world.server.apps.values()].filter((a) => a.running)).toEqual([]);
   });
 });
+
+test('a created app still starting (online false, with an uptime) is sent a start; its refusal leaves it starting, said as read', async () => {
+  world = await makeWorld({}, { variants: { createdApps: 'starts' }, onlineAfterMs: 10 * 60_000 });
+  const run = await world.run({});
+  expect(run.exitCode).toBe(0);
+  const app = onlyApp(world);
+  // Not online cannot tell starting from stopped: a start is sent; the platform refuses it (the
+  // app runs), a read still says not online, and the run says just that.
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    'POST /v1/apps/create',
+    `GET /v1/apps/${app._id}`,
+    `POST /v1/apps/${app._id}/start`,
+    `GET /v1/apps/${app._id}`,
+  ]);
+  expect(app.running).toBe(true);
+  expect(world.server.apps.size).toBe(1);
+  expect(run.outputs.online).toBe('false');
+  expect(run.summary).toMatch(/\| State \| not online \|/);
+  expect(run.stdout).toContain('the app still reports not running (online: false)');
+});
+
+test('a created app whose start is refused while it stays stopped: a warning with the state, the deploy stands', async () => {
+  world = await makeWorld({}, { variants: { createdApps: 'waits-for-start' } });
+  world.server.addFault({
+    method: 'POST',
+    path: /\/start$/,
+    kind: 'status',
+    status: 409,
+    body: JSON.stringify({ message: 'Não foi possível iniciar a aplicação' }),
+  });
+  const run = await world.run({});
+  expect(run.exitCode).toBe(0);
+  const app = onlyApp(world);
+  expect(app.running).toBe(false);
+  expect(run.outputs.online).toBe('false');
+  expect(run.summary).toMatch(/\| State \| not online \|/);
+  expect(run.stdout).toMatch(
+    new RegExp(
+      `::warning::App ${app._id} was created but does not report running, and starting it failed: .*HTTP 409 \\(the app still reports not running \\(online: false\\)\\): Não foi possível iniciar a aplicação`,
+    ),
+  );
+});
