@@ -4,7 +4,7 @@
 import { isRunning } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
 import { DeployFailedError, errorText, type AppState } from '../errors.js';
-import { stateText } from '../app-facts.js';
+import { runningText, stateText } from '../app-facts.js';
 import type { CommandContext } from './context.js';
 
 export interface RecoveryOptions {
@@ -33,7 +33,9 @@ export async function restartAfterFailure(
   const state = (s: string) =>
     apps.unshift({ role: 'previous', id: app.id, name: app.name, state: s });
   if (!opts.weStoppedIt) {
-    state('not running, as before the deploy');
+    state(
+      `${(await readState(ctx, app.id)) ?? 'not running'}; it did not report running before the deploy`,
+    );
     recovery = `App ${app.id} did not report running before the deploy and is left so. Fix the cause above and re-run the workflow.`;
   } else {
     ctx.log.warning(`${capitalise(opts.failedStep)} failed: ${why}. Starting app ${app.id} again.`);
@@ -61,6 +63,15 @@ export async function restartAfterFailure(
     apps,
     recovery,
   });
+}
+
+/** What a read of the app says now, in words; undefined when it cannot be read. */
+export async function readState(ctx: CommandContext, id: string): Promise<string | undefined> {
+  try {
+    return runningText(await ctx.recoveryClient.getApp(id));
+  } catch {
+    return undefined;
+  }
 }
 
 function capitalise(s: string): string {

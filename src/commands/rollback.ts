@@ -13,6 +13,7 @@ import { afterStartText, afterStopText, appUrl, runningText, stateText } from '.
 import { isRunning } from '../camposcloud/app-state.js';
 import type { CommandContext } from './context.js';
 import { newestFirst } from '../camposcloud/normalize.js';
+import { readState } from './recover.js';
 import { timed, type RollbackResult, type Timing } from './result.js';
 import { findTarget } from './target.js';
 import { planRollback } from './versions.js';
@@ -189,6 +190,10 @@ async function failed(
       fromState = 'STOPPED';
       recovery = `Nothing runs now: start app ${from.id} (the version that ran) or ${to.id} (the kept one) from the CamposCloud dashboard. Starting ${from.id} again failed: ${errorText(startErr)}`;
     }
+  }
+  if (!(mayRestart && wasRunning)) {
+    const now = await readState(ctx, from.id);
+    if (now) fromState = `${now} (read after the failure)`;
   }
   return new DeployFailedError(`Rollback failed: ${step} failed: ${why}`, {
     cause: err,
