@@ -160,8 +160,10 @@ describe.each(WORLDS)('%s', (_world, variants) => {
       command: 'stop',
       'main-file': '',
     });
-    await stopOrDelete(inputs, ctx);
+    const result = await stopOrDelete(inputs, ctx);
     expect(stored(app._id).running).toBe(false);
+    expect(outputsFor(result)).toMatchObject({ status: 'stopped', online: 'false' });
+    expect(renderSummary(result, 1)).toContain('stopped (stop accepted; a read says not running)');
   });
 
   test('delete removes every version, running or not', async () => {
@@ -195,11 +197,9 @@ describe.each(WORLDS)('%s', (_world, variants) => {
     expect(renderSummary(result, 1)).toMatch(new RegExp(`Now running \\| id \`${kept._id}\``));
   });
 
-  test('deploy after a rollback, with a kept version, works each time: one copy runs', async () => {
+  test('deploys and a rollback in a row, with kept versions, each work: one copy runs', async () => {
     await start();
-    seed('stopped', 0);
-    seed('online', 1);
-    for (const command of ['deploy', 'rollback', 'deploy', 'deploy']) {
+    for (const command of ['deploy', 'deploy', 'deploy', 'rollback', 'deploy', 'deploy']) {
       const { inputs, ctx } = await inProcessDeploy(server, {
         'app-name': NAME,
         command,
