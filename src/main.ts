@@ -7,7 +7,7 @@ import { CamposCloudClient } from './camposcloud/client.js';
 import { stateText } from './app-facts.js';
 import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
-import { outcomeText, type RunResult } from './commands/result.js';
+import type { RunResult } from './commands/result.js';
 import { rollback } from './commands/rollback.js';
 import { stopOrDelete } from './commands/stop.js';
 import { emptyEnvWarning } from './env-advice.js';
@@ -203,7 +203,8 @@ function finalLine(result: RunResult, outputs: Record<string, string>): string {
     return `Rolled back '${result.to.name}': ${result.to.id} ${now}, ${result.from.id} ${from}.`;
   }
   if (result.acted.length === 0) return `No app found by ${result.lookedUpBy}: nothing to do.`;
-  const ids = result.acted.map((a) => `${a.app.id} (${outcomeText(a.outcome)})`).join(', ');
+  // Every outcome of a stop comes from a read after it that said not running (outcomeText).
+  const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
   return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
 }
 
