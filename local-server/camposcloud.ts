@@ -45,8 +45,10 @@ export interface FakeCamposCloudOptions {
 }
 
 /**
- * One switch per behaviour the public sources leave open (CONTRIBUTING.md lists them). Defaults
- * are the fullest reading of the docs; tests flip them to check the client against each variant.
+ * One switch per behaviour the public sources leave open (CONTRIBUTING.md lists them). Where a
+ * switch decides what state an app reports or how a stop or start is answered, its default is the
+ * least convenient plausible world (a client that guesses the state fails there); the others
+ * default to the fullest reading of the docs. Tests flip them to check the client against each.
  */
 export interface Variants {
   /** GET /v1/apps items: 'full' app objects, or 'lean' ones without the settings (the SDK's type). */
@@ -57,10 +59,16 @@ export interface Variants {
   subdomain: 'label' | 'host';
   /** GET /v1/apps?page=N: 'honoured', or 'ignored' (always the first page). */
   pageParam: 'honoured' | 'ignored';
-  /** A created app 'starts' by itself, or 'waits-for-start' (no metrics until POST start). */
+  /** A created app 'starts' by itself, or 'waits-for-start' (stopped until POST start). */
   createdApps: 'starts' | 'waits-for-start';
-  /** A stopped app's currentResourceMetrics: null, or {online: false}. */
-  stoppedMetrics: 'null' | 'offline';
+  /**
+   * A stopped app's currentResourceMetrics: null, {online: false} ('offline'), or {online: false}
+   * with an 'uptime' (its last value, 0 for one never started) and the other metrics, as a
+   * starting app reports them: only `online` tells the two apart.
+   */
+  stoppedMetrics: 'null' | 'offline' | 'uptime';
+  /** What a stop answers: the app as it was 'before' the stop (the docs' example), or 'after'. */
+  stopAnswer: 'before' | 'after';
   /**
    * A stop of a stopped app or a start of a running one: refused with `refusalStatus` in 'en'glish
    * or 'pt' (Portuguese), or 'accepted' (answered 200 with the app as it is).
@@ -85,9 +93,10 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = {
   createAnswer: 'full',
   subdomain: 'label',
   pageParam: 'honoured',
-  createdApps: 'starts',
-  stoppedMetrics: 'null',
-  refusal: 'en',
+  createdApps: 'waits-for-start',
+  stoppedMetrics: 'uptime',
+  stopAnswer: 'before',
+  refusal: 'pt',
   refusalStatus: 400,
   planMemoryMB: null,
   stoppedAppsMemory: 'count',
@@ -133,6 +142,8 @@ export interface FakeApp {
   deleted?: boolean;
   /** Date.now() of the last create/start/restart (null when stopped). */
   startedAt: number | null;
+  /** The uptime (s) it had when it was last stopped; what stoppedMetrics 'uptime' reports. */
+  lastUptime?: number;
   /** Date.now() from which a running app reports online=true. */
   onlineAt: number;
   internalPort: number;
@@ -203,7 +214,7 @@ export interface FakeCamposCloud {
   requests: RecordedRequest[];
   addFault(f: Fault): void;
   clearFaults(): void;
-  /** An existing app, running and online by default. */
+  /** An existing app, running and online by default; a stopped one last ran for an hour. */
   seedApp(partial: Partial<FakeApp> & { name: string }): FakeApp;
   /** The app's uploaded zip read back (also for a deleted app). */
   zipEntries(appId: string): Promise<ZipEntryRead[]>;
@@ -620,6 +631,23 @@ export async function startFakeCamposCloud(
     return app;
   }
 
+  function uptimeOf(app: FakeApp, now: number): number {
+    return app.startedAt === null ? 0 : Math.max(0, Math.floor((now - app.startedAt) / 1000));
+  }
+
+  /** The usage figures every metrics object carries. */
+  function usage(app: FakeApp) {
+    return {
+      cpuUsagePercent: 0,
+      memoryUsageBytes: app.running
+        ? Math.min(32 * 1024 * 1024, app.allocatedMemoryMB * 1024 * 1024)
+        : 0,
+      memoryLimitBytes: app.allocatedMemoryMB * 1024 * 1024,
+      networkRxBytes: 0,
+      networkTxBytes: 0,
+    };
+  }
+
   /** The app as the API returns it. */
   function render(app: FakeApp, populateTeam: boolean): Record<string, unknown> {
     const now = Date.now();
@@ -627,18 +655,21 @@ export async function startFakeCamposCloud(
       app.running && app.startedAt !== null
         ? {
             online: now >= app.onlineAt,
-            uptime: Math.max(0, Math.floor((now - app.startedAt) / 1000)),
-            cpuUsagePercent: 0,
-            memoryUsageBytes: Math.min(32 * 1024 * 1024, app.allocatedMemoryMB * 1024 * 1024),
-            memoryLimitBytes: app.allocatedMemoryMB * 1024 * 1024,
-            networkRxBytes: 0,
-            networkTxBytes: 0,
+            uptime: uptimeOf(app, now),
+            ...usage(app),
             startedAt: new Date(app.startedAt).toISOString(),
             timestamp: new Date(now).toISOString(),
           }
-        : variants.stoppedMetrics === 'offline' && app.startedAt === null
-          ? { online: false, timestamp: new Date(now).toISOString() }
-          : null;
+        : variants.stoppedMetrics === 'uptime'
+          ? {
+              online: false,
+              uptime: app.lastUptime ?? 0,
+              ...usage(app),
+              timestamp: new Date(now).toISOString(),
+            }
+          : variants.stoppedMetrics === 'offline' && app.startedAt === null
+            ? { online: false, timestamp: new Date(now).toISOString() }
+            : null;
     const teamId =
       populateTeam && app.teamId
         ? { _id: app.teamId, name: `Team ${app.teamId.slice(-4)}` }
@@ -931,7 +962,10 @@ export async function startFakeCamposCloud(
       const verb = want === 'stop' ? 'stop' : 'start';
       throw new HttpError(variants.refusalStatus, REFUSALS[variants.refusal][verb]);
     }
+    // The docs' stop example answers with the app still online: the answer may predate the stop.
+    const before = render(app, false);
     if (want === 'stop') {
+      app.lastUptime = uptimeOf(app, Date.now());
       app.running = false;
       app.startedAt = null;
     } else {
@@ -942,13 +976,17 @@ export async function startFakeCamposCloud(
       start(app, Date.now());
     }
     app.updatedAt = nowIso();
-    return json(200, render(app, false));
+    return json(
+      200,
+      want === 'stop' && variants.stopAnswer === 'before' ? before : render(app, false),
+    );
   }
 
   function deleteApp(id: string): Reply {
     const app = findApp(id);
     apps.delete(id);
     app.deleted = true;
+    app.lastUptime = uptimeOf(app, Date.now());
     app.running = false;
     app.startedAt = null;
     return json(200, { message: 'Application deleted' });
@@ -1196,7 +1234,8 @@ export async function startFakeCamposCloud(
       faults = [];
     },
     seedApp(partial) {
-      return makeApp(partial);
+      // A seeded stopped app ran once: it keeps an uptime from then, like any stopped app may.
+      return makeApp({ ...(partial.running === false ? { lastUptime: 3600 } : {}), ...partial });
     },
     async zipEntries(appId: string) {
       const app = everyApp.get(appId);

@@ -1,4 +1,5 @@
 // What a person is told about an app, from what the API says of it: its address, whether it runs.
+import { isRunning, type StateChange } from './camposcloud/app-state.js';
 import type { App } from './camposcloud/types.js';
 
 /**
@@ -14,17 +15,36 @@ export function appUrl(app: App): string {
 
 const APP_DOMAIN = 'camposcloud.app';
 
-/** Whether it runs, as the create, get or stop answer said (metrics may be missing). */
+/**
+ * Whether it runs, as a read of it says: `online: true` is running (isRunning), anything else is
+ * not, whatever uptime it shows; a missing metrics object is said as such.
+ */
 export function runningText(app: App): string {
-  if (app.online === true) return 'running';
+  if (isRunning(app)) return 'running';
   if (app.online === false) return 'not running';
-  return 'running state not reported';
+  return 'not running (no state reported)';
 }
 
 /**
- * A just-created or just-started app: CamposCloud installs its dependencies first, so not online
- * yet means starting, not stopped. Only a wait that ran out says "not online".
+ * An app this run created or started, as the last read of it showed it. `startAnswer`: how the
+ * platform answered this run's start, when one was sent. Not online after an accepted start is
+ * said as it is: the app may be installing its dependencies or failing, and no field tells which.
  */
-export function newAppStateText(app: App): string {
-  return app.online === true ? 'online' : 'starting (not reported online yet)';
+export function stateText(app: App, startAnswer?: StateChange['answer']): string {
+  if (isRunning(app)) return 'online';
+  if (startAnswer === 'accepted') return 'start accepted, not online yet';
+  return app.online === false ? 'not online' : 'not online (no state reported)';
+}
+
+/** A stop, in words: how it was answered and what the read after it showed. */
+export function afterStopText(change: StateChange): string {
+  const how = change.answer === 'accepted' ? 'stop accepted' : 'stop refused';
+  return `${how}; a read after it says ${runningText(change.app)}`;
+}
+
+/** A start, in words, the same way; 'not-sent': the read before it already said running. */
+export function afterStartText(change: StateChange): string {
+  if (change.answer === 'not-sent') return `no start sent: a read says ${runningText(change.app)}`;
+  const how = change.answer === 'accepted' ? 'start accepted' : 'start refused';
+  return `${how}; a read after it says ${isRunning(change.app) ? 'online' : 'not online yet'}`;
 }

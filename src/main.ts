@@ -2,10 +2,12 @@
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
 import * as core from '@actions/core';
 import os from 'node:os';
+import { isRunning } from './camposcloud/app-state.js';
 import { CamposCloudClient } from './camposcloud/client.js';
+import { stateText } from './app-facts.js';
 import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
-import { outcomeText, type RunResult } from './commands/result.js';
+import type { RunResult } from './commands/result.js';
 import { rollback } from './commands/rollback.js';
 import { stopOrDelete } from './commands/stop.js';
 import { emptyEnvWarning } from './env-advice.js';
@@ -190,15 +192,19 @@ function finalLine(result: RunResult, outputs: Record<string, string>): string {
       : result.strategy === 'update'
         ? ', updated in place'
         : `, replacing ${result.previous.id}`;
-    return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced}.`;
+    const state = result.app ? stateText(result.app, result.startAnswer) : 'unknown';
+    return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced} (${state}).`;
   }
   if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
   if (result.command === 'rollback') {
     if (!result.to || !result.from) return `No app found by ${result.lookedUpBy}: nothing to do.`;
-    return `Rolled back '${result.to.name}': ${result.to.id} runs now, ${result.from.id} is stopped.`;
+    const now = isRunning(result.to) ? 'runs now' : `reads ${stateText(result.to, result.toStart)}`;
+    const from = isRunning(result.from) ? 'still reads running' : 'is stopped';
+    return `Rolled back '${result.to.name}': ${result.to.id} ${now}, ${result.from.id} ${from}.`;
   }
   if (result.acted.length === 0) return `No app found by ${result.lookedUpBy}: nothing to do.`;
-  const ids = result.acted.map((a) => `${a.app.id} (${outcomeText(a.outcome)})`).join(', ');
+  // Every outcome of a stop comes from a read after it that said not running (outcomeText).
+  const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
   return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
 }
 

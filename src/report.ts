@@ -10,7 +10,8 @@ import {
   type Timing,
 } from './commands/result.js';
 import { DeployFailedError, errorText } from './errors.js';
-import { appUrl, newAppStateText, runningText } from './app-facts.js';
+import { appUrl, runningText, stateText } from './app-facts.js';
+import { isRunning } from './camposcloud/app-state.js';
 import { formatBytes } from './packaging/manifest.js';
 import { COMMANDS } from './inputs.js';
 import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
@@ -64,7 +65,10 @@ export function outputsFor(result: RunResult): Outputs {
   if (first) {
     out['app-id'] = first.id;
     out['container-id'] = first.containerId ?? '';
-    if (!result.dryRun) out.online = 'false';
+    // A stop: what the read after it showed. A deleted app runs nowhere.
+    if (!result.dryRun) {
+      out.online = result.command === 'delete' ? 'false' : String(isRunning(first));
+    }
   }
   return out;
 }
@@ -117,7 +121,7 @@ function onlineWaitText(w: OnlineWait): string {
 
 const previousText: Record<string, string> = {
   stopped: 'stopped, kept',
-  'was-stopped': 'was not running, kept',
+  'was-stopped': 'not running before the deploy (sent a stop in case it was starting), kept',
   deleted: 'deleted',
   'delete-failed': 'stopped, kept (delete failed: see the log)',
   'delete-skipped': 'stopped, kept (not deleted: the new app did not report online)',
@@ -140,7 +144,7 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
     const icon = wait && wait.online !== true ? '⚠️' : '✅';
     lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-    rows.push(['State', wait ? onlineWaitText(wait) : newAppStateText(r.app)]);
+    rows.push(['State', wait ? onlineWaitText(wait) : stateText(r.app, r.startAnswer)]);
     const url = appUrl(r.app);
     if (url) rows.push(['URL', mdUrl(url)]);
     if (r.githubDeployment) {
@@ -226,11 +230,14 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
     const icon = wait && wait.online !== true ? '⚠️' : '✅';
     lines.push(`## ${icon} Rolled back ${code(r.to.name)} on CamposCloud`);
     rows.push([
-      'Now running',
+      isRunning(r.to) ? 'Now running' : 'Started',
       `id ${code(r.to.id)}, the kept version (created ${r.to.createdAt ?? 'earlier'})`,
     ]);
-    rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.to)]);
-    rows.push(['Stopped', `id ${code(r.from.id)}, the version that ran (kept, stopped)`]);
+    rows.push(['State', wait ? onlineWaitText(wait) : stateText(r.to, r.toStart)]);
+    rows.push([
+      'Stopped',
+      `id ${code(r.from.id)}, the version that ran (kept; a read says ${runningText(r.from)})`,
+    ]);
     for (const a of r.alsoStopped)
       rows.push(['Also stopped', `id ${code(a.id)} (it was running too)`]);
     const url = appUrl(r.to);

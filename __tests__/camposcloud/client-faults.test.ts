@@ -126,11 +126,10 @@ describe('transient faults are retried and the call then succeeds', () => {
     server.addFault({ path: `/v1/apps/${seeded._id}/stop`, kind: 'reset-after' });
     const client = clientFor(server);
     const result = await client.stopApp(seeded._id);
-    expect(result.alreadyStopped).toBe(false);
-    expect(result.app?.online).toBeUndefined();
+    expect(result.answer).toBe('refused');
+    expect(result.app.online).toBe(false);
     expect(server.apps.get(seeded._id)?.running).toBe(false);
     expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
-      `GET /v1/apps/${seeded._id}`,
       `POST /v1/apps/${seeded._id}/stop`,
       `GET /v1/apps/${seeded._id}`,
     ]);
@@ -140,7 +139,7 @@ describe('transient faults are retried and the call then succeeds', () => {
     const seeded = server.seedApp({ name: 'bot' });
     server.addFault({ path: `/v1/apps/${seeded._id}/stop`, kind: 'reset' });
     const client = clientFor(server, { retryBaseMs: 10 });
-    await expect(client.stopApp(seeded._id)).resolves.toMatchObject({ alreadyStopped: false });
+    await expect(client.stopApp(seeded._id)).resolves.toMatchObject({ answer: 'accepted' });
     expect(server.apps.get(seeded._id)?.running).toBe(false);
     expect(requestsTo(`/v1/apps/${seeded._id}/stop`)).toHaveLength(2);
   });
@@ -210,8 +209,8 @@ describe('permanent failures fail fast', () => {
     expect(err.message).toContain(`POST /v1/apps/${seeded._id}/stop failed with HTTP 403`);
     expect(err.message).toContain('You do not have access to this application');
     expect(err.message).toContain('token');
-    // The read before the stop, then the stop: not retried.
-    expect(server.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
+    // The stop, not retried, and no read: a 403 says nothing of the app's state.
+    expect(server.requests.map((r) => r.method)).toEqual(['POST']);
   });
 
   it('a refused stop of an app that still runs is an error giving its state and the words', async () => {
@@ -224,7 +223,7 @@ describe('permanent failures fail fast', () => {
     });
     const client = clientFor(server);
     await expect(client.stopApp(seeded._id)).rejects.toThrow(
-      /HTTP 400 \(the app still reports running \(online\)\): Application is suspended/,
+      /HTTP 400 \(the app still reports running \(online: true\)\): Application is suspended/,
     );
     expect(requestsTo(`/v1/apps/${seeded._id}/stop`)).toHaveLength(1);
   });

@@ -77,35 +77,34 @@ describe('CamposCloudClient against the local server', () => {
     expect(found.map((x) => x.id)).toEqual([a._id, b._id]);
   });
 
-  it('stops a running app, and reports an already stopped one as alreadyStopped', async () => {
+  it('stops a running app; a stop of a stopped one is sent too, and both say what a read shows', async () => {
     const seeded = server.seedApp({ name: 'bot' });
     const client = clientFor(server);
     const first = await client.stopApp(seeded._id);
-    expect(first.alreadyStopped).toBe(false);
-    expect(first.app?.id).toBe(seeded._id);
+    expect(first).toMatchObject({ answer: 'accepted', app: { id: seeded._id, online: false } });
     expect(server.apps.get(seeded._id)?.running).toBe(false);
 
+    // Not online may be an app still starting: the stop is sent whatever the app reads.
     const second = await client.stopApp(seeded._id);
-    expect(second).toMatchObject({ app: { id: seeded._id }, alreadyStopped: true });
-    // Read first: an app that is not running is not sent a stop.
-    expect(server.requests.filter((r) => r.path.endsWith('/stop'))).toHaveLength(1);
+    expect(second).toMatchObject({ app: { id: seeded._id, online: false } });
+    expect(second.answer).toBe(server.variants.refusal === 'accepted' ? 'accepted' : 'refused');
+    expect(server.requests.filter((r) => r.path.endsWith('/stop'))).toHaveLength(2);
   });
 
-  it('starts a stopped app, and reports a running one as alreadyRunning', async () => {
+  it('starts a stopped app, and sends no start to a running one', async () => {
     const seeded = server.seedApp({ name: 'bot', running: false });
     const client = clientFor(server);
     const first = await client.startApp(seeded._id);
-    expect(first.alreadyRunning).toBe(false);
-    expect(first.app?.online).toBe(true);
+    expect(first).toMatchObject({ answer: 'accepted', app: { online: true } });
     expect(server.apps.get(seeded._id)?.running).toBe(true);
     await expect(client.startApp(seeded._id)).resolves.toMatchObject({
       app: { id: seeded._id, online: true },
-      alreadyRunning: true,
+      answer: 'not-sent',
     });
     expect(server.requests.filter((r) => r.path.endsWith('/start'))).toHaveLength(1);
   });
 
-  it('stop of a missing app is a 404 ApiError, not alreadyStopped', async () => {
+  it('stop of a missing app is a 404 ApiError, not a stopped app', async () => {
     const client = clientFor(server);
     await expect(client.stopApp('ffffffffffffffffffffffff')).rejects.toMatchObject({
       status: 404,

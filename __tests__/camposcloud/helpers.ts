@@ -39,6 +39,8 @@ export function clientFor(
     maxRetryAfterMs: 300,
     createSpacingMs: 250,
     requestTimeoutMs: 5000,
+    stateSettleMs: 1000,
+    statePollMs: 20,
     log,
     ...extra,
   });

@@ -66,6 +66,8 @@ export async function inProcessDeploy(
       token: server.token,
       maxAttempts: opts.maxAttempts ?? 2,
       retryBaseMs: 10,
+      stateSettleMs: 300,
+      statePollMs: 20,
       deadline,
       ...(opts.createSpacingMs === undefined ? {} : { createSpacingMs: opts.createSpacingMs }),
       log: { debug: () => {}, info: opts.onInfo ?? (() => {}), warning: () => {} },

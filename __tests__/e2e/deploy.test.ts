@@ -19,6 +19,13 @@ afterEach(async () => {
   await world?.server.close();
 });
 
+/** After a create: the new app read, started (it waits for a start by default), read again. */
+const startedNew = (id: string) => [
+  `GET /v1/apps/${id}`,
+  `POST /v1/apps/${id}/start`,
+  `GET /v1/apps/${id}`,
+];
+
 test('a first deploy creates the app, uploads the right files and sets every output', async () => {
   world = await makeWorld({
     '.git/config': '[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n',
@@ -66,9 +73,19 @@ test('a first deploy creates the app, uploads the right files and sets every out
     { key: 'GREETING', value: 'hi' },
     { key: 'LEVEL', value: 'debug' },
   ]);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create']);
+  // The new app is read after the create; it waits for a start (the default world): started, and
+  // read again, so the outputs say what the platform shows.
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    'POST /v1/apps/create',
+    `GET /v1/apps/${app._id}`,
+    `POST /v1/apps/${app._id}/start`,
+    `GET /v1/apps/${app._id}`,
+  ]);
+  expect(app.running).toBe(true);
 
   expect(run.summary).toContain('Deployed');
+  expect(run.summary).toContain('| State | online |');
   expect(run.summary).toContain(app._id);
   expect(run.summary).toContain('4 files');
   expect(run.stdout).toContain('::group::Package the files');
@@ -88,7 +105,10 @@ test('a redeploy stops the running app, then creates it anew, keeping the old on
     // The list item may be stale or lean: the state is read before the stop.
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
+    // The stop's own answer may predate it: the app is read after it.
+    `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
+    ...startedNew(run.outputs['app-id']!),
   ]);
   expect(run.outputs['previous-app-id']).toBe(old._id);
   expect(world.server.apps.get(old._id)?.running).toBe(false);
@@ -108,7 +128,9 @@ test('delete-previous deletes the replaced app once the new one exists', async (
     'GET /v1/apps',
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
+    `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
+    ...startedNew(run.outputs['app-id']!),
     `DELETE /v1/apps/${old._id}/delete`,
   ]);
   expect(world.server.apps.has(old._id)).toBe(false);
@@ -126,7 +148,9 @@ test('app-id picks the app to replace by id, whatever its name', async () => {
     // a lost create response can be told apart from an app that was already there.
     'GET /v1/apps',
     `POST /v1/apps/${old._id}/stop`,
+    `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
+    ...startedNew(run.outputs['app-id']!),
   ]);
   expect(run.outputs['previous-app-id']).toBe(old._id);
 });
@@ -151,12 +175,14 @@ test('a create that fails after the stop starts the old app again and says so', 
     'GET /v1/apps',
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
+    `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
     // A 4xx on create may be the plan's memory: the listing says what holds it.
     'GET /v1/apps',
-    // The start reads the state first: stopped, so it is sent.
+    // The start reads the state first: stopped, so it is sent; then read back.
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/start`,
+    `GET /v1/apps/${old._id}`,
   ]);
   expect(world.server.apps.get(old._id)?.running).toBe(true);
   expect(world.server.apps.size).toBe(1);

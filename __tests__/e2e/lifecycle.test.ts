@@ -108,13 +108,17 @@ test('branch previews: deploy on push, update in place on the next push, delete 
     'GET /v1/apps',
     `GET /v1/apps/${app._id}`,
     `POST /v1/apps/${app._id}/stop`,
+    // The stop's answer may predate it: read after it.
+    `GET /v1/apps/${app._id}`,
     `POST /v1/apps/${app._id}/update`,
     `POST /v1/apps/${app._id}/upload`,
     `GET /v1/apps/${app._id}`,
     `POST /v1/apps/${app._id}/start`,
+    `GET /v1/apps/${app._id}`,
     // wait-for-online: 120 in the recipe: one look shows it online.
     `GET /v1/apps/${app._id}`,
   ]);
+  expect(world.server.apps.get(app._id)?.running).toBe(true);
   const main = (await world.server.zipEntries(app._id)).find((e) => e.name === 'main.py');
   expect(main?.data.toString()).toBe('print("v2")\n');
   expect(world.server.apps.size).toBe(1);
@@ -218,7 +222,15 @@ test('strategy update with no app yet creates it', async () => {
   world = await makeWorld({}, { createIntervalMs: 0 });
   const run = await world.run({ strategy: 'update' });
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create']);
+  const id = run.outputs['app-id']!;
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    'POST /v1/apps/create',
+    `GET /v1/apps/${id}`,
+    `POST /v1/apps/${id}/start`,
+    `GET /v1/apps/${id}`,
+  ]);
+  expect(world.server.apps.get(id)?.running).toBe(true);
 });
 
 test('strategy update that fails at upload starts the app again and says what state it is in', async () => {

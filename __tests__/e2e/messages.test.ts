@@ -24,13 +24,19 @@ test('env-vars: secrets are masked, settings are not, and an empty value is a wa
   );
 });
 
-test('a new app reads "starting", not "not running", in the log and the summary', async () => {
+test('a new app not online yet reads as read: "start accepted, not online yet", never running or starting', async () => {
   world = await makeWorld({}, { createIntervalMs: 0, onlineAfterMs: 10 * 60_000 });
   const run = await world.run({});
   expect(run.exitCode).toBe(0);
-  expect(visible(run.stdout)).toMatch(/Created app 'hello-bot' \(\w+\), starting/);
-  expect(run.summary).toMatch(/\| State \| starting/);
-  expect(`${run.stdout}${run.summary}`).not.toContain('not running');
+  const app = [...world.server.apps.values()][0]!;
+  expect(app.running).toBe(true);
+  expect(visible(run.stdout)).toContain(
+    `Deployed 'hello-bot' as app ${app._id} (start accepted, not online yet).`,
+  );
+  expect(run.summary).toMatch(/\| State \| start accepted, not online yet \|/);
+  expect(run.outputs.online).toBe('false');
+  // Nothing claims a state no read showed.
+  expect(`${visible(run.stdout)}${run.summary}`).not.toMatch(/\b(starting|is running|runs now)\b/);
   // The key/value table's header is its first row, not an empty strip.
   expect(run.summary).not.toContain('| | |');
   expect(run.summary).toMatch(/^\| App \| .*\n\| --- \| --- \|$/m);
@@ -42,7 +48,7 @@ test('strategy update does not say it replaced its own id', async () => {
   const run = await world.run({ strategy: 'update' });
   expect(run.exitCode).toBe(0);
   expect(visible(run.stdout)).toContain(
-    `Deployed 'hello-bot' as app ${app._id}, updated in place.`,
+    `Deployed 'hello-bot' as app ${app._id}, updated in place (online).`,
   );
   expect(run.stdout).not.toContain('replacing');
 });

@@ -1,6 +1,7 @@
 // The built action against each variant of the platform the public sources leave open: created
 // apps that start by themselves or wait for a start, create answers with and without the
 // subdomain, the subdomain as a label or a full host, and stop/start refusals in any language.
+// The state scenarios under every switch, in-process, are in __tests__/commands/state-matrix.
 import type { Variants } from '../../local-server/camposcloud.js';
 import { calls, makeWorld, MUTATING, type World } from './helpers.js';
 
@@ -11,39 +12,41 @@ afterEach(async () => {
 
 const onlyApp = (w: World) => [...w.server.apps.values()][0]!;
 
-describe.each([['null'], ['offline']] as const)('stopped metrics %s', (stoppedMetrics) => {
-  test('a created app that waits for a start is started, once', async () => {
-    world = await makeWorld({}, { variants: { createdApps: 'waits-for-start', stoppedMetrics } });
-    const run = await world.run({});
-    expect(run.exitCode).toBe(0);
-    const app = onlyApp(world);
-    expect(app.running).toBe(true);
-    expect(calls(world.server)).toEqual([
-      'GET /v1/apps',
-      'POST /v1/apps/create',
-      `GET /v1/apps/${app._id}`,
-      `POST /v1/apps/${app._id}/start`,
-    ]);
-    expect(run.outputs.online).toBe('true');
-    expect(run.stdout).toContain(`Started app ${app._id}: it had not started by itself.`);
-  });
-});
+describe.each([['null'], ['offline'], ['uptime']] as const)(
+  'stopped metrics %s',
+  (stoppedMetrics) => {
+    test('a created app that waits for a start is started, once, and read back', async () => {
+      world = await makeWorld({}, { variants: { createdApps: 'waits-for-start', stoppedMetrics } });
+      const run = await world.run({});
+      expect(run.exitCode).toBe(0);
+      const app = onlyApp(world);
+      expect(app.running).toBe(true);
+      expect(calls(world.server)).toEqual([
+        'GET /v1/apps',
+        'POST /v1/apps/create',
+        `GET /v1/apps/${app._id}`,
+        `POST /v1/apps/${app._id}/start`,
+        `GET /v1/apps/${app._id}`,
+      ]);
+      expect(run.outputs.online).toBe('true');
+      expect(run.stdout).toContain(`Started app ${app._id}, which did not report running`);
+      expect(run.summary).toContain('| State | online |');
+    });
+  },
+);
 
-test('a created app that starts by itself is not sent a start, nor read again', async () => {
-  world = await makeWorld();
+test('a created app that starts by itself is read, and not sent a start', async () => {
+  world = await makeWorld({}, { variants: { createdApps: 'starts' } });
   const run = await world.run({});
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create']);
-});
-
-test('a created app that is still starting (uptime, not online) is not sent a start', async () => {
-  world = await makeWorld({}, { onlineAfterMs: 10 * 60_000 });
-  const run = await world.run({});
-  expect(run.exitCode).toBe(0);
-  // The create answer already says a container runs: nothing to read or start.
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create']);
-  expect(run.outputs.online).toBe('false');
-  expect(run.stdout).not.toContain('::warning::');
+  const app = onlyApp(world);
+  // The create's answer is not a read of what followed: the app is read once.
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    'POST /v1/apps/create',
+    `GET /v1/apps/${app._id}`,
+  ]);
+  expect(run.outputs.online).toBe('true');
 });
 
 /**
@@ -102,10 +105,6 @@ describe.each([
     expect(run.exitCode).toBe(0);
     expect(run.outputs.url).toBe(url);
     expect(run.summary).toContain(url);
-    const app = onlyApp(world);
-    // The documented create answer has no subdomain: the app is read once to get it.
-    const reads = calls(world.server).filter((c) => c === `GET /v1/apps/${app._id}`);
-    expect(reads).toHaveLength(createAnswer === 'documented' ? 1 : 0);
   });
 });
 
@@ -120,13 +119,23 @@ describe.each([
 ] as const)('refusals %s (HTTP %i)', (refusal, refusalStatus) => {
   const variants = { refusal, refusalStatus, stoppedMetrics: 'offline' } as const;
 
-  test('a redeploy over a stopped app sends no stop and creates the new app', async () => {
+  test('a redeploy over a stopped app sends it a stop all the same (it may be starting) and creates the new app', async () => {
     world = await makeWorld({}, { variants });
     const old = world.server.seedApp({ name: 'hello-bot', running: false });
     const run = await world.run({});
     expect(run.exitCode).toBe(0);
-    expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual(['POST /v1/apps/create']);
+    const id = run.outputs['app-id']!;
+    expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([
+      `POST /v1/apps/${old._id}/stop`,
+      'POST /v1/apps/create',
+      `POST /v1/apps/${id}/start`,
+    ]);
     expect(run.outputs['previous-app-id']).toBe(old._id);
+    expect(world.server.apps.get(old._id)?.running).toBe(false);
+    expect([...world.server.apps.values()].filter((a) => a.running).map((a) => a._id)).toEqual([
+      id,
+    ]);
+    expect(run.summary).toContain('not running before the deploy');
   });
 
   test('a stop refused because the app stopped meanwhile goes on to the create', async () => {
@@ -146,16 +155,21 @@ describe.each([
     expect(world.server.apps.get(old._id)?.running).toBe(false);
   });
 
-  test('stop of a running app stops it; stop of a stopped one succeeds without a stop call', async () => {
+  test('stop of a running app stops it; a re-run stop of the stopped one succeeds too', async () => {
     world = await makeWorld({}, { variants });
     const app = world.server.seedApp({ name: 'hello-bot' });
     const first = await world.run({ command: 'stop' });
     expect(first.exitCode).toBe(0);
     expect(world.server.apps.get(app._id)?.running).toBe(false);
+    expect(first.summary).toContain('stopped (stop accepted; a read says not running)');
     const second = await world.run({ command: 'stop' });
     expect(second.exitCode).toBe(0);
-    expect(second.summary).toContain('already stopped');
-    expect(calls(world.server).filter((c) => c.endsWith('/stop'))).toHaveLength(1);
+    expect(world.server.apps.get(app._id)?.running).toBe(false);
+    expect(second.outputs.online).toBe('false');
+    expect(second.summary).toContain(
+      refusal === 'accepted' ? 'stop accepted' : 'stop refused; a read says not running',
+    );
+    expect(calls(world.server).filter((c) => c.endsWith('/stop'))).toHaveLength(2);
   });
 });
 
@@ -215,7 +229,9 @@ describe('older apps of the same name', () => {
       expect(running.map((a) => a._id)).toEqual([run.outputs['app-id']]);
       // The stopped one was not sent a stop.
       expect(calls(world.server)).not.toContain(`POST /v1/apps/${older._id}/stop`);
-      expect(run.stdout).toContain(`Stopped app ${oldest._id}, another copy of 'hello-bot'.`);
+      expect(run.stdout).toContain(
+        `Stopped app ${oldest._id}, another copy of 'hello-bot' (stop accepted`,
+      );
     },
   );
 
@@ -262,6 +278,27 @@ describe.each([['full'], ['lean']] as const)('list items %s', (listItems) => {
   });
 });
 
+test('a created app still starting (online false, with an uptime) is sent a start; its refusal leaves it starting, said as read', async () => {
+  world = await makeWorld({}, { variants: { createdApps: 'starts' }, onlineAfterMs: 10 * 60_000 });
+  const run = await world.run({});
+  expect(run.exitCode).toBe(0);
+  const app = onlyApp(world);
+  // Not online cannot tell starting from stopped: a start is sent; the platform refuses it (the
+  // app runs), a read still says not online, and the run says just that.
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    'POST /v1/apps/create',
+    `GET /v1/apps/${app._id}`,
+    `POST /v1/apps/${app._id}/start`,
+    `GET /v1/apps/${app._id}`,
+  ]);
+  expect(app.running).toBe(true);
+  expect(world.server.apps.size).toBe(1);
+  expect(run.outputs.online).toBe('false');
+  expect(run.summary).toMatch(/\| State \| not online \|/);
+  expect(run.stdout).toContain('the app still reports not running (online: false)');
+});
+
 test('a created app whose start is refused while it stays stopped: a warning with the state, the deploy stands', async () => {
   world = await makeWorld({}, { variants: { createdApps: 'waits-for-start' } });
   world.server.addFault({
@@ -275,10 +312,11 @@ test('a created app whose start is refused while it stays stopped: a warning wit
   expect(run.exitCode).toBe(0);
   const app = onlyApp(world);
   expect(app.running).toBe(false);
-  expect(run.outputs.online).toBe('');
+  expect(run.outputs.online).toBe('false');
+  expect(run.summary).toMatch(/\| State \| not online \|/);
   expect(run.stdout).toMatch(
     new RegExp(
-      `::warning::App ${app._id} was created but does not report running, and starting it failed: .*HTTP 409 \\(the app still reports not running \\(no metrics\\)\\): Não foi possível iniciar a aplicação`,
+      `::warning::App ${app._id} was created but does not report running, and starting it failed: .*HTTP 409 \\(the app still reports not running \\(online: false\\)\\): Não foi possível iniciar a aplicação`,
     ),
   );
 });

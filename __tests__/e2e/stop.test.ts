@@ -26,8 +26,9 @@ test('stop on a branch delete stops the app named after the deleted branch', asy
   expect(run.exitCode).toBe(0);
   expect(calls(world.server)).toEqual([
     'GET /v1/apps',
-    `GET /v1/apps/${branchApp._id}`,
+    // Sent whatever the list says (an app reading not online may be starting), then read back.
     `POST /v1/apps/${branchApp._id}/stop`,
+    `GET /v1/apps/${branchApp._id}`,
   ]);
   expect(world.server.apps.get(branchApp._id)?.running).toBe(false);
   expect(world.server.apps.get(mainApp._id)?.running).toBe(true);
@@ -37,15 +38,23 @@ test('stop on a branch delete stops the app named after the deleted branch', asy
   expect(run.summary).toContain(branchApp._id);
 });
 
-test('stopping an app that is already stopped succeeds', async () => {
+test('stopping an app that is already stopped succeeds: the refusal is judged by a read', async () => {
   world = await makeWorld();
   const app = world.server.seedApp({ name: 'hello-bot', running: false });
   const run = await world.run({ command: 'stop' });
   expect(run.exitCode).toBe(0);
-  // Read, found not running: no stop is sent (whatever a refusal would have said).
-  expect(calls(world.server)).toEqual(['GET /v1/apps', `GET /v1/apps/${app._id}`]);
+  // The stop is sent (not online may be starting); the default world refuses it in Portuguese,
+  // and a read says not running: done.
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    `POST /v1/apps/${app._id}/stop`,
+    `GET /v1/apps/${app._id}`,
+  ]);
+  expect(world.server.requests.find((r) => r.path.endsWith('/stop'))?.status).toBe(400);
+  expect(world.server.apps.get(app._id)?.running).toBe(false);
   expect(run.outputs.status).toBe('stopped');
-  expect(run.summary).toContain('already stopped');
+  expect(run.outputs.online).toBe('false');
+  expect(run.summary).toContain('not running (stop refused; a read says not running)');
 });
 
 test('stop by app-id', async () => {
@@ -53,7 +62,12 @@ test('stop by app-id', async () => {
   const app = world.server.seedApp({ name: 'whatever' });
   const run = await world.run({ command: 'stop', 'app-id': app._id });
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual([`GET /v1/apps/${app._id}`, `POST /v1/apps/${app._id}/stop`]);
+  expect(calls(world.server)).toEqual([
+    `GET /v1/apps/${app._id}`,
+    `POST /v1/apps/${app._id}/stop`,
+    `GET /v1/apps/${app._id}`,
+  ]);
+  expect(world.server.apps.get(app._id)?.running).toBe(false);
 });
 
 test('a missing app fails stop by default, naming what was looked for', async () => {

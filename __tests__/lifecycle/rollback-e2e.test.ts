@@ -29,7 +29,13 @@ const rollback = (inputs: Record<string, string> = {}) =>
   world.run({ command: 'rollback', 'main-file': '', ...inputs });
 
 const VARIANTS: [string, Partial<Variants>][] = [
+  // The least convenient world: stopped apps carry an uptime, a stop answers with the app as it
+  // was before, refusals in Portuguese.
   ['defaults', {}],
+  [
+    'stopped metrics null, stop answers after, refusals in English',
+    { stoppedMetrics: 'null', stopAnswer: 'after', refusal: 'en' },
+  ],
   [
     'refusals in Portuguese, stopped metrics {online:false}',
     { refusal: 'pt', stoppedMetrics: 'offline' },
@@ -105,7 +111,16 @@ describe('command: rollback', () => {
     expect(run.summary).toMatch(
       new RegExp(`\\(current\\) \\| \`${v2!._id}\` \\| \\*\\*running again`),
     );
-    expect(run.summary).toMatch(new RegExp(`\\(kept\\) \\| \`${v1!._id}\` \\| \\*\\*STOPPED`));
+    // The kept version is sent a stop (a refused start may mean it is starting): a read says
+    // not running, and only then is the version that ran started again.
+    expect(run.summary).toMatch(
+      new RegExp(`\\(kept\\) \\| \`${v1!._id}\` \\| \\*\\*not running \\(stop`),
+    );
+    const mutating = calls(world.server).filter((c) => MUTATING.test(c));
+    expect(mutating.slice(-2)).toEqual([
+      `POST /v1/apps/${v1!._id}/stop`,
+      `POST /v1/apps/${v2!._id}/start`,
+    ]);
     expect(run.outputs).toMatchObject({
       status: 'failed',
       'app-id': v1!._id,
@@ -260,9 +275,11 @@ describe('rollback-on-failure', () => {
       );
       expect(run.errors.join('\n')).toContain(`rolled back to app ${v1!._id}`);
       expect(run.summary).toMatch(new RegExp(`\\(new\\) \\| \`${made._id}\` \\| \\*\\*STOPPED`));
+      // Started again, and said as read: it installs its dependencies for minutes here.
       expect(run.summary).toMatch(
-        new RegExp(`\\(previous\\) \\| \`${v1!._id}\` \\| \\*\\*running again`),
+        new RegExp(`\\(previous\\) \\| \`${v1!._id}\` \\| \\*\\*start accepted, not online yet`),
       );
+      expect(run.summary).not.toContain('running again');
       expect(run.outputs).toMatchObject({ 'app-id': made._id, 'previous-app-id': v1!._id });
       // Both versions are kept: nothing is deleted on a rollback.
       expect(world.server.apps.size).toBe(2);

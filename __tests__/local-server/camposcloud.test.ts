@@ -116,7 +116,7 @@ describe('auth', () => {
 
 describe('create', () => {
   test('a valid create answers 201 with the app, stores the zip and reads it back', async () => {
-    const s = await server();
+    const s = await server({ variants: { createdApps: 'starts' } });
     const zip = await makeZip({
       'main.py': 'print("hi")\n',
       'run.sh': { data: '#!/bin/sh\necho run\n', mode: 0o755 },
@@ -366,7 +366,9 @@ describe('listing', () => {
 
 describe('app lifecycle', () => {
   test('get, stop, start, restart and delete, with the already-in-state 400s and 404s', async () => {
-    const s = await server();
+    const s = await server({
+      variants: { stoppedMetrics: 'null', stopAnswer: 'after', refusal: 'en' },
+    });
     const app = s.seedApp({ name: 'svc', teamId: 'c'.repeat(24) });
     const id = app._id;
 
@@ -406,7 +408,7 @@ describe('app lifecycle', () => {
   });
 
   test('a new app reports online only after onlineAfterMs', async () => {
-    const s = await server({ onlineAfterMs: 150 });
+    const s = await server({ onlineAfterMs: 150, variants: { createdApps: 'starts' } });
     const zip = await makeZip(PY_APP);
     const created = (await (await create(s, BASE_FIELDS, zip)).json()) as {
       _id: string;

@@ -42,15 +42,31 @@ async function create(exposed = true) {
   return call('POST', '/apps/create', form);
 }
 
-test('the defaults are the fullest reading of the docs', async () => {
+test('the defaults: the fullest documented answers, in the least convenient world for the state', async () => {
   await start();
   expect(server.variants).toEqual(DEFAULT_VARIANTS);
   const { status, json } = await create();
   expect(status).toBe(201);
+  // A created app waits for its start, and reads like a stopped app: online false with an uptime.
   expect(json).toMatchObject({
     assignedSubdomain: 'bot',
     environmentVariables: [],
-    currentResourceMetrics: { online: true },
+    currentResourceMetrics: { online: false, uptime: 0 },
+  });
+  const id = json._id as string;
+  expect(server.apps.get(id)?.running).toBe(false);
+  // A stop of a stopped app is refused in Portuguese.
+  expect(await call('POST', `/apps/${id}/stop`)).toEqual({
+    status: 400,
+    json: { error: 'O aplicativo já está parado' },
+  });
+  expect((await call('POST', `/apps/${id}/start`)).status).toBe(200);
+  // A stop answers with the app as it was before the stop; a read shows the stop.
+  const stop = await call('POST', `/apps/${id}/stop`);
+  expect(stop.json.currentResourceMetrics).toMatchObject({ online: true });
+  expect((await call('GET', `/apps/${id}`)).json.currentResourceMetrics).toMatchObject({
+    online: false,
+    uptime: expect.any(Number),
   });
 });
 
@@ -92,13 +108,48 @@ test('pageParam ignored: every page is the first; honoured: page 2 is the second
   expect(await page(2)).toEqual(ids.slice(2));
 });
 
-test('createdApps waits-for-start: no metrics until a start', async () => {
-  await start({ createdApps: 'waits-for-start' });
+test('createdApps waits-for-start: stopped (no metrics, stoppedMetrics null) until a start', async () => {
+  await start({ createdApps: 'waits-for-start', stoppedMetrics: 'null' });
   const { json } = await create();
   expect(json.currentResourceMetrics).toBeNull();
   const started = await call('POST', `/apps/${json._id as string}/start`);
   expect(started.json.currentResourceMetrics).toMatchObject({ online: true });
 });
+
+test('createdApps starts: online from the create', async () => {
+  await start({ createdApps: 'starts' });
+  const { json } = await create();
+  expect(json.currentResourceMetrics).toMatchObject({ online: true });
+  expect(server.apps.get(json._id as string)?.running).toBe(true);
+});
+
+test('stoppedMetrics uptime: a stopped app reports online false with its last uptime', async () => {
+  await start({ stoppedMetrics: 'uptime' });
+  const app = server.seedApp({ name: 'bot', running: false, lastUptime: 42 });
+  const metrics = (await call('GET', `/apps/${app._id}`)).json.currentResourceMetrics;
+  expect(metrics).toMatchObject({ online: false, uptime: 42 });
+  // A starting app reports the same shape: only online tells running from not.
+  const starting = server.seedApp({ name: 'b', onlineAt: Date.now() + 60_000 });
+  expect((await call('GET', `/apps/${starting._id}`)).json.currentResourceMetrics).toMatchObject({
+    online: false,
+    uptime: expect.any(Number),
+  });
+});
+
+test.each([
+  ['before', true],
+  ['after', false],
+] as const)(
+  'stopAnswer %s: the stop answers online %s; the store is stopped',
+  async (stopAnswer, online) => {
+    await start({ stopAnswer, stoppedMetrics: 'offline' });
+    const app = server.seedApp({ name: 'bot' });
+    const { status, json } = await call('POST', `/apps/${app._id}/stop`);
+    expect(status).toBe(200);
+    expect((json.currentResourceMetrics as { online: boolean }).online).toBe(online);
+    expect(server.apps.get(app._id)?.running).toBe(false);
+  },
+);
 
 test('stoppedMetrics offline: a stopped app reports online false, without an uptime', async () => {
   await start({ stoppedMetrics: 'offline' });
@@ -128,7 +179,7 @@ test.each([
 });
 
 test('refusal accepted: 200 with the app as it is', async () => {
-  await start({ refusal: 'accepted' });
+  await start({ refusal: 'accepted', stoppedMetrics: 'null' });
   const stopped = server.seedApp({ name: 'a', running: false });
   const { status, json } = await call('POST', `/apps/${stopped._id}/stop`);
   expect(status).toBe(200);

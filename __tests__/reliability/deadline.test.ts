@@ -41,12 +41,14 @@ test('a create that hangs fails the run at the deadline, naming the call, and th
     'GET /v1/apps',
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
+    `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
     // The create was cut short, not refused: first look whether the server made the app anyway.
     'GET /v1/apps',
-    // The start reads the state first.
+    // The start reads the state first, and after.
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/start`,
+    `GET /v1/apps/${old._id}`,
   ]);
   expect(server.apps.get(old._id)?.running).toBe(true);
   expect(err.apps).toEqual([

@@ -12,8 +12,17 @@ test('a 503 on the app list is retried and the deploy succeeds', async () => {
   world.server.addFault({ method: 'GET', path: '/v1/apps', kind: 'status', status: 503 });
   const run = await world.run({});
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'GET /v1/apps', 'POST /v1/apps/create']);
-  expect(world.server.requests.map((r) => r.status)).toEqual([503, 200, 201]);
+  const id = run.outputs['app-id']!;
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    'GET /v1/apps',
+    'POST /v1/apps/create',
+    // Read after the create; it waits for a start (the default world): started and read again.
+    `GET /v1/apps/${id}`,
+    `POST /v1/apps/${id}/start`,
+    `GET /v1/apps/${id}`,
+  ]);
+  expect(world.server.requests.map((r) => r.status)).toEqual([503, 200, 201, 200, 200, 200]);
   expect(run.stdout).toMatch(
     /GET \/v1\/apps returned HTTP 503 .*; retrying in [\d.]+ m?s \(attempt 2 of 5\)/,
   );
@@ -35,9 +44,14 @@ test('a create whose response is lost leaves exactly one new app, and the run sa
     'GET /v1/apps',
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
+    `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
     'GET /v1/apps', // the look for the app the lost create may have made
+    `GET /v1/apps/${fresh._id}`,
+    `POST /v1/apps/${fresh._id}/start`,
+    `GET /v1/apps/${fresh._id}`,
   ]);
+  expect(fresh.running).toBe(true);
   expect(run.stdout).toMatch(/::warning::.*response was lost.*using [0-9a-f]{24}/);
 });
 
@@ -80,7 +94,11 @@ test('a 500 on stop is retried; the old app ends stopped and the new one is crea
     // The 500 is judged by the state: still running, so the stop is sent again.
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
+    `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
+    `GET /v1/apps/${run.outputs['app-id']!}`,
+    `POST /v1/apps/${run.outputs['app-id']!}/start`,
+    `GET /v1/apps/${run.outputs['app-id']!}`,
   ]);
   expect(world.server.apps.get(old._id)?.running).toBe(false);
   expect(run.outputs['previous-app-id']).toBe(old._id);

@@ -130,7 +130,8 @@ test('five parallel deploys with one token all succeed, with the fewest requests
   expect(names).toEqual(Array.from({ length: RUNS }, (_, i) => `bot-${i}`));
 
   // No more requests than needed: one list and one successful create per run, plus one create
-  // per 429, and nothing else (a 429 is not ambiguous, so no lookup follows it).
+  // per 429 (a 429 is not ambiguous, so no lookup follows it); then the new app read, started (it
+  // waits for a start in the default world) and read again.
   const byRun = logs.map((lines) =>
     lines.filter((l) => /HTTP 429 \(rate limited\); retrying/.test(l)),
   );
@@ -141,7 +142,9 @@ test('five parallel deploys with one token all succeed, with the fewest requests
   expect(creates.filter((r) => r.status === 201)).toHaveLength(RUNS);
   expect(creates.filter((r) => r.status === 429)).toHaveLength(refusals);
   expect(creates).toHaveLength(RUNS + refusals);
-  expect(server.requests).toHaveLength(2 * RUNS + refusals);
+  expect(server.requests.filter((r) => r.path.endsWith('/start'))).toHaveLength(RUNS);
+  expect(server.requests).toHaveLength(5 * RUNS + refusals);
+  expect([...server.apps.values()].every((a) => a.running)).toBe(true);
 
   // Five creates arrived together: one got through, four were refused. Honouring Retry-After,
   // a run is refused at most once per create that got through before its own, so the k-th run

@@ -9,13 +9,13 @@
 //   endpoints.ts every endpoint, spelled once (sent, named in errors, described to a dry run)
 import { Readable } from 'node:stream';
 import { ApiError } from '../errors.js';
-import { startApp, stopApp, tryApp } from './app-state.js';
+import { startApp, stopApp, tryApp, type SettleLimits, type StateChange } from './app-state.js';
 import { Creator } from './create.js';
 import { describer, routes, type Describe } from './endpoints.js';
 import { listAppsWithUsage } from './listing.js';
 import type { MultipartBody } from './multipart.js';
 import { newestFirst } from './normalize.js';
-import { Requester, type ClientOptions } from './request.js';
+import { DEFAULTS, Requester, type ClientOptions } from './request.js';
 import type { App, AppListing, AppSettings, CreateAppRequest } from './types.js';
 
 export type { ClientOptions };
@@ -23,6 +23,7 @@ export type { ClientOptions };
 export class CamposCloudClient {
   private readonly http: Requester;
   private readonly creator: Creator;
+  private readonly settle: SettleLimits;
   /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
   readonly rootPath: string;
   /** The call each method would make, in words: a dry run's plan lists these. */
@@ -31,6 +32,10 @@ export class CamposCloudClient {
   constructor(opts: ClientOptions) {
     this.http = new Requester(opts);
     this.creator = new Creator(this.http, this);
+    this.settle = {
+      settleMs: opts.stateSettleMs ?? DEFAULTS.stateSettleMs,
+      pollMs: opts.statePollMs ?? DEFAULTS.statePollMs,
+    };
     this.rootPath = this.http.rootPath;
     this.describe = describer(this.rootPath);
   }
@@ -77,27 +82,23 @@ export class CamposCloudClient {
   }
 
   /**
-   * Stops the app unless GET /apps/{id} says it is not running (see isRunning).
-   * A stop that is refused or gets no answer is judged by reading the state again, never by the
-   * server's words: the app not running is success. `alreadyStopped`: it was not running before.
-   * `current`: the app as just read by the caller, to spare the first read.
-   * `evenIfNotOnline`: send the stop whatever the app's state (one that never came online may
-   * still be starting).
+   * Sends a stop, whatever the app reports (`online: false` may be an app still starting), then
+   * reads the app until it does not report running. A refused or unanswered stop is judged by that
+   * read, never by the server's words. The result is the read, not the stop's own answer (which may
+   * show the app as it was before the stop). Throws when the app still reports running.
    */
-  stopApp(
-    id: string,
-    current?: App,
-    opts: { evenIfNotOnline?: boolean } = {},
-  ): Promise<{ app: App | undefined; alreadyStopped: boolean }> {
-    return stopApp(this.http, (i) => this.getApp(i), id, current, opts);
+  stopApp(id: string): Promise<StateChange> {
+    return stopApp(this.http, (i) => this.getApp(i), id, this.settle);
   }
 
   /**
-   * Starts the app unless it reports running. A refused or unanswered start is judged by reading
-   * the state again: the app running is success. `alreadyRunning`: it was running before.
+   * Starts the app unless it reads running (`current`: the app as just read, else a fresh read),
+   * then reads it once: the result says what that read showed (an accepted start of an app that
+   * installs its dependencies is not online yet). A refused start is success when the app comes
+   * online soon after, else an error.
    */
-  startApp(id: string, current?: App): Promise<{ app: App | undefined; alreadyRunning: boolean }> {
-    return startApp(this.http, (i) => this.getApp(i), id, current);
+  startApp(id: string, current?: App): Promise<StateChange> {
+    return startApp(this.http, (i) => this.getApp(i), id, this.settle, current);
   }
 
   /**

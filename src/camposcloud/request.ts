@@ -76,6 +76,12 @@ export interface ClientOptions {
   userAgent?: string;
   /** Gap between "Still waiting for the response to ..." lines; default 10 s. */
   stillWaitingEveryMs?: number;
+  /**
+   * How long an accepted stop is given to show in a read of the app, default 30 s, and the first
+   * gap between those reads, default 1 s (app-state.ts).
+   */
+  stateSettleMs?: number;
+  statePollMs?: number;
 }
 
 export interface Upload {
@@ -97,6 +103,8 @@ export const DEFAULTS = {
   createSpacingMs: 3000,
   userAgent: 'camposcloud-deploy',
   stillWaitingEveryMs: 10_000,
+  stateSettleMs: 30_000,
+  statePollMs: 1000,
 };
 
 /** Joins the API root and '/v1', tolerating a trailing '/' or an '/v1' already there. */

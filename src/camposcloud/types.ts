@@ -20,7 +20,10 @@ export interface App {
   status: string;
   /** `currentResourceMetrics.online`; undefined when the API sent no metrics. */
   online: boolean | undefined;
-  /** `currentResourceMetrics.uptime` (seconds): a container that has started reports one. */
+  /**
+   * `currentResourceMetrics.uptime` (seconds): an ordinary metric that a stopped app may still
+   * carry (0, or its last value). Not a state: nothing decides or reports by it (isRunning).
+   */
   uptime?: number;
   /** undefined when the answer did not say (a lean list item, say). */
   exposedViaWeb: boolean | undefined;

@@ -10,7 +10,7 @@ import { isRunning } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
 import { DeadlineError, errorText } from '../errors.js';
 import type { Inputs } from '../inputs.js';
-import { appUrl } from '../app-facts.js';
+import { afterStopText, appUrl } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findPrevious, type Found } from './find-previous.js';
 import { deleteVersions } from './prune.js';
@@ -60,6 +60,7 @@ async function deployPackage(
     onlineWait: undefined,
     githubDeployment: undefined,
     app: undefined,
+    startAnswer: undefined,
     recovered: false,
     previous: found.previous,
     previousOutcome: undefined,
@@ -74,10 +75,12 @@ async function deployPackage(
   let result: DeployResult;
   try {
     await stopOtherCopies(found.older, ctx);
-    result =
-      inputs.strategy === 'update' && found.previous
-        ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
-        : await recreate(base, inputs, pkg, found, ctx);
+    if (inputs.strategy === 'update' && found.previous) {
+      const updated = await updateInPlace(found.previous, pkg, inputs, ctx, timings);
+      result = { ...base, app: updated.app, startAnswer: updated.answer };
+    } else {
+      result = await recreate(base, inputs, pkg, found, ctx);
+    }
   } catch (err) {
     // The status description is visible to anyone who can read the repository: keep the
     // server's words (which could quote a value) out of it; the run's log has them.
@@ -111,7 +114,7 @@ async function deployPackage(
       );
       await ctx.deployments?.recordFailure(
         deploymentTarget(inputs, ctx),
-        'The new CamposCloud app did not come online; the previous one was started again.',
+        'The new CamposCloud app did not come online and was stopped; see the workflow run for the state of each app.',
         found.previous,
       );
       throw failure;
@@ -168,18 +171,16 @@ function logKept(v: VersionPlan, result: DeployResult, log: CommandContext['log'
 
 /**
  * Other apps of the same name that still run are copies of this app: stopped before anything else,
- * so a deploy never ends with two of them running. Each is read again first (stopApp does).
+ * so a deploy never ends with two of them running.
  */
 async function stopOtherCopies(older: App[], ctx: CommandContext): Promise<void> {
   const running = older.filter(isRunning);
   if (running.length === 0) return;
   await ctx.log.group('Stop other copies of the app', async () => {
     for (const app of running) {
-      const { alreadyStopped } = await ctx.client.stopApp(app.id);
+      const stopped = await ctx.client.stopApp(app.id);
       ctx.log.info(
-        alreadyStopped
-          ? `App ${app.id} ('${app.name}') was not running after all; left as it is.`
-          : `Stopped app ${app.id}, another copy of '${app.name}'.`,
+        `Stopped app ${app.id}, another copy of '${app.name}' (${afterStopText(stopped)}).`,
       );
     }
   });
@@ -204,9 +205,7 @@ async function dryRun(
       ? // The same read a real run makes first, so the plan shows the settings it would send.
         plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, call, log.warning)
       : [
-          ...(previous
-            ? [`${call.stopApp(previous.id)}  (stop '${previous.name}', if it runs)`]
-            : []),
+          ...(previous ? [`${call.stopApp(previous.id)}  (stop '${previous.name}')`] : []),
           `${call.createApp()}  (${createSummary(inputs, pkg)})`,
           ...versions.excess.map(
             (a) => `${call.deleteApp(a.id)}  (an old version beyond keep-previous)`,

@@ -5,7 +5,8 @@ import type { App, AppListing, CreateAppRequest } from '../camposcloud/types.js'
 import { DeadlineError, DeployFailedError, errorText, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
-import { newAppStateText } from '../app-facts.js';
+import { isRunning } from '../camposcloud/app-state.js';
+import { afterStopText } from '../app-facts.js';
 import type { CommandContext } from './context.js';
 import type { Found } from './find-previous.js';
 import { mayBeMemoryRefusal, planMemoryError, stoppedAppsHoldMemory } from './plan-memory.js';
@@ -36,25 +37,25 @@ export async function recreate(
   if (previous) {
     previousOutcome = await log.group('Stop the previous app', () =>
       timed(timings, 'stop previous', async () => {
-        // The stop reads the app first: one that is not running is left alone, whatever the list
-        // said of it.
-        // Found by app-id it was read just now; an item of the list may lack the metrics or be stale.
-        const current = inputs.appId ? previous : undefined;
-        const { alreadyStopped } = await client.stopApp(previous.id, current).catch(async (err) => {
+        // Found by app-id it was read just now; a list item may lack the metrics or be stale.
+        const before = inputs.appId ? previous : await client.getApp(previous.id);
+        // Only an app that read running is started again if the deploy fails: one the user had
+        // stopped stays stopped (one still starting cannot be told apart, and stays stopped too).
+        const wasRunning = isRunning(before);
+        // Sent even when it reads online: false: it may be starting, and would run as a second copy.
+        const stopped = await client.stopApp(previous.id).catch(async (err) => {
           throw await restartAfterFailure(err, previous, ctx, {
             failedStep: `stopping app ${previous.id}`,
             runningState: 'running, as before the deploy',
-            // The stop reads before it acts, so it fails on a running app, unless that read
-            // failed: then the list's word is all there is.
-            weStoppedIt: previous.online !== false,
+            weStoppedIt: wasRunning,
           });
         });
         log.info(
-          alreadyStopped
-            ? `App ${previous.id} was not running; it is kept as it is.`
-            : `Stopped app ${previous.id}.`,
+          wasRunning
+            ? `Stopped app ${previous.id} (${afterStopText(stopped)}).`
+            : `App ${previous.id} did not report running; a stop was sent all the same, as it may have been starting (${afterStopText(stopped)}).`,
         );
-        return alreadyStopped ? 'was-stopped' : 'stopped';
+        return wasRunning ? 'stopped' : 'was-stopped';
       }),
     );
   }
@@ -98,11 +99,16 @@ export async function recreate(
       `The create call's response was lost, but the server had created the app: using ${created.app.id} rather than creating a second one.`,
     );
   }
-  log.info(
-    `Created app '${created.app.name}' (${created.app.id}), ${newAppStateText(created.app)}.`,
-  );
-  const app = await startCreated(created.app, ctx);
-  return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
+  log.info(`Created app '${created.app.name}' (${created.app.id}).`);
+  const { app, startAnswer } = await startCreated(created.app, ctx);
+  return {
+    ...base,
+    app,
+    startAnswer,
+    recovered: created.recovered,
+    previousOutcome,
+    versionsDeleted,
+  };
 }
 
 const NO_LISTING: AppListing = { apps: [], totalUsedRamMB: undefined };

@@ -1,4 +1,5 @@
 // What a command did, as data: report.ts turns it into outputs, the summary and the last log line.
+import type { StateChange } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
 import type { PreparedPackage } from './prepare-package.js';
 import type { PrunedApp } from './prune.js';
@@ -31,7 +32,10 @@ export interface DeployResult {
   onlineWait: OnlineWait | undefined;
   /** The GitHub deployment recorded for this deploy, when github-token was given. */
   githubDeployment: { id: number; environment: string } | undefined;
+  /** The app as the last read of it showed it (a wait-for-online's last poll, else a GET). */
   app: App | undefined;
+  /** How the platform answered this run's start of the app, when one was sent. */
+  startAnswer: StateChange['answer'] | undefined;
   /** The create's response was lost, and the app was found by name instead of created twice. */
   recovered: boolean;
   previous: App | undefined;
@@ -47,12 +51,15 @@ export interface DeployResult {
 }
 
 export interface ActedApp {
+  /** A stop: the app as the read after the stop showed it. A delete: the app as found. */
   app: App;
   outcome: 'stopped' | 'already-stopped' | 'deleted' | 'already-gone';
 }
 
-/** 'already-stopped' -> 'already stopped', for logs and summaries. */
+/** For logs and summaries: the stop's answer, and what the read after it showed. */
 export function outcomeText(outcome: ActedApp['outcome']): string {
+  if (outcome === 'stopped') return 'stopped (stop accepted; a read says not running)';
+  if (outcome === 'already-stopped') return 'not running (stop refused; a read says not running)';
   return outcome.replace('-', ' ');
 }
 
@@ -74,8 +81,10 @@ export interface RollbackResult {
   lookedUpBy: string;
   /** The version that ran, now stopped. undefined when nothing was found (if-missing: ignore). */
   from: App | undefined;
-  /** The kept version, now running. */
+  /** The kept version, as the last read of it showed it. */
   to: App | undefined;
+  /** How the platform answered the start of `to` ('not-sent': it read running already). */
+  toStart: StateChange['answer'] | undefined;
   /** Other versions that were running too, stopped so that only `to` runs. */
   alsoStopped: App[];
   onlineWait: OnlineWait | undefined;

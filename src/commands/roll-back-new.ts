@@ -1,7 +1,9 @@
 // rollback-on-failure: the new version did not come online within wait-for-online. Stop it, then
 // start the previous version again (if this run had stopped it), in that order so that two copies
 // never run at once, and fail the step saying where each app is.
+import { isRunning } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
+import { afterStartText, afterStopText, stateText } from '../app-facts.js';
 import { DeployFailedError, errorText, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { CommandContext } from './context.js';
@@ -20,8 +22,9 @@ export async function rollBackNewVersion(
   const why = `the new app ${made.id} did not report online within wait-for-online (${inputs.waitForOnlineSeconds} s)`;
   const apps: AppState[] = [];
   try {
-    await client.stopApp(made.id, undefined, { evenIfNotOnline: true });
-    log.info(`Stopped the new app ${made.id}.`);
+    // Sent whatever it reads: not online may mean still starting, and it would run beside the old.
+    const stopped = await client.stopApp(made.id);
+    log.info(`Stopped the new app ${made.id} (${afterStopText(stopped)}).`);
     apps.push({
       role: 'new',
       id: made.id,
@@ -59,27 +62,28 @@ export async function rollBackNewVersion(
       role: 'previous',
       id: previous.id,
       name: previous.name,
-      state: 'stopped, as it was before the deploy',
+      state: 'not running, as before the deploy',
     });
     return new DeployFailedError(`Deploy failed: ${why}; it was stopped.`, {
       cause: undefined,
       apps,
-      recovery: `App ${previous.id} was not running before the deploy and is left as it was. Check app ${made.id}'s console in the dashboard, fix it and re-run the workflow.`,
+      recovery: `App ${previous.id} did not report running before the deploy and is left so. Check app ${made.id}'s console in the dashboard, fix it and re-run the workflow.`,
     });
   }
   try {
-    await client.startApp(previous.id);
-    log.info(`Started the previous app ${previous.id} again.`);
-    apps.push({
-      role: 'previous',
-      id: previous.id,
-      name: previous.name,
-      state: 'running again (rolled back)',
-    });
+    const started = await client.startApp(previous.id);
+    log.info(`Started the previous app ${previous.id} again (${afterStartText(started)}).`);
+    const running = isRunning(started.app);
+    const state = running
+      ? 'running again (rolled back)'
+      : `${stateText(started.app, started.answer)} (rolled back)`;
+    apps.push({ role: 'previous', id: previous.id, name: previous.name, state });
     return new DeployFailedError(`Deploy failed: ${why}; rolled back to app ${previous.id}.`, {
       cause: undefined,
       apps,
-      recovery: `App ${previous.id} runs again, as before the deploy. Check app ${made.id}'s console in the dashboard for why it does not start, fix it and re-run the workflow.`,
+      recovery: running
+        ? `App ${previous.id} runs again, as before the deploy (a read says online). Check app ${made.id}'s console in the dashboard for why it does not start, fix it and re-run the workflow.`
+        : `App ${previous.id} was started again but does not report online yet: check it in the dashboard. Check app ${made.id}'s console for why it does not start, fix it and re-run the workflow.`,
     });
   } catch (err) {
     apps.push({ role: 'previous', id: previous.id, name: previous.name, state: 'STOPPED' });

@@ -9,9 +9,11 @@ import {
   NothingToRollBackError,
 } from '../errors.js';
 import type { Inputs } from '../inputs.js';
-import { appUrl, runningText } from '../app-facts.js';
+import { afterStartText, afterStopText, appUrl, runningText, stateText } from '../app-facts.js';
+import { isRunning } from '../camposcloud/app-state.js';
 import type { CommandContext } from './context.js';
 import { newestFirst } from '../camposcloud/normalize.js';
+import { readState } from './recover.js';
 import { timed, type RollbackResult, type Timing } from './result.js';
 import { findTarget } from './target.js';
 import { planRollback } from './versions.js';
@@ -43,6 +45,7 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
     lookedUpBy: found.lookedUpBy,
     from: undefined,
     to: undefined,
+    toStart: undefined,
     alsoStopped: [],
     onlineWait: undefined,
     githubDeployment: undefined,
@@ -85,10 +88,12 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
     timed(timings, 'stop', async () => {
       for (const app of [from, ...alsoRunning]) {
         try {
-          const { alreadyStopped } = await client.stopApp(app.id, app);
-          log.info(alreadyStopped ? `App ${app.id} was not running.` : `Stopped app ${app.id}.`);
+          // Sent whatever it reads: one that reads online: false may be starting.
+          const stopped = await client.stopApp(app.id);
+          log.info(`Stopped app ${app.id} (${afterStopText(stopped)}).`);
+          if (app === from) result.from = stopped.app;
         } catch (err) {
-          throw await failed(err, `stopping app ${app.id}`, from, to, ctx, app !== from);
+          throw await failed(err, `stopping app ${app.id}`, from, to, ctx, app !== from, false);
         }
       }
       result.alsoStopped = alsoRunning;
@@ -98,14 +103,15 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
     timed(timings, 'start', async () => {
       try {
         const r = await client.startApp(to.id);
-        log.info(r.alreadyRunning ? `App ${to.id} was already running.` : `Started app ${to.id}.`);
-        return r.app ?? to;
+        log.info(`Started app ${to.id} (${afterStartText(r)}).`);
+        return r;
       } catch (err) {
-        throw await failed(err, `starting app ${to.id}`, from, to, ctx, true);
+        throw await failed(err, `starting app ${to.id}`, from, to, ctx, true, true);
       }
     }),
   );
-  result.to = started;
+  result.to = started.app;
+  result.toStart = started.answer;
   if (inputs.waitForOnlineSeconds > 0) {
     result.onlineWait = await log.group('Wait for the app to come online', () =>
       timed(timings, 'wait for online', () =>
@@ -117,7 +123,7 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
         ),
       ),
     );
-    result.to = { ...started, online: result.onlineWait.online };
+    result.to = { ...started.app, online: result.onlineWait.online };
   }
   if (ctx.deployments) {
     const environment = inputs.environment;
@@ -129,7 +135,7 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
           transient: inputs.preview,
           description: `CamposCloud app ${to.name}, rolled back to ${to.id}`,
         },
-        { id: to.id, name: to.name, url: appUrl(started) || undefined },
+        { id: to.id, name: to.name, url: appUrl(started.app) || undefined },
       ),
     );
     if (id > 0) result.githubDeployment = { id, environment };
@@ -139,7 +145,8 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
 
 /**
  * A failed stop or start: put the version that ran back (`restart`: this run stopped it), so the
- * app is not left with nothing running, and say where each version is.
+ * app is not left with nothing running, and say where each version is. A kept version whose start
+ * failed is stopped first (`stopKept`): it may be starting, and two versions must never run.
  */
 async function failed(
   err: unknown,
@@ -148,29 +155,51 @@ async function failed(
   to: App,
   ctx: CommandContext,
   restart: boolean,
+  stopKept: boolean,
 ): Promise<DeployFailedError> {
   const why = errorText(err);
-  const wasRunning = from.online === true;
+  const wasRunning = isRunning(from);
+  let mayRestart = restart;
   let fromState = wasRunning
     ? 'running, unless the failed stop went through (check the dashboard)'
-    : 'stopped, as it was';
+    : 'not running, as it was';
+  let toState = 'STOPPED (not started)';
   let recovery = `Nothing was changed. Fix the cause above and re-run, or start app ${to.id} from the CamposCloud dashboard.`;
-  if (restart && wasRunning) {
+  if (stopKept) {
+    try {
+      const stopped = await ctx.recoveryClient.stopApp(to.id);
+      toState = `not running (${afterStopText(stopped)})`;
+    } catch (stopErr) {
+      toState = `unknown: the start failed and so did a stop (${errorText(stopErr)})`;
+      mayRestart = false;
+      recovery = `Check app ${to.id} (the kept version) in the CamposCloud dashboard: stop it, then start app ${from.id} (the version that ran) if you want it back.`;
+    }
+  }
+  if (mayRestart && wasRunning) {
     ctx.log.warning(`${step} failed: ${why}. Starting app ${from.id} again.`);
     try {
-      await ctx.recoveryClient.startApp(from.id);
-      fromState = 'running again, as before the rollback';
-      recovery = `App ${from.id} runs again, as before. Kept version ${to.id} is stopped. Fix the cause above and re-run the rollback.`;
+      const started = await ctx.recoveryClient.startApp(from.id);
+      if (isRunning(started.app)) {
+        fromState = 'running again, as before the rollback';
+        recovery = `App ${from.id} runs again, as before (a read says online). Kept version ${to.id} is not running. Fix the cause above and re-run the rollback.`;
+      } else {
+        fromState = stateText(started.app, started.answer);
+        recovery = `App ${from.id} was started again (${fromState}): check it in the dashboard. Kept version ${to.id} is not running. Fix the cause above and re-run the rollback.`;
+      }
     } catch (startErr) {
       fromState = 'STOPPED';
       recovery = `Nothing runs now: start app ${from.id} (the version that ran) or ${to.id} (the kept one) from the CamposCloud dashboard. Starting ${from.id} again failed: ${errorText(startErr)}`;
     }
   }
+  if (!(mayRestart && wasRunning)) {
+    const now = await readState(ctx, from.id);
+    if (now) fromState = `${now} (read after the failure)`;
+  }
   return new DeployFailedError(`Rollback failed: ${step} failed: ${why}`, {
     cause: err,
     apps: [
       { role: 'current', id: from.id, name: from.name, state: fromState },
-      { role: 'kept', id: to.id, name: to.name, state: 'STOPPED (not started)' },
+      { role: 'kept', id: to.id, name: to.name, state: toState },
     ],
     recovery,
   });

@@ -59,9 +59,11 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
         let acted: ActedApp;
         try {
           if (command === 'stop') {
-            const current = found.readById ? app : undefined;
-            const { alreadyStopped } = await client.stopApp(app.id, current);
-            acted = { app, outcome: alreadyStopped ? 'already-stopped' : 'stopped' };
+            // Sent whatever the app reads: one that reads online: false may be starting. A refusal
+            // (the app was stopped already) is success when the read after it says not running.
+            const stopped = await client.stopApp(app.id);
+            const outcome = stopped.answer === 'accepted' ? 'stopped' : 'already-stopped';
+            acted = { app: stopped.app, outcome };
           } else {
             const { alreadyGone } = await client.deleteApp(app.id);
             acted = { app, outcome: alreadyGone ? 'already-gone' : 'deleted' };

@@ -1,7 +1,8 @@
 // strategy: update. The same app (its id, subdomain and data files) gets the new files: read it,
 // stop it, send the settings, upload the zip over its files, start it. If a step fails after this
 // run stopped it, the app is started again so the user is not left with nothing running.
-import { isRunning } from '../camposcloud/app-state.js';
+import { isRunning, type StateChange } from '../camposcloud/app-state.js';
+import { afterStartText, afterStopText } from '../app-facts.js';
 import type { Describe } from '../camposcloud/endpoints.js';
 import type { App, AppSettings, Runtime } from '../camposcloud/types.js';
 import type { Inputs } from '../inputs.js';
@@ -119,21 +120,24 @@ export function plannedUpdateCalls(
   const settings = settingsFor(inputs, pkg, app, warn);
   return [
     `${call.getApp(app.id)}  (read its settings and state)`,
-    ...(isRunning(app) ? [`${call.stopApp(app.id)}  (stop '${app.name}')`] : []),
+    `${call.stopApp(app.id)}  (stop '${app.name}', also when it does not report running: it may be starting)`,
     `${call.updateApp(app.id)}  (${describeSettings(settings, inputs)})`,
     `${call.uploadFiles(app.id)}  (a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}, extracted over the app's files)`,
     call.startApp(app.id),
   ];
 }
 
-/** Returns the app as the last call left it (start's answer, else the app read before). */
+/**
+ * Returns the app as the read after the start showed it, and how the start was answered. The app
+ * is started at the end whatever it read before: a deploy is meant to leave it running.
+ */
 export async function updateInPlace(
   found: App,
   pkg: PreparedPackage,
   inputs: Inputs,
   ctx: CommandContext,
   timings: Timing[],
-): Promise<App> {
+): Promise<StateChange> {
   const { client, log } = ctx;
   if (inputs.teamId && found.teamId !== inputs.teamId) {
     log.warning(
@@ -144,26 +148,25 @@ export async function updateInPlace(
   const app = await log.group('Read the app', () =>
     timed(timings, 'read', () => client.getApp(found.id)),
   );
-  // undefined until the stop answers: a stop that failed without a clear answer may have happened.
-  let stopped: 'by-us' | 'already' | undefined;
   let stopAttempted = false;
   try {
     return await log.group('Update the app in place', () =>
       timed(timings, 'update', async () => {
         const settings = settingsFor(inputs, pkg, app, log.warning);
         stopAttempted = true;
-        const { alreadyStopped } = await client.stopApp(app.id, app);
-        stopped = alreadyStopped ? 'already' : 'by-us';
-        log.info(alreadyStopped ? `App ${app.id} was not running.` : `Stopped app ${app.id}.`);
+        // Sent even when it reads online: false (it may be starting): the files change under it.
+        const stopped = await client.stopApp(app.id);
+        log.info(`Stopped app ${app.id} (${afterStopText(stopped)}).`);
         await client.updateApp(app.id, settings);
         log.info(`Updated the settings of app ${app.id}.`);
         log.info(
           `Uploading a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`,
         );
         await client.uploadFiles(app.id, pkg.zipPath, pkg.zipBytes);
+        // Reads first: an upload that restarted it leaves nothing to start.
         const started = await client.startApp(app.id);
-        log.info(`Started app ${app.id}.`);
-        return started.app ?? app;
+        log.info(`Started app ${app.id} (${afterStartText(started)}).`);
+        return started;
       }),
     );
   } catch (err) {
@@ -171,8 +174,8 @@ export async function updateInPlace(
     throw await restartAfterFailure(err, app, ctx, {
       failedStep: `updating app ${app.id}`,
       runningState: 'running again (its files may be partly updated)',
-      // A stop that failed was of a running app (it reads first): start it to be sure.
-      weStoppedIt: stopped === 'by-us' || stopped === undefined,
+      // Only an app that read running is started again; one the user had stopped stays stopped.
+      weStoppedIt: isRunning(app),
     });
   }
 }

@@ -2,10 +2,8 @@
 // the one it replaced, stopped, as the way back. These pure functions decide, from the state the API
 // reports (running or not, createdAt, allocated memory, totalUsedRAM), which version is which: the
 // one to replace, the ones to keep, the ones to delete, the one a rollback starts.
+import { isRunning } from '../camposcloud/app-state.js';
 import type { App, AppListing } from '../camposcloud/types.js';
-
-/** Running, as the API reports it: currentResourceMetrics.online. */
-export const isRunning = (app: App): boolean => app.online === true;
 
 /**
  * The version a deploy replaces: the running one (after a rollback that is not the newest), else the

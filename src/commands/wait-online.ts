@@ -1,6 +1,7 @@
 // wait-for-online: CamposCloud has no deploy status endpoint, so the only sign that the new app
 // runs is currentResourceMetrics.online on GET /apps/{id}; poll it until it is true or time is up.
 // The deploy itself has succeeded by now: nothing here may fail the run or lose its outputs.
+import { isRunning } from '../camposcloud/app-state.js';
 import type { CamposCloudClient } from '../camposcloud/client.js';
 import { errorText } from '../errors.js';
 import type { Log } from '../log.js';
@@ -45,12 +46,13 @@ export async function waitForOnline(
   for (;;) {
     let online: boolean | undefined;
     try {
-      online = (await client.getApp(appId)).online;
+      const app = await client.getApp(appId);
+      online = isRunning(app) ? true : app.online;
     } catch (err) {
       log.warning(`Could not check whether app ${appId} is online: ${errorText(err)}`);
       return outcome(undefined);
     }
-    if (online === true) {
+    if (online) {
       const done = outcome(true);
       log.info(`App ${appId} is online (after ${duration(done.waitedMs)}).`);
       return done;
