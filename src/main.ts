@@ -2,7 +2,9 @@
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
 import * as core from '@actions/core';
 import os from 'node:os';
+import { oddFieldWarnings } from './app-facts.js';
 import { CamposCloudClient } from './camposcloud/client.js';
+import type { App } from './camposcloud/types.js';
 import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
 import { outcomeText, type RunResult } from './commands/result.js';
@@ -58,6 +60,7 @@ export async function run(): Promise<void> {
       changed = true;
     };
     const result = await execute(inputs, await makeContext(inputs, log, started, event, onChange));
+    for (const line of oddFieldWarnings(reportedApp(result))) log.warning(line);
     const outputs = outputsFor(result);
     const written = setOutputs(outputs);
     await writeSummary(renderSummary(result, Date.now() - started));
@@ -107,6 +110,13 @@ function setOutputs(outputs: Record<string, string>): true | string {
   } catch (err) {
     return errorText(err);
   }
+}
+
+/** The app whose fields the outputs give. */
+function reportedApp(result: RunResult): App | undefined {
+  if (result.command === 'deploy') return result.app;
+  if (result.command === 'rollback') return result.to;
+  return result.acted[0]?.app;
 }
 
 function execute(inputs: Inputs, ctx: CommandContext): Promise<RunResult> {

@@ -66,7 +66,11 @@ test('a first deploy creates the app, uploads the right files and sets every out
     { key: 'GREETING', value: 'hi' },
     { key: 'LEVEL', value: 'debug' },
   ]);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create']);
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    'POST /v1/apps/create',
+    'GET /v1/apps', // after the create: no other copy of the app runs
+  ]);
 
   expect(run.summary).toContain('Deployed');
   expect(run.summary).toContain(app._id);
@@ -89,6 +93,7 @@ test('a redeploy stops the running app, then creates it anew, keeping the old on
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(run.outputs['previous-app-id']).toBe(old._id);
   expect(world.server.apps.get(old._id)?.running).toBe(false);
@@ -109,6 +114,7 @@ test('delete-previous deletes the replaced app once the new one exists', async (
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
+    'GET /v1/apps', // after the create: no other copy of the app runs
     `DELETE /v1/apps/${old._id}/delete`,
   ]);
   expect(world.server.apps.has(old._id)).toBe(false);
@@ -127,6 +133,7 @@ test('app-id picks the app to replace by id, whatever its name', async () => {
     'GET /v1/apps',
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(run.outputs['previous-app-id']).toBe(old._id);
 });

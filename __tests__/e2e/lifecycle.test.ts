@@ -218,7 +218,7 @@ test('strategy update with no app yet creates it', async () => {
   world = await makeWorld({}, { createIntervalMs: 0 });
   const run = await world.run({ strategy: 'update' });
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create']);
+  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create', 'GET /v1/apps']);
 });
 
 test('strategy update that fails at upload starts the app again and says what state it is in', async () => {

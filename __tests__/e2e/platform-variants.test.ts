@@ -23,6 +23,7 @@ describe.each([['null'], ['offline']] as const)('stopped metrics %s', (stoppedMe
       'POST /v1/apps/create',
       `GET /v1/apps/${app._id}`,
       `POST /v1/apps/${app._id}/start`,
+      'GET /v1/apps', // after the create: no other copy of the app runs
     ]);
     expect(run.outputs.online).toBe('true');
     expect(run.stdout).toContain(`Started app ${app._id}: it had not started by itself.`);
@@ -33,7 +34,7 @@ test('a created app that starts by itself is not sent a start, nor read again', 
   world = await makeWorld();
   const run = await world.run({});
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create']);
+  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create', 'GET /v1/apps']);
 });
 
 test('a created app that is still starting (uptime, not online) is not sent a start', async () => {
@@ -41,7 +42,7 @@ test('a created app that is still starting (uptime, not online) is not sent a st
   const run = await world.run({});
   expect(run.exitCode).toBe(0);
   // The create answer already says a container runs: nothing to read or start.
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create']);
+  expect(calls(world.server)).toEqual(['GET /v1/apps', 'POST /v1/apps/create', 'GET /v1/apps']);
   expect(run.outputs.online).toBe('false');
   expect(run.stdout).not.toContain('::warning::');
 });

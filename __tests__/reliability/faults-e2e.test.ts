@@ -12,7 +12,12 @@ test('a 503 on the app list is retried and the deploy succeeds', async () => {
   world.server.addFault({ method: 'GET', path: '/v1/apps', kind: 'status', status: 503 });
   const run = await world.run({});
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps', 'GET /v1/apps', 'POST /v1/apps/create']);
+  expect(calls(world.server)).toEqual([
+    'GET /v1/apps',
+    'GET /v1/apps',
+    'POST /v1/apps/create',
+    'GET /v1/apps', // after the create: no other copy of the app runs
+  ]);
   expect(world.server.requests.map((r) => r.status)).toEqual([503, 200, 201]);
   expect(run.stdout).toMatch(
     /GET \/v1\/apps returned HTTP 503 .*; retrying in [\d.]+ m?s \(attempt 2 of 5\)/,
@@ -37,6 +42,7 @@ test('a create whose response is lost leaves exactly one new app, and the run sa
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
     'GET /v1/apps', // the look for the app the lost create may have made
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(run.stdout).toMatch(/::warning::.*response was lost.*using [0-9a-f]{24}/);
 });
@@ -81,6 +87,7 @@ test('a 500 on stop is retried; the old app ends stopped and the new one is crea
     `GET /v1/apps/${old._id}`,
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(world.server.apps.get(old._id)?.running).toBe(false);
   expect(run.outputs['previous-app-id']).toBe(old._id);

@@ -129,19 +129,20 @@ test('five parallel deploys with one token all succeed, with the fewest requests
   const names = [...server.apps.values()].map((a) => a.name).sort();
   expect(names).toEqual(Array.from({ length: RUNS }, (_, i) => `bot-${i}`));
 
-  // No more requests than needed: one list and one successful create per run, plus one create
-  // per 429, and nothing else (a 429 is not ambiguous, so no lookup follows it).
+  // No more requests than needed: one list and one successful create per run, one list after it
+  // (no other copy runs), plus one create per 429, and nothing else (a 429 is not ambiguous, so
+  // no lookup follows it).
   const byRun = logs.map((lines) =>
     lines.filter((l) => /HTTP 429 \(rate limited\); retrying/.test(l)),
   );
   const refusals = byRun.reduce((n, lines) => n + lines.length, 0);
   const lists = server.requests.filter((r) => r.path === '/v1/apps');
   const creates = server.requests.filter((r) => r.path === '/v1/apps/create');
-  expect(lists).toHaveLength(RUNS);
+  expect(lists).toHaveLength(2 * RUNS);
   expect(creates.filter((r) => r.status === 201)).toHaveLength(RUNS);
   expect(creates.filter((r) => r.status === 429)).toHaveLength(refusals);
   expect(creates).toHaveLength(RUNS + refusals);
-  expect(server.requests).toHaveLength(2 * RUNS + refusals);
+  expect(server.requests).toHaveLength(3 * RUNS + refusals);
 
   // Five creates arrived together: one got through, four were refused. Honouring Retry-After,
   // a run is refused at most once per create that got through before its own, so the k-th run
