@@ -1,0 +1,141 @@
+// Never two copies: a create that may still be in progress is not sent again, the app it makes is
+// adopted, a copy a run made itself beside the one it keeps is removed, and a running copy made by
+// another run is named in a warning. In-process deploys against the local server, whose store is
+// the truth every test reads back.
+import { deploy } from '../../src/commands/deploy.js';
+import type { Log } from '../../src/log.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+import { inProcessDeploy } from './helpers.js';
+
+let server: FakeCamposCloud | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** The server, with `onCreated` told when a create has been answered 201 (before the client reads it). */
+async function startServer(opts: { createMs?: number } = {}) {
+  const hook: { onCreated?: () => void } = {};
+  const s = await startFakeCamposCloud({
+    createIntervalMs: 0,
+    variants: opts.createMs === undefined ? {} : { createMs: opts.createMs },
+    log: (line) => {
+      if (/^POST \/v1\/apps\/create -> 201/.test(line)) hook.onCreated?.();
+    },
+  });
+  server = s;
+  return { server: s, hook };
+}
+
+function recordingLog(): Log & { warnings: string[]; lines: string[] } {
+  const warnings: string[] = [];
+  const lines: string[] = [];
+  return {
+    warnings,
+    lines,
+    info: (m) => lines.push(m),
+    warning: (m) => warnings.push(m),
+    notice: () => {},
+    debug: () => {},
+    group: (_title, fn) => fn(),
+  };
+}
+
+const named = (s: FakeCamposCloud, name: string) =>
+  [...s.apps.values()].filter((a) => a.name === name);
+const creates = (s: FakeCamposCloud) => s.requests.filter((r) => r.path === '/v1/apps/create');
+
+test('a create slower than its answer limit is not sent again: the old app stopped, the new one adopted, one running', async () => {
+  const { server } = await startServer({ createMs: 1200 });
+  const old = server.seedApp({ name: 'bot' });
+  const { inputs, ctx } = await inProcessDeploy(
+    server,
+    { 'app-name': 'bot' },
+    {
+      createSpacingMs: 0,
+      client: { createAnswerMs: 300, createSettleMs: 5000, createLookEveryMs: 100 },
+    },
+  );
+  const result = await deploy(inputs, ctx);
+  expect(creates(server)).toHaveLength(1);
+  expect(result.recovered).toBe(true);
+  const apps = named(server, 'bot');
+  expect(apps.map((a) => a._id).sort()).toEqual([old._id, result.app!.id].sort());
+  expect(apps.filter((a) => a.running).map((a) => a._id)).toEqual([result.app!.id]);
+});
+
+test('a create that never answers is not sent again; the deploy fails and the old app runs again', async () => {
+  const { server } = await startServer();
+  const old = server.seedApp({ name: 'bot' });
+  server.addFault({ path: '/v1/apps/create', kind: 'hang' });
+  const { inputs, ctx } = await inProcessDeploy(
+    server,
+    { 'app-name': 'bot' },
+    {
+      createSpacingMs: 0,
+      maxAttempts: 5,
+      client: { createAnswerMs: 200, createSettleMs: 300, createLookEveryMs: 100 },
+    },
+  );
+  const err = (await deploy(inputs, ctx).catch((e: unknown) => e)) as Error;
+  expect(err.message).toContain('not sent again, as it may still be in progress');
+  expect(creates(server)).toHaveLength(1);
+  expect(named(server, 'bot').map((a) => a._id)).toEqual([old._id]);
+  expect(server.apps.get(old._id)?.running).toBe(true);
+});
+
+test('a lost create that appears beside the one sent again is removed: one app running, its id named', async () => {
+  const { server, hook } = await startServer();
+  // The first create fails with a 500, so it is sent again; its app shows up only once the second
+  // one is answered, as a slow server's might.
+  server.addFault({ path: '/v1/apps/create', kind: 'status', status: 500 });
+  let late: string | undefined;
+  hook.onCreated = () => {
+    late ??= server.seedApp({ name: 'bot' })._id;
+  };
+  const { inputs, ctx } = await inProcessDeploy(
+    server,
+    { 'app-name': 'bot' },
+    { createSpacingMs: 0 },
+  );
+  const log = recordingLog();
+  ctx.log = log;
+  const result = await deploy(inputs, ctx);
+  expect(creates(server).map((r) => r.status)).toEqual([500, 201]);
+  expect(late).toBeDefined();
+  // One app of the name is left, the one the run reports, and it runs.
+  expect(named(server, 'bot').map((a) => a._id)).toEqual([result.app!.id]);
+  expect(server.apps.get(result.app!.id)?.running).toBe(true);
+  expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual(
+    expect.arrayContaining([`POST /v1/apps/${late}/stop`, `DELETE /v1/apps/${late}/delete`]),
+  );
+  expect(log.warnings.join('\n')).toContain(
+    `kept ${result.app!.id}; removed ${late} (stopped and deleted)`,
+  );
+});
+
+test('another running copy that this run neither made nor replaced gets a warning and is left running', async () => {
+  const { server, hook } = await startServer();
+  const old = server.seedApp({ name: 'bot' });
+  // Another run deploying the same name creates its app while this one creates its own.
+  let other: string | undefined;
+  hook.onCreated = () => {
+    other ??= server.seedApp({ name: 'bot' })._id;
+  };
+  const { inputs, ctx } = await inProcessDeploy(
+    server,
+    { 'app-name': 'bot' },
+    { createSpacingMs: 0 },
+  );
+  const log = recordingLog();
+  ctx.log = log;
+  const result = await deploy(inputs, ctx);
+  expect(server.apps.get(other!)?.running).toBe(true);
+  expect(server.apps.get(result.app!.id)?.running).toBe(true);
+  expect(server.apps.get(old._id)?.running).toBe(false);
+  const warning = log.warnings.find((w) => w.startsWith("Another running copy of 'bot'"));
+  expect(warning).toContain(`app ${other}`);
+  expect(warning).not.toContain(old._id);
+  expect(warning).toContain('`concurrency:`');
+  expect(server.requests.map((r) => r.path)).not.toContain(`/v1/apps/${other}/stop`);
+});
