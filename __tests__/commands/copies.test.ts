@@ -2,7 +2,9 @@
 // adopted, a copy a run made itself beside the one it keeps is removed, and a running copy made by
 // another run is named in a warning. In-process deploys against the local server, whose store is
 // the truth every test reads back.
+import type { App } from '../../src/camposcloud/types.js';
 import { deploy } from '../../src/commands/deploy.js';
+import { madeByThisRun } from '../../src/commands/extra-copies.js';
 import type { Log } from '../../src/log.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { inProcessDeploy } from './helpers.js';
@@ -138,4 +140,37 @@ test('another running copy that this run neither made nor replaced gets a warnin
   expect(warning).not.toContain(old._id);
   expect(warning).toContain('`concurrency:`');
   expect(server.requests.map((r) => r.path)).not.toContain(`/v1/apps/${other}/stop`);
+});
+
+describe('which other apps of the name a run made itself', () => {
+  const firstSentAt = Date.parse('2026-01-01T12:00:00Z');
+  const app = (id: string, createdAt?: string): App =>
+    ({ id, name: 'bot', createdAt }) as unknown as App;
+  const before = app('a'.repeat(24), '2025-12-01T00:00:00Z');
+  const during = app('b'.repeat(24), '2026-01-01T12:00:30Z');
+  const undated = app('c'.repeat(24));
+  const twoMinutesBefore = app('d'.repeat(24), '2026-01-01T11:58:00Z');
+  const ids = (apps: App[]) => apps.map((a) => a.id);
+
+  test('none, when every attempt of the create had a known outcome', () => {
+    expect(madeByThisRun([during], { unresolvedAttempts: 0, firstSentAt }, new Set())).toEqual([]);
+  });
+  test('only apps not listed before the run and created since its first create was sent', () => {
+    const known = new Set([before.id]);
+    const others = [before, during, twoMinutesBefore];
+    expect(ids(madeByThisRun(others, { unresolvedAttempts: 3, firstSentAt }, known))).toEqual([
+      during.id,
+    ]);
+  });
+  test('an undated app counts only when the listing before the run shows it was not there', () => {
+    const created = { unresolvedAttempts: 1, firstSentAt };
+    expect(ids(madeByThisRun([undated], created, new Set()))).toEqual([undated.id]);
+    expect(madeByThisRun([undated], created, undefined)).toEqual([]);
+  });
+  test('at most one per attempt whose outcome stayed unknown', () => {
+    const other = app('e'.repeat(24), '2026-01-01T12:00:40Z');
+    expect(
+      madeByThisRun([during, other], { unresolvedAttempts: 1, firstSentAt }, new Set()),
+    ).toHaveLength(1);
+  });
 });
