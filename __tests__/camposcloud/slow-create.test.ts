@@ -13,7 +13,7 @@ import {
   type FakeCamposCloud,
   type Variants,
 } from '../../local-server/camposcloud.js';
-import { clientFor, createRequest, makeTempDir, writeZip } from './helpers.js';
+import { clientFor, createRequest, makeTempDir, scaledCreateLimits, writeZip } from './helpers.js';
 
 /** The slow create of issue 15's "done when": its answer comes after 65 s. */
 const SLOW_CREATE_MS = 65_000;
@@ -21,17 +21,11 @@ const SLOW_CREATE_MS = 65_000;
 const SCALE = 100;
 
 /** The client's create limits, as the action's defaults set them, divided by SCALE. */
-function scaledDefaults() {
-  return {
-    createAnswerMs: DEFAULTS.createAnswerMs / SCALE,
-    createSettleMs: DEFAULTS.createSettleMs / SCALE,
-    createLookEveryMs: DEFAULTS.createLookEveryMs / SCALE,
-    uploadStallMs: DEFAULTS.uploadStallMs / SCALE,
-    createRetryWindowMs: DEFAULTS.createRetryWindowMs / SCALE,
-    createSpacingMs: 0,
-    maxAttempts: DEFAULTS.maxAttempts,
-  };
-}
+const scaledDefaults = () => ({
+  ...scaledCreateLimits(SCALE),
+  createSpacingMs: 0,
+  maxAttempts: DEFAULTS.maxAttempts,
+});
 
 let server: FakeCamposCloud | undefined;
 let zip: { path: string; bytes: number };

@@ -7,6 +7,7 @@ import { deploy } from '../../src/commands/deploy.js';
 import { madeByThisRun } from '../../src/commands/extra-copies.js';
 import type { Log } from '../../src/log.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+import { scaledCreateLimits } from '../camposcloud/helpers.js';
 import { inProcessDeploy } from './helpers.js';
 
 let server: FakeCamposCloud | undefined;
@@ -64,6 +65,23 @@ test('a create slower than its answer limit is not sent again: the old app stopp
   const apps = named(server, 'bot');
   expect(apps.map((a) => a._id).sort()).toEqual([old._id, result.app!.id].sort());
   expect(apps.filter((a) => a.running).map((a) => a._id)).toEqual([result.app!.id]);
+});
+
+test('a 65 s create (every time of the world divided by 100, the limits from the defaults): one app running, the old one stopped', async () => {
+  const { server } = await startServer({ createMs: 65_000 / 100 });
+  const old = server.seedApp({ name: 'bot' });
+  const { inputs, ctx } = await inProcessDeploy(
+    server,
+    { 'app-name': 'bot' },
+    { createSpacingMs: 0, client: scaledCreateLimits(100) },
+  );
+  const result = await deploy(inputs, ctx);
+  expect(creates(server)).toHaveLength(1);
+  expect(result.recovered).toBe(false);
+  const running = named(server, 'bot').filter((a) => a.running);
+  expect(running.map((a) => a._id)).toEqual([result.app!.id]);
+  expect(server.apps.get(old._id)?.running).toBe(false);
+  expect(result.app!.online).toBe(true);
 });
 
 test('a create that never answers is not sent again; the deploy fails and the old app runs again', async () => {

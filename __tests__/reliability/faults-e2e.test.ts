@@ -18,7 +18,7 @@ test('a 503 on the app list is retried and the deploy succeeds', async () => {
     'POST /v1/apps/create',
     'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
-  expect(world.server.requests.map((r) => r.status)).toEqual([503, 200, 201]);
+  expect(world.server.requests.map((r) => r.status)).toEqual([503, 200, 201, 200]);
   expect(run.stdout).toMatch(
     /GET \/v1\/apps returned HTTP 503 .*; retrying in [\d.]+ m?s \(attempt 2 of 5\)/,
   );
