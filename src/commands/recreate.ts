@@ -202,6 +202,12 @@ async function failedCreate(
           : ''),
     });
   }
+  // Cut short while sent or looked for (not while waiting for its slot), the create may go on.
+  if (err instanceof DeadlineError && !err.waitingFor.startsWith('the gap')) {
+    ctx.log.warning(
+      `The create was cut short by the deadline and may still be in progress: an app named '${inputs.appName}' may appear after this run. The next deploy stops it as another copy; raise timeout-seconds so that a create has time to answer.`,
+    );
+  }
   if (!previous) return err;
   return restartAfterFailure(err, previous, ctx, {
     failedStep: 'creating the new app',
