@@ -122,6 +122,9 @@ describe('what an attempt says of the app', () => {
     ['a 502', http(502), 'failed'],
     ['a 503', http(503), 'failed'],
     ['a 504 (a gateway gave up)', http(504), 'in-progress'],
+    ['a 524 (a proxy gave up waiting)', http(524), 'in-progress'],
+    ['a 520 (a proxy got a cut-off answer)', http(520), 'in-progress'],
+    ['a 522 (a proxy could not reach the server)', http(522), 'failed'],
     [
       'no answer after the zip went out',
       { kind: 'network', reason: 'x', timedOut: true },

@@ -22,20 +22,26 @@ export interface AppsByName {
  * What an unsuccessful create attempt says of the app it was to make:
  * - refused: a 429; nothing was made, send it again after the wait;
  * - not-sent: the zip did not all go out; the server cannot have made anything;
- * - failed: the server answered an error (a 5xx other than 504); it may have made the app before
- *   failing, so the app is looked for before the create is sent again;
- * - in-progress: no answer once the zip was sent, a 504 (a gateway gave up, the server may not
- *   have), or a 2xx that cannot be read: the create may have worked or may still be at work. It is
- *   never sent again: a second create would make a second copy.
- * Pure.
+ * - failed: the server answered an error (another 5xx); it may have made the app before failing,
+ *   so the app is looked for before the create is sent again;
+ * - in-progress: no answer once the zip was sent, a gateway that gave up waiting (the server behind
+ *   it may not have), or a 2xx that cannot be read: the create may have worked or may still be at
+ *   work. It is never sent again: a second create would make a second copy.
  */
 export type CreateAttemptKind = 'refused' | 'not-sent' | 'failed' | 'in-progress';
 
+/**
+ * A gateway's "the server did not answer in time" (504; 524, and 520 for an answer cut off, from
+ * Cloudflare-style proxies): the request reached the server, which may still be at work.
+ */
+const GATEWAY_GAVE_UP = new Set([504, 520, 524]);
+
+/** Pure. See CreateAttemptKind. */
 export function createAttemptKind(outcome: Exclude<Outcome, { kind: 'ok' }>): CreateAttemptKind {
   switch (outcome.kind) {
     case 'http':
       if (isRateLimited(outcome)) return 'refused';
-      return outcome.status === 504 ? 'in-progress' : 'failed';
+      return GATEWAY_GAVE_UP.has(outcome.status) ? 'in-progress' : 'failed';
     case 'network':
       return outcome.unsent ? 'not-sent' : 'in-progress';
     case 'bad-body':
@@ -60,7 +66,7 @@ export interface Created {
    * name besides `app` (the caller checks, commands/extra-copies.ts).
    */
   unresolvedAttempts: number;
-  /** Date.now() when the first attempt was sent. */
+  /** Date.now() when the create began (before its first attempt was sent). */
   firstSentAt: number;
 }
 
