@@ -42,19 +42,20 @@ export function madeByThisRun(
 }
 
 /**
- * Reads the apps of the new app's name and settles the copies (see the top of the file).
- * `known`: ids of the apps of that name before the run; `replaced`: the app this deploy replaced.
+ * Reads the apps named `name` (the name the create sent) and settles the copies (see the top of
+ * the file). `known`: ids of the apps of that name before the run; `replaced`: the app this deploy
+ * replaced.
  * Returns the copies removed. Throws DeployFailedError when a copy of its own making cannot be
  * stopped: the run must not end as a success with two copies running.
  */
 export async function settleCopies(
+  name: string,
   created: Created,
   known: ReadonlySet<string> | undefined,
   replaced: App | undefined,
   ctx: CommandContext,
 ): Promise<RemovedCopy[]> {
   const { client, log } = ctx;
-  const name = created.app.name;
   let apps: App[];
   try {
     apps = await client.findAppsByName(name);
@@ -69,7 +70,7 @@ export async function settleCopies(
   const others = apps.filter((a) => a.id !== created.app.id);
   const ours = madeByThisRun(others, created, known);
   const removed: RemovedCopy[] = [];
-  for (const copy of ours) removed.push(await removeCopy(copy, created.app, ctx));
+  for (const copy of ours) removed.push(await removeCopy(copy, created.app, name, ctx));
   if (removed.length > 0) {
     log.warning(
       `The create made ${count(removed.length + 1, 'app')} named '${name}' (an attempt whose answer was lost went through after all): kept ${created.app.id}; removed ${removed.map((r) => `${r.id} (${r.how})`).join(', ')}.`,
@@ -79,7 +80,7 @@ export async function settleCopies(
   const running = others.filter((a) => !gone.has(a.id) && isRunning(a));
   if (running.length > 0) {
     log.warning(
-      `Another running copy of '${name}' was found after the create: ${running.map((a) => `app ${a.id}${a.createdAt ? ` (created ${a.createdAt})` : ''}`).join(', ')}, which this run neither made nor replaced, so two copies of the app may be running. ` +
+      `Another running copy of '${name}' was found after the create: ${running.map((a) => `app ${a.id}${createdText(a)}`).join(', ')}, which this run neither made nor replaced, so two copies of the app may be running. ` +
         'Another run deploying the same name at the same time would do this: it is left as it is, since it may hold newer code. ' +
         "Give the workflow a `concurrency:` group (README's quick start) and stop the copy you do not want from the CamposCloud dashboard.",
     );
@@ -87,18 +88,29 @@ export async function settleCopies(
   return removed;
 }
 
+/** ' (created 2026-...Z)' when the app's date reads as one; server text is not quoted as it is. */
+function createdText(app: App): string {
+  const at = app.createdAt ? Date.parse(app.createdAt) : NaN;
+  return Number.isNaN(at) ? '' : ` (created ${new Date(at).toISOString()})`;
+}
+
 /** Stops, then deletes, a copy this run made; a copy that cannot be stopped fails the run. */
-async function removeCopy(copy: App, kept: App, ctx: CommandContext): Promise<RemovedCopy> {
+async function removeCopy(
+  copy: App,
+  kept: App,
+  name: string,
+  ctx: CommandContext,
+): Promise<RemovedCopy> {
   try {
     await ctx.client.stopApp(copy.id, undefined, { evenIfNotOnline: true });
   } catch (err) {
     throw new DeployFailedError(
-      `Deploy failed: the create made two apps named '${kept.name}', and stopping the extra one (${copy.id}) failed: ${errorText(err)}`,
+      `Deploy failed: the create made two apps named '${name}', and stopping the extra one (${copy.id}) failed: ${errorText(err)}`,
       {
         cause: err,
         apps: [
-          { role: 'new', id: kept.id, name: kept.name, state: 'created, kept' },
-          { role: 'new', id: copy.id, name: copy.name, state: 'a second copy, NOT stopped' },
+          { role: 'new', id: kept.id, name, state: 'created, kept' },
+          { role: 'new', id: copy.id, name, state: 'a second copy, NOT stopped' },
         ],
         recovery: `Stop or delete app ${copy.id} from the CamposCloud dashboard: ${kept.id} is the one this run deployed.`,
       },

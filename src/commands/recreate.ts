@@ -111,7 +111,7 @@ export async function recreate(
   );
   const app = await startCreated(created.app, ctx);
   const known = found.sameNameIds ? new Set(found.sameNameIds) : undefined;
-  await settleCopies(created, known, previous, ctx);
+  await settleCopies(inputs.appName, created, known, previous, ctx);
   return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
 }
 
