@@ -39,7 +39,7 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** A zip upload fails when nothing more is sent for this long; default 60 s. */
   uploadStallMs?: number;
-  /** ...or when the answer has not come this long after the zip was sent; default 60 s. */
+  /** ...or when the answer has not come this long after the zip was sent; default 60 s (a create: createAnswerMs). */
   uploadAnswerMs?: number;
   /**
    * A create's answer may take this long after the zip was sent; default 180 s (a real client of
