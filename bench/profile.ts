@@ -49,7 +49,7 @@ async function main(): Promise<void> {
       ? await buildMixedTree(workspace, opt('--mb', 300))
       : await buildSmallSourceTree(workspace, opt('--files', 10_000));
   console.log(`workspace: ${stats.files} files, ${mib(stats.bytes)}`);
-  const server = await startFakeCamposCloud({ createIntervalMs: 0 });
+  const server = await startFakeCamposCloud({ createIntervalMs: 0, variants: { createMs: 0 } });
   try {
     const { ms: wallMs } = await timedDeploy(
       server,

@@ -219,7 +219,7 @@ async function main(): Promise<void> {
   }
 
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'ccd-bench-'));
-  const server = await startFakeCamposCloud({ createIntervalMs: 0 });
+  const server = await startFakeCamposCloud({ createIntervalMs: 0, variants: { createMs: 0 } });
   try {
     const small = path.join(scratch, 'small');
     const mixed = path.join(scratch, 'mixed');

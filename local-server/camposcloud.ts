@@ -86,6 +86,26 @@ export interface Variants {
   memoryRefusalStatus: number;
   /** totalUsedRAM in GET /v1/apps: text ('768 MB'), a 'number', or 'absent'. */
   totalUsedRam: 'text' | 'number' | 'absent';
+  /**
+   * How long a create takes before it answers, in ms (undocumented; a real client of the API gives
+   * one 3 minutes). The work goes on when the client hangs up meanwhile, as a server's would.
+   */
+  createMs: number;
+  /**
+   * When a created app shows in GET /v1/apps and GET /v1/apps/{id}: once the create is 'answered',
+   * or at once, 'while-creating' (status 'creating', not running, until the create answers).
+   */
+  createdVisible: 'answered' | 'while-creating';
+}
+
+/**
+ * A create's duration: a few seconds, the least convenient plausible default, unless
+ * CAMPOSCLOUD_LOCAL_CREATE_MS says otherwise (the test suite shortens it for the tests that do not
+ * care; those about slow creates set the variant).
+ */
+function defaultCreateMs(): number {
+  const raw = process.env.CAMPOSCLOUD_LOCAL_CREATE_MS;
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : 3000;
 }
 
 export const DEFAULT_VARIANTS: Readonly<Variants> = {
@@ -103,6 +123,8 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = {
   memoryRefusal: 'en',
   memoryRefusalStatus: 403,
   totalUsedRam: 'text',
+  createMs: defaultCreateMs(),
+  createdVisible: 'answered',
 };
 
 /** Refusal wording, as the platform might phrase it: a test must pass whichever it is. */
@@ -586,6 +608,24 @@ export async function startFakeCamposCloud(
   const sockets = new Set<Socket>();
   let nextPort = 20000;
 
+  // A create in progress: ended early by close(), so no timer outlives the server.
+  const pauses = new Set<() => void>();
+  function pause(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const cancel = () => {
+        clearTimeout(timer);
+        pauses.delete(cancel);
+        reject(new HttpError(503, 'Server closing'));
+      };
+      const timer = setTimeout(() => {
+        pauses.delete(cancel);
+        resolve();
+      }, ms);
+      pauses.add(cancel);
+    });
+  }
+
   function nowIso(): string {
     return new Date().toISOString();
   }
@@ -777,6 +817,8 @@ export async function startFakeCamposCloud(
       }
       const name = (f.appName ?? '').trim();
       checkPlanMemory(memory);
+      const visibleEarly = variants.createdVisible === 'while-creating';
+      if (!visibleEarly) await pause(variants.createMs);
       const app = makeApp({
         name,
         allocatedMemoryMB: memory,
@@ -789,7 +831,12 @@ export async function startFakeCamposCloud(
         teamId: teamFromId ?? teamFromTeam ?? null,
         environmentVariables: env,
         fields: mp.fields,
+        ...(visibleEarly ? { status: 'creating', running: false } : {}),
       });
+      if (visibleEarly) {
+        await pause(variants.createMs);
+        app.status = 'active';
+      }
       if (variants.createdApps === 'starts') start(app, Date.now());
       else {
         app.running = false;
@@ -1249,6 +1296,7 @@ export async function startFakeCamposCloud(
           server.close(() => resolve());
           server.closeAllConnections();
           for (const s of sockets) s.destroy();
+          for (const cancel of [...pauses]) cancel();
         });
         if (ownsStorage) await rm(storageDir, { recursive: true, force: true });
       })();
@@ -1268,7 +1316,7 @@ function argValue(args: string[], name: string): string | undefined {
 /** Every `--variant name=value`, checked against DEFAULT_VARIANTS' names. */
 function variantArgs(args: string[]): Partial<Variants> {
   const out: Record<string, string | number | null> = {};
-  const numeric = ['refusalStatus', 'memoryRefusalStatus', 'planMemoryMB'];
+  const numeric = ['refusalStatus', 'memoryRefusalStatus', 'planMemoryMB', 'createMs'];
   args.forEach((arg, i) => {
     if (arg !== '--variant') return;
     const [name = '', value = ''] = (args[i + 1] ?? '').split('=');

@@ -48,3 +48,17 @@ export function afterStartText(change: StateChange): string {
   const how = change.answer === 'accepted' ? 'start accepted' : 'start refused';
   return `${how}; a read after it says ${isRunning(change.app) ? 'online' : 'not online yet'}`;
 }
+
+/** The output each reported field feeds. */
+const OUTPUT_OF = { containerId: 'container-id', assignedSubdomain: 'url' } as const;
+
+/**
+ * Warnings for the app a run reports on, one per field the server sent without its shape (the
+ * value was dropped when read: it reaches no output, link or path). Pure.
+ */
+export function oddFieldWarnings(app: App | undefined): string[] {
+  return (app?.oddFields ?? []).map(
+    (odd) =>
+      `App ${app!.id}: the server's ${odd.why}, so the ${OUTPUT_OF[odd.field]} output is left empty.`,
+  );
+}

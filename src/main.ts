@@ -4,7 +4,8 @@ import * as core from '@actions/core';
 import os from 'node:os';
 import { isRunning } from './camposcloud/app-state.js';
 import { CamposCloudClient } from './camposcloud/client.js';
-import { stateText } from './app-facts.js';
+import { oddFieldWarnings, stateText } from './app-facts.js';
+import type { App } from './camposcloud/types.js';
 import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
 import type { RunResult } from './commands/result.js';
@@ -60,6 +61,7 @@ export async function run(): Promise<void> {
       changed = true;
     };
     const result = await execute(inputs, await makeContext(inputs, log, started, event, onChange));
+    for (const line of oddFieldWarnings(reportedApp(result))) log.warning(line);
     const outputs = outputsFor(result);
     const written = setOutputs(outputs);
     await writeSummary(renderSummary(result, Date.now() - started));
@@ -109,6 +111,13 @@ function setOutputs(outputs: Record<string, string>): true | string {
   } catch (err) {
     return errorText(err);
   }
+}
+
+/** The app whose fields the outputs give. */
+function reportedApp(result: RunResult): App | undefined {
+  if (result.command === 'deploy') return result.app;
+  if (result.command === 'rollback') return result.to;
+  return result.acted[0]?.app;
 }
 
 function execute(inputs: Inputs, ctx: CommandContext): Promise<RunResult> {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
 import { CamposCloudClient, type ClientOptions } from '../../src/camposcloud/client.js';
+import { DEFAULTS } from '../../src/camposcloud/request.js';
 import type { CreateAppRequest } from '../../src/camposcloud/types.js';
 import type { FakeCamposCloud } from '../../local-server/camposcloud.js';
 
@@ -93,5 +94,19 @@ export function seededRandom(seed = 42): () => number {
   return () => {
     s = (s * 1664525 + 1013904223) >>> 0;
     return s / 2 ** 32;
+  };
+}
+
+/**
+ * The client's create limits as the action's defaults set them, every one divided by `scale`: a
+ * world whose times are all scaled alike behaves as the full-length one would.
+ */
+export function scaledCreateLimits(scale: number): Partial<ClientOptions> {
+  return {
+    createAnswerMs: DEFAULTS.createAnswerMs / scale,
+    createSettleMs: DEFAULTS.createSettleMs / scale,
+    createLookEveryMs: DEFAULTS.createLookEveryMs / scale,
+    uploadStallMs: DEFAULTS.uploadStallMs / scale,
+    createRetryWindowMs: DEFAULTS.createRetryWindowMs / scale,
   };
 }

@@ -98,3 +98,32 @@ describe('a server that pages for ever', () => {
     expect(server.requests).toHaveLength(1000);
   });
 });
+
+it('odd items across pages are skipped, count towards totalItems, and fail only a lookup of their own name', async () => {
+  server = await startFakeCamposCloud({ pageSize: 2 });
+  const good = [
+    server.seedApp({ name: 'bot' }),
+    server.seedApp({ name: 'site', exposedViaWeb: true, assignedSubdomain: 'meu_site' }),
+    server.seedApp({ name: 'legacy', containerId: 'c1' }),
+  ];
+  server.seedApp({ name: 'imported', _id: 'not-an-object-id' });
+  const client = clientFor(server);
+  const listing = await client.listAppsWithUsage();
+  expect(listing.apps.map((a) => a.id)).toEqual(good.map((a) => a._id));
+  // Odd fields are left out, and noted for a warning should the run act on that app.
+  expect(listing.apps[1]).toMatchObject({
+    subdomain: undefined,
+    oddFields: [{ field: 'assignedSubdomain' }],
+  });
+  expect(listing.apps[2]).toMatchObject({
+    containerId: undefined,
+    oddFields: [{ field: 'containerId' }],
+  });
+  expect(listing.skipped).toEqual([
+    expect.objectContaining({ name: 'imported', call: 'GET /v1/apps?page=2' }),
+  ]);
+  await expect(client.findAppsByName('bot')).resolves.toHaveLength(1);
+  await expect(client.findAppsByName('imported')).rejects.toThrow(
+    /an app named 'imported', the name this run acts on, is not readable: .*_id "not-an-object-id" is not a 24-character hex id/,
+  );
+});

@@ -2,7 +2,7 @@
 // (short retries, a deadline a second or two away) instead of waiting out the action's real ones.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CamposCloudClient } from '../../src/camposcloud/client.js';
+import { CamposCloudClient, type ClientOptions } from '../../src/camposcloud/client.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { parseInputs, type Inputs } from '../../src/inputs.js';
 import type { Log } from '../../src/log.js';
@@ -33,6 +33,8 @@ export interface InProcessOptions {
   onInfo?: (line: string) => void;
   /** More files for the workspace. */
   files?: Record<string, string>;
+  /** Any other client option (the create's limits, say), for both clients. */
+  client?: Partial<ClientOptions>;
 }
 
 /** Inputs as the workflow gives them, over a fresh workspace holding main.py. */
@@ -71,6 +73,7 @@ export async function inProcessDeploy(
       deadline,
       ...(opts.createSpacingMs === undefined ? {} : { createSpacingMs: opts.createSpacingMs }),
       log: { debug: () => {}, info: opts.onInfo ?? (() => {}), warning: () => {} },
+      ...opts.client,
     });
   const ctx: CommandContext = {
     client: client({ at: deadlineAt, timeoutSeconds: inputs.timeoutSeconds }),

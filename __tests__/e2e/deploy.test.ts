@@ -81,6 +81,7 @@ test('a first deploy creates the app, uploads the right files and sets every out
     `GET /v1/apps/${app._id}`,
     `POST /v1/apps/${app._id}/start`,
     `GET /v1/apps/${app._id}`,
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(app.running).toBe(true);
 
@@ -109,6 +110,7 @@ test('a redeploy stops the running app, then creates it anew, keeping the old on
     `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
     ...startedNew(run.outputs['app-id']!),
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(run.outputs['previous-app-id']).toBe(old._id);
   expect(world.server.apps.get(old._id)?.running).toBe(false);
@@ -131,6 +133,7 @@ test('delete-previous deletes the replaced app once the new one exists', async (
     `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
     ...startedNew(run.outputs['app-id']!),
+    'GET /v1/apps', // after the create: no other copy of the app runs
     `DELETE /v1/apps/${old._id}/delete`,
   ]);
   expect(world.server.apps.has(old._id)).toBe(false);
@@ -151,6 +154,7 @@ test('app-id picks the app to replace by id, whatever its name', async () => {
     `GET /v1/apps/${old._id}`,
     'POST /v1/apps/create',
     ...startedNew(run.outputs['app-id']!),
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(run.outputs['previous-app-id']).toBe(old._id);
 });

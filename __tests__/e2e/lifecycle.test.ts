@@ -229,6 +229,7 @@ test('strategy update with no app yet creates it', async () => {
     `GET /v1/apps/${id}`,
     `POST /v1/apps/${id}/start`,
     `GET /v1/apps/${id}`,
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(world.server.apps.get(id)?.running).toBe(true);
 });

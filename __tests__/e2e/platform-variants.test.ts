@@ -27,6 +27,7 @@ describe.each([['null'], ['offline'], ['uptime']] as const)(
         `GET /v1/apps/${app._id}`,
         `POST /v1/apps/${app._id}/start`,
         `GET /v1/apps/${app._id}`,
+        'GET /v1/apps', // after the create: no other copy of the app runs
       ]);
       expect(run.outputs.online).toBe('true');
       expect(run.stdout).toContain(`Started app ${app._id}, which did not report running`);
@@ -45,6 +46,7 @@ test('a created app that starts by itself is read, and not sent a start', async 
     'GET /v1/apps',
     'POST /v1/apps/create',
     `GET /v1/apps/${app._id}`,
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(run.outputs.online).toBe('true');
 });

@@ -185,3 +185,43 @@ test('refusal accepted: 200 with the app as it is', async () => {
   expect(status).toBe(200);
   expect(json.currentResourceMetrics).toBeNull();
 });
+
+test.each([
+  ['answered', []],
+  ['while-creating', ['creating']],
+] as const)(
+  'createdVisible %s: what GET /v1/apps shows while a create of createMs is at work',
+  async (createdVisible, during) => {
+    await start({ createMs: 400, createdVisible });
+    const pending = create();
+    await new Promise((r) => setTimeout(r, 150));
+    const list = (await call('GET', '/apps')).json['applications'] as Record<string, unknown>[];
+    expect(list.map((a) => a['status'])).toEqual(during);
+    // Not running while it is being made.
+    expect(list.map((a) => a['currentResourceMetrics'])).toEqual(during.map(() => null));
+    const { status, json } = await pending;
+    expect(status).toBe(201);
+    expect(json).toMatchObject({ status: 'active', currentResourceMetrics: { online: true } });
+    expect(server.apps.size).toBe(1);
+  },
+);
+
+test('a create goes on when its client hangs up, as a server at work would', async () => {
+  await start({ createMs: 300 });
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(zip)]), 'file.zip');
+  form.append('appName', 'bot');
+  form.append('mainFile', 'main.py');
+  form.append('memoryMB', '256');
+  form.append('runtimeEnvironment', 'python');
+  const gone = fetch(`${server.url}/v1/apps/create`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.token}` },
+    body: form,
+    signal: AbortSignal.timeout(100),
+  }).catch((e: unknown) => e);
+  expect(await gone).toMatchObject({ name: 'TimeoutError' });
+  expect(server.apps.size).toBe(0);
+  await new Promise((r) => setTimeout(r, 500));
+  expect([...server.apps.values()].map((a) => a.name)).toEqual(['bot']);
+});

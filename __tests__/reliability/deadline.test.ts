@@ -14,6 +14,8 @@ afterEach(async () => {
 });
 
 const DEADLINE_MS = 2000;
+/** The warnings of the last deployFailing. */
+let warnings: string[] = [];
 
 async function deployFailing(): Promise<DeployFailedError> {
   const { inputs, ctx } = await inProcessDeploy(
@@ -21,6 +23,8 @@ async function deployFailing(): Promise<DeployFailedError> {
     { 'app-name': 'hello-bot', 'timeout-seconds': '10' },
     { deadlineMs: DEADLINE_MS },
   );
+  warnings = [];
+  ctx.log = { ...ctx.log, warning: (m) => warnings.push(m) };
   const err = await deploy(inputs, ctx).then(
     () => undefined,
     (e: unknown) => e,
@@ -54,6 +58,10 @@ test('a create that hangs fails the run at the deadline, naming the call, and th
   expect(err.apps).toEqual([
     { role: 'previous', id: old._id, name: 'hello-bot', state: 'running again' },
   ]);
+  // The create may still be at work on the server: the run says what may follow.
+  expect(warnings.join('\n')).toContain(
+    "The create was cut short by the deadline and may still be in progress: an app named 'hello-bot' may appear after this run.",
+  );
 });
 
 test('a create the deadline cuts short, that the server made all the same, is reported; the old app stays stopped', async () => {

@@ -49,6 +49,9 @@ function client(
     requestTimeoutMs: TIMEOUT_MS,
     uploadStallMs: TIMEOUT_MS,
     uploadAnswerMs: TIMEOUT_MS,
+    createAnswerMs: TIMEOUT_MS,
+    createSettleMs: 200,
+    createLookEveryMs: 50,
     log,
     ...extra,
   });
@@ -195,6 +198,13 @@ const TRANSIENT: TransientFault[] = [
   },
 ];
 
+/** Faults after which a create may still be in progress on the server. */
+const MAY_BE_IN_PROGRESS = [
+  'a connection reset before the response',
+  'a response that never comes (client timeout)',
+  'a 200 with malformed JSON',
+];
+
 /** Arms a fault on this call's own method and path. */
 function faultOn(call: Call, app: FakeApp, fault: Omit<Fault, 'method' | 'path'>): void {
   server.addFault({ method: call.method, path: call.path(app), ...fault });
@@ -218,6 +228,31 @@ describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
       if (call.name === 'delete' && faultName === 'a 200 with malformed JSON') {
         await expect(c.deleteApp(app._id)).resolves.toEqual({ alreadyGone: false });
         expect(requestsTo(call, app)).toHaveLength(1);
+        return;
+      }
+
+      // A create that may still be in progress (its zip went out, no readable answer came) is
+      // never sent again: the app it may make is looked for, and here none appears. A reset may
+      // also come before the zip went out: then the create is safe to send again.
+      if (call.name === 'create' && MAY_BE_IN_PROGRESS.includes(faultName)) {
+        const outcome = await call.invoke(c, app).then(
+          (r) => ({ result: r }),
+          (e: unknown) => ({ error: e as Error }),
+        );
+        // Apps the create made (the seeded one was there before).
+        const bots = [...server.apps.values()].filter((a) => a.name === 'bot' && a._id !== app._id);
+        if ('error' in outcome) {
+          expect(outcome.error.message).toContain('not sent again, as it may still be in progress');
+          expect(requestsTo(call, app)).toHaveLength(1);
+          expect(bots).toHaveLength(0);
+          const paths = server.requests.map((r) => `${r.method} ${r.path}`);
+          const after = paths.slice(paths.indexOf('POST /v1/apps/create') + 1);
+          expect(new Set(after)).toEqual(new Set(['GET /v1/apps']));
+        } else {
+          expect(faultName).toBe('a connection reset before the response');
+          expect(log.lines.join('\n')).toMatch(/the upload|ECONNRESET|EPIPE/);
+          expect(bots).toHaveLength(1);
+        }
         return;
       }
 

@@ -21,8 +21,9 @@ test('a 503 on the app list is retried and the deploy succeeds', async () => {
     `GET /v1/apps/${id}`,
     `POST /v1/apps/${id}/start`,
     `GET /v1/apps/${id}`,
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
-  expect(world.server.requests.map((r) => r.status)).toEqual([503, 200, 201, 200, 200, 200]);
+  expect(world.server.requests.map((r) => r.status)).toEqual([503, 200, 201, 200, 200, 200, 200]);
   expect(run.stdout).toMatch(
     /GET \/v1\/apps returned HTTP 503 .*; retrying in [\d.]+ m?s \(attempt 2 of 5\)/,
   );
@@ -50,6 +51,7 @@ test('a create whose response is lost leaves exactly one new app, and the run sa
     `GET /v1/apps/${fresh._id}`,
     `POST /v1/apps/${fresh._id}/start`,
     `GET /v1/apps/${fresh._id}`,
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(fresh.running).toBe(true);
   expect(run.stdout).toMatch(/::warning::.*response was lost.*using [0-9a-f]{24}/);
@@ -99,6 +101,7 @@ test('a 500 on stop is retried; the old app ends stopped and the new one is crea
     `GET /v1/apps/${run.outputs['app-id']!}`,
     `POST /v1/apps/${run.outputs['app-id']!}/start`,
     `GET /v1/apps/${run.outputs['app-id']!}`,
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(world.server.apps.get(old._id)?.running).toBe(false);
   expect(run.outputs['previous-app-id']).toBe(old._id);

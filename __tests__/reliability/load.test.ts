@@ -131,19 +131,20 @@ test('five parallel deploys with one token all succeed, with the fewest requests
 
   // No more requests than needed: one list and one successful create per run, plus one create
   // per 429 (a 429 is not ambiguous, so no lookup follows it); then the new app read, started (it
-  // waits for a start in the default world) and read again.
+  // waits for a start in the default world) and read again, and one list after it (no other copy
+  // runs).
   const byRun = logs.map((lines) =>
     lines.filter((l) => /HTTP 429 \(rate limited\); retrying/.test(l)),
   );
   const refusals = byRun.reduce((n, lines) => n + lines.length, 0);
   const lists = server.requests.filter((r) => r.path === '/v1/apps');
   const creates = server.requests.filter((r) => r.path === '/v1/apps/create');
-  expect(lists).toHaveLength(RUNS);
+  expect(lists).toHaveLength(2 * RUNS);
   expect(creates.filter((r) => r.status === 201)).toHaveLength(RUNS);
   expect(creates.filter((r) => r.status === 429)).toHaveLength(refusals);
   expect(creates).toHaveLength(RUNS + refusals);
   expect(server.requests.filter((r) => r.path.endsWith('/start'))).toHaveLength(RUNS);
-  expect(server.requests).toHaveLength(5 * RUNS + refusals);
+  expect(server.requests).toHaveLength(6 * RUNS + refusals);
   expect([...server.apps.values()].every((a) => a.running)).toBe(true);
 
   // Five creates arrived together: one got through, four were refused. Honouring Retry-After,

@@ -11,4 +11,7 @@ export default function setup() {
   chmodSync(root, 0o711);
   process.env.CCD_TEST_TEMP_ROOT = root;
   process.env.TMPDIR = root;
+  // The local server's creates take seconds by default (the least convenient plausible world); the
+  // tests about slow creates set its createMs variant, the others need not wait.
+  process.env.CAMPOSCLOUD_LOCAL_CREATE_MS ??= '20';
 }

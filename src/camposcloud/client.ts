@@ -10,15 +10,15 @@
 import { Readable } from 'node:stream';
 import { ApiError } from '../errors.js';
 import { startApp, stopApp, tryApp, type SettleLimits, type StateChange } from './app-state.js';
-import { Creator } from './create.js';
+import { Creator, type Created } from './create.js';
 import { describer, routes, type Describe } from './endpoints.js';
-import { listAppsWithUsage } from './listing.js';
+import { appsNamed, listAppsWithUsage } from './listing.js';
 import type { MultipartBody } from './multipart.js';
 import { newestFirst } from './normalize.js';
 import { DEFAULTS, Requester, type ClientOptions } from './request.js';
 import type { App, AppListing, AppSettings, CreateAppRequest } from './types.js';
 
-export type { ClientOptions };
+export type { ClientOptions, Created };
 
 export class CamposCloudClient {
   private readonly http: Requester;
@@ -67,9 +67,12 @@ export class CamposCloudClient {
     return listAppsWithUsage(this.http);
   }
 
-  /** Every app whose name is exactly `name` (case-sensitive), in the API's order. */
+  /**
+   * Every app whose name is exactly `name` (case-sensitive), in the API's order; an error when an
+   * unreadable item has that name (listing.ts, appsNamed).
+   */
   async findAppsByName(name: string): Promise<App[]> {
-    return (await this.listApps()).filter((app) => app.name === name);
+    return appsNamed(await this.listAppsWithUsage(), name);
   }
 
   /**
@@ -116,15 +119,21 @@ export class CamposCloudClient {
   }
 
   /**
-   * POST /apps/create with the zip; never blindly sent twice (create.ts). `existingIds`: the ids
+   * POST /apps/create with the zip; never sent twice while the first may still be in progress
+   * (create.ts). `existingIds`: the ids
    * of the apps already named req.appName, when the caller has just listed them; saves listing
    * every app again before the first attempt.
    */
   createApp(
     req: CreateAppRequest,
     opts: { existingIds?: readonly string[] } = {},
-  ): Promise<{ app: App; recovered: boolean }> {
+  ): Promise<Created> {
     return this.creator.create(req, opts);
+  }
+
+  /** How long a create's answer is awaited (createAnswerMs): a deadline shorter than it can cut a create short. */
+  get createAnswerMs(): number {
+    return this.http.createAnswerMs;
   }
 
   /**

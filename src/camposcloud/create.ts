@@ -1,6 +1,7 @@
-// The create: POST /apps/create with the zip, spaced by the documented rate limit, and never
-// blindly sent twice: after an answer that may hide a create (none, a 5xx, an unreadable 2xx),
-// an app of that name that was not there before is the one it made, and is adopted.
+// The create: POST /apps/create with the zip, spaced by the documented rate limit, and never sent
+// twice while the first may still be in progress: after an answer that may hide a create (none,
+// a 5xx, an unreadable 2xx), an app of that name that was not there before is the one it made,
+// and is adopted.
 import { errorText } from '../errors.js';
 import { duration } from '../text.js';
 import { routes } from './endpoints.js';
@@ -17,6 +18,58 @@ export interface AppsByName {
   findNewAppsByName(name: string, known: ReadonlySet<string>): Promise<App[]>;
 }
 
+/**
+ * What an unsuccessful create attempt says of the app it was to make:
+ * - refused: a 429; nothing was made, send it again after the wait;
+ * - not-sent: the zip did not all go out; the server cannot have made anything;
+ * - failed: the server answered an error (another 5xx); it may have made the app before failing,
+ *   so the app is looked for before the create is sent again;
+ * - in-progress: no answer once the zip was sent, a gateway that gave up waiting (the server behind
+ *   it may not have), or a 2xx that cannot be read: the create may have worked or may still be at
+ *   work. It is never sent again: a second create would make a second copy.
+ */
+export type CreateAttemptKind = 'refused' | 'not-sent' | 'failed' | 'in-progress';
+
+/**
+ * A gateway's "the server did not answer in time" (504; 524, and 520 for an answer cut off, from
+ * Cloudflare-style proxies): the request reached the server, which may still be at work.
+ */
+const GATEWAY_GAVE_UP = new Set([504, 520, 524]);
+
+/** Pure. See CreateAttemptKind. */
+export function createAttemptKind(outcome: Exclude<Outcome, { kind: 'ok' }>): CreateAttemptKind {
+  switch (outcome.kind) {
+    case 'http':
+      if (isRateLimited(outcome)) return 'refused';
+      return GATEWAY_GAVE_UP.has(outcome.status) ? 'in-progress' : 'failed';
+    case 'network':
+      return outcome.unsent ? 'not-sent' : 'in-progress';
+    case 'bad-body':
+      return 'in-progress';
+  }
+}
+
+/** What an attempt with no usable answer got, as the start of an error's detail. */
+function causeText(outcome: Exclude<Outcome, { kind: 'ok' }>): string {
+  if (outcome.kind === 'network') return `no response: ${outcome.reason}; `;
+  if (outcome.kind === 'bad-body') return `${outcome.why ?? 'the response was not valid JSON'}; `;
+  return '';
+}
+
+/** A create's result. */
+export interface Created {
+  app: App;
+  /** Found after an attempt whose answer was lost, rather than read from the answer. */
+  recovered: boolean;
+  /**
+   * Other attempts of this create whose outcome stayed unknown: each may have made an app of that
+   * name besides `app` (the caller checks, commands/extra-copies.ts).
+   */
+  unresolvedAttempts: number;
+  /** Date.now() when the create began (before its first attempt was sent). */
+  firstSentAt: number;
+}
+
 /** The creates of one client: the gap between them is kept per client. */
 export class Creator {
   /** When the last create attempt ended (response or failure), for spacing the next one. */
@@ -31,16 +84,16 @@ export class Creator {
   }
 
   /**
-   * POST /apps/create with the zip. A 429 is sent again after the wait. An ambiguous failure (no
-   * response, a 5xx, a 2xx that is not JSON) may have created the app, so before sending again
-   * this looks for an app of that name that was not there before, and adopts it if found.
+   * POST /apps/create with the zip. What happens after an attempt that did not succeed depends on
+   * what it says of the app (createAttemptKind): a create that may still be in progress is never
+   * sent again; the app it may make is looked for, and adopted when it appears.
    * `existingIds`: the ids of the apps already named req.appName, when the caller has just listed
    * them; saves listing every app again before the first attempt.
    */
   async create(
     req: CreateAppRequest,
     opts: { existingIds?: readonly string[] } = {},
-  ): Promise<{ app: App; recovered: boolean }> {
+  ): Promise<Created> {
     const route = routes.createApp();
     const endpoint = this.http.endpoint(route);
     const before = new Set(
@@ -48,31 +101,43 @@ export class Creator {
     );
     this.http.hideEchoed(req.environmentVariables);
     let backoff: number | undefined;
-    let last: Outcome | undefined;
+    let last: Exclude<Outcome, { kind: 'ok' }> | undefined;
     let attempt = 0;
+    // Attempts the server answered with an error, which may have made an app before failing.
+    let failed = 0;
     const budget = this.http.budget();
     // One body for every attempt: each opens the zip afresh.
     const body = await this.http.zipBody(createFields(req), req.zipPath, req.zipBytes);
-    const firstAt = Date.now();
+    const firstSentAt = Date.now();
+    const made = (app: App, recovered: boolean, unresolvedAttempts: number): Created => ({
+      app,
+      recovered,
+      unresolvedAttempts,
+      firstSentAt,
+    });
     for (;;) {
       attempt++;
       await this.waitForCreateSlot(endpoint);
+      const startedAt = Date.now();
       let outcome: Outcome;
       try {
-        outcome = await this.http.attempt(route, attempt, 'json', { body });
+        outcome = await this.http.attempt(route, attempt, 'json', {
+          body,
+          answerMs: this.http.createAnswerMs,
+        });
       } finally {
         this.lastCreateEndedAt = Date.now();
       }
-      last = outcome;
       if (outcome.kind === 'ok') {
         try {
-          return { app: appFromBody(outcome.json), recovered: false };
+          return made(appFromBody(outcome.json), false, failed);
         } catch (err) {
           // Created (2xx) but unreadable: find it like after a lost response.
           this.http.log.debug(`${endpoint} returned an unreadable app: ${errorText(err)}`);
-          outcome = last = { kind: 'bad-body', status: outcome.status, why: errorText(err) };
+          outcome = { kind: 'bad-body', status: outcome.status, why: errorText(err) };
         }
       }
+      last = outcome;
       if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
         throw apiErrorFor(
           endpoint,
@@ -81,28 +146,40 @@ export class Creator {
           outcome.status === 413 ? `the zip of ${req.zipBytes} bytes is too large` : undefined,
         );
       }
-      const ambiguous = !isRateLimited(outcome);
+      const kind = createAttemptKind(outcome);
+      if (kind === 'in-progress') {
+        const until = Math.max(
+          Date.now() + this.http.createSettleMs,
+          startedAt + this.http.createAnswerMs,
+        );
+        const adopted = await this.awaitCreated(req.appName, before, endpoint, outcome, until);
+        if (adopted) return made(adopted, true, failed);
+        throw apiErrorFor(
+          endpoint,
+          outcome,
+          attempt,
+          `${causeText(outcome)}not sent again, as it may still be in progress, and no app named '${req.appName}' appeared within ${duration(Date.now() - startedAt)} of it. Should one appear later, the next deploy stops it as another copy`,
+        );
+      }
+      if (kind === 'failed') failed++;
       // The old app is down meanwhile: past the window, look for the app once more and give up.
-      if (
-        ambiguous &&
-        Date.now() - firstAt + this.http.uploadAnswerMs > this.http.createRetryWindowMs
-      ) {
+      if (kind !== 'refused' && Date.now() - firstSentAt >= this.http.createRetryWindowMs) {
         this.http.log.info(
-          `${endpoint} ${describeOutcome(outcome)}; not sent again, ${duration(Date.now() - firstAt)} after the first attempt (the old app must not stay down for long).`,
+          `${endpoint} ${describeOutcome(outcome)}; not sent again, ${duration(Date.now() - firstSentAt)} after the first attempt (the old app must not stay down for long).`,
         );
         break;
       }
-      if (!budget.spend(!ambiguous)) break;
+      if (!budget.spend(kind === 'refused')) break;
       backoff = await this.http.waitToRetry(endpoint, outcome, budget, backoff);
-      if (ambiguous) {
+      if (kind === 'failed') {
         const adopted = await this.adoptCreated(req.appName, before, endpoint, outcome);
-        if (adopted) return { app: adopted, recovered: true };
+        if (adopted) return made(adopted, true, failed - 1);
       }
     }
     // The last attempt may have been the one that worked.
-    if (last && !isRateLimited(last)) {
+    if (last && createAttemptKind(last) === 'failed') {
       const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
-      if (adopted) return { app: adopted, recovered: true };
+      if (adopted) return made(adopted, true, failed - 1);
     }
     const final = last ?? { kind: 'network', reason: 'not sent', timedOut: false };
     throw apiErrorFor(
@@ -113,6 +190,37 @@ export class Creator {
         ? `no response: ${final.reason}; no app named '${req.appName}' appeared`
         : exhausted(final, budget),
     );
+  }
+
+  /**
+   * After a create that may still be in progress: looks for the app it may make, every
+   * createLookEveryMs until `until` (bounded by the run's deadline like every wait).
+   */
+  private async awaitCreated(
+    name: string,
+    before: Set<string>,
+    endpoint: string,
+    outcome: Outcome,
+    until: number,
+  ): Promise<App | undefined> {
+    let said = false;
+    for (;;) {
+      const adopted = await this.adoptCreated(name, before, endpoint, outcome);
+      if (adopted) return adopted;
+      const left = until - Date.now();
+      if (left <= 0) return undefined;
+      if (!said) {
+        said = true;
+        this.http.log.info(
+          `${endpoint} ${describeOutcome(outcome)}. A create may take minutes and this one may still be in progress, so it is not sent again: looking for an app named '${name}' for up to ${duration(left)}.`,
+        );
+      }
+      await sleepWithin(
+        Math.min(this.http.createLookEveryMs, left),
+        this.http.deadline,
+        `the app named '${name}' that a create with no answer may still make`,
+      );
+    }
   }
 
   /** Spaces creates from this client by createSpacingMs (the documented 1 per 3 s limit). */

@@ -56,6 +56,11 @@ export type ExchangeResult =
       /** e.g. "ECONNRESET: other side closed", "no response within 30.0 s". */
       reason: string;
       timedOut: boolean;
+      /**
+       * An upload that failed before its body was all sent: the server cannot have acted on it
+       * (a create is safe to send again). Absent when the body went out, or there was none.
+       */
+      unsent?: true;
     };
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>) {
@@ -108,10 +113,14 @@ export async function exchange(x: Exchange): Promise<ExchangeResult> {
   };
   let body = x.body;
   const up = x.upload;
+  let bodySent = false;
   if (up) {
     const stalled = `the upload stalled (nothing sent for ${duration(up.stallMs)})`;
     body = up.open(() => arm(up.stallMs, stalled));
-    body.once('end', () => arm(up.answerMs, `no response within ${duration(up.answerMs)}`));
+    body.once('end', () => {
+      bodySent = true;
+      arm(up.answerMs, `no response within ${duration(up.answerMs)}`);
+    });
     arm(up.stallMs, stalled);
   } else {
     arm(x.timeoutMs, `no response within ${duration(x.timeoutMs)}`);
@@ -135,9 +144,10 @@ export async function exchange(x: Exchange): Promise<ExchangeResult> {
     if (fired?.deadline && x.deadline) {
       throw new DeadlineError(x.waitingFor, x.deadline.timeoutSeconds);
     }
-    if (fired) return { kind: 'network', reason: fired.reason, timedOut: true };
+    const unsent = up && !bodySent ? { unsent: true as const } : {};
+    if (fired) return { kind: 'network', reason: fired.reason, timedOut: true, ...unsent };
     const reason = describeNetworkError(err);
-    return { kind: 'network', reason, timedOut: /timeout/i.test(reason) };
+    return { kind: 'network', reason, timedOut: /timeout/i.test(reason), ...unsent };
   } finally {
     clearTimeout(limitTimer);
     clearTimeout(deadlineTimer);

@@ -2,12 +2,13 @@
 // that ignores it answers the same page again, and one may stop before the totalItems it
 // announced. Either way the list is incomplete, and an IncompleteListError is thrown rather than
 // a partial list returned (a deploy would not see an app on a missed page).
-import { IncompleteListError } from '../errors.js';
+import { ApiError, errorText, IncompleteListError } from '../errors.js';
+import { isObject, str } from '../loose-json.js';
 import { callText, routes } from './endpoints.js';
 import { normalizeApp, parseAppsPage } from './normalize.js';
 import { unexpectedResponse } from './outcome.js';
 import type { Requester } from './request.js';
-import type { App, AppListing } from './types.js';
+import type { App, AppListing, SkippedItem } from './types.js';
 
 /**
  * A walk of GET /apps gives up past either bound, far beyond any plan's apps: a server that pages
@@ -21,6 +22,7 @@ const MAX_LISTED_APPS = 10_000;
 export async function listAppsWithUsage(http: Requester): Promise<AppListing> {
   let totalUsedRamMB: number | undefined;
   const found = new Map<string, App>();
+  const skipped: SkippedItem[] = [];
   const pagesSeen = new Map<string, number>();
   let total: number | undefined;
   let listed = 0;
@@ -29,14 +31,13 @@ export async function listAppsWithUsage(http: Requester): Promise<AppListing> {
     const route = routes.listApps(page);
     const { json } = await http.call(route, 'json');
     let parsed: ReturnType<typeof parseAppsPage>;
-    let apps: App[];
     try {
       parsed = parseAppsPage(json);
-      apps = parsed.apps.map(normalizeApp);
       if (page === 1) totalUsedRamMB = parsed.totalUsedRamMB;
     } catch (err) {
       throw unexpectedResponse(callText(route, http.rootPath), err);
     }
+    const apps = readableApps(parsed.apps, callText(route, http.rootPath), skipped);
     total = parsed.totalItems ?? total;
     listed += parsed.apps.length;
     if (listed > MAX_LISTED_APPS) {
@@ -57,7 +58,7 @@ export async function listAppsWithUsage(http: Requester): Promise<AppListing> {
     }
     pagesSeen.set(signature, page);
     for (const app of apps) if (!found.has(app.id)) found.set(app.id, app);
-    if (!parsed.hasNextPage || apps.length === 0) break;
+    if (!parsed.hasNextPage || parsed.apps.length === 0) break;
     if (page >= MAX_PAGES) {
       throw new IncompleteListError(
         `${endpoint} still had more pages after ${MAX_PAGES}, the most the action reads`,
@@ -66,12 +67,45 @@ export async function listAppsWithUsage(http: Requester): Promise<AppListing> {
       );
     }
   }
-  if (total !== undefined && found.size < total) {
+  if (total !== undefined && found.size + skipped.length < total) {
     throw new IncompleteListError(
       `${endpoint} announced ${total} apps (pagination.totalItems) but its pages ended after ${found.size}`,
       found.size,
       total,
     );
   }
-  return { apps: [...found.values()], totalUsedRamMB };
+  return { apps: [...found.values()], totalUsedRamMB, skipped };
+}
+
+/**
+ * The items of one page that are readable apps. The others are skipped, not fatal: one odd app
+ * elsewhere in the account must not stop a deploy (appsNamed refuses them under the run's name).
+ */
+function readableApps(items: unknown[], call: string, skipped: SkippedItem[]): App[] {
+  const apps: App[] = [];
+  for (const item of items) {
+    try {
+      apps.push(normalizeApp(item));
+    } catch (err) {
+      const name = isObject(item) ? str(item['name']) : undefined;
+      skipped.push({ name, call, why: errorText(err) });
+    }
+  }
+  return apps;
+}
+
+/**
+ * The listed apps named exactly `name`. An unreadable item of that name may be one of them (a
+ * running copy the run would not see): an error, rather than act without it.
+ */
+export function appsNamed(listing: AppListing, name: string): App[] {
+  const odd = listing.skipped?.find((item) => item.name === name);
+  if (odd) {
+    throw new ApiError({
+      endpoint: odd.call,
+      status: 200,
+      detail: `an app named '${name}', the name this run acts on, is not readable: ${odd.why}`,
+    });
+  }
+  return listing.apps.filter((app) => app.name === name);
 }

@@ -1,7 +1,7 @@
 // The API's app objects are loose (teamId may be a string, null or a populated team; metrics may be
 // null; some responses wrap the app). This turns them into App so nothing above the client cares.
 import { isObject, str } from '../loose-json.js';
-import type { App, EnvVar } from './types.js';
+import type { App, EnvVar, OddField } from './types.js';
 
 /** A populated reference ({_id} or {id}) or a plain id string, as an id string. */
 function refId(v: unknown): string | undefined {
@@ -17,43 +17,67 @@ const CONTAINER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 const SUBDOMAIN =
   /^(https?:\/\/)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\/?$/i;
 
-/**
- * A field with a known shape that does not have it: the server answered something unexpected.
- * These fields reach outputs, log lines, URLs and later requests, so a malformed one stops the run
- * rather than travel on.
- */
-function checked(field: string, value: string | undefined, shape: RegExp, what: string) {
-  if (value === undefined || shape.test(value)) return value;
-  const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  throw new TypeError(`the server answered something unexpected: ${field} ${shown} is not ${what}`);
+/** A value as a message may quote it: JSON-quoted, at most 60 characters. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
 }
 
 /**
- * Pure. Throws a TypeError when `raw` is not an app object (no `_id`), or when its id, container
- * id or subdomain does not have its documented shape.
+ * The app's id must have its shape: it goes into later requests' paths, outputs and log lines, so
+ * an odd one is an error (where the app is acted on; listing.ts skips such items elsewhere).
+ */
+function checkedId(value: string | undefined): string | undefined {
+  if (value === undefined || APP_ID.test(value)) return value;
+  throw new TypeError(
+    `the server answered something unexpected: _id ${shown(value)} is not a 24-character hex id`,
+  );
+}
+
+/**
+ * Fields the action only reports (the container id, the subdomain): a value without its shape is
+ * dropped, never passed on, and noted so that the command acting on the app can warn. Users choose
+ * subdomains, so one odd app must not fail a listing.
+ */
+function shaped(
+  field: OddField['field'],
+  value: string | undefined,
+  shape: RegExp,
+  what: string,
+  odd: OddField[],
+): string | undefined {
+  if (value === undefined || shape.test(value)) return value;
+  odd.push({ field, why: `${field} ${shown(value)} is not ${what}` });
+  return undefined;
+}
+
+/**
+ * Pure. Throws a TypeError when `raw` is not an app object (no `_id`), or when its id is not 24
+ * hex characters. A container id or subdomain without its shape is left out (see oddFields).
  */
 export function normalizeApp(raw: unknown): App {
   if (!isObject(raw)) throw new TypeError('expected an app object');
-  const id = checked('_id', refId(raw['_id']) ?? str(raw['id']), APP_ID, 'a 24-character hex id');
+  const id = checkedId(refId(raw['_id']) ?? str(raw['id']));
   if (!id) throw new TypeError('the app object has no _id');
   const metrics = raw['currentResourceMetrics'];
   const online =
     isObject(metrics) && typeof metrics['online'] === 'boolean' ? metrics['online'] : undefined;
+  const odd: OddField[] = [];
   return {
     id,
     name: typeof raw['name'] === 'string' ? raw['name'] : '',
-    containerId: checked('containerId', str(raw['containerId']), CONTAINER_ID, 'a UUID'),
+    containerId: shaped('containerId', str(raw['containerId']), CONTAINER_ID, 'a UUID', odd),
     teamId: refId(raw['teamId']) ?? refId(raw['team']),
     status: str(raw['status']) ?? 'unknown',
     online,
     uptime:
       isObject(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
     exposedViaWeb: bool(raw['exposedViaWeb']),
-    subdomain: checked(
+    subdomain: shaped(
       'assignedSubdomain',
       str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
       SUBDOMAIN,
       'a host name',
+      odd,
     ),
     runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
     createdAt: str(raw['createdAt']),
@@ -61,6 +85,8 @@ export function normalizeApp(raw: unknown): App {
     environmentVariables: envVars(raw['environmentVariables']),
     memoryMB: positiveInt(raw['allocatedMemoryMB']),
     autoRestart: bool(raw['autoRestartEnabled']),
+    // Last: the fields above have filled it.
+    ...(odd.length > 0 ? { oddFields: odd } : {}),
   };
 }
 

@@ -39,12 +39,26 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** A zip upload fails when nothing more is sent for this long; default 60 s. */
   uploadStallMs?: number;
-  /** ...or when the answer has not come this long after the zip was sent; default 60 s. */
+  /** ...or when the answer has not come this long after the zip was sent; default 60 s (a create: createAnswerMs). */
   uploadAnswerMs?: number;
   /**
-   * A create that may have reached the server (no answer, a 5xx) is sent again only while the new
-   * attempt would end within this long of the first one; default 150 s. The old app is stopped
-   * meanwhile: past it, the run gives up and puts the old app back (or adopts the new one).
+   * A create's answer may take this long after the zip was sent; default 180 s (a real client of
+   * the API gives a create 3 minutes). Other uploads get uploadAnswerMs.
+   */
+  createAnswerMs?: number;
+  /**
+   * After a create whose outcome is unknown and which may still be in progress (no answer once the
+   * zip was sent, a 504, a 2xx that cannot be read), it is never sent again: the app it may make is
+   * looked for until this long after that outcome, and at least createAnswerMs after the attempt
+   * began; default 60 s. Looks are createLookEveryMs apart (default 10 s).
+   */
+  createSettleMs?: number;
+  createLookEveryMs?: number;
+  /**
+   * A create that surely did not make an app (a 429, a zip that was not all sent) or that the
+   * server answered with an error (a 5xx other than 504) is sent again only when the new attempt
+   * starts within this long of the first one; default 150 s. The old app is stopped meanwhile:
+   * past it, the run gives up and puts the old app back.
    */
   createRetryWindowMs?: number;
   /** Attempts per call, default 5. A 429 does not count: see maxRateLimitRetries. */
@@ -88,12 +102,17 @@ export interface Upload {
   body: MultipartBody;
   /** A small JSON body needs no more time than any request; a zip gets the upload limits. */
   small?: boolean;
+  /** How long the answer may take once the zip was sent; default uploadAnswerMs. */
+  answerMs?: number;
 }
 
 export const DEFAULTS = {
   requestTimeoutMs: 30_000,
   uploadStallMs: 60_000,
   uploadAnswerMs: 60_000,
+  createAnswerMs: 180_000,
+  createSettleMs: 60_000,
+  createLookEveryMs: 10_000,
   createRetryWindowMs: 150_000,
   maxAttempts: 5,
   maxRateLimitRetries: 30,
@@ -122,6 +141,9 @@ export class Requester {
   private readonly requestTimeoutMs: number;
   private readonly uploadStallMs: number;
   readonly uploadAnswerMs: number;
+  readonly createAnswerMs: number;
+  readonly createSettleMs: number;
+  readonly createLookEveryMs: number;
   readonly createRetryWindowMs: number;
   private readonly maxAttempts: number;
   private readonly maxRateLimitRetries: number;
@@ -145,6 +167,9 @@ export class Requester {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.uploadStallMs = opts.uploadStallMs ?? DEFAULTS.uploadStallMs;
     this.uploadAnswerMs = opts.uploadAnswerMs ?? DEFAULTS.uploadAnswerMs;
+    this.createAnswerMs = opts.createAnswerMs ?? DEFAULTS.createAnswerMs;
+    this.createSettleMs = opts.createSettleMs ?? DEFAULTS.createSettleMs;
+    this.createLookEveryMs = opts.createLookEveryMs ?? DEFAULTS.createLookEveryMs;
     this.createRetryWindowMs = opts.createRetryWindowMs ?? DEFAULTS.createRetryWindowMs;
     this.maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULTS.maxAttempts);
     this.maxRateLimitRetries = opts.maxRateLimitRetries ?? DEFAULTS.maxRateLimitRetries;
@@ -257,7 +282,7 @@ export class Requester {
         upload: zip && {
           open: (onChunk) => zip.open(onChunk),
           stallMs: this.uploadStallMs,
-          answerMs: this.uploadAnswerMs,
+          answerMs: upload?.answerMs ?? this.uploadAnswerMs,
         },
         timeoutMs: this.requestTimeoutMs,
         deadline: this.deadline,

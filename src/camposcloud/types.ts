@@ -40,6 +40,15 @@ export interface App {
   memoryMB?: number;
   /** `autoRestartEnabled`. */
   autoRestart?: boolean;
+  /** Fields the server sent without their shape: left out above, named here for a warning. */
+  oddFields?: OddField[];
+}
+
+/** A reported field whose value did not have its documented shape (the value is not kept). */
+export interface OddField {
+  field: 'containerId' | 'assignedSubdomain';
+  /** e.g. 'assignedSubdomain "meu_site" is not a host name'. */
+  why: string;
 }
 
 export interface CreateAppRequest {
@@ -76,4 +85,18 @@ export interface AppSettings {
 export interface AppListing {
   apps: App[];
   totalUsedRamMB: number | undefined;
+  /**
+   * Items that are not readable apps (no object, an id without its shape): skipped, never acted
+   * on. Finding one under the name a run acts on is an error (listing.ts, appsNamed).
+   */
+  skipped?: SkippedItem[];
+}
+
+export interface SkippedItem {
+  /** The item's name, when it has one. */
+  name: string | undefined;
+  /** The call that listed it: 'GET /v1/apps?page=2'. */
+  call: string;
+  /** What was wrong, for the error should the run need that app. */
+  why: string;
 }

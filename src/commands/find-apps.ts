@@ -2,6 +2,7 @@
 // whose name is exactly app-name. Repeated deploys keep the replaced apps (stopped) under the same
 // name, so a name can match several apps; they come back newest first.
 import type { CamposCloudClient } from '../camposcloud/client.js';
+import { appsNamed } from '../camposcloud/listing.js';
 import { newestFirst } from '../camposcloud/normalize.js';
 import type { App, AppListing } from '../camposcloud/types.js';
 
@@ -36,7 +37,7 @@ export async function findAppsWithUsage(
     return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}`, readById: true };
   }
   const listing = await client.listAppsWithUsage();
-  const apps = listing.apps.filter((app) => app.name === query.appName);
+  const apps = appsNamed(listing, query.appName);
   return {
     apps: newestFirst(apps),
     lookedUpBy: `name '${query.appName}'`,

@@ -1,6 +1,7 @@
 // strategy: recreate. Stop the app being replaced, make room on the plan when old versions hold
 // it, create the new app, and start it if the platform left it stopped. A create that fails puts
 // the old app back (or reports the app a create cut short by the deadline made after all).
+import type { Created } from '../camposcloud/client.js';
 import type { App, AppListing, CreateAppRequest } from '../camposcloud/types.js';
 import { DeadlineError, DeployFailedError, errorText, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs.js';
@@ -16,7 +17,8 @@ import type { PreparedPackage } from './prepare-package.js';
 import { timed, type DeployResult, type PreviousOutcome } from './result.js';
 import { restartAfterFailure, stoppedPrevious } from './recover.js';
 import { startCreated } from './start-created.js';
-import { count } from '../text.js';
+import { count, duration } from '../text.js';
+import { settleCopies } from './extra-copies.js';
 
 /** The create in words, for the log and a dry run's plan. */
 export function createSummary(inputs: Inputs, pkg: PreparedPackage): string {
@@ -87,6 +89,12 @@ export async function recreate(
   const created = await log.group('Create the app', () =>
     timed(timings, 'create', async () => {
       log.info(`Uploading: ${createSummary(inputs, pkg)}.`);
+      const left = ctx.deadlineAt - Date.now();
+      if (left < client.createAnswerMs) {
+        log.warning(
+          `${duration(left)} of timeout-seconds are left, and a create may take up to ${duration(client.createAnswerMs)}: a slow create will be cut short, and the app it makes may appear after the run. Raise timeout-seconds.`,
+        );
+      }
       try {
         return await createMakingRoom(req, found, versionsDeleted, inputs, ctx);
       } catch (err) {
@@ -101,6 +109,8 @@ export async function recreate(
   }
   log.info(`Created app '${created.app.name}' (${created.app.id}).`);
   const { app, startAnswer } = await startCreated(created.app, ctx);
+  const known = found.sameNameIds ? new Set(found.sameNameIds) : undefined;
+  await settleCopies(inputs.appName, created, known, previous, ctx);
   return {
     ...base,
     app,
@@ -124,7 +134,7 @@ async function createMakingRoom(
   deleted: PrunedApp[],
   inputs: Inputs,
   ctx: CommandContext,
-): Promise<{ app: App; recovered: boolean }> {
+): Promise<Created> {
   const create = () => ctx.client.createApp(req, { existingIds: found.sameNameIds });
   try {
     return await create();
@@ -197,6 +207,12 @@ async function failedCreate(
           ? ` The previous app ${previous.id} is stopped: start it if the new one does not work.`
           : ''),
     });
+  }
+  // Cut short while sent or looked for (not while waiting for its slot), the create may go on.
+  if (err instanceof DeadlineError && !err.waitingFor.startsWith('the gap')) {
+    ctx.log.warning(
+      `The create was cut short by the deadline and may still be in progress: an app named '${inputs.appName}' may appear after this run. The next deploy stops it as another copy; raise timeout-seconds so that a create has time to answer.`,
+    );
   }
   if (!previous) return err;
   return restartAfterFailure(err, previous, ctx, {
