@@ -293,6 +293,7 @@ test('a created app still starting (online false, with an uptime) is sent a star
     `GET /v1/apps/${app._id}`,
     `POST /v1/apps/${app._id}/start`,
     `GET /v1/apps/${app._id}`,
+    'GET /v1/apps', // after the create: no other copy of the app runs
   ]);
   expect(app.running).toBe(true);
   expect(world.server.apps.size).toBe(1);

@@ -197,7 +197,7 @@ describe('writeZip', () => {
     expect(zip.entries).toHaveLength(count);
     expect(zip.unzipTested).toBe(await hasUnzip());
     expect(await yauzlEntryCount(out)).toBe(count);
-  }, 60_000);
+  }, 300_000); // 65,546 entries take minutes on a busy 2-core machine; nothing here is about speed
 
   test('mixed trees (read whole, streamed, stored, deflated) give the same sha256 on every run', async () => {
     const root = await tree({
