@@ -67,7 +67,7 @@ const TFSTATE = /\.tfstate(\.backup)?$/;
  * left to the ignore rules.
  */
 const DOTENV = /^\.env(\..+)?$/;
-const DOTENV_TEMPLATE = /^\.env\.(example|sample|template|dist|defaults)$/;
+const DOTENV_TEMPLATE = /^\.env(\..+)?\.(example|sample|template|dist|defaults)$/;
 
 /** True for a `.env`-style file name that is not a template. */
 export function isDotenv(name: string): boolean {

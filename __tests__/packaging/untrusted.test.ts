@@ -1,0 +1,129 @@
+// The packaging's bounds against a workspace's files, in-process, at their edges: the key scan's
+// block borders, the ignore-file size cap, the paths a real file may have, which include lines name
+// a credential, and how a name that is not UTF-8 is shown.
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { PackagingError } from '../../src/errors.js';
+import { credentialFile, isDotenv } from '../../src/packaging/credentials.js';
+import { namingLines } from '../../src/packaging/rules.js';
+import { MAX_PATHS_PER_REAL, selectFiles } from '../../src/packaging/select.js';
+import { escapeBytes, MAX_IGNORE_FILE_BYTES, readIgnoreFile } from '../../src/packaging/walk-fs.js';
+import { treesRemovedAfterAll, warnings } from './helpers.js';
+
+const tree = treesRemovedAfterAll();
+const KEY_LINE = '-----BEGIN RSA PRIVATE KEY-----';
+
+describe('the private key scan', () => {
+  // The scan reads 256 KB blocks: a key line at, across and after a border is found.
+  test.each([0, 256 * 1024 - 10, 256 * 1024, 3 * 256 * 1024 + 5])(
+    'a key line at byte %i of a .pem is found',
+    async (at) => {
+      const root = await tree({ 'a.pem': `${'x'.repeat(at)}${KEY_LINE}\nabc\n` });
+      const file = path.join(root, 'a.pem');
+      expect(await credentialFile(file, (await fsp.stat(file)).size)).toBe('private key');
+    },
+  );
+
+  test('a certificate-only .pem, and a key in a file of a name that holds none, are not flagged', async () => {
+    const root = await tree({
+      'ca.pem': '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n'.repeat(9000),
+      'photo.png': KEY_LINE,
+    });
+    for (const name of ['ca.pem', 'photo.png']) {
+      const file = path.join(root, name);
+      expect(await credentialFile(file, (await fsp.stat(file)).size)).toBeUndefined();
+    }
+  });
+
+  test('the scan stops at the deadline', async () => {
+    const root = await tree({ 'big.txt': 'x'.repeat(1024 * 1024) });
+    const reason = new Error('deadline');
+    const file = path.join(root, 'big.txt');
+    await expect(credentialFile(file, 1024 * 1024, AbortSignal.abort(reason))).rejects.toBe(reason);
+  });
+});
+
+test.each([
+  ['.env', true],
+  ['.env.production', true],
+  ['.ENV.Local', true],
+  ['.env.example', false],
+  ['.env.local.sample', false],
+  ['.env.template', false],
+  ['.envrc', false],
+  ['env.py', false],
+])('%s is a .env file holding secrets: %s', (name, expected) => {
+  expect(isDotenv(name)).toBe(expected);
+});
+
+test('include lines that name a file or folder itself, not all of a folder', () => {
+  expect(
+    namingLines(['dist/', 'dist', 'dist/*', 'dist/**', '**', 'dist/.npmrc', '*.pem', '.ssh/']),
+  ).toEqual(['!dist/', '!dist', '!dist/.npmrc', '!*.pem', '!.ssh/']);
+});
+
+test('a name that is not UTF-8 is shown with each stray byte as \\xNN', () => {
+  expect(escapeBytes(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x70, 0x79]))).toBe('caf\\xE9.py');
+  // Valid multi-byte characters stay; a cut one is escaped byte by byte.
+  expect(escapeBytes(Buffer.concat([Buffer.from('é☕'), Buffer.from([0xe2, 0x98])]))).toBe(
+    'é☕\\xE2\\x98',
+  );
+});
+
+test(`an ignore file of up to ${MAX_IGNORE_FILE_BYTES} bytes is read; one byte more is an error naming it`, async () => {
+  const line = '#'.repeat(1023) + '\n';
+  const full = line.repeat(MAX_IGNORE_FILE_BYTES / 1024);
+  const root = await tree({ ok: full, big: `${full}x` });
+  expect(await readIgnoreFile(path.join(root, 'ok'), 'ok')).toBe(full);
+  await expect(readIgnoreFile(path.join(root, 'big'), 'big')).rejects.toThrow(
+    "'big' is larger than 1 MB, the most an ignore file may hold",
+  );
+});
+
+describe('paths per real file or folder', () => {
+  async function linked(links: number): Promise<string> {
+    const root = await tree({ 'lib/a.py': 'a\n' });
+    for (let i = 0; i < links; i++) await fsp.symlink('lib', path.join(root, `l${i}`));
+    return root;
+  }
+
+  test(`a folder under ${MAX_PATHS_PER_REAL} paths ships under each`, async () => {
+    const root = await linked(MAX_PATHS_PER_REAL - 1);
+    const sel = await selectFiles({ root, exclude: [], include: [] });
+    expect(sel.files.filter((f) => f.absPath === path.join(root, 'lib', 'a.py'))).toHaveLength(
+      MAX_PATHS_PER_REAL,
+    );
+  });
+
+  test('one path more is a PackagingError naming the folder', async () => {
+    const root = await linked(MAX_PATHS_PER_REAL);
+    const err = await selectFiles({ root, exclude: [], include: [] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PackagingError);
+    expect((err as Error).message).toMatch(/^Symlinks reach 'lib' under more than 8 paths/);
+  });
+
+  test('file links count too', async () => {
+    const root = await tree({ 'a.py': 'a\n' });
+    for (let i = 0; i < MAX_PATHS_PER_REAL; i++) {
+      await fsp.symlink('a.py', path.join(root, `l${i}.py`));
+    }
+    await expect(selectFiles({ root, exclude: [], include: [] })).rejects.toThrow(
+      "Symlinks reach 'a.py' under more than 8 paths",
+    );
+  });
+});
+
+test('the walk stops at the deadline with its reason', async () => {
+  const root = await tree({ 'a/b/c.py': 'c\n' });
+  const reason = new Error('deadline');
+  const w = warnings();
+  await expect(
+    selectFiles({
+      root,
+      exclude: [],
+      include: [],
+      warn: w.warn,
+      signal: AbortSignal.abort(reason),
+    }),
+  ).rejects.toBe(reason);
+});
