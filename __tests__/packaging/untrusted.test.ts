@@ -1,12 +1,14 @@
 // The packaging's bounds against a workspace's files, in-process, at their edges: the key scan's
 // block borders, the ignore-file size cap, the paths a real file may have, which include lines name
 // a credential, and how a name that is not UTF-8 is shown.
+import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { PackagingError } from '../../src/errors.js';
 import { credentialFile, isDotenv } from '../../src/packaging/credentials.js';
 import { namingLines } from '../../src/packaging/rules.js';
 import { MAX_PATHS_PER_REAL, selectFiles } from '../../src/packaging/select.js';
+import { openEntry } from '../../src/packaging/zip-source.js';
 import { escapeBytes, MAX_IGNORE_FILE_BYTES, readIgnoreFile } from '../../src/packaging/walk-fs.js';
 import { treesRemovedAfterAll, warnings } from './helpers.js';
 
@@ -127,3 +129,19 @@ test('the walk stops at the deadline with its reason', async () => {
     }),
   ).rejects.toBe(reason);
 });
+
+const linux = process.platform === 'linux' ? test : test.skip;
+
+// As if a file had been swapped for a FIFO after it was listed: the zip's read fails at once,
+// naming it, rather than blocking for good.
+linux.each([10, 200 * 1024, 2 * 1024 * 1024])(
+  'a file listed with %i bytes that is a FIFO when zipped fails the read, naming it',
+  async (size) => {
+    const root = await tree({});
+    execFileSync('mkfifo', [path.join(root, 'swapped.py')]);
+    const file = { name: 'swapped.py', absPath: path.join(root, 'swapped.py'), size, mode: 0o644 };
+    await expect(openEntry(file, 6, () => {})).rejects.toThrow(
+      "'swapped.py' is no longer a regular file",
+    );
+  },
+);
