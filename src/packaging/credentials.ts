@@ -148,24 +148,21 @@ function mayHoldKey(name: string, ext: string): boolean {
 }
 
 /**
- * Why the file at this real location is (probably) a credential, or undefined: by its name, then
- * by its content. A file that may hold a PEM key is read whole, in blocks (memory stays bounded
- * whatever its size); `signal` stops a long read.
+ * The content check a file needs, or undefined when its name makes none worth its cost. The check
+ * answers why the file is (probably) a credential, or undefined; a file that may hold a PEM key is
+ * read whole, in blocks (memory stays bounded whatever its size), and `signal` stops a long read.
  */
-export async function credentialFile(
+export function contentCheck(
   realPath: string,
   size: number,
-  signal?: AbortSignal,
-): Promise<string | undefined> {
-  const byName = credentialByName(realPath);
-  if (byName) return byName;
+): ((signal?: AbortSignal) => Promise<string | undefined>) | undefined {
   if (size === 0) return undefined;
   const name = path.basename(realPath).toLowerCase();
   const ext = path.extname(name);
   const head = HEAD_RULES.filter((r) => r.test(name, ext));
   const keys = mayHoldKey(name, ext);
   if (head.length === 0 && !keys) return undefined;
-  return scanFile(realPath, head, keys, signal);
+  return (signal) => scanFile(realPath, head, keys, signal);
 }
 
 async function scanFile(

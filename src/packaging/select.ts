@@ -17,7 +17,7 @@ import path from 'node:path';
 import { PackagingError } from '../errors.js';
 import { limiter } from '../limit.js';
 import { compare } from '../text.js';
-import { credentialFile, credentialFolder } from './credentials.js';
+import { contentCheck, credentialByName, credentialFolder } from './credentials.js';
 import { gitIgnored, type GitReason } from './git-ignored.js';
 import {
   gitignoreFile,
@@ -283,7 +283,9 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     if (st === undefined)
       return warn(`Skipped '${rel}': it disappeared while the files were listed.`);
     if (!named) {
-      const credential = await limit(() => credentialFile(target, st.size, signal));
+      let credential = credentialByName(target);
+      const check = credential === undefined ? contentCheck(target, st.size) : undefined;
+      if (check) credential = await limit(() => check(signal));
       if (credential) return record(credentialExclusion(rel, false, credential), dirExcluded);
     }
     countPath(target, rel);
