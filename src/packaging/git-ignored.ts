@@ -75,7 +75,8 @@ function sourceLabel(source: string, top: string, root: string): string {
 /**
  * The NUL-separated fields of a git command's stdout (those that are not UTF-8 dropped), or
  * undefined when it failed. Not through @actions/exec: it can neither stop a program nor kill one
- * that hangs. git runs in its own process group so that whatever it starts dies with it.
+ * that hangs. git stays in the action's process group, so that a runner stopping the job by its
+ * group stops git too.
  */
 function runGit(
   cwd: string,
@@ -88,22 +89,15 @@ function runGit(
     const child = spawn('git', args, {
       cwd,
       stdio: ['pipe', 'pipe', 'ignore'],
-      detached: process.platform !== 'win32',
       windowsHide: true,
     });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    const kill = (): void => {
-      try {
-        if (process.platform !== 'win32' && child.pid !== undefined)
-          process.kill(-child.pid, 'SIGKILL');
-        else child.kill('SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    };
     const onAbort = (): void => {
-      kill();
+      child.kill('SIGKILL');
+      // Nothing of git's may keep the action alive: not its pipes either.
+      child.stdout.destroy();
+      child.stdin.destroy();
       reject(signal?.reason);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
