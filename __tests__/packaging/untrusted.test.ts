@@ -150,3 +150,21 @@ linux.each([10, 200 * 1024, 2 * 1024 * 1024])(
     );
   },
 );
+
+test('in a git checkout, an ignored name that is not UTF-8 does not pass for the real name it decodes to', async () => {
+  const root = await tree({ 'x\uFFFD': 'kept\n', 'main.py': 'print(1)\n' });
+  execFileSync('git', ['init', '-q'], { cwd: root });
+  const at = (name: Buffer) => Buffer.concat([Buffer.from(`${root}/`), name]);
+  await fsp.writeFile(at(Buffer.from('x\xff', 'latin1')), 'stray\n');
+  await fsp.writeFile(
+    path.join(root, '.gitignore'),
+    Buffer.concat([Buffer.from('x\xff', 'latin1'), Buffer.from('\n')]),
+  );
+  const w = warnings();
+  const sel = await selectFiles({ root, exclude: [], include: [], warn: w.warn });
+  expect(sel.files.map((f) => f.name)).toEqual(['.gitignore', 'main.py', 'x\uFFFD']);
+  expect(sel.excluded.map((e) => e.path)).toEqual(['.git']);
+  expect(w.list).toEqual([
+    "Skipped 'x\\xFF': its name is not valid UTF-8, which a zip entry's name must be. Rename it in an earlier step to deploy it.",
+  ]);
+});
