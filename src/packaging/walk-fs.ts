@@ -97,19 +97,10 @@ export function escapeBytes(name: Buffer): string {
 
 /** Length of the valid UTF-8 sequence starting at `i`, or 0 when the byte there starts none. */
 function utf8Length(b: Buffer, i: number): number {
-  const first = b[i] as number;
-  const len =
-    first < 0x80
-      ? 1
-      : first >= 0xc2 && first < 0xe0
-        ? 2
-        : first >= 0xe0 && first < 0xf0
-          ? 3
-          : first >= 0xf0 && first < 0xf5
-            ? 4
-            : 0;
-  if (len <= 1) return len;
-  return i + len <= b.length && isUtf8(b.subarray(i, i + len)) ? len : 0;
+  for (let len = 1; len <= 4 && i + len <= b.length; len++) {
+    if (isUtf8(b.subarray(i, i + len))) return len;
+  }
+  return 0;
 }
 
 /**
