@@ -7,6 +7,7 @@ import type { Runtime } from '../camposcloud/types.js';
 import { DeadlineError, InputError, PackagingError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { Log } from '../log.js';
+import { isDotenv } from '../packaging/credentials.js';
 import { formatBytes, summarizeManifest, type ManifestSummary } from '../packaging/manifest.js';
 import { detectRuntime } from '../packaging/runtime.js';
 import { explainExclusion, selectFiles, type Selection } from '../packaging/select.js';
@@ -149,7 +150,18 @@ function logExclusions(selection: Selection, log: Log): void {
       `...and ${folders.length - MAX_FOLDER_LINES} more folders left out (all in the debug log).`,
     );
   }
+  const dotenvs = selection.excluded.filter(
+    (e) => !e.isDir && isDotenv(path.posix.basename(e.path)),
+  );
+  if (dotenvs.length > 0) {
+    const shown = dotenvs.slice(0, 5).map((e) => e.path);
+    const more = dotenvs.length > shown.length ? ` and ${dotenvs.length - shown.length} more` : '';
+    log.info(
+      `Left out ${shown.join(', ')}${more}: .env files hold secrets by convention and are not deployed. Give the app the values it needs with the env-vars input (from secrets); to ship a .env on purpose, name it in the include input.`,
+    );
+  }
   for (const ex of selection.excluded.filter((e) => e.layer === 'credentials')) {
+    if (!ex.isDir && isDotenv(path.posix.basename(ex.path))) continue;
     log.info(
       `Left out ${ex.path}${ex.isDir ? '/' : ''}: it looks like a credential (${ex.rule}). ${overrideHint(ex.layer, ex.path, ex.isDir)}`,
     );

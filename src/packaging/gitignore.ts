@@ -3,7 +3,7 @@
 // .git/info/exclude. The deepest file with a matching rule decides.
 import path from 'node:path';
 import { matcher, ruleLines, type Matcher } from './rules.js';
-import { exists, readTextIfFile, toPosix } from './walk-fs.js';
+import { exists, readIgnoreFile, toPosix } from './walk-fs.js';
 
 /** A layer's say about one path: nothing, include, or exclude because of a rule. */
 export type Verdict = undefined | 'include' | { rule: string; source: string };
@@ -70,7 +70,7 @@ export async function outerGitignores(root: string): Promise<GitignoreFile[]> {
     const outerPrefix = outer === '' ? '' : `${outer}/`;
     const label = (p: string): string => toPosix(path.relative(root, path.join(dir, p)));
     if (dir !== root) {
-      const text = await readTextIfFile(path.join(dir, '.gitignore'), label('.gitignore'));
+      const text = await readIgnoreFile(path.join(dir, '.gitignore'), label('.gitignore'));
       if (text !== undefined) {
         found.push({
           ig: matcher(ruleLines(text)),
@@ -82,7 +82,7 @@ export async function outerGitignores(root: string): Promise<GitignoreFile[]> {
     }
     if (hasGit) {
       const infoPath = path.join(dir, '.git', 'info', 'exclude');
-      const text = await readTextIfFile(infoPath, label('.git/info/exclude'));
+      const text = await readIgnoreFile(infoPath, label('.git/info/exclude'));
       if (text !== undefined) {
         const ig = matcher(ruleLines(text));
         found.push({ ig, base: '', outer: outerPrefix, source: '.git/info/exclude' });

@@ -57,6 +57,19 @@ export function includeLines(lines: readonly string[]): string[] {
   return ruleLines(lines).map((l) => `!${l}`);
 }
 
+/**
+ * The include lines (as `!pattern`) that name a file or folder itself rather than everything in a
+ * folder: `dist/.npmrc`, `*.pem`, `.ssh/` do; `dist/`, `dist/*`, `dist/**` do not, nor does a line
+ * of wildcards alone.
+ */
+export function namingLines(lines: readonly string[]): string[] {
+  return includeLines(lines).filter((l) => {
+    const segs = l.slice(1).replace(/\/+$/, '').split('/');
+    const last = segs[segs.length - 1] ?? '';
+    return /[^*]/.test(last);
+  });
+}
+
 const GLOB = /[*?[\\]/;
 
 /**

@@ -13,11 +13,11 @@
 // git rule holds: a file cannot be re-included when that layer excludes its parent folder. Across
 // layers a later `!folder/` brings back the whole folder, including files an earlier layer's own
 // patterns matched (e.g. a .DS_Store inside a re-included node_modules/): drop those with `exclude`.
-import type { Dirent } from 'node:fs';
 import path from 'node:path';
+import { PackagingError } from '../errors.js';
 import { limiter } from '../limit.js';
 import { compare } from '../text.js';
-import { credentialFile, credentialFolder } from './credentials.js';
+import { contentCheck, credentialByName, credentialFolder } from './credentials.js';
 import { gitIgnored, type GitReason } from './git-ignored.js';
 import {
   gitignoreFile,
@@ -31,11 +31,19 @@ import {
   DEFAULT_EXCLUDES,
   includeLines,
   matcher,
+  namingLines,
   negationReaches,
   ruleLines,
   type Matcher,
 } from './rules.js';
-import { readDir, readText, readTextIfFile, resolveLink, statFile, toPosix } from './walk-fs.js';
+import {
+  readDir,
+  readIgnoreFile,
+  resolveLink,
+  statFile,
+  toPosix,
+  type DirEntry,
+} from './walk-fs.js';
 
 export { DEFAULT_EXCLUDES } from './rules.js';
 
@@ -103,6 +111,8 @@ interface Layers {
   flat: { layer: FlatLayer; ig: Matcher; source: string }[];
   /** Negations of the layers after gitignore: they may revive a left-out folder's contents. */
   negations: string[];
+  /** The include lines that name files or folders themselves: only they bring back a credential. */
+  naming: Matcher;
 }
 
 interface DirState {
@@ -121,17 +131,30 @@ interface Outcome {
 
 const FS_CONCURRENCY = 32;
 
+/**
+ * A real file or folder appears in the package under at most this many paths (symlinks give it
+ * more): links that point at one another would otherwise multiply a file without end.
+ */
+export const MAX_PATHS_PER_REAL = 8;
+
 export async function selectFiles(opts: SelectOptions): Promise<Selection> {
   const root = opts.root;
   const warn = opts.warn ?? (() => {});
   const limit = limiter(FS_CONCURRENCY);
-  const cciText = await readTextIfFile(path.join(root, '.camposcloudignore'), '.camposcloudignore');
+  // The first failure stops every branch of the walk still running, as the deadline does.
+  const failed = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, failed.signal]) : failed.signal;
+  const cciText = await readIgnoreFile(
+    path.join(root, '.camposcloudignore'),
+    '.camposcloudignore',
+    true,
+  );
   const cci = ruleLines(cciText ?? '');
   const exclude = ruleLines(opts.exclude);
   const include = includeLines(opts.include);
   const layers: Layers = {
     always: matcher(ALWAYS_EXCLUDES, true),
-    fromGit: await gitIgnored(root),
+    fromGit: await gitIgnored(root, opts.signal),
     flat: [
       { layer: 'builtin', ig: matcher(DEFAULT_EXCLUDES), source: 'built-in list' },
       { layer: 'camposcloudignore', ig: matcher(cci), source: '.camposcloudignore' },
@@ -139,14 +162,29 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
       { layer: 'include', ig: matcher(include), source: 'input include' },
     ],
     negations: [...cci, ...exclude, ...include].filter((l) => l.startsWith('!')),
+    naming: matcher(namingLines(opts.include)),
   };
 
   const files: SelectedFile[] = [];
   const excluded: Exclusion[] = [];
+  // How many paths each real file and folder has in the package so far.
+  const paths = new Map<string, number>();
+  const countPath = (real: string, rel: string): void => {
+    const n = (paths.get(real) ?? 0) + 1;
+    paths.set(real, n);
+    if (n > MAX_PATHS_PER_REAL) {
+      const realRel = toPosix(path.relative(root, real)) || '.';
+      throw new PackagingError(
+        `Symlinks reach '${realRel}' under more than ${MAX_PATHS_PER_REAL} paths (one is '${rel}'): the package would hold its content that many times over.`,
+        'Remove the extra symlinks, or leave them out with the exclude input.',
+      );
+    }
+  };
 
   const walk = async (absDir: string, dir: DirState, dirExcluded: boolean): Promise<void> => {
-    opts.signal?.throwIfAborted();
-    const entries = await limit(() => readDir(absDir, dir.rel));
+    signal.throwIfAborted();
+    countPath(absDir, dir.rel || '.');
+    const { entries, badNames } = await limit(() => readDir(absDir, dir.rel));
     let gitignores = dir.gitignores;
     // git does not read the .gitignore of a folder it ignores.
     const gitReads = dir.verdicts.gitignore === undefined || dir.verdicts.gitignore === 'include';
@@ -154,11 +192,12 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
       const own = entries.find((e) => e.name === '.gitignore' && e.isFile());
       if (own) {
         const rel = join(dir.rel, '.gitignore');
-        const text = await limit(() => readText(path.join(absDir, '.gitignore'), rel));
-        gitignores = [gitignoreFile(text, dir.rel, rel), ...gitignores];
+        const text = await limit(() => readIgnoreFile(path.join(absDir, '.gitignore'), rel));
+        if (text !== undefined) gitignores = [gitignoreFile(text, dir.rel, rel), ...gitignores];
       }
     }
     const here: DirState = { ...dir, gitignores };
+    for (const bad of badNames) badName(here, dirExcluded, bad.shown, bad.isDir);
     const tasks: Promise<void>[] = [];
     for (const entry of entries) {
       tasks.push(visit(absDir, here, dirExcluded, entry));
@@ -166,12 +205,30 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     await Promise.all(tasks);
   };
 
+  /**
+   * A zip entry's name is UTF-8 (its flag says so, and CamposCloud's extractor can only go by it):
+   * a name that is not cannot be shipped under its own bytes, and shipped under another it could
+   * collide with a real name. So it is left out, with a warning, unless a rule leaves it out anyway.
+   */
+  const badName = (dir: DirState, dirExcluded: boolean, shown: string, isDir: boolean): void => {
+    const rel = join(dir.rel, shown);
+    const outcome = evaluate(layers, dir, rel, isDir, rel);
+    if (outcome.exclusion) return record(outcome.exclusion, dirExcluded);
+    if (dirExcluded) return;
+    warn(
+      isDir
+        ? `Skipped folder '${rel}/' and everything in it: its name is not valid UTF-8, which a zip entry's name must be. Rename it in an earlier step to deploy it.`
+        : `Skipped '${rel}': its name is not valid UTF-8, which a zip entry's name must be. Rename it in an earlier step to deploy it.`,
+    );
+  };
+
   const visit = async (
     absDir: string,
     dir: DirState,
     dirExcluded: boolean,
-    entry: Dirent,
+    entry: DirEntry,
   ): Promise<void> => {
+    signal.throwIfAborted();
     const rel = join(dir.rel, entry.name);
     const abs = path.join(absDir, entry.name);
     let isDir = entry.isDirectory();
@@ -200,8 +257,10 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     if (!outcome.exclusion && entry.name.includes('\\')) {
       return warn(`Skipped '${rel}': a backslash in a name is a folder separator in a zip.`);
     }
-    // Credentials are judged where they really are, and only the include input brings one back.
-    if (!outcome.exclusion && outcome.verdicts.include !== 'include') {
+    // Credentials are judged where they really are, and only an include line naming one brings it
+    // back (a folder's include does not reach the credentials beneath it).
+    const named = layers.naming.test(isDir ? `${rel}/` : rel).unignored;
+    if (!outcome.exclusion && !named) {
       const credential = isDir ? credentialFolder(target) : undefined;
       if (credential) return record(credentialExclusion(rel, true, credential), dirExcluded);
     }
@@ -223,10 +282,13 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     const st = statFile(target, rel);
     if (st === undefined)
       return warn(`Skipped '${rel}': it disappeared while the files were listed.`);
-    if (outcome.verdicts.include !== 'include') {
-      const credential = credentialFile(target, st.size);
+    if (!named) {
+      let credential = credentialByName(target);
+      const check = credential === undefined ? contentCheck(target, st.size) : undefined;
+      if (check) credential = await limit(() => check(signal));
       if (credential) return record(credentialExclusion(rel, false, credential), dirExcluded);
     }
+    countPath(target, rel);
     files.push({ name: rel, absPath: target, size: st.size, mode: st.mode & 0o7777 });
   };
 
@@ -241,7 +303,12 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
     verdicts: NO_VERDICTS,
     chain: new Set([root]),
   };
-  await walk(root, rootState, false);
+  try {
+    await walk(root, rootState, false);
+  } catch (err) {
+    failed.abort(err);
+    throw err;
+  }
 
   files.sort((a, b) => compare(a.name, b.name));
   excluded.sort((a, b) => compare(a.path, b.path));

@@ -1,5 +1,5 @@
 // One file's content as the zip writer hands it to archiver, and whether it is stored or deflated.
-import { promises as fsp, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PackagingError } from '../errors.js';
@@ -54,8 +54,7 @@ export async function openEntry(
   const storeByName = level === 0 || STORED_EXTENSIONS.has(extension(file.name));
   try {
     if (file.size <= READ_WHOLE) {
-      const data =
-        file.size < SYNC_READ_BELOW ? readFileSync(file.absPath) : await fsp.readFile(file.absPath);
+      const data = file.size < SYNC_READ_BELOW ? readSmall(file) : await readWhole(file);
       const at = sampleOffset(data.length);
       const store =
         storeByName ||
@@ -64,7 +63,7 @@ export async function openEntry(
           : looksIncompressible(data.subarray(at, at + SAMPLE_BYTES)));
       return { data, store, dispose: async () => {} };
     }
-    const handle = await fsp.open(file.absPath, 'r');
+    const handle = await openRegular(file);
     let store = storeByName;
     if (!store) {
       const sample = Buffer.allocUnsafe(SAMPLE_BYTES);
@@ -88,6 +87,52 @@ export async function openEntry(
     return { data, store, dispose };
   } catch (err) {
     throw readError(file, err);
+  }
+}
+
+/**
+ * Opened non-blocking and checked once open: a file swapped for a FIFO since it was listed would
+ * otherwise block the read for good (and a blocking read, the whole process).
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+function notRegular(file: SelectedFile): PackagingError {
+  return new PackagingError(
+    `'${file.name}' is no longer a regular file (it was replaced while the zip was being written).`,
+    'Check that no earlier step is still changing the files under path.',
+  );
+}
+
+function readSmall(file: SelectedFile): Buffer {
+  const fd = openSync(file.absPath, READ_FLAGS);
+  try {
+    if (!fstatSync(fd).isFile()) throw notRegular(file);
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function openRegular(file: SelectedFile): Promise<fsp.FileHandle> {
+  const handle = await fsp.open(file.absPath, READ_FLAGS);
+  const regular = await handle.stat().then(
+    (st) => st.isFile(),
+    async (err: unknown) => {
+      await handle.close();
+      throw err;
+    },
+  );
+  if (regular) return handle;
+  await handle.close();
+  throw notRegular(file);
+}
+
+async function readWhole(file: SelectedFile): Promise<Buffer> {
+  const handle = await openRegular(file);
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
 }
 
