@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readActionBlock } from './support/action-yml.js';
 import { InputError } from '../src/errors.js';
-import { parseInputs } from '../src/inputs.js';
+import { parseInputs } from '../src/inputs/parse-inputs.js';
 import { makeWorld } from './e2e/helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../src/errors.js';
-import { CREATE_DEFAULTS, DEFAULTS, parseInputs } from '../src/inputs.js';
-import type { InputContext, Inputs } from '../src/inputs.js';
+import { CREATE_DEFAULTS, DEFAULTS } from '../src/inputs/defaults.js';
+import { parseInputs } from '../src/inputs/parse-inputs.js';
+import type { InputContext, Inputs } from '../src/inputs/settings.js';
 import type { EventInfo } from '../src/event.js';
 import { readActionBlock } from './support/action-yml.js';
 

@@ -13,7 +13,7 @@ import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, runningText, stateText } from './app-facts.js';
 import { isRunning } from './camposcloud/app-state.js';
 import { formatBytes } from './packaging/manifest.js';
-import { COMMANDS } from './inputs.js';
+import { COMMANDS } from './inputs/defaults.js';
 import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
 import { count, duration } from './text.js';
 

@@ -7,7 +7,7 @@
 import { createAttemptKind, type CreateAttemptKind } from '../../src/camposcloud/create.js';
 import type { Outcome } from '../../src/camposcloud/outcome.js';
 import { DEFAULTS } from '../../src/camposcloud/request.js';
-import { DEFAULTS as INPUT_DEFAULTS } from '../../src/inputs.js';
+import { DEFAULTS as INPUT_DEFAULTS } from '../../src/inputs/defaults.js';
 import {
   startFakeCamposCloud,
   type FakeCamposCloud,

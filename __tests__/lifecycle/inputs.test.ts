@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../src/errors.js';
 import type { EventInfo } from '../../src/event.js';
-import { parseInputs, type Inputs } from '../../src/inputs.js';
+import { parseInputs } from '../../src/inputs/parse-inputs.js';
+import type { Inputs } from '../../src/inputs/settings.js';
 
 let workspace: string;
 beforeAll(() => {

@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { isRunning } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
 import { DeadlineError, errorText } from '../errors.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/settings.js';
 import { afterStopText, appUrl } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findPrevious, type Found } from './find-previous.js';

@@ -3,7 +3,7 @@
 // keep-previous decides which versions stay. Read-only: the plan is logged, nothing is changed.
 import type { App, AppListing } from '../camposcloud/types.js';
 import { InputError } from '../errors.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/settings.js';
 import { runningText } from '../app-facts.js';
 import type { CommandContext } from './context.js';
 import { findAppsWithUsage } from './find-apps.js';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Runtime } from '../camposcloud/types.js';
 import { DeadlineError, InputError, PackagingError } from '../errors.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/settings.js';
 import type { Log } from '../log.js';
 import { isDotenv } from '../packaging/credentials.js';
 import { formatBytes, summarizeManifest, type ManifestSummary } from '../packaging/manifest.js';

@@ -4,7 +4,7 @@
 import type { Created } from '../camposcloud/client.js';
 import type { App, AppListing, CreateAppRequest } from '../camposcloud/types.js';
 import { DeadlineError, DeployFailedError, errorText, type AppState } from '../errors.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/settings.js';
 import { formatBytes } from '../packaging/manifest.js';
 import { isRunning } from '../camposcloud/app-state.js';
 import { afterStopText } from '../app-facts.js';

@@ -5,7 +5,7 @@ import { isRunning } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
 import { afterStartText, afterStopText, stateText } from '../app-facts.js';
 import { DeployFailedError, errorText, type AppState } from '../errors.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/settings.js';
 import type { CommandContext } from './context.js';
 import { stoppedPrevious } from './recover.js';
 import type { PreviousOutcome } from './result.js';

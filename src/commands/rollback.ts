@@ -8,7 +8,7 @@ import {
   errorText,
   NothingToRollBackError,
 } from '../errors.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/settings.js';
 import { afterStartText, afterStopText, appUrl, runningText, stateText } from '../app-facts.js';
 import { isRunning } from '../camposcloud/app-state.js';
 import type { CommandContext } from './context.js';

@@ -4,7 +4,7 @@
 import { runningText } from '../app-facts.js';
 import type { App } from '../camposcloud/types.js';
 import { ApiError, AppMissingError } from '../errors.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/settings.js';
 import type { CommandContext } from './context.js';
 import { findTarget } from './target.js';
 import { outcomeText, timed, type ActedApp, type StopResult, type Timing } from './result.js';

@@ -6,7 +6,8 @@
 // of that name, the one it recorded, and only once CamposCloud says that app has that name.
 import type { App } from '../camposcloud/types.js';
 import { UnsafeTargetError } from '../errors.js';
-import { unsafeReason, type Inputs } from '../inputs.js';
+import { unsafeReason } from '../inputs/rules.js';
+import type { Inputs } from '../inputs/settings.js';
 import type { CommandContext } from './context.js';
 import { newestFirst } from '../camposcloud/normalize.js';
 import { findApps, type FoundApps } from './find-apps.js';
@@ -31,7 +32,7 @@ export async function findTarget(
 ): Promise<Target> {
   if (inputs.appId) return findApps(ctx.client, inputs);
   if (inputs.appNameDefaulted && !inputs.preview) {
-    // inputs.ts refuses this case before any call; kept here too, so no other caller can get it wrong.
+    // inputs/rules.ts refuses this case before any call; kept here too, so no other caller can get it wrong.
     throw new UnsafeTargetError(
       inputs.command,
       `app-name ${unsafeReason(inputs, ctx.event.eventName)}`,

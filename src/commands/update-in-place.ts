@@ -5,7 +5,7 @@ import { isRunning, type StateChange } from '../camposcloud/app-state.js';
 import { afterStartText, afterStopText } from '../app-facts.js';
 import type { Describe } from '../camposcloud/endpoints.js';
 import type { App, AppSettings, Runtime } from '../camposcloud/types.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/settings.js';
 import { formatBytes } from '../packaging/manifest.js';
 import type { CommandContext } from './context.js';
 import type { PreparedPackage } from './prepare-package.js';
