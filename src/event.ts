@@ -1,7 +1,7 @@
 // What the triggering event says about the branch or pull request, from the runner's context.
 // Pure: main.ts hands in what the runner gave (runner-context.ts); tests hand in real payloads.
 
-import { obj, str } from './loose-json.js';
+import { objectOrEmpty, nonEmptyString } from './loose-json.js';
 
 export interface EventInfo {
   eventName: string;
@@ -29,31 +29,31 @@ export interface RunnerContext {
 
 export function eventInfo(ctx: RunnerContext): EventInfo {
   const payload = ctx.payload ?? {};
-  const repo = obj(payload.repository);
+  const repo = objectOrEmpty(payload.repository);
   const info: EventInfo = {
     eventName: ctx.eventName,
     branch: undefined,
     pullRequest: undefined,
-    defaultBranch: str(repo.default_branch),
-    sha: str(ctx.sha),
-    repository: ctx.repository ?? str(repo.full_name),
+    defaultBranch: nonEmptyString(repo.default_branch),
+    sha: nonEmptyString(ctx.sha),
+    repository: ctx.repository ?? nonEmptyString(repo.full_name),
   };
   if (ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target') {
-    const pr = obj(payload.pull_request);
+    const pr = objectOrEmpty(payload.pull_request);
     const number = typeof pr.number === 'number' ? pr.number : payload.number;
     info.pullRequest = typeof number === 'number' ? number : undefined;
-    const head = obj(pr.head);
-    const headRepo = str(obj(head.repo).full_name);
-    const baseRepo = str(obj(obj(pr.base).repo).full_name);
+    const head = objectOrEmpty(pr.head);
+    const headRepo = nonEmptyString(objectOrEmpty(head.repo).full_name);
+    const baseRepo = nonEmptyString(objectOrEmpty(objectOrEmpty(pr.base).repo).full_name);
     info.fromFork = headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo;
-    info.branch = str(head.ref);
-    info.sha = str(head.sha) ?? info.sha;
+    info.branch = nonEmptyString(head.ref);
+    info.sha = nonEmptyString(head.sha) ?? info.sha;
     return info;
   }
   if (ctx.eventName === 'delete') {
     // GITHUB_REF is the default branch here: the deleted ref is only in the payload.
     if (payload.ref_type === 'branch')
-      info.branch = str(payload.ref)?.replace(/^refs\/heads\//, '');
+      info.branch = nonEmptyString(payload.ref)?.replace(/^refs\/heads\//, '');
     return info;
   }
   const ref = ctx.ref ?? '';

@@ -7,11 +7,11 @@ export function isObject(v: unknown): v is Loose {
 }
 
 /** A non-empty string, else undefined. */
-export function str(v: unknown): string | undefined {
+export function nonEmptyString(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 /** The object, or an empty one: for walking down optional fields. */
-export function obj(v: unknown): Loose {
+export function objectOrEmpty(v: unknown): Loose {
   return isObject(v) ? v : {};
 }

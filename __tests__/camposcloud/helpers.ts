@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ZipArchive } from 'archiver';
 import { CamposCloudClient, type ClientOptions } from '../../src/camposcloud/client.js';
-import { DEFAULTS } from '../../src/camposcloud/request.js';
+import { CLIENT_TUNING } from '../../src/camposcloud/request.js';
 import type { CreateAppRequest } from '../../src/camposcloud/types.js';
 import type { FakeCamposCloud } from '../../local-server/camposcloud.js';
 
@@ -103,10 +103,10 @@ export function seededRandom(seed = 42): () => number {
  */
 export function scaledCreateLimits(scale: number): Partial<ClientOptions> {
   return {
-    createAnswerMs: DEFAULTS.createAnswerMs / scale,
-    createSettleMs: DEFAULTS.createSettleMs / scale,
-    createLookEveryMs: DEFAULTS.createLookEveryMs / scale,
-    uploadStallMs: DEFAULTS.uploadStallMs / scale,
-    createRetryWindowMs: DEFAULTS.createRetryWindowMs / scale,
+    createAnswerMs: CLIENT_TUNING.createAnswerMs / scale,
+    createSettleMs: CLIENT_TUNING.createSettleMs / scale,
+    createLookEveryMs: CLIENT_TUNING.createLookEveryMs / scale,
+    uploadStallMs: CLIENT_TUNING.uploadStallMs / scale,
+    createRetryWindowMs: CLIENT_TUNING.createRetryWindowMs / scale,
   };
 }

@@ -6,8 +6,8 @@
 // defaults) behaves as the full-length run would.
 import { createAttemptKind, type CreateAttemptKind } from '../../src/camposcloud/create.js';
 import type { Outcome } from '../../src/camposcloud/outcome.js';
-import { DEFAULTS } from '../../src/camposcloud/request.js';
-import { DEFAULTS as INPUT_DEFAULTS } from '../../src/inputs/defaults.js';
+import { CLIENT_TUNING } from '../../src/camposcloud/request.js';
+import { DEFAULTS } from '../../src/inputs/defaults.js';
 import {
   startFakeCamposCloud,
   type FakeCamposCloud,
@@ -24,7 +24,7 @@ const SCALE = 100;
 const scaledDefaults = () => ({
   ...scaledCreateLimits(SCALE),
   createSpacingMs: 0,
-  maxAttempts: DEFAULTS.maxAttempts,
+  maxAttempts: CLIENT_TUNING.maxAttempts,
 });
 
 let server: FakeCamposCloud | undefined;
@@ -53,13 +53,17 @@ const named = (server: FakeCamposCloud, name: string) =>
 
 describe('the default limits fit a create that takes minutes', () => {
   test('a 65 s create is answered within the create limit, and the default deadline holds it all', () => {
-    expect(DEFAULTS.createAnswerMs).toBeGreaterThan(SLOW_CREATE_MS);
+    expect(CLIENT_TUNING.createAnswerMs).toBeGreaterThan(SLOW_CREATE_MS);
     // A create that is lost even so is looked for past the point the real client gives up.
-    expect(DEFAULTS.createAnswerMs + DEFAULTS.createSettleMs).toBeGreaterThanOrEqual(180_000);
+    expect(CLIENT_TUNING.createAnswerMs + CLIENT_TUNING.createSettleMs).toBeGreaterThanOrEqual(
+      180_000,
+    );
     // timeout-seconds' default leaves room for the whole wait and a wait for online after it.
-    const timeoutMs = Number(INPUT_DEFAULTS['timeout-seconds']) * 1000;
+    const timeoutMs = Number(DEFAULTS['timeout-seconds']) * 1000;
     expect(timeoutMs).toBeGreaterThan(
-      DEFAULTS.createAnswerMs + DEFAULTS.createSettleMs + 3 * DEFAULTS.requestTimeoutMs,
+      CLIENT_TUNING.createAnswerMs +
+        CLIENT_TUNING.createSettleMs +
+        3 * CLIENT_TUNING.requestTimeoutMs,
     );
   });
 });

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { DEFAULTS } from '../../src/camposcloud/request.js';
+import { CLIENT_TUNING } from '../../src/camposcloud/request.js';
 import { exchange } from '../../src/camposcloud/http.js';
 import { ApiError } from '../../src/errors.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
@@ -135,9 +135,9 @@ describe('a create that never answers', () => {
 
   test('with the default limits, a create is given 3 minutes and a lost one is looked for a minute more', () => {
     // What a real client of the API allows a create ("o limite é de 3 minutos").
-    expect(DEFAULTS.createAnswerMs).toBe(180_000);
-    expect(DEFAULTS.createSettleMs).toBe(60_000);
-    expect(DEFAULTS.createLookEveryMs).toBeLessThan(DEFAULTS.createSettleMs);
-    expect(DEFAULTS.requestTimeoutMs).toBe(30_000);
+    expect(CLIENT_TUNING.createAnswerMs).toBe(180_000);
+    expect(CLIENT_TUNING.createSettleMs).toBe(60_000);
+    expect(CLIENT_TUNING.createLookEveryMs).toBeLessThan(CLIENT_TUNING.createSettleMs);
+    expect(CLIENT_TUNING.requestTimeoutMs).toBe(30_000);
   });
 });

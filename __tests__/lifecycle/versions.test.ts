@@ -7,7 +7,7 @@ import {
   mayBeMemoryRefusal,
   planMemoryError,
   stoppedAppsHoldMemory,
-} from '../../src/commands/plan-memory.js';
+} from '../../src/commands/memory-refusal.js';
 import {
   memoryFacts,
   planRollback,

@@ -15,7 +15,7 @@ import { describer, routes, type Describe } from './endpoints.js';
 import { appsNamed, listAppsWithUsage } from './listing.js';
 import type { MultipartBody } from './multipart.js';
 import { newestFirst } from './normalize.js';
-import { DEFAULTS, Requester, type ClientOptions } from './request.js';
+import { CLIENT_TUNING, Requester, type ClientOptions } from './request.js';
 import type { App, AppListing, AppSettings, CreateAppRequest } from './types.js';
 
 export type { ClientOptions, Created };
@@ -33,8 +33,8 @@ export class CamposCloudClient {
     this.http = new Requester(opts);
     this.creator = new Creator(this.http, this);
     this.settle = {
-      settleMs: opts.stateSettleMs ?? DEFAULTS.stateSettleMs,
-      pollMs: opts.statePollMs ?? DEFAULTS.statePollMs,
+      settleMs: opts.stateSettleMs ?? CLIENT_TUNING.stateSettleMs,
+      pollMs: opts.statePollMs ?? CLIENT_TUNING.statePollMs,
     };
     this.rootPath = this.http.rootPath;
     this.describe = describer(this.rootPath);

@@ -3,7 +3,7 @@
 // announced. Either way the list is incomplete, and an IncompleteListError is thrown rather than
 // a partial list returned (a deploy would not see an app on a missed page).
 import { ApiError, errorText, IncompleteListError } from '../errors.js';
-import { isObject, str } from '../loose-json.js';
+import { isObject, nonEmptyString } from '../loose-json.js';
 import { callText, routes } from './endpoints.js';
 import { normalizeApp, parseAppsPage } from './normalize.js';
 import { unexpectedResponse } from './outcome.js';
@@ -87,7 +87,7 @@ function readableApps(items: unknown[], call: string, skipped: SkippedItem[]): A
     try {
       apps.push(normalizeApp(item));
     } catch (err) {
-      const name = isObject(item) ? str(item['name']) : undefined;
+      const name = isObject(item) ? nonEmptyString(item['name']) : undefined;
       skipped.push({ name, call, why: errorText(err) });
     }
   }

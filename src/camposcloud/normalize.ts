@@ -1,12 +1,12 @@
 // The API's app objects are loose (teamId may be a string, null or a populated team; metrics may be
 // null; some responses wrap the app). This turns them into App so nothing above the client cares.
-import { isObject, str } from '../loose-json.js';
+import { isObject, nonEmptyString } from '../loose-json.js';
 import type { App, EnvVar, OddField } from './types.js';
 
 /** A populated reference ({_id} or {id}) or a plain id string, as an id string. */
 function refId(v: unknown): string | undefined {
-  if (isObject(v)) return str(v['_id']) ?? str(v['id']);
-  return str(v);
+  if (isObject(v)) return nonEmptyString(v['_id']) ?? nonEmptyString(v['id']);
+  return nonEmptyString(v);
 }
 
 /** A MongoDB ObjectId, as the API's `_id` always is. */
@@ -56,7 +56,7 @@ function shaped(
  */
 export function normalizeApp(raw: unknown): App {
   if (!isObject(raw)) throw new TypeError('expected an app object');
-  const id = checkedId(refId(raw['_id']) ?? str(raw['id']));
+  const id = checkedId(refId(raw['_id']) ?? nonEmptyString(raw['id']));
   if (!id) throw new TypeError('the app object has no _id');
   const metrics = raw['currentResourceMetrics'];
   const online =
@@ -65,23 +65,29 @@ export function normalizeApp(raw: unknown): App {
   return {
     id,
     name: typeof raw['name'] === 'string' ? raw['name'] : '',
-    containerId: shaped('containerId', str(raw['containerId']), CONTAINER_ID, 'a UUID', odd),
+    containerId: shaped(
+      'containerId',
+      nonEmptyString(raw['containerId']),
+      CONTAINER_ID,
+      'a UUID',
+      odd,
+    ),
     teamId: refId(raw['teamId']) ?? refId(raw['team']),
-    status: str(raw['status']) ?? 'unknown',
+    status: nonEmptyString(raw['status']) ?? 'unknown',
     online,
     uptime:
       isObject(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
     exposedViaWeb: bool(raw['exposedViaWeb']),
     subdomain: shaped(
       'assignedSubdomain',
-      str(raw['assignedSubdomain']) ?? str(raw['subdomain']),
+      nonEmptyString(raw['assignedSubdomain']) ?? nonEmptyString(raw['subdomain']),
       SUBDOMAIN,
       'a host name',
       odd,
     ),
-    runtime: str(raw['runtimeEnvironment']) ?? str(raw['runtime']),
-    createdAt: str(raw['createdAt']),
-    startupCommand: str(raw['startupCommand']),
+    runtime: nonEmptyString(raw['runtimeEnvironment']) ?? nonEmptyString(raw['runtime']),
+    createdAt: nonEmptyString(raw['createdAt']),
+    startupCommand: nonEmptyString(raw['startupCommand']),
     environmentVariables: envVars(raw['environmentVariables']),
     memoryMB: positiveInt(raw['allocatedMemoryMB']),
     autoRestart: bool(raw['autoRestartEnabled']),

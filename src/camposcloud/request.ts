@@ -28,7 +28,7 @@ import {
   verdictForStatus,
 } from './retry.js';
 import { extractServerMessage } from './server-message.js';
-import { sayWhileWaiting } from './still-waiting.js';
+import { sayWhileWaiting } from './say-while-waiting.js';
 import type { App } from './types.js';
 
 export interface ClientOptions {
@@ -106,7 +106,8 @@ export interface Upload {
   answerMs?: number;
 }
 
-export const DEFAULTS = {
+/** The client's time limits, retries and pacing, where ClientOptions leaves one unset. */
+export const CLIENT_TUNING = {
   requestTimeoutMs: 30_000,
   uploadStallMs: 60_000,
   uploadAnswerMs: 60_000,
@@ -164,26 +165,26 @@ export class Requester {
     this.root = apiRoot(opts.apiUrl);
     this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
     this.token = opts.token;
-    this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-    this.uploadStallMs = opts.uploadStallMs ?? DEFAULTS.uploadStallMs;
-    this.uploadAnswerMs = opts.uploadAnswerMs ?? DEFAULTS.uploadAnswerMs;
-    this.createAnswerMs = opts.createAnswerMs ?? DEFAULTS.createAnswerMs;
-    this.createSettleMs = opts.createSettleMs ?? DEFAULTS.createSettleMs;
-    this.createLookEveryMs = opts.createLookEveryMs ?? DEFAULTS.createLookEveryMs;
-    this.createRetryWindowMs = opts.createRetryWindowMs ?? DEFAULTS.createRetryWindowMs;
-    this.maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULTS.maxAttempts);
-    this.maxRateLimitRetries = opts.maxRateLimitRetries ?? DEFAULTS.maxRateLimitRetries;
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? CLIENT_TUNING.requestTimeoutMs;
+    this.uploadStallMs = opts.uploadStallMs ?? CLIENT_TUNING.uploadStallMs;
+    this.uploadAnswerMs = opts.uploadAnswerMs ?? CLIENT_TUNING.uploadAnswerMs;
+    this.createAnswerMs = opts.createAnswerMs ?? CLIENT_TUNING.createAnswerMs;
+    this.createSettleMs = opts.createSettleMs ?? CLIENT_TUNING.createSettleMs;
+    this.createLookEveryMs = opts.createLookEveryMs ?? CLIENT_TUNING.createLookEveryMs;
+    this.createRetryWindowMs = opts.createRetryWindowMs ?? CLIENT_TUNING.createRetryWindowMs;
+    this.maxAttempts = Math.max(1, opts.maxAttempts ?? CLIENT_TUNING.maxAttempts);
+    this.maxRateLimitRetries = opts.maxRateLimitRetries ?? CLIENT_TUNING.maxRateLimitRetries;
     for (const s of [opts.token, ...(opts.secrets ?? [])]) this.secrets.add(s);
-    this.retryBase429Ms = opts.retryBaseMs ?? DEFAULTS.retryBase429Ms;
-    this.retryBaseTransientMs = opts.retryBaseMs ?? DEFAULTS.retryBaseTransientMs;
-    this.maxRetryAfterMs = opts.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
-    this.createSpacingMs = opts.createSpacingMs ?? DEFAULTS.createSpacingMs;
+    this.retryBase429Ms = opts.retryBaseMs ?? CLIENT_TUNING.retryBase429Ms;
+    this.retryBaseTransientMs = opts.retryBaseMs ?? CLIENT_TUNING.retryBaseTransientMs;
+    this.maxRetryAfterMs = opts.maxRetryAfterMs ?? CLIENT_TUNING.maxRetryAfterMs;
+    this.createSpacingMs = opts.createSpacingMs ?? CLIENT_TUNING.createSpacingMs;
     this.deadline = opts.deadline;
     this.log = opts.log ?? { debug: () => {}, info: () => {}, warning: () => {} };
     this.onChange = opts.onChange ?? (() => {});
     this.random = opts.random ?? Math.random;
-    this.userAgent = opts.userAgent ?? DEFAULTS.userAgent;
-    this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? DEFAULTS.stillWaitingEveryMs;
+    this.userAgent = opts.userAgent ?? CLIENT_TUNING.userAgent;
+    this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? CLIENT_TUNING.stillWaitingEveryMs;
   }
 
   /** How errors and logs name the call: 'POST /v1/apps/{id}/stop'. */

@@ -2,7 +2,7 @@
 import type { StateChange } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
 import type { PreparedPackage } from './prepare-package.js';
-import type { PrunedApp } from './prune.js';
+import type { PrunedApp } from './delete-versions.js';
 
 export interface Timing {
   phase: string;

@@ -13,7 +13,7 @@ import { afterStartText, afterStopText, appUrl, runningText, stateText } from '.
 import { isRunning } from '../camposcloud/app-state.js';
 import type { CommandContext } from './context.js';
 import { newestFirst } from '../camposcloud/normalize.js';
-import { readState } from './recover.js';
+import { readState } from './restart-after-failure.js';
 import { timed, type RollbackResult, type Timing } from './result.js';
 import { findTarget } from './target.js';
 import { planRollback } from './versions.js';

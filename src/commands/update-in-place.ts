@@ -9,7 +9,7 @@ import type { Inputs } from '../inputs/settings.js';
 import { formatBytes } from '../packaging/manifest.js';
 import type { CommandContext } from './context.js';
 import type { PreparedPackage } from './prepare-package.js';
-import { restartAfterFailure } from './recover.js';
+import { restartAfterFailure } from './restart-after-failure.js';
 import { timed, type Timing } from './result.js';
 import { count } from '../text.js';
 

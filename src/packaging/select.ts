@@ -2,8 +2,8 @@
 //
 // Layers, in order (a later layer overrides an earlier one):
 //   always            .git and gha-creds-*.json: excluded, never re-includable
-//   gitignore         in a git checkout, what git itself says it ignores (git-ignored.ts); elsewhere
-//                     the .gitignore files read as git reads them (gitignore.ts)
+//   gitignore         in a git checkout, what git itself says it ignores (git-check-ignore.ts);
+//                     elsewhere the .gitignore files read as git reads them (gitignore-files.ts)
 //   builtin           DEFAULT_EXCLUDES
 //   camposcloudignore .camposcloudignore at root
 //   exclude           the `exclude` input
@@ -18,14 +18,14 @@ import { PackagingError } from '../errors.js';
 import { limiter } from '../limit.js';
 import { compare } from '../text.js';
 import { contentCheck, credentialByName, credentialFolder } from './credentials.js';
-import { gitIgnored, type GitReason } from './git-ignored.js';
+import { gitIgnored, type GitReason } from './git-check-ignore.js';
 import {
   gitignoreFile,
   gitVerdict,
   outerGitignores,
   type GitignoreFile,
   type Verdict,
-} from './gitignore.js';
+} from './gitignore-files.js';
 import {
   ALWAYS_EXCLUDES,
   DEFAULT_EXCLUDES,

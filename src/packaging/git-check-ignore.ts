@@ -1,7 +1,7 @@
 // In a git checkout, git itself says which files its ignore rules leave out, so the selection's
 // gitignore layer is exactly git's (including what a library reading .gitignore files can get wrong:
 // tracked files that a later rule matches are not ignored, core.excludesFile, every corner of the
-// pattern syntax). Outside a checkout, or without a usable git, gitignore.ts reads the files itself.
+// pattern syntax). Outside a checkout, or without a usable git, gitignore-files.ts reads the files itself.
 import { isUtf8 } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';

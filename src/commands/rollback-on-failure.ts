@@ -7,7 +7,7 @@ import { afterStartText, afterStopText, stateText } from '../app-facts.js';
 import { DeployFailedError, errorText, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
 import type { CommandContext } from './context.js';
-import { stoppedPrevious } from './recover.js';
+import { stoppedPrevious } from './restart-after-failure.js';
 import type { PreviousOutcome } from './result.js';
 
 export async function rollBackNewVersion(
