@@ -525,6 +525,7 @@ describe('parseInputs happy paths', () => {
       startupCommand: undefined,
       teamId: undefined,
       envVars: [],
+      envVarsMode: 'merge',
       workspace: real,
       path: real,
       exclude: [],
@@ -540,6 +541,7 @@ describe('parseInputs happy paths', () => {
       githubToken: undefined,
       environment: 'production',
       deprecations: [],
+      unknownInputs: [],
     });
   });
 
@@ -755,7 +757,7 @@ describe('action.yml contract', () => {
       default: '',
       required: false,
       description:
-        "Memory for the app, in MB (a whole number from 1 to 65536). When empty, a new app gets 256 and strategy update keeps the app's own.",
+        "Memory for the app, in MB (a whole number from 1 to 65536). When empty, the app keeps its own (a redeploy: the replaced app's); a first deploy gets 256.",
     });
     expect(action.get('token')).toMatchObject({ default: '', required: true });
     // A folded (>-) description is read whole, as one line.

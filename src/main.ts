@@ -47,10 +47,12 @@ export async function run(): Promise<void> {
         workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
         repository: process.env.GITHUB_REPOSITORY,
         event,
+        variables: Object.keys(process.env),
       },
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
+    for (const unknown of inputs.unknownInputs) log.warning(unknown);
     for (const deprecation of inputs.deprecations) log.warning(deprecation);
     const emptyEnv = emptyEnvWarning(inputs.envVars, event);
     if (emptyEnv) log.warning(emptyEnv);
@@ -130,6 +132,7 @@ async function makeContext(
       ...inputs.envVars.map((v) => v.value),
       ...(inputs.githubToken ? [inputs.githubToken] : []),
     ],
+    mask: (secret: string) => core.setSecret(secret),
     log,
     onChange,
   };

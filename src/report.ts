@@ -9,6 +9,7 @@ import {
   type StopResult,
   type Timing,
 } from './commands/result.js';
+import type { SettingOrigin } from './commands/app-setup.js';
 import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, newAppStateText, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
@@ -173,6 +174,7 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
   rows.push(['Runtime', `${pkg.runtime}, main file ${code(pkg.mainFile)}`]);
   rows.push(['Time', timingLine(r.timings, totalMs)]);
   lines.push('', table(rows), '');
+  if (r.setup) lines.push(...settingLines(r.setup.origins, r.dryRun));
   if (r.recovered) {
     lines.push(
       '> [!WARNING]',
@@ -249,6 +251,18 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
     lines.push(...plannedCallLines(r.plannedCalls));
   }
   return lines.join('\n');
+}
+
+/** Where each setting of the new app came from (environment variables by key, never values). */
+function settingLines(origins: SettingOrigin[], dryRun: boolean): string[] {
+  return [
+    dryRun ? '**Settings the new app would get:**' : '**Settings of the new app:**',
+    '',
+    '| setting | value | from |',
+    '| --- | --- | --- |',
+    ...origins.map((o) => row(code(o.input), mdText(o.shown), mdText(o.from))),
+    '',
+  ];
 }
 
 /** keep-previous's effect: which versions are kept to roll back to, which were deleted. */

@@ -190,7 +190,8 @@ test('dry-run builds the zip and lists the plan but changes nothing', async () =
   const old = world.server.seedApp({ name: 'hello-bot' });
   const run = await world.run({ 'dry-run': 'true', 'delete-previous': 'true' });
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps']);
+  // Read-only calls: the list, and the replaced app in full for the set-up it would carry over.
+  expect(calls(world.server)).toEqual(['GET /v1/apps', `GET /v1/apps/${old._id}`]);
   expect(run.outputs.status).toBe('dry-run');
   expect(run.outputs['previous-app-id']).toBe(old._id);
   expect(run.outputs['file-count']).toBe('3');

@@ -19,7 +19,7 @@ import {
   type Outcome,
 } from './outcome.js';
 import { withUploadProgress } from './progress.js';
-import { redactSecrets } from './redact.js';
+import { MIN_REDACTED_LENGTH, redactSecrets } from './redact.js';
 import {
   nextBackoff,
   parseRetryAfter,
@@ -59,6 +59,11 @@ export interface ClientOptions {
    * (the token, and the env var values a create or an update sends, are added on their own).
    */
   secrets?: readonly string[];
+  /**
+   * Registers a value with the runner's log masking (core.setSecret). The environment variable
+   * values an app read from CamposCloud carries go through it: they are the dashboard's secrets.
+   */
+  mask?: (secret: string) => void;
   /** Backoff base; default 3000 ms after a 429 and 1000 ms after a 5xx or network error. */
   retryBaseMs?: number;
   /** Cap for an honoured Retry-After, default 60 s. */
@@ -126,6 +131,7 @@ export class Requester {
   readonly deadline: Deadline | undefined;
   readonly log: LineLog;
   private readonly onChange: () => void;
+  private readonly mask: (secret: string) => void;
   private readonly random: () => number;
   private readonly userAgent: string;
   private readonly stillWaitingEveryMs: number;
@@ -148,6 +154,7 @@ export class Requester {
     this.deadline = opts.deadline;
     this.log = opts.log ?? { debug: () => {}, info: () => {}, warning: () => {} };
     this.onChange = opts.onChange ?? (() => {});
+    this.mask = opts.mask ?? (() => {});
     this.random = opts.random ?? Math.random;
     this.userAgent = opts.userAgent ?? DEFAULTS.userAgent;
     this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? DEFAULTS.stillWaitingEveryMs;
@@ -166,6 +173,22 @@ export class Requester {
   /** The server may echo what it was sent: its words must not carry these values into a log. */
   hideEchoed(vars: readonly { value: string }[] | undefined): void {
     for (const v of vars ?? []) this.secrets.add(v.value);
+  }
+
+  /**
+   * Values read from CamposCloud (an app's environment variables): masked in the runner's log,
+   * each line of a multi-line value too (the runner matches a log line against each secret, so a
+   * value spread over lines is only hidden line by line), and cut out of what the server says.
+   */
+  treatAsSecrets(vars: readonly { value: string }[] | undefined): void {
+    for (const { value } of vars ?? []) {
+      const pieces = new Set([value, ...value.split(/\r?\n/).map((l) => l.trim())]);
+      for (const piece of pieces) {
+        if (piece.length < MIN_REDACTED_LENGTH) continue;
+        this.secrets.add(piece);
+        this.mask(piece);
+      }
+    }
   }
 
   /** A call that is safe to repeat (GET, stop, start, delete, update, upload): retried on 429, 5xx, network errors. */

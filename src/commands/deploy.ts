@@ -14,7 +14,8 @@ import { appUrl } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findPrevious, type Found } from './find-previous.js';
 import { deleteVersions } from './prune.js';
-import { createSummary, recreate } from './recreate.js';
+import { createSummary, planSetup, recreate } from './recreate.js';
+import type { CreateSetup } from './app-setup.js';
 import { rollBackNewVersion } from './roll-back-new.js';
 import type { VersionPlan } from './versions.js';
 import { preparePackage, type PreparedPackage } from './prepare-package.js';
@@ -69,7 +70,14 @@ async function deployPackage(
     plannedCalls: [],
     timings,
   };
-  if (inputs.dryRun) return dryRun(base, inputs, found, ctx);
+  // A create's settings are decided (and any that cannot be carried over said) before anything
+  // is stopped.
+  const setup =
+    inputs.strategy === 'update' && found.previous
+      ? undefined
+      : await log.group('Settings of the new app', async () => planSetup(inputs, pkg, found, log));
+  if (setup) base.setup = { origins: setup.origins };
+  if (inputs.dryRun) return dryRun(base, inputs, found, ctx, setup);
 
   let result: DeployResult;
   try {
@@ -77,7 +85,7 @@ async function deployPackage(
     result =
       inputs.strategy === 'update' && found.previous
         ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
-        : await recreate(base, inputs, pkg, found, ctx);
+        : await recreate(base, inputs, pkg, found, ctx, setup);
   } catch (err) {
     // The status description is visible to anyone who can read the repository: keep the
     // server's words (which could quote a value) out of it; the run's log has them.
@@ -190,6 +198,7 @@ async function dryRun(
   inputs: Inputs,
   found: Found,
   ctx: CommandContext,
+  setup: CreateSetup | undefined,
 ): Promise<DeployResult> {
   const { log } = ctx;
   const pkg = base.package;
@@ -207,7 +216,7 @@ async function dryRun(
           ...(previous
             ? [`${call.stopApp(previous.id)}  (stop '${previous.name}', if it runs)`]
             : []),
-          `${call.createApp()}  (${createSummary(inputs, pkg)})`,
+          `${call.createApp()}  (${createSummary(inputs, pkg, setup ?? planSetup(inputs, pkg, found, log))})`,
           ...versions.excess.map(
             (a) => `${call.deleteApp(a.id)}  (an old version beyond keep-previous)`,
           ),

@@ -25,6 +25,11 @@ export interface Found {
   versions: VersionPlan;
   /** The listing the versions were found in (by name only), with its totalUsedRAM. */
   listing: AppListing | undefined;
+  /**
+   * strategy recreate: the replaced app read in full (GET /apps/{id}; a list item may lack its
+   * settings), whose set-up the new app carries over. undefined when nothing is replaced.
+   */
+  setup: App | undefined;
 }
 
 export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found> {
@@ -41,6 +46,8 @@ export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise
   const listing = found.listing;
   if (!first) {
     log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
+    const near = listing ? sameButCase(listing.apps, inputs.appName) : [];
+    if (near.length > 0) log.notice(caseNotice(near, inputs.appName));
     // Found by name, these are every app of that name: the create's lost-response check compares
     // against them instead of listing all apps again.
     const versions = planVersions([], undefined, inputs.keepPrevious);
@@ -51,6 +58,7 @@ export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise
       sameNameIds: [],
       versions,
       listing,
+      setup: undefined,
     };
   }
   let name = inputs.appName;
@@ -85,7 +93,26 @@ export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise
       `${older.length} other app(s) named '${name}': ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`,
     );
   }
-  return { name, previous: newest, older, sameNameIds, versions, listing };
+  // Found by app-id it was read in full just now.
+  const setup =
+    inputs.strategy === 'recreate'
+      ? inputs.appId
+        ? newest
+        : await ctx.client.getApp(newest.id)
+      : undefined;
+  return { name, previous: newest, older, sameNameIds, versions, listing, setup };
+}
+
+/** Apps whose name is app-name in another case ('My Music Bot' for 'my music bot'). */
+function sameButCase(apps: App[], name: string): App[] {
+  const folded = name.toLowerCase();
+  return apps.filter((a) => a.name !== name && a.name.toLowerCase() === folded);
+}
+
+/** Names match exactly: said once, so a second app made by a case slip is not a surprise. */
+export function caseNotice(near: App[], name: string): string {
+  const shown = near.map((a) => `'${a.name}' (${a.id})`).join(', ');
+  return `No app is named exactly '${name}', but found ${shown}; names match exactly, so a new app '${name}' will be created beside it. To replace it instead, set app-name to its name as written there.`;
 }
 
 /** keep-previous, as it applies to this deploy, for the log. */

@@ -16,10 +16,31 @@ import { timed, type DeployResult, type PreviousOutcome } from './result.js';
 import { restartAfterFailure, stoppedPrevious } from './recover.js';
 import { startCreated } from './start-created.js';
 import { count } from '../text.js';
+import type { Log } from '../log.js';
+import { originLines, setupForCreate, type CreateSetup } from './app-setup.js';
 
-/** The create in words, for the log and a dry run's plan. */
-export function createSummary(inputs: Inputs, pkg: PreparedPackage): string {
-  return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}`;
+/** The create in words, for the log and a dry run's plan (settings: see logSetup). */
+export function createSummary(inputs: Inputs, pkg: PreparedPackage, setup: CreateSetup): string {
+  return `create app '${inputs.appName}' (${pkg.runtime}, ${setup.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}`;
+}
+
+/**
+ * The set-up a create uses, said before it is sent: a warning for each thing the replaced app had
+ * that could not be carried over, and where each setting comes from.
+ */
+export function planSetup(
+  inputs: Inputs,
+  pkg: PreparedPackage,
+  found: Found,
+  log: Log,
+): CreateSetup {
+  const setup = setupForCreate(inputs, pkg, found.setup);
+  for (const note of setup.notes) log.warning(note);
+  log.info(
+    `Settings of the new app (from the workflow, the previous app${found.setup ? ` ${found.setup.id}` : ''} or the default):`,
+  );
+  for (const line of originLines(setup.origins)) log.info(`  ${line}`);
+  return setup;
 }
 
 export async function recreate(
@@ -28,6 +49,7 @@ export async function recreate(
   pkg: PreparedPackage,
   found: Found,
   ctx: CommandContext,
+  plannedSetup?: CreateSetup,
 ): Promise<DeployResult> {
   const { client, log } = ctx;
   const { previous, versions } = found;
@@ -38,8 +60,9 @@ export async function recreate(
       timed(timings, 'stop previous', async () => {
         // The stop reads the app first: one that is not running is left alone, whatever the list
         // said of it.
-        // Found by app-id it was read just now; an item of the list may lack the metrics or be stale.
-        const current = inputs.appId ? previous : undefined;
+        // Read in full just now (find-previous, for its set-up); an item of the list may lack
+        // the metrics or be stale.
+        const current = found.setup ?? (inputs.appId ? previous : undefined);
         const { alreadyStopped } = await client.stopApp(previous.id, current).catch(async (err) => {
           throw await restartAfterFailure(err, previous, ctx, {
             failedStep: `stopping app ${previous.id}`,
@@ -70,22 +93,23 @@ export async function recreate(
           }),
         )
       : [];
+  const setup = plannedSetup ?? planSetup(inputs, pkg, found, log);
   const req: CreateAppRequest = {
     zipPath: pkg.zipPath,
     zipBytes: pkg.zipBytes,
     appName: inputs.appName,
     mainFile: pkg.mainFile,
-    memoryMB: inputs.memoryMB,
+    memoryMB: setup.memoryMB,
     runtime: pkg.runtime,
-    exposedViaWeb: inputs.exposedViaWeb,
-    autoRestart: inputs.autoRestart,
-    startupCommand: inputs.startupCommand,
-    teamId: inputs.teamId,
-    environmentVariables: inputs.envVars,
+    exposedViaWeb: setup.exposedViaWeb,
+    autoRestart: setup.autoRestart,
+    startupCommand: setup.startupCommand,
+    teamId: setup.teamId,
+    environmentVariables: setup.environmentVariables,
   };
   const created = await log.group('Create the app', () =>
     timed(timings, 'create', async () => {
-      log.info(`Uploading: ${createSummary(inputs, pkg)}.`);
+      log.info(`Uploading: ${createSummary(inputs, pkg, setup)}.`);
       try {
         return await createMakingRoom(req, found, versionsDeleted, inputs, ctx);
       } catch (err) {
@@ -102,7 +126,15 @@ export async function recreate(
     `Created app '${created.app.name}' (${created.app.id}), ${newAppStateText(created.app)}.`,
   );
   const app = await startCreated(created.app, ctx);
-  return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
+  return {
+    ...base,
+    app,
+    recovered: created.recovered,
+    previousOutcome,
+    versionsDeleted,
+    // Origins only: the result reaches the summary, and the values may be secrets.
+    setup: { origins: setup.origins },
+  };
 }
 
 const NO_LISTING: AppListing = { apps: [], totalUsedRamMB: undefined };

@@ -3,7 +3,7 @@
 // run stopped it, the app is started again so the user is not left with nothing running.
 import { isRunning } from '../camposcloud/app-state.js';
 import type { Describe } from '../camposcloud/endpoints.js';
-import type { App, AppSettings, Runtime } from '../camposcloud/types.js';
+import type { App, AppSettings } from '../camposcloud/types.js';
 import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
 import type { CommandContext } from './context.js';
@@ -11,14 +11,14 @@ import type { PreparedPackage } from './prepare-package.js';
 import { restartAfterFailure } from './recover.js';
 import { timed, type Timing } from './result.js';
 import { count } from '../text.js';
-
-/** The command the platform derives from the main file when a create gives none. */
-function derivedStartupCommand(runtime: Runtime, mainFile: string): string {
-  return runtime === 'nodejs' ? `node ${mainFile}` : `python -u ${mainFile}`;
-}
-
-/** `python -u x.py`, `python3 x.py`, `node x.js`: the form of a command the platform derived. */
-const DERIVED = /^(?:python3?(?: -u)?|node) \S+$/;
+import {
+  derivedStartupCommand,
+  envKeysText,
+  isDerivedCommand,
+  mergeEnvVars,
+  staleCommandNote,
+  unreadEnvNote,
+} from './app-setup.js';
 
 /**
  * The startup command to send. The update body has no main file, so a changed main-file only
@@ -34,12 +34,9 @@ function startupCommandFor(
   if (inputs.startupCommand) return inputs.startupCommand;
   const derived = derivedStartupCommand(pkg.runtime, pkg.mainFile);
   if (!current) return derived;
-  if (DERIVED.test(current)) return derived;
-  if (!current.includes(pkg.mainFile)) {
-    warn(
-      `startup-command: the app starts with '${current}', which does not name main-file '${pkg.mainFile}'. It is kept; set startup-command to change it.`,
-    );
-  }
+  if (isDerivedCommand(current)) return derived;
+  const stale = staleCommandNote(current, pkg.mainFile);
+  if (stale) warn(stale);
   return current;
 }
 
@@ -69,9 +66,12 @@ function settingsFor(
   if (exposedViaWeb === undefined) lost('exposed-via-web', 'web setting');
   const autoRestart = inputs.given.autoRestart ? inputs.autoRestart : app.autoRestart;
   if (autoRestart === undefined) lost('auto-restart', 'auto-restart setting');
-  const environmentVariables =
-    inputs.envVars.length > 0 ? inputs.envVars : app.environmentVariables;
-  if (environmentVariables === undefined) lost('env-vars', 'environment variables');
+  const merge = mergeEnvVars(inputs.envVars, app.environmentVariables, inputs.envVarsMode);
+  const environmentVariables = merge.vars;
+  if (!merge.appRead && inputs.envVarsMode === 'merge') {
+    if (environmentVariables === undefined) lost('env-vars', 'environment variables');
+    else warn(unreadEnvNote(app.id, merge, 'update'));
+  }
   return {
     // Found by app-id, the app keeps its name unless app-name was set.
     appName: inputs.given.appName || !inputs.appId ? inputs.appName : app.name,
@@ -85,7 +85,7 @@ function settingsFor(
 }
 
 /** The update body in words, for a dry run: values, and whose they are (env values never shown). */
-function describeSettings(settings: AppSettings, inputs: Inputs): string {
+function describeSettings(settings: AppSettings, inputs: Inputs, app: App): string {
   const whose = (set: boolean) => (set ? 'set' : "the app's");
   const parts = [
     `appName '${settings.appName}'`,
@@ -102,8 +102,10 @@ function describeSettings(settings: AppSettings, inputs: Inputs): string {
   }
   parts.push(`startupCommand '${settings.startupCommand ?? ''}'`);
   if (settings.environmentVariables) {
-    const names = settings.environmentVariables.map((v) => v.key).join(', ') || 'none';
-    parts.push(`environment variables ${names} (${whose(inputs.envVars.length > 0)})`);
+    const merge = mergeEnvVars(inputs.envVars, app.environmentVariables, inputs.envVarsMode);
+    parts.push(
+      `environment variables ${envKeysText(merge, { workflow: 'set', 'previous app': "the app's" })}`,
+    );
   }
   return parts.join(', ');
 }
@@ -120,7 +122,7 @@ export function plannedUpdateCalls(
   return [
     `${call.getApp(app.id)}  (read its settings and state)`,
     ...(isRunning(app) ? [`${call.stopApp(app.id)}  (stop '${app.name}')`] : []),
-    `${call.updateApp(app.id)}  (${describeSettings(settings, inputs)})`,
+    `${call.updateApp(app.id)}  (${describeSettings(settings, inputs, app)})`,
     `${call.uploadFiles(app.id)}  (a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}, extracted over the app's files)`,
     call.startApp(app.id),
   ];
