@@ -60,9 +60,14 @@ export function checkInputNames(variables: Iterable<string>, known: readonly str
     const shown = given.toLowerCase();
     const ours = known.find((k) => loose(given) === k);
     if (ours) {
+      // The runner upper-cases every name: a variable in another case was set by hand.
+      const problem =
+        given.toLowerCase() === ours
+          ? `was passed as ${variable}, but the action reads ${inputVariable(ours)} (the runner upper-cases input names; a local run must too)`
+          : `is spelled '${shown}' in the workflow (the runner passes it as ${variable}), which is not an input of this action: its value would be ignored and the run would go on as if it were not set (for app_name: a second app named after the repository)`;
       throw new InputError(
         ours,
-        `is spelled '${shown}' in the workflow (the runner passes it as ${variable}), which is not an input of this action: its value would be ignored and the run would go on as if it were not set (for app_name: a second app named after the repository)`,
+        problem,
         `Spell it '${ours}', in lower case with hyphens, as action.yml and the README write every input`,
       );
     }

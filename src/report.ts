@@ -229,14 +229,14 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
     lines.push(`## ${icon} Rolled back ${code(r.to.name)} on CamposCloud`);
     rows.push([
       'Now running',
-      `id ${code(r.to.id)}, the kept version (created ${r.to.createdAt ?? 'earlier'})`,
+      `id ${code(r.to.id)}, the kept version (created ${mdText(r.to.createdAt ?? 'earlier')})`,
     ]);
     rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.to)]);
     rows.push(['Stopped', `id ${code(r.from.id)}, the version that ran (kept, stopped)`]);
     for (const a of r.alsoStopped)
       rows.push(['Also stopped', `id ${code(a.id)} (it was running too)`]);
     const url = appUrl(r.to);
-    if (url) rows.push(['URL', url]);
+    if (url) rows.push(['URL', mdUrl(url)]);
     if (r.githubDeployment) {
       rows.push([
         'GitHub deployment',
@@ -244,7 +244,7 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
       ]);
     }
   }
-  rows.push(['Found by', r.lookedUpBy]);
+  rows.push(['Found by', mdText(r.lookedUpBy)]);
   rows.push(['Time', timingLine(r.timings, totalMs)]);
   lines.push('', table(rows), '');
   if (r.dryRun) {

@@ -140,7 +140,7 @@ test('a dry run reads the replaced app and lists the settings and their origins,
   expect(run.stdout).toContain('team-id: 64b7f0c2a1d4e5f6a7b8c9d0 (previous app)');
   expect(run.summary).toContain('**Settings the new app would get:**');
   expect(run.summary).toContain(
-    '| `env-vars` | DISCORD\\_TOKEN (previous app), PEM (previous app), LOG\\_LEVEL (previous app) |',
+    '| `env-vars` | DISCORD_TOKEN (previous app), PEM (previous app), LOG_LEVEL (previous app) |',
   );
   secretsNowhere(run);
 });

@@ -53,7 +53,7 @@ test('a 401 fails at once, naming the call, the status, the server words and wha
   expect(run.exitCode).toBe(1);
   const error = run.errors.join('\n');
   expect(error).toContain('GET /v1/apps failed with HTTP 401: Invalid API token');
-  expect(error).toContain('`token` input');
+  expect(error).toContain("check that input 'token' holds a valid CamposCloud API token");
   expect(world.server.requests).toHaveLength(1);
   expect(run.summary).toContain('Nothing was changed on CamposCloud');
 });

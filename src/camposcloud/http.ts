@@ -1,5 +1,6 @@
 // One HTTP exchange with a time limit, and sleeps, both bounded by the run's deadline. No retries
 // and no interpretation here: the client decides what an outcome means.
+import { networkCode } from './unreachable.js';
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import { DeadlineError } from '../errors.js';
@@ -56,6 +57,8 @@ export type ExchangeResult =
       /** e.g. "ECONNRESET: other side closed", "no response within 30.0 s". */
       reason: string;
       timedOut: boolean;
+      /** The system error code (ENOTFOUND, ECONNREFUSED...), when there is one. */
+      code?: string;
     };
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>) {
@@ -137,7 +140,13 @@ export async function exchange(x: Exchange): Promise<ExchangeResult> {
     }
     if (fired) return { kind: 'network', reason: fired.reason, timedOut: true };
     const reason = describeNetworkError(err);
-    return { kind: 'network', reason, timedOut: /timeout/i.test(reason) };
+    const code = networkCode(err);
+    return {
+      kind: 'network',
+      reason,
+      timedOut: /timeout/i.test(reason),
+      ...(code === undefined ? {} : { code }),
+    };
   } finally {
     clearTimeout(limitTimer);
     clearTimeout(deadlineTimer);

@@ -2,6 +2,7 @@
 // deadline, a streamed upload), what the answer says (redacted of secrets), and the waits between
 // attempts of a call that is safe to repeat. The create (create.ts) and the stop and start
 // (app-state.ts) run their own loops over attempt(); everything else goes through call().
+import { ApiError } from '../errors.js';
 import type { LineLog } from '../log.js';
 import { duration } from '../text.js';
 import { callText, endpointName, sentPath, type Route } from './endpoints.js';
@@ -20,6 +21,7 @@ import {
 } from './outcome.js';
 import { withUploadProgress } from './progress.js';
 import { MIN_REDACTED_LENGTH, redactSecrets } from './redact.js';
+import { attemptsBeforeFirstAnswer, markAnswered, unreachableHint } from './unreachable.js';
 import {
   nextBackoff,
   parseRetryAfter,
@@ -115,6 +117,8 @@ export class Requester {
   private readonly root: string;
   /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
   readonly rootPath: string;
+  /** host[:port] of api-url, as messages name it. */
+  private readonly host: string;
   private readonly token: string;
   private readonly requestTimeoutMs: number;
   private readonly uploadStallMs: number;
@@ -139,6 +143,7 @@ export class Requester {
   constructor(opts: ClientOptions) {
     this.root = apiRoot(opts.apiUrl);
     this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
+    this.host = new URL(this.root).host;
     this.token = opts.token;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
     this.uploadStallMs = opts.uploadStallMs ?? DEFAULTS.uploadStallMs;
@@ -209,6 +214,17 @@ export class Requester {
       // A body past the limit comes again the same way: not worth another attempt.
       if (outcome.kind === 'bad-body' && outcome.final)
         throw apiErrorFor(endpoint, outcome, attempt);
+      if (outcome.kind === 'network' && outcome.code) {
+        const limit = attemptsBeforeFirstAnswer(this.host, outcome.code);
+        if (limit !== undefined && attempt >= limit) {
+          throw new ApiError({
+            endpoint,
+            attempts: attempt,
+            detail: `no response: ${outcome.reason}`,
+            hint: unreachableHint(this.host, outcome.code),
+          });
+        }
+      }
       if (!budget.spend(isRateLimited(outcome))) {
         throw apiErrorFor(endpoint, outcome, attempt, exhausted(outcome, budget));
       }
@@ -287,6 +303,7 @@ export class Requester {
       return result;
     }
     this.log.debug(`${endpoint}: HTTP ${result.status}`);
+    markAnswered(this.host);
     if (result.tooLarge) {
       return {
         kind: 'bad-body',

@@ -36,7 +36,8 @@ export async function restartAfterFailure(
     });
     recovery = `App ${app.id} was not running before the deploy and is left as it was. Fix the cause above and re-run the workflow.`;
   } else {
-    ctx.log.warning(`${capitalise(opts.failedStep)} failed: ${why}. Starting app ${app.id} again.`);
+    // The cause is the step's one error; this line says what is done about it.
+    ctx.log.info(`${capitalise(opts.failedStep)} failed: starting app ${app.id} again.`);
     try {
       await ctx.recoveryClient.startApp(app.id);
       apps.unshift({ role: 'previous', id: app.id, name: app.name, state: opts.runningState });

@@ -156,7 +156,7 @@ async function failed(
     : 'stopped, as it was';
   let recovery = `Nothing was changed. Fix the cause above and re-run, or start app ${to.id} from the CamposCloud dashboard.`;
   if (restart && wasRunning) {
-    ctx.log.warning(`${step} failed: ${why}. Starting app ${from.id} again.`);
+    ctx.log.info(`${step} failed: starting app ${from.id} again.`);
     try {
       await ctx.recoveryClient.startApp(from.id);
       fromState = 'running again, as before the rollback';
