@@ -13,10 +13,12 @@ export function markAnswered(host: string): void {
 
 /** The system error code of a failed request (undici puts it on the error or on its cause). */
 export function networkCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; depth++) {
-    const code = (e as { code?: unknown }).code;
+  // Read by shape, not instanceof: an error made in another realm is an Error all the same.
+  let e: unknown = err;
+  for (let depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    const { code, cause } = e as { code?: unknown; cause?: unknown };
     if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-    e = e.cause;
+    e = cause;
   }
   return undefined;
 }

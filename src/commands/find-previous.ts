@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import { runningText } from '../app-facts.js';
 import type { CommandContext } from './context.js';
-import { findAppsWithUsage } from './find-apps.js';
+import { caseNotice, findAppsWithUsage } from './find-apps.js';
 import { planVersions, versionToReplace, type VersionPlan } from './versions.js';
 import { count } from '../text.js';
 
@@ -46,8 +46,12 @@ export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise
   const listing = found.listing;
   if (!first) {
     log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
-    const near = listing ? sameButCase(listing.apps, inputs.appName) : [];
-    if (near.length > 0) log.notice(caseNotice(near, inputs.appName));
+    const near = found.sameButCase ?? [];
+    if (near.length > 0) {
+      log.notice(
+        caseNotice(near, inputs.appName, `a new app '${inputs.appName}' will be created beside it`),
+      );
+    }
     // Found by name, these are every app of that name: the create's lost-response check compares
     // against them instead of listing all apps again.
     const versions = planVersions([], undefined, inputs.keepPrevious);
@@ -101,18 +105,6 @@ export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise
         : await ctx.client.getApp(newest.id)
       : undefined;
   return { name, previous: newest, older, sameNameIds, versions, listing, setup };
-}
-
-/** Apps whose name is app-name in another case ('My Music Bot' for 'my music bot'). */
-function sameButCase(apps: App[], name: string): App[] {
-  const folded = name.toLowerCase();
-  return apps.filter((a) => a.name !== name && a.name.toLowerCase() === folded);
-}
-
-/** Names match exactly: said once, so a second app made by a case slip is not a surprise. */
-export function caseNotice(near: App[], name: string): string {
-  const shown = near.map((a) => `'${a.name}' (${a.id})`).join(', ');
-  return `No app is named exactly '${name}', but found ${shown}; names match exactly, so a new app '${name}' will be created beside it. To replace it instead, set app-name to its name as written there.`;
 }
 
 /** keep-previous, as it applies to this deploy, for the log. */
