@@ -500,7 +500,7 @@ describe('settings the workflow set, and those it left to the defaults', () => {
     for (const [name, value] of Object.entries(CREATE_DEFAULTS)) {
       expect(action.get(name)?.default).toBe('');
       expect(fs.readFileSync(new URL('../action.yml', import.meta.url), 'utf8')).toMatch(
-        new RegExp(`  ${name}:\\n    description: >-\\n[^]*?When empty, a new app gets ${value}`),
+        new RegExp(`  ${name}:\\n    description: >-\\n[^]*?a first deploy gets ${value}`),
       );
     }
   });

@@ -3,7 +3,7 @@
 // says what is wrong and what is allowed; secrets are masked before anything can throw.
 import fs from 'node:fs';
 import path from 'node:path';
-import { MIN_REDACTED_LENGTH as MIN_MASKED_LENGTH } from './camposcloud/redact.js';
+import { isSettingValue, MIN_REDACTED_LENGTH as MIN_MASKED_LENGTH } from './camposcloud/redact.js';
 import { InputError } from './errors.js';
 import { checkInputNames } from './input-names.js';
 import { isBranchEndEvent, type EventInfo } from './event.js';
@@ -436,7 +436,7 @@ function maskEnvValues(rawEnv: string, mask: (secret: string) => void): void {
     const secret = eq === -1 ? line.trim() : line.slice(eq + 1);
     // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
     // that short are settings, not secrets (the client's redaction uses the same limit).
-    if (secret.length < MIN_MASKED_LENGTH || SETTING_VALUE.test(secret)) continue;
+    if (secret.length < MIN_MASKED_LENGTH || isSettingValue(secret)) continue;
     if (eq === -1 || isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret)) {
       mask(secret);
     }
@@ -448,9 +448,6 @@ const SECRET_WORDS =
   /token|secret|passw|pwd|apikey|api_key|private|credential|cookie|session|signing|webhook|dsn|auth(?!or)/i;
 // KEY as a word of its own (SSH_KEY, KEY, LICENSE_KEYS), not inside MONKEY or KEYBOARD_LAYOUT.
 const KEY_WORD = /(^|_)keys?($|_)/i;
-// A flag or a small number is a setting even under such a key (AUTH_ENABLED=true, TOKEN_TTL=3600):
-// masking it would hide every "true" or "3600" in the log, and no credential looks like that.
-const SETTING_VALUE = /^(true|false|yes|no|none|null)$|^\d{1,6}$/i;
 // scheme://user:password@host, as in DATABASE_URL=postgres://bot:pw@db.example.com/bot.
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 

@@ -107,6 +107,9 @@ test('env-vars-mode: replace gives the new app the workflow variables alone', as
   expect(app.environmentVariables).toEqual([{ key: 'LOG_LEVEL', value: 'debug' }]);
   expect(app.allocatedMemoryMB).toBe(1024);
   expect(run.summary).toContain('workflow only (env-vars-mode: replace)');
+  expect(run.stdout).toContain(
+    "::warning::env-vars-mode is replace: the app's DISCORD_TOKEN, PEM are not in env-vars and are dropped.",
+  );
   secretsNowhere(run);
 });
 

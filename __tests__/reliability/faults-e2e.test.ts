@@ -101,6 +101,7 @@ test('a 403 on create after the stop starts the old app again and says which app
   expect(world.server.apps.get(old._id)?.running).toBe(true);
   const error = run.errors.join('\n');
   expect(error).toContain('POST /v1/apps/create failed with HTTP 403: Plan limit reached');
-  expect(error).toContain(`previous app hello-bot (${old._id}): running again`);
+  expect(run.errors).toHaveLength(1);
+  expect(run.stdout).toContain(`\nprevious app hello-bot (${old._id}): running again\n`);
   expect(run.summary).toContain(old._id);
 });

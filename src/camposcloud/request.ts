@@ -20,7 +20,7 @@ import {
   type Outcome,
 } from './outcome.js';
 import { withUploadProgress } from './progress.js';
-import { MIN_REDACTED_LENGTH, redactSecrets } from './redact.js';
+import { isSettingValue, MIN_REDACTED_LENGTH, redactSecrets } from './redact.js';
 import { attemptsBeforeFirstAnswer, markAnswered, unreachableHint } from './unreachable.js';
 import {
   nextBackoff,
@@ -191,7 +191,8 @@ export class Requester {
       for (const piece of pieces) {
         if (piece.length < MIN_REDACTED_LENGTH) continue;
         this.secrets.add(piece);
-        this.mask(piece);
+        // Masking 'true' or '3600' would garble every such word in the job log.
+        if (!isSettingValue(piece)) this.mask(piece);
       }
     }
   }

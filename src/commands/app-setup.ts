@@ -125,6 +125,18 @@ export function unreadEnvNote(appId: string, merge: EnvMerge, strategy: string):
 }
 
 /**
+ * env-vars-mode: replace drops the keys only the app had: said, naming them (never their values),
+ * since a bot's token set in the dashboard goes with them.
+ */
+export function replacedAway(app: App | undefined, inputs: Inputs): string | undefined {
+  if (!app?.environmentVariables || inputs.envVarsMode !== 'replace') return undefined;
+  const set = new Set(inputs.envVars.map((v) => v.key));
+  const gone = app.environmentVariables.filter((v) => !set.has(v.key)).map((v) => v.key);
+  if (gone.length === 0) return undefined;
+  return `env-vars-mode is replace: the app's ${gone.join(', ')} ${gone.length === 1 ? 'is' : 'are'} not in env-vars and ${gone.length === 1 ? 'is' : 'are'} dropped. Use env-vars-mode: merge (the default) to keep ${gone.length === 1 ? 'it' : 'them'}.`;
+}
+
+/**
  * The create's set-up: the workflow's settings, else those of `previous` (the app it replaces,
  * read in full), else the create defaults. A startup command the platform derived from a main file
  * is derived anew (left empty) so a changed main-file takes effect; a custom one is kept.
@@ -213,6 +225,8 @@ export function setupForCreate(
   if (previous && !merge.appRead && inputs.envVarsMode === 'merge') {
     notes.push(unreadEnvNote(previous.id, merge, 'recreate'));
   }
+  const dropped = replacedAway(previous, inputs);
+  if (dropped) notes.push(dropped);
   if (unread.length > 0 && previous) {
     notes.push(
       `CamposCloud's answer for app ${previous.id} did not carry its ${unread.join(', ')} setting${unread.length > 1 ? 's' : ''}, so the new app gets the default for ${unread.length > 1 ? 'each' : 'it'} (see the settings below); set ${unread.join(', ')} in the workflow to choose.`,

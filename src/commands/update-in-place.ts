@@ -16,6 +16,7 @@ import {
   envKeysText,
   isDerivedCommand,
   mergeEnvVars,
+  replacedAway,
   staleCommandNote,
   unreadEnvNote,
 } from './app-setup.js';
@@ -72,6 +73,8 @@ function settingsFor(
     if (environmentVariables === undefined) lost('env-vars', 'environment variables');
     else warn(unreadEnvNote(app.id, merge, 'update'));
   }
+  const dropped = replacedAway(app, inputs);
+  if (dropped) warn(dropped);
   return {
     // Found by app-id, the app keeps its name unless app-name was set.
     appName: inputs.given.appName || !inputs.appId ? inputs.appName : app.name,
