@@ -174,7 +174,17 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
   rows.push(['Runtime', `${pkg.runtime}, main file ${code(pkg.mainFile)}`]);
   rows.push(['Time', timingLine(r.timings, totalMs)]);
   lines.push('', table(rows), '');
-  if (r.setup) lines.push(...settingLines(r.setup.origins, r.dryRun));
+  if (r.setup) {
+    const updated = r.strategy === 'update' && r.previous !== undefined;
+    const title = updated
+      ? r.dryRun
+        ? 'Settings the update would send'
+        : 'Settings sent to the app'
+      : r.dryRun
+        ? 'Settings the new app would get'
+        : 'Settings of the new app';
+    lines.push(...settingLines(r.setup.origins, title));
+  }
   if (r.recovered) {
     lines.push(
       '> [!WARNING]',
@@ -254,9 +264,9 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
 }
 
 /** Where each setting of the new app came from (environment variables by key, never values). */
-function settingLines(origins: SettingOrigin[], dryRun: boolean): string[] {
+function settingLines(origins: SettingOrigin[], title: string): string[] {
   return [
-    dryRun ? '**Settings the new app would get:**' : '**Settings of the new app:**',
+    `**${title}:**`,
     '',
     '| setting | value | from |',
     '| --- | --- | --- |',

@@ -165,6 +165,10 @@ test('a dry run reads the app and shows the settings an update would send, and w
   expect(run.stdout).toContain(
     `POST /v1/apps/${app._id}/update  (appName 'hello-bot', memoryMB 1024 (the app's), runtimeEnvironment python, exposedViaWeb true (the app's), autoRestartEnabled false (set), startupCommand 'python -u main.py', environment variables SET_IN_DASHBOARD (the app's))`,
   );
+  expect(run.summary).toContain('**Settings the update would send:**');
+  expect(run.summary).toContain("| `memory-mb` | 1024 MB | the app's own |");
+  expect(run.summary).toContain('| `auto-restart` | false | workflow |');
+  expect(run.summary).toContain("| `env-vars` | SET_IN_DASHBOARD (the app's own) |");
   // The value read is masked (an ::add-mask:: command) and appears nowhere else.
   expect(run.stdout).toContain('::add-mask::keep-me');
   expect(visible(run.stdout)).not.toContain('keep-me');

@@ -15,7 +15,7 @@ import type { CommandContext, DeploymentTarget } from './context.js';
 import { findPrevious, type Found } from './find-previous.js';
 import { deleteVersions } from './prune.js';
 import { createSummary, planSetup, recreate } from './recreate.js';
-import type { CreateSetup } from './app-setup.js';
+import type { CreateSetup, SettingOrigin } from './app-setup.js';
 import { rollBackNewVersion } from './roll-back-new.js';
 import type { VersionPlan } from './versions.js';
 import { preparePackage, type PreparedPackage } from './prepare-package.js';
@@ -82,10 +82,13 @@ async function deployPackage(
   let result: DeployResult;
   try {
     await stopOtherCopies(found.older, ctx);
-    result =
-      inputs.strategy === 'update' && found.previous
-        ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
-        : await recreate(base, inputs, pkg, found, ctx, setup);
+    if (inputs.strategy === 'update' && found.previous) {
+      const record = (origins: SettingOrigin[]) => (base.setup = { origins });
+      const app = await updateInPlace(found.previous, pkg, inputs, ctx, timings, record);
+      result = { ...base, app };
+    } else {
+      result = await recreate(base, inputs, pkg, found, ctx, setup);
+    }
   } catch (err) {
     // The status description is visible to anyone who can read the repository: keep the
     // server's words (which could quote a value) out of it; the run's log has them.
@@ -211,7 +214,14 @@ async function dryRun(
     ...olderStops,
     ...(inputs.strategy === 'update' && previous
       ? // The same read a real run makes first, so the plan shows the settings it would send.
-        plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, call, log.warning)
+        plannedUpdateCalls(
+          await ctx.client.getApp(previous.id),
+          pkg,
+          inputs,
+          call,
+          log.warning,
+          (origins) => (base.setup = { origins }),
+        )
       : [
           ...(previous
             ? [`${call.stopApp(previous.id)}  (stop '${previous.name}', if it runs)`]

@@ -19,6 +19,7 @@ import {
   replacedAway,
   staleCommandNote,
   unreadEnvNote,
+  type SettingOrigin,
 } from './app-setup.js';
 
 /**
@@ -113,6 +114,49 @@ function describeSettings(settings: AppSettings, inputs: Inputs, app: App): stri
   return parts.join(', ');
 }
 
+/** Where each setting the update sends comes from, for the summary (variables by key only). */
+export function updateOrigins(settings: AppSettings, inputs: Inputs, app: App): SettingOrigin[] {
+  const KEPT = "the app's own";
+  const NOT_SENT = "not sent (the app's could not be read)";
+  const whose = (given: boolean) => (given ? 'workflow' : KEPT);
+  const flag = (input: string, value: boolean | undefined, given: boolean): SettingOrigin =>
+    value === undefined
+      ? { input, shown: 'unchanged', from: NOT_SENT }
+      : { input, shown: String(value), from: whose(given) };
+  const command = settings.startupCommand ?? '';
+  const merge = mergeEnvVars(inputs.envVars, app.environmentVariables, inputs.envVarsMode);
+  return [
+    {
+      input: 'memory-mb',
+      shown: `${settings.memoryMB} MB`,
+      from: inputs.given.memoryMB ? 'workflow' : app.memoryMB === undefined ? 'default' : KEPT,
+    },
+    flag('exposed-via-web', settings.exposedViaWeb, inputs.given.exposedViaWeb),
+    flag('auto-restart', settings.autoRestartEnabled, inputs.given.autoRestart),
+    {
+      input: 'startup-command',
+      shown: command,
+      from: inputs.startupCommand
+        ? 'workflow'
+        : command === app.startupCommand && !isDerivedCommand(command)
+          ? KEPT
+          : 'derived from main-file',
+    },
+    settings.environmentVariables
+      ? {
+          input: 'env-vars',
+          shown: envKeysText(merge, { 'previous app': KEPT }),
+          from:
+            inputs.envVarsMode === 'replace'
+              ? 'workflow only (env-vars-mode: replace)'
+              : merge.appRead
+                ? "the app's, merged by key with the workflow (its value wins)"
+                : "workflow only (the app's could not be read)",
+        }
+      : { input: 'env-vars', shown: 'unchanged', from: NOT_SENT },
+  ];
+}
+
 /** A dry run's plan: the app read in full (a read-only call), and the settings it would send. */
 export function plannedUpdateCalls(
   app: App,
@@ -120,8 +164,10 @@ export function plannedUpdateCalls(
   inputs: Inputs,
   call: Describe,
   warn: (m: string) => void,
+  record: (origins: SettingOrigin[]) => void = () => {},
 ): string[] {
   const settings = settingsFor(inputs, pkg, app, warn);
+  record(updateOrigins(settings, inputs, app));
   return [
     `${call.getApp(app.id)}  (read its settings and state)`,
     ...(isRunning(app) ? [`${call.stopApp(app.id)}  (stop '${app.name}')`] : []),
@@ -138,6 +184,7 @@ export async function updateInPlace(
   inputs: Inputs,
   ctx: CommandContext,
   timings: Timing[],
+  record: (origins: SettingOrigin[]) => void = () => {},
 ): Promise<App> {
   const { client, log } = ctx;
   if (inputs.teamId && found.teamId !== inputs.teamId) {
@@ -156,6 +203,7 @@ export async function updateInPlace(
     return await log.group('Update the app in place', () =>
       timed(timings, 'update', async () => {
         const settings = settingsFor(inputs, pkg, app, log.warning);
+        record(updateOrigins(settings, inputs, app));
         stopAttempted = true;
         const { alreadyStopped } = await client.stopApp(app.id, app);
         stopped = alreadyStopped ? 'already' : 'by-us';
