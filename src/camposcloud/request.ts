@@ -189,7 +189,8 @@ export class Requester {
     for (const { value } of vars ?? []) {
       const pieces = new Set([value, ...value.split(/\r?\n/).map((l) => l.trim())]);
       for (const piece of pieces) {
-        if (piece.length < MIN_REDACTED_LENGTH) continue;
+        // Each app read again (before a stop, a start) must not repeat the mask commands.
+        if (piece.length < MIN_REDACTED_LENGTH || this.secrets.has(piece)) continue;
         this.secrets.add(piece);
         // Masking 'true' or '3600' would garble every such word in the job log.
         if (!isSettingValue(piece)) this.mask(piece);

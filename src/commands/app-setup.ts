@@ -246,5 +246,10 @@ export function setupForCreate(
 
 /** The origins as log lines: "memory-mb: 1024 MB (previous app)". */
 export function originLines(origins: readonly SettingOrigin[]): string[] {
-  return origins.map((o) => `${o.input}: ${o.shown} (${o.from})`);
+  // Variables carry their origin key by key already: the rule that merged them follows.
+  return origins.map((o) =>
+    o.input === 'env-vars'
+      ? `${o.input}: ${o.shown}; ${o.from}`
+      : `${o.input}: ${o.shown} (${o.from})`,
+  );
 }
