@@ -19,7 +19,7 @@ import { count } from '../text.js';
 import type { Log } from '../log.js';
 import { originLines, setupForCreate, type CreateSetup } from './app-setup.js';
 
-/** The create in words, for the log and a dry run's plan (settings: see logSetup). */
+/** The create in words, for the log and a dry run's plan (the settings in full: planSetup). */
 export function createSummary(inputs: Inputs, pkg: PreparedPackage, setup: CreateSetup): string {
   return `create app '${inputs.appName}' (${pkg.runtime}, ${setup.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}`;
 }
