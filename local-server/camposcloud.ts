@@ -96,6 +96,12 @@ export interface Variants {
    * or at once, 'while-creating' (status 'creating', not running, until the create answers).
    */
   createdVisible: 'answered' | 'while-creating';
+  /**
+   * GET /v1/apps/{id}: the app's environmentVariables 'included' (as the docs' stop example shows
+   * the app object) or 'absent' (no example of this answer shows them; a platform may well keep
+   * secrets out of reads). 'absent' by default: the read a recreate carries over may lack them.
+   */
+  appEnvVars: 'included' | 'absent';
 }
 
 /**
@@ -125,6 +131,7 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = {
   totalUsedRam: 'text',
   createMs: defaultCreateMs(),
   createdVisible: 'answered',
+  appEnvVars: 'absent',
 };
 
 /** Refusal wording, as the platform might phrase it: a test must pass whichever it is. */
@@ -756,6 +763,15 @@ export async function startFakeCamposCloud(
     return documented;
   }
 
+  /** GET /v1/apps/{id}: the app, its team populated, with or without its variables. */
+  function readAnswer(app: FakeApp): Record<string, unknown> {
+    const full = render(app, true);
+    if (variants.appEnvVars === 'included') return full;
+    const { environmentVariables, ...rest } = full;
+    void environmentVariables;
+    return rest;
+  }
+
   /** A list item as the SDK types it: no env vars, startup command or other settings. */
   function listItem(app: FakeApp): Record<string, unknown> {
     const full = render(app, false);
@@ -1076,7 +1092,7 @@ export async function startFakeCamposCloud(
     },
     {
       pattern: /^\/v1\/apps\/([^/]+)$/,
-      methods: { GET: drained(([id]) => json(200, render(findApp(id ?? ''), true))) },
+      methods: { GET: drained(([id]) => json(200, readAnswer(findApp(id ?? '')))) },
     },
     {
       pattern: /^\/v1\/apps\/([^/]+)\/(stop|start|restart)$/,

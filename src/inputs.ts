@@ -3,8 +3,9 @@
 // says what is wrong and what is allowed; secrets are masked before anything can throw.
 import fs from 'node:fs';
 import path from 'node:path';
-import { MIN_REDACTED_LENGTH as MIN_MASKED_LENGTH } from './camposcloud/redact.js';
+import { isSettingValue, MIN_REDACTED_LENGTH as MIN_MASKED_LENGTH } from './camposcloud/redact.js';
 import { InputError } from './errors.js';
+import { checkInputNames } from './input-names.js';
 import { isBranchEndEvent, type EventInfo } from './event.js';
 import { defaultEnvironment, previewAppName, previewSuffix } from './preview.js';
 import type { EnvVar, Runtime } from './camposcloud/types.js';
@@ -40,6 +41,11 @@ export interface Inputs {
   startupCommand: string | undefined;
   teamId: string | undefined;
   envVars: EnvVar[];
+  /**
+   * merge: the app's own environment variables are kept, the workflow's set or override by key;
+   * replace: the app gets the workflow's alone.
+   */
+  envVarsMode: 'merge' | 'replace';
   /** Absolute, realpath. */
   workspace: string;
   /** Absolute, realpath, inside workspace. */
@@ -64,6 +70,8 @@ export interface Inputs {
   environment: string;
   /** Inputs that still work but are on their way out: main.ts logs each as a warning. */
   deprecations: string[];
+  /** Inputs the workflow passed that the action does not have: main.ts logs each as a warning. */
+  unknownInputs: string[];
 }
 
 export type Strategy = 'recreate' | 'update';
@@ -78,6 +86,11 @@ export interface InputContext {
   repository: string | undefined;
   /** What the triggering event says (branch, pull request); preview names and environments come from it. */
   event?: EventInfo;
+  /**
+   * The names of the process's environment variables: the INPUT_* ones the runner passed are
+   * checked against action.yml's inputs (input-names.ts). Left out, no check is made.
+   */
+  variables?: Iterable<string>;
 }
 
 /**
@@ -99,6 +112,7 @@ export const DEFAULTS = {
   'startup-command': '',
   'team-id': '',
   'env-vars': '',
+  'env-vars-mode': 'merge',
   path: '.',
   exclude: '',
   include: '',
@@ -190,6 +204,9 @@ export function parseInputs(
   // The token is read and masked before anything else can throw, so even a failing run never prints it.
   const rawToken = read('token');
   maskToken(rawToken, mask);
+  // A misspelled input is the first thing said: every later message would mislead (main_file:
+  // would read as a missing main-file).
+  const unknownInputs = ctx.variables ? checkInputNames(ctx.variables, Object.keys(DEFAULTS)) : [];
   const raw = { token: rawToken } as Record<InputName, string>;
   for (const name of Object.keys(DEFAULTS) as InputName[]) {
     if (name !== 'token') raw[name] = read(name);
@@ -232,6 +249,10 @@ export function parseInputs(
   const startupCommand = parseStartupCommand(forDeploy('startup-command'));
   const teamId = parseTeamId(forDeploy('team-id'));
   const envVars = parseEnvVars(forDeploy('env-vars'));
+  const envVarsMode = parseChoice('env-vars-mode', forDeploy('env-vars-mode'), [
+    'merge',
+    'replace',
+  ] as const);
   // stop and delete read no files: a missing workspace (a job with no checkout) is fine for them.
   const workspace = deploy ? realWorkspace(ctx.workspace) : ctx.workspace;
   const dir = deploy ? parsePath(value('path'), workspace) : workspace;
@@ -324,6 +345,7 @@ export function parseInputs(
     startupCommand,
     teamId,
     envVars,
+    envVarsMode,
     workspace,
     path: dir,
     exclude,
@@ -339,6 +361,7 @@ export function parseInputs(
     githubToken,
     environment,
     deprecations,
+    unknownInputs,
   };
 }
 
@@ -446,7 +469,7 @@ function envEntries(rawEnv: string): EnvEntry[] {
  * is still cut out of what the server says back (redact.ts).
  */
 function maskEnvValues(rawEnv: string, mask: (secret: string) => void): void {
-  const maskable = (v: string) => v.length >= MIN_MASKED_LENGTH && !SETTING_VALUE.test(v);
+  const maskable = (v: string) => v.length >= MIN_MASKED_LENGTH && !isSettingValue(v);
   for (const entry of envEntries(rawEnv)) {
     if (!('line' in entry)) {
       // A value of several lines is a key, a certificate, a JSON credential: every line is masked
@@ -486,9 +509,6 @@ const SECRET_WORDS =
   /token|secret|passw|pwd|apikey|api_key|private|credential|cookie|session|signing|webhook|dsn|auth(?!or)/i;
 // KEY as a word of its own (SSH_KEY, KEY, LICENSE_KEYS), not inside MONKEY or KEYBOARD_LAYOUT.
 const KEY_WORD = /(^|_)keys?($|_)/i;
-// A flag or a small number is a setting even under such a key (AUTH_ENABLED=true, TOKEN_TTL=3600):
-// masking it would hide every "true" or "3600" in the log, and no credential looks like that.
-const SETTING_VALUE = /^(true|false|yes|no|none|null)$|^\d{1,6}$/i;
 // scheme://user:password@host, as in DATABASE_URL=postgres://bot:pw@db.example.com/bot.
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 

@@ -50,10 +50,12 @@ export async function run(): Promise<void> {
         workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
         repository: process.env.GITHUB_REPOSITORY,
         event,
+        variables: Object.keys(process.env),
       },
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
+    for (const unknown of inputs.unknownInputs) log.warning(unknown);
     for (const deprecation of inputs.deprecations) log.warning(deprecation);
     const emptyEnv = emptyEnvWarning(inputs.envVars, event);
     if (emptyEnv) log.warning(emptyEnv);
@@ -80,9 +82,10 @@ export async function run(): Promise<void> {
     const message = errorText(err);
     const outputs: Record<string, string> = { status: 'failed' };
     if (err instanceof DeployFailedError) {
-      for (const a of err.apps)
-        core.error(annotationText(`${a.role} app ${a.name} (${a.id}): ${a.state}`));
-      core.error(annotationText(err.recovery));
+      // One failure, one error (the cause, below): where the apps are is told, not shouted, and
+      // the next step is a notice.
+      for (const a of err.apps) log.info(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
+      log.notice(err.recovery);
       // A rollback's roles read like a deploy's: the kept version is the one it meant to run.
       const previous = err.apps.find((a) => a.role === 'previous' || a.role === 'current');
       const made = err.apps.find((a) => a.role === 'new' || a.role === 'kept');
@@ -90,8 +93,7 @@ export async function run(): Promise<void> {
       if (made) outputs['app-id'] = made.id;
     }
     const written = setOutputs(outputs);
-    if (written !== true)
-      core.error(annotationText(`The step outputs could not be written (${written}).`));
+    if (written !== true) log.warning(`The step outputs could not be written (${written}).`);
     if (err instanceof Error && err.stack) core.debug(annotationText(err.stack));
     await writeSummary(
       renderFailureSummary(command, err, { phase, changed }, Date.now() - started),
@@ -141,6 +143,7 @@ async function makeContext(
       ...inputs.envVars.map((v) => v.value),
       ...(inputs.githubToken ? [inputs.githubToken] : []),
     ],
+    mask: (secret: string) => core.setSecret(secret),
     log,
     onChange,
   };

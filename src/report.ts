@@ -9,6 +9,7 @@ import {
   type StopResult,
   type Timing,
 } from './commands/result.js';
+import type { SettingOrigin } from './commands/app-setup.js';
 import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, runningText, stateText } from './app-facts.js';
 import { isRunning } from './camposcloud/app-state.js';
@@ -177,6 +178,17 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
   rows.push(['Runtime', `${pkg.runtime}, main file ${code(pkg.mainFile)}`]);
   rows.push(['Time', timingLine(r.timings, totalMs)]);
   lines.push('', table(rows), '');
+  if (r.setup) {
+    const updated = r.strategy === 'update' && r.previous !== undefined;
+    const title = updated
+      ? r.dryRun
+        ? 'Settings the update would send'
+        : 'Settings sent to the app'
+      : r.dryRun
+        ? 'Settings the new app would get'
+        : 'Settings of the new app';
+    lines.push(...settingLines(r.setup.origins, title));
+  }
   if (r.recovered) {
     lines.push(
       '> [!WARNING]',
@@ -231,7 +243,7 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
     lines.push(`## ${icon} Rolled back ${code(r.to.name)} on CamposCloud`);
     rows.push([
       isRunning(r.to) ? 'Now running' : 'Started',
-      `id ${code(r.to.id)}, the kept version (created ${r.to.createdAt ?? 'earlier'})`,
+      `id ${code(r.to.id)}, the kept version (created ${mdText(r.to.createdAt ?? 'earlier')})`,
     ]);
     rows.push(['State', wait ? onlineWaitText(wait) : stateText(r.to, r.toStart)]);
     rows.push([
@@ -241,7 +253,7 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
     for (const a of r.alsoStopped)
       rows.push(['Also stopped', `id ${code(a.id)} (it was running too)`]);
     const url = appUrl(r.to);
-    if (url) rows.push(['URL', url]);
+    if (url) rows.push(['URL', mdUrl(url)]);
     if (r.githubDeployment) {
       rows.push([
         'GitHub deployment',
@@ -249,13 +261,25 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
       ]);
     }
   }
-  rows.push(['Found by', r.lookedUpBy]);
+  rows.push(['Found by', mdText(r.lookedUpBy)]);
   rows.push(['Time', timingLine(r.timings, totalMs)]);
   lines.push('', table(rows), '');
   if (r.dryRun) {
     lines.push(...plannedCallLines(r.plannedCalls));
   }
   return lines.join('\n');
+}
+
+/** Where each setting of the new app came from (environment variables by key, never values). */
+function settingLines(origins: SettingOrigin[], title: string): string[] {
+  return [
+    `**${title}:**`,
+    '',
+    '| setting | value | from |',
+    '| --- | --- | --- |',
+    ...origins.map((o) => row(code(o.input), mdText(o.shown), mdText(o.from))),
+    '',
+  ];
 }
 
 /** keep-previous's effect: which versions are kept to roll back to, which were deleted. */

@@ -44,7 +44,10 @@ export class CamposCloudClient {
   async getApp(id: string): Promise<App> {
     const route = routes.getApp(id);
     const { json } = await this.http.call(route, 'json');
-    return this.http.toApp(json, route);
+    const app = this.http.toApp(json, route);
+    // The full read is what a recreate or an update carries over: its values are secrets.
+    this.http.treatAsSecrets(app.environmentVariables);
+    return app;
   }
 
   /** Like getApp, but undefined when there is no such app. */

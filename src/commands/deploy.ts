@@ -14,7 +14,8 @@ import { afterStopText, appUrl } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findPrevious, type Found } from './find-previous.js';
 import { deleteVersions } from './prune.js';
-import { createSummary, recreate } from './recreate.js';
+import { createSummary, planSetup, recreate } from './recreate.js';
+import type { CreateSetup, SettingOrigin } from './app-setup.js';
 import { rollBackNewVersion } from './roll-back-new.js';
 import type { VersionPlan } from './versions.js';
 import { preparePackage, type PreparedPackage } from './prepare-package.js';
@@ -70,16 +71,24 @@ async function deployPackage(
     plannedCalls: [],
     timings,
   };
-  if (inputs.dryRun) return dryRun(base, inputs, found, ctx);
+  // A create's settings are decided (and any that cannot be carried over said) before anything
+  // is stopped.
+  const setup =
+    inputs.strategy === 'update' && found.previous
+      ? undefined
+      : await log.group('Settings of the new app', async () => planSetup(inputs, pkg, found, log));
+  if (setup) base.setup = { origins: setup.origins };
+  if (inputs.dryRun) return dryRun(base, inputs, found, ctx, setup);
 
   let result: DeployResult;
   try {
     await stopOtherCopies(found.older, ctx);
     if (inputs.strategy === 'update' && found.previous) {
-      const updated = await updateInPlace(found.previous, pkg, inputs, ctx, timings);
+      const record = (origins: SettingOrigin[]) => (base.setup = { origins });
+      const updated = await updateInPlace(found.previous, pkg, inputs, ctx, timings, record);
       result = { ...base, app: updated.app, startAnswer: updated.answer };
     } else {
-      result = await recreate(base, inputs, pkg, found, ctx);
+      result = await recreate(base, inputs, pkg, found, ctx, setup);
     }
   } catch (err) {
     // The status description is visible to anyone who can read the repository: keep the
@@ -191,6 +200,7 @@ async function dryRun(
   inputs: Inputs,
   found: Found,
   ctx: CommandContext,
+  setup: CreateSetup | undefined,
 ): Promise<DeployResult> {
   const { log } = ctx;
   const pkg = base.package;
@@ -203,10 +213,17 @@ async function dryRun(
     ...olderStops,
     ...(inputs.strategy === 'update' && previous
       ? // The same read a real run makes first, so the plan shows the settings it would send.
-        plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, call, log.warning)
+        plannedUpdateCalls(
+          await ctx.client.getApp(previous.id),
+          pkg,
+          inputs,
+          call,
+          log.warning,
+          (origins) => (base.setup = { origins }),
+        )
       : [
           ...(previous ? [`${call.stopApp(previous.id)}  (stop '${previous.name}')`] : []),
-          `${call.createApp()}  (${createSummary(inputs, pkg)})`,
+          `${call.createApp()}  (${createSummary(inputs, pkg, setup ?? planSetup(inputs, pkg, found, log))})`,
           ...versions.excess.map(
             (a) => `${call.deleteApp(a.id)}  (an old version beyond keep-previous)`,
           ),

@@ -3,6 +3,7 @@ import type { StateChange } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
 import type { PreparedPackage } from './prepare-package.js';
 import type { PrunedApp } from './prune.js';
+import type { SettingOrigin } from './app-setup.js';
 
 export interface Timing {
   phase: string;
@@ -48,6 +49,11 @@ export interface DeployResult {
   /** Dry run: the calls a real run would make, in order. */
   plannedCalls: string[];
   timings: Timing[];
+  /**
+   * The settings the app was created or updated with, and where each came from (the workflow,
+   * the previous app, the default). Environment variables by key only.
+   */
+  setup?: { origins: SettingOrigin[] };
 }
 
 export interface ActedApp {
