@@ -15,7 +15,8 @@ import type { GitHubDeployments } from './github/deployments.js';
 import { parseInputs, type Inputs } from './inputs.js';
 import type { Log } from './log.js';
 import { readRunnerContext } from './runner-context.js';
-import { outputsFor, renderFailureSummary, renderSummary } from './report.js';
+import { healthCheckOutputs, outputsFor, renderFailureSummary, renderSummary } from './report.js';
+import { HealthCheckFailedError } from './health/after-deploy.js';
 import { annotationText, logLine, outputValue } from './runner-text.js';
 
 /** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
@@ -85,6 +86,7 @@ export async function run(): Promise<void> {
       if (previous) outputs['previous-app-id'] = previous.id;
       if (made) outputs['app-id'] = made.id;
     }
+    if (err instanceof HealthCheckFailedError) Object.assign(outputs, healthCheckOutputs(err.healthCheck));
     const written = setOutputs(outputs);
     if (written !== true)
       core.error(annotationText(`The step outputs could not be written (${written}).`));

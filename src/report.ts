@@ -13,6 +13,7 @@ import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, newAppStateText, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
 import { COMMANDS } from './inputs.js';
+import type { HealthCheckResult } from './health/check.js';
 import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
 import { count, duration } from './text.js';
 
@@ -25,7 +26,9 @@ export type Outputs = Record<
   | 'url'
   | 'file-count'
   | 'zip-bytes'
-  | 'zip-sha256',
+  | 'zip-sha256'
+  | 'health-check'
+  | 'health-check-status',
   string
 >;
 
@@ -40,10 +43,13 @@ export function outputsFor(result: RunResult): Outputs {
     'file-count': '',
     'zip-bytes': '',
     'zip-sha256': '',
+    'health-check': '',
+    'health-check-status': '',
   };
   if (result.command === 'deploy') {
     const app = result.app;
-    out.status = result.dryRun ? 'dry-run' : 'deployed';
+    out.status = result.dryRun ? 'dry-run' : result.unchanged ? 'unchanged' : 'deployed';
+    Object.assign(out, healthCheckOutputs(result.healthCheck));
     out['previous-app-id'] = result.previous?.id ?? '';
     out['file-count'] = String(result.package.fileCount);
     out['zip-bytes'] = String(result.package.zipBytes);
@@ -67,6 +73,22 @@ export function outputsFor(result: RunResult): Outputs {
     if (!result.dryRun) out.online = 'false';
   }
   return out;
+}
+
+/** health-check: passed, failed, or empty when no check ran; the last status the app answered. */
+export function healthCheckOutputs(
+  check: HealthCheckResult | undefined,
+): Pick<Outputs, 'health-check' | 'health-check-status'> {
+  return {
+    'health-check': check ? (check.passed ? 'passed' : 'failed') : '',
+    'health-check-status': check?.status === undefined ? '' : String(check.status),
+  };
+}
+
+function healthCheckText(c: HealthCheckResult): string {
+  const where = c.url ? `${code(c.url)}: ` : '';
+  if (c.passed) return `${where}passed, HTTP ${c.status} (after ${duration(c.waitedMs)})`;
+  return `${where}**failed**: ${mdText(c.problem ?? 'no accepted answer')}`;
 }
 
 function rollbackOutputs(out: Outputs, r: RollbackResult): Outputs {
@@ -135,6 +157,13 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
   const lines: string[] = [];
   if (r.dryRun || !r.app) {
     lines.push('## CamposCloud deploy: dry run, nothing changed');
+  } else if (r.unchanged) {
+    lines.push(`## ✅ ${code(r.app.name)} unchanged: it already runs this package and settings`);
+    rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
+    rows.push(['State', `${runningText(r.app)} (as read before deciding; nothing was stopped or created)`]);
+    const url = appUrl(r.app);
+    if (url) rows.push(['URL', mdUrl(url)]);
+    if (r.healthCheck) rows.push(['Health check', healthCheckText(r.healthCheck)]);
   } else {
     const wait = r.onlineWait;
     const icon = wait && wait.online !== true ? '⚠️' : '✅';
@@ -143,6 +172,8 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
     rows.push(['State', wait ? onlineWaitText(wait) : newAppStateText(r.app)]);
     const url = appUrl(r.app);
     if (url) rows.push(['URL', mdUrl(url)]);
+    if (r.healthCheck) rows.push(['Health check', healthCheckText(r.healthCheck)]);
+    if (r.skipDeclined) rows.push(['Not skipped', mdText(r.skipDeclined)]);
     if (r.githubDeployment) {
       rows.push([
         'GitHub deployment',
@@ -150,7 +181,9 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
       ]);
     }
   }
-  if (r.strategy === 'update' && r.previous) {
+  if (r.unchanged) {
+    // Nothing was replaced: the app that runs is the one found.
+  } else if (r.strategy === 'update' && r.previous) {
     rows.push([
       'Strategy',
       r.dryRun

@@ -22,6 +22,12 @@ import { timed, type DeployResult, type PreviousOutcome, type Timing } from './r
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { waitForOnline } from './wait-online.js';
 import { count } from '../text.js';
+import {
+  checkDeployedApp,
+  healthCheckFailure,
+  HealthCheckFailedError,
+  healthFailureWhy,
+} from '../health/after-deploy.js';
 
 export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<DeployResult> {
   const { log } = ctx;
@@ -90,6 +96,7 @@ async function deployPackage(
   const app = result.app as App;
 
   if (inputs.waitForOnlineSeconds > 0) {
+    const waitStartedAt = Date.now();
     result.onlineWait = await log.group('Wait for the app to come online', () =>
       timed(timings, 'wait for online', () =>
         waitForOnline(
@@ -101,21 +108,50 @@ async function deployPackage(
       ),
     );
     result.app = { ...app, online: result.onlineWait.online };
+    // The check shares wait-for-online's time: the app has until then to come online and answer.
+    if (inputs.healthCheck && result.onlineWait.online === true) {
+      const endAt = waitStartedAt + inputs.waitForOnlineSeconds * 1000;
+      result.healthCheck = await log.group('Health check', () =>
+        timed(timings, 'health check', () => checkDeployedApp(app, inputs, endAt, ctx)),
+      );
+    }
   }
+  const failedCheck = result.healthCheck?.passed === false ? result.healthCheck : undefined;
   if (inputs.strategy === 'recreate' && inputs.rollbackOnFailure && result.onlineWait) {
-    if (result.onlineWait.online !== true) {
-      const failure = await log.group('Roll back: the new version did not come online', () =>
+    if (result.onlineWait.online !== true || failedCheck) {
+      const title = failedCheck
+        ? 'Roll back: the new version failed its health check'
+        : 'Roll back: the new version did not come online';
+      const failure = await log.group(title, () =>
         timed(timings, 'roll back', () =>
-          rollBackNewVersion(app, found.previous, result.previousOutcome, inputs, ctx),
+          rollBackNewVersion(
+            app,
+            found.previous,
+            result.previousOutcome,
+            inputs,
+            ctx,
+            failedCheck && healthFailureWhy(app, failedCheck),
+          ),
         ),
       );
       await ctx.deployments?.recordFailure(
         deploymentTarget(inputs, ctx),
-        'The new CamposCloud app did not come online; the previous one was started again.',
+        failedCheck
+          ? 'The new CamposCloud app failed its health check; the previous one was started again.'
+          : 'The new CamposCloud app did not come online; the previous one was started again.',
         found.previous,
       );
-      throw failure;
+      throw failedCheck ? new HealthCheckFailedError(failure, failedCheck) : failure;
     }
+  }
+  if (failedCheck) {
+    // Before old versions are deleted (keep-previous: 0 would delete the way back).
+    await ctx.deployments?.recordFailure(
+      deploymentTarget(inputs, ctx),
+      'The new CamposCloud app failed its health check.',
+      found.previous,
+    );
+    throw healthCheckFailure(app, failedCheck, replacedState(inputs, found.previous, result));
   }
   if (inputs.strategy === 'recreate' && found.previous) {
     const previous = found.previous;
@@ -252,6 +288,20 @@ async function deletePrevious(
     );
     return 'delete-failed';
   }
+}
+
+/** The replaced app, as a recreate left it (an update has none: it is the same app). */
+function replacedState(
+  inputs: Inputs,
+  previous: App | undefined,
+  result: DeployResult,
+): { app: App; state: string } | undefined {
+  if (inputs.strategy !== 'recreate' || !previous) return undefined;
+  const state =
+    result.previousOutcome === 'was-stopped'
+      ? 'not running, as before the deploy (kept)'
+      : 'stopped, kept to roll back to';
+  return { app: previous, state };
 }
 
 function deploymentTarget(inputs: Inputs, ctx: CommandContext): DeploymentTarget {

@@ -1,5 +1,6 @@
 // What a command did, as data: report.ts turns it into outputs, the summary and the last log line.
 import type { App } from '../camposcloud/types.js';
+import type { HealthCheckResult } from '../health/check.js';
 import type { PreparedPackage } from './prepare-package.js';
 import type { PrunedApp } from './prune.js';
 
@@ -44,6 +45,12 @@ export interface DeployResult {
   /** Dry run: the calls a real run would make, in order. */
   plannedCalls: string[];
   timings: Timing[];
+  /** Set when health-check was given and the check ran (the app came online first). */
+  healthCheck?: HealthCheckResult;
+  /** skip-unchanged found the running app already deployed with this package and settings. */
+  unchanged?: boolean;
+  /** skip-unchanged was on and the deploy went ahead: why. */
+  skipDeclined?: string;
 }
 
 export interface ActedApp {
