@@ -282,9 +282,7 @@ export function parseInputs(
   // Read here, ahead of its turn: a health check gives wait-for-online its meaning.
   const healthCheck = deploy ? parseHealthCheck(raw['health-check']) : undefined;
   const waitForOnlineSeconds =
-    healthCheck && waitForOnlineGiven === 0
-      ? healthCheckWait(timeoutSeconds)
-      : waitForOnlineGiven;
+    healthCheck && waitForOnlineGiven === 0 ? healthCheckWait(timeoutSeconds) : waitForOnlineGiven;
   if (deploy && waitForOnlineSeconds >= timeoutSeconds) {
     throw new InputError(
       'wait-for-online',

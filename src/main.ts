@@ -86,7 +86,8 @@ export async function run(): Promise<void> {
       if (previous) outputs['previous-app-id'] = previous.id;
       if (made) outputs['app-id'] = made.id;
     }
-    if (err instanceof HealthCheckFailedError) Object.assign(outputs, healthCheckOutputs(err.healthCheck));
+    if (err instanceof HealthCheckFailedError)
+      Object.assign(outputs, healthCheckOutputs(err.healthCheck));
     const written = setOutputs(outputs);
     if (written !== true)
       core.error(annotationText(`The step outputs could not be written (${written}).`));
@@ -185,6 +186,9 @@ async function makeDeployments(
 function finalLine(result: RunResult, outputs: Record<string, string>): string {
   if (result.command === 'deploy') {
     if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
+    if (result.unchanged) {
+      return `Unchanged: '${result.app?.name}' (app ${outputs['app-id']}) already runs this package and these settings; nothing was stopped or created.`;
+    }
     const via = outputs.url ? ` at ${outputs.url}` : '';
     // An update keeps the app: the "previous" app is this same one, not something it replaced.
     const replaced = !result.previous

@@ -160,7 +160,10 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
   } else if (r.unchanged) {
     lines.push(`## ✅ ${code(r.app.name)} unchanged: it already runs this package and settings`);
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-    rows.push(['State', `${runningText(r.app)} (as read before deciding; nothing was stopped or created)`]);
+    rows.push([
+      'State',
+      `${runningText(r.app)} (as read before deciding; nothing was stopped or created)`,
+    ]);
     const url = appUrl(r.app);
     if (url) rows.push(['URL', mdUrl(url)]);
     if (r.healthCheck) rows.push(['Health check', healthCheckText(r.healthCheck)]);

@@ -21,12 +21,15 @@ import { preparePackage, type PreparedPackage } from './prepare-package.js';
 import { timed, type DeployResult, type PreviousOutcome, type Timing } from './result.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { waitForOnline } from './wait-online.js';
+import { decideSkip, deployFingerprint } from './skip-unchanged.js';
+import type { HealthCheckResult } from '../health/check.js';
 import { count } from '../text.js';
 import {
   checkDeployedApp,
   healthCheckFailure,
   HealthCheckFailedError,
   healthFailureWhy,
+  pathWithoutAddress,
 } from '../health/after-deploy.js';
 
 export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<DeployResult> {
@@ -75,15 +78,31 @@ async function deployPackage(
     plannedCalls: [],
     timings,
   };
+  const noAddress = pathWithoutAddress(inputs, found.previous);
+  if (noAddress) throw noAddress;
   if (inputs.dryRun) return dryRun(base, inputs, found, ctx);
+
+  const fingerprint = inputs.skipUnchanged
+    ? deployFingerprint(inputs.appName, inputs, pkg)
+    : undefined;
+  if (fingerprint) {
+    const decision = await log.group('Compare with the running app (skip-unchanged)', () =>
+      timed(timings, 'compare', () => decideSkip(found, fingerprint, inputs, pkg, ctx)),
+    );
+    if (decision.skip) return unchanged(base, decision.app, decision.healthCheck, inputs, ctx);
+    base.skipDeclined = decision.why;
+  }
 
   let result: DeployResult;
   try {
     await stopOtherCopies(found.older, ctx);
     result =
       inputs.strategy === 'update' && found.previous
-        ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
-        : await recreate(base, inputs, pkg, found, ctx);
+        ? {
+            ...base,
+            app: await updateInPlace(found.previous, pkg, inputs, ctx, timings, fingerprint),
+          }
+        : await recreate(base, inputs, pkg, found, ctx, fingerprint);
   } catch (err) {
     // The status description is visible to anyone who can read the repository: keep the
     // server's words (which could quote a value) out of it; the run's log has them.
@@ -288,6 +307,29 @@ async function deletePrevious(
     );
     return 'delete-failed';
   }
+}
+
+/** skip-unchanged: the running app stays as it is; it is recorded as this commit's deploy. */
+async function unchanged(
+  base: DeployResult,
+  app: App,
+  healthCheck: HealthCheckResult | undefined,
+  inputs: Inputs,
+  ctx: CommandContext,
+): Promise<DeployResult> {
+  const result: DeployResult = { ...base, app, previous: undefined, unchanged: true };
+  if (healthCheck) result.healthCheck = healthCheck;
+  if (ctx.deployments) {
+    const id = await ctx.log.group('Record the GitHub deployment', () =>
+      ctx.deployments!.recordDeployment(deploymentTarget(inputs, ctx), {
+        id: app.id,
+        name: app.name,
+        url: appUrl(app) || undefined,
+      }),
+    );
+    if (id > 0) result.githubDeployment = { id, environment: inputs.environment };
+  }
+  return result;
 }
 
 /** The replaced app, as a recreate left it (an update has none: it is the same app). */

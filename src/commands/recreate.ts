@@ -28,6 +28,8 @@ export async function recreate(
   pkg: PreparedPackage,
   found: Found,
   ctx: CommandContext,
+  /** skip-unchanged: stored with the new app. */
+  deployFingerprint?: string,
 ): Promise<DeployResult> {
   const { client, log } = ctx;
   const { previous, versions } = found;
@@ -82,6 +84,7 @@ export async function recreate(
     startupCommand: inputs.startupCommand,
     teamId: inputs.teamId,
     environmentVariables: inputs.envVars,
+    ...(deployFingerprint === undefined ? {} : { deployFingerprint }),
   };
   const created = await log.group('Create the app', () =>
     timed(timings, 'create', async () => {

@@ -133,6 +133,8 @@ export async function updateInPlace(
   inputs: Inputs,
   ctx: CommandContext,
   timings: Timing[],
+  /** skip-unchanged: stored with the app, in its environment variables. */
+  deployFingerprint?: string,
 ): Promise<App> {
   const { client, log } = ctx;
   if (inputs.teamId && found.teamId !== inputs.teamId) {
@@ -155,7 +157,12 @@ export async function updateInPlace(
         const { alreadyStopped } = await client.stopApp(app.id, app);
         stopped = alreadyStopped ? 'already' : 'by-us';
         log.info(alreadyStopped ? `App ${app.id} was not running.` : `Stopped app ${app.id}.`);
-        await client.updateApp(app.id, settings);
+        if (deployFingerprint !== undefined && !settings.environmentVariables) {
+          log.warning(
+            "skip-unchanged: the app's environment variables could not be read, so no fingerprint is stored with it: the next deploy will not be skipped.",
+          );
+        }
+        await client.updateApp(app.id, settings, { deployFingerprint });
         log.info(`Updated the settings of app ${app.id}.`);
         log.info(
           `Uploading a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`,

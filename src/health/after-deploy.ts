@@ -3,7 +3,7 @@
 import { appUrl } from '../app-facts.js';
 import type { CamposCloudClient } from '../camposcloud/client.js';
 import type { App } from '../camposcloud/types.js';
-import { DeployFailedError, errorText, type AppState } from '../errors.js';
+import { DeployFailedError, errorText, InputError, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs.js';
 import type { Log } from '../log.js';
 import { runHealthCheck, type HealthCheckResult } from './check.js';
@@ -60,6 +60,27 @@ export async function checkDeployedApp(
 function notRun(problem: string, log: Log): HealthCheckResult {
   log.warning(`Health check failed: ${problem}.`);
   return { passed: false, url: '', status: undefined, tries: 0, waitedMs: 0, problem };
+}
+
+/**
+ * A path needs the app to be exposed via web. Unset, exposed-via-web leaves the app its own setting,
+ * or the platform's default (not exposed) for a first deploy: known once the app is found, before
+ * anything is changed. undefined when the check can go ahead (or it cannot be told yet: then the
+ * check itself says so after the deploy).
+ */
+export function pathWithoutAddress(
+  inputs: Pick<Inputs, 'healthCheck' | 'given' | 'exposedViaWeb'>,
+  existing: App | undefined,
+): InputError | undefined {
+  const path = inputs.healthCheck?.path;
+  if (path === undefined || inputs.given.exposedViaWeb) return undefined;
+  const exposed = existing ? existing.exposedViaWeb : inputs.exposedViaWeb;
+  if (exposed !== false) return undefined;
+  return new InputError(
+    'health-check',
+    `is the path ${JSON.stringify(path)}, but ${existing ? `app ${existing.id} is not exposed via web` : 'a new app is not exposed via web unless exposed-via-web is true'}, so it has no web address to check`,
+    'Set exposed-via-web: true, give health-check a full URL (e.g. on a custom domain), or leave health-check unset',
+  );
 }
 
 /** The failure's reason, for the rollback's message ("the new app ... "). */
