@@ -17,6 +17,8 @@ import type { Log } from './log.js';
 import { readRunnerContext } from './runner-context.js';
 import { healthCheckOutputs, outputsFor, renderFailureSummary, renderSummary } from './report.js';
 import { HealthCheckFailedError } from './health/after-deploy.js';
+import { commentOnPullRequest, type CommentContext } from './github/preview-comment.js';
+import { runUrl as runUrlOf } from './github/run-url.js';
 import { annotationText, logLine, outputValue } from './runner-text.js';
 
 /** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
@@ -40,6 +42,8 @@ export async function run(): Promise<void> {
     },
   };
 
+  // For the pull request comment of a failed deploy (comment-on-pr), once known.
+  let commentTo: { inputs: Inputs; event: EventInfo } | undefined;
   try {
     const event = eventInfo(readRunnerContext(process.env, log.warning));
     const inputs = parseInputs(
@@ -52,6 +56,7 @@ export async function run(): Promise<void> {
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
+    commentTo = { inputs, event };
     for (const deprecation of inputs.deprecations) log.warning(deprecation);
     const emptyEnv = emptyEnvWarning(inputs.envVars, event);
     if (emptyEnv) log.warning(emptyEnv);
@@ -59,6 +64,7 @@ export async function run(): Promise<void> {
       changed = true;
     };
     const result = await execute(inputs, await makeContext(inputs, log, started, event, onChange));
+    await commentOnPullRequest(inputs, { result }, commentContext(event, log));
     const outputs = outputsFor(result);
     const written = setOutputs(outputs);
     await writeSummary(renderSummary(result, Date.now() - started));
@@ -88,6 +94,13 @@ export async function run(): Promise<void> {
     }
     if (err instanceof HealthCheckFailedError)
       Object.assign(outputs, healthCheckOutputs(err.healthCheck));
+    if (commentTo?.inputs.command === 'deploy' && !commentTo.inputs.dryRun) {
+      await commentOnPullRequest(
+        commentTo.inputs,
+        { failure: err },
+        commentContext(commentTo.event, log),
+      );
+    }
     const written = setOutputs(outputs);
     if (written !== true)
       core.error(annotationText(`The step outputs could not be written (${written}).`));
@@ -173,14 +186,20 @@ async function makeDeployments(
     );
     return undefined;
   }
-  const server = process.env.GITHUB_SERVER_URL || 'https://github.com';
-  const runUrl = process.env.GITHUB_RUN_ID
-    ? `${server}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
-    : undefined;
+  const runUrl = runUrlOf(process.env, event.repository);
   // Evaluated only when used ('eager' keeps it in the one bundle file, whose licenses.txt ncc only
   // writes whole for a single chunk): Octokit costs 2-3 MB on runs that never call GitHub.
   const { GitHubDeployments } = await import(/* webpackMode: "eager" */ './github/deployments.js');
   return new GitHubDeployments({ token: inputs.githubToken, owner, repo, log, runUrl });
+}
+
+function commentContext(event: EventInfo, log: Log): CommentContext {
+  return {
+    event,
+    log,
+    runUrl: runUrlOf(process.env, event.repository),
+    now: new Date().toISOString(),
+  };
 }
 
 function finalLine(result: RunResult, outputs: Record<string, string>): string {
