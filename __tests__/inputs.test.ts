@@ -540,6 +540,10 @@ describe('parseInputs happy paths', () => {
       githubToken: undefined,
       environment: 'production',
       deprecations: [],
+      healthCheck: undefined,
+      healthCheckStatus: [[200, 399]],
+      commentOnPr: false,
+      skipUnchanged: false,
     });
   });
 

@@ -83,9 +83,10 @@ export interface FakeGitHubOptions {
   /** 'read' models a token without `pull-requests: write` (a fork's): comment writes get 403. */
   pullRequestsPermission?: 'read' | 'write';
   /**
-   * Called after a comment is created and before the answer is sent: a test adds what another run
-   * did meanwhile (a race).
+   * Called just before a comment is created, and just after (before the answer is sent): a test
+   * adds what another run did meanwhile (a race), older or newer than this one.
    */
+  beforeCommentCreated?: (issue: number) => void;
   afterCommentCreated?: (comment: FakeComment) => void;
 }
 
@@ -345,6 +346,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       if (method !== 'POST') return message(404, 'Not Found');
       if (!canComment) return message(403, 'Resource not accessible by integration');
       if (!text) return message(422, 'Validation Failed');
+      opts.beforeCommentCreated?.(issue);
       const made = addComment(issue, text);
       opts.afterCommentCreated?.(made);
       return { status: 201, body: commentJson(made) };
