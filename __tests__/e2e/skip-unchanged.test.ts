@@ -122,3 +122,15 @@ test('a deploy without skip-unchanged leaves no fingerprint behind, even one rea
   const skipped = await world.run({ ...SKIP, strategy: 'update' });
   expect(skipped.outputs.status).toBe('unchanged');
 });
+
+test('a dry run says whether a real run would skip, and changes nothing', async () => {
+  world = await makeWorld();
+  const first = await world.run(SKIP);
+  const seen = world.server.requests.length;
+  const dry = await world.run({ ...SKIP, 'dry-run': 'true' });
+  expect(dry.outputs.status).toBe('dry-run');
+  expect(dry.summary).toContain(`none: app ${first.outputs['app-id']} already runs this package`);
+  const changed = await world.run({ ...SKIP, 'dry-run': 'true', 'env-vars': 'GREETING=other' });
+  expect(changed.summary).toContain('POST /v1/apps/create');
+  expect(changesSince(world, seen)).toEqual([]);
+});

@@ -80,18 +80,26 @@ async function deployPackage(
   };
   const noAddress = pathWithoutAddress(inputs, found.previous);
   if (noAddress) throw noAddress;
-  if (inputs.dryRun) return dryRun(base, inputs, found, ctx);
-
   const fingerprint = inputs.skipUnchanged
     ? deployFingerprint(inputs.appName, inputs, pkg)
     : undefined;
   if (fingerprint) {
+    // Reads only: a dry run shows the decision a real run would make.
     const decision = await log.group('Compare with the running app (skip-unchanged)', () =>
       timed(timings, 'compare', () => decideSkip(found, fingerprint, inputs, pkg, ctx)),
     );
+    if (decision.skip && inputs.dryRun) {
+      return {
+        ...base,
+        plannedCalls: [
+          `none: app ${decision.app.id} already runs this package and these settings (skip-unchanged)`,
+        ],
+      };
+    }
     if (decision.skip) return unchanged(base, decision.app, decision.healthCheck, inputs, ctx);
     base.skipDeclined = decision.why;
   }
+  if (inputs.dryRun) return dryRun(base, inputs, found, ctx);
 
   let result: DeployResult;
   try {
