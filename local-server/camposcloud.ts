@@ -78,6 +78,11 @@ export interface Variants {
   memoryRefusalStatus: number;
   /** totalUsedRAM in GET /v1/apps: text ('768 MB'), a 'number', or 'absent'. */
   totalUsedRam: 'text' | 'number' | 'absent';
+  /**
+   * POST /v1/apps/{id}/update's environmentVariables: 'replace' the app's list, or 'merge' by key
+   * (keys not sent stay). Undocumented.
+   */
+  updateEnv: 'replace' | 'merge';
 }
 
 export const DEFAULT_VARIANTS: Readonly<Variants> = {
@@ -94,6 +99,7 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = {
   memoryRefusal: 'en',
   memoryRefusalStatus: 403,
   totalUsedRam: 'text',
+  updateEnv: 'replace',
 };
 
 /** Refusal wording, as the platform might phrase it: a test must pass whichever it is. */
@@ -810,7 +816,12 @@ export async function startFakeCamposCloud(
       next.runtimeEnvironment = parseRuntime(b.runtimeEnvironment);
     }
     if (b.environmentVariables !== undefined) {
-      next.environmentVariables = parseEnvVars(b.environmentVariables);
+      const sent = parseEnvVars(b.environmentVariables);
+      const kept =
+        variants.updateEnv === 'merge'
+          ? app.environmentVariables.filter((v) => !sent.some((s) => s.key === v.key))
+          : [];
+      next.environmentVariables = [...kept, ...sent];
     }
     for (const key of ['exposedViaWeb', 'autoRestartEnabled'] as const) {
       const v = b[key];

@@ -106,21 +106,29 @@ test("a fingerprint copied onto another app does not make that app's deploy a sk
   expect(run.outputs['previous-app-id']).toBe(b._id);
 });
 
-test('a deploy without skip-unchanged leaves no fingerprint behind, even one read from the app', async () => {
-  world = await makeWorld();
-  const first = await world.run({ ...SKIP, strategy: 'update' });
-  const id = first.outputs['app-id']!;
-  const keys = () => world.server.apps.get(id)!.environmentVariables.map((v) => v.key);
-  expect(keys()).toContain(FINGERPRINT_VAR);
-  // strategy update resends the app's own variables when env-vars is unset: the fingerprint goes.
-  const plain = await world.run({ strategy: 'update' });
-  expect(plain.outputs['app-id']).toBe(id);
-  expect(keys()).toEqual(['GREETING', 'LEVEL']);
-  const again = await world.run({ ...SKIP, strategy: 'update' });
-  expect(again.outputs.status).toBe('deployed');
-  expect(again.stdout).toContain('carries no deploy fingerprint');
-  const skipped = await world.run({ ...SKIP, strategy: 'update' });
-  expect(skipped.outputs.status).toBe('unchanged');
+describe.each(['replace', 'merge'] as const)('an update that %ss env vars', (updateEnv) => {
+  test('a deploy without skip-unchanged leaves no usable fingerprint behind', async () => {
+    world = await makeWorld();
+    world.server.variants.updateEnv = updateEnv;
+    const first = await world.run({ ...SKIP, strategy: 'update' });
+    const id = first.outputs['app-id']!;
+    const fingerprint = () =>
+      world.server.apps.get(id)!.environmentVariables.find((v) => v.key === FINGERPRINT_VAR);
+    expect(fingerprint()?.value).toMatch(/^v1\./);
+    // Another package, deployed without skip-unchanged: the first one's fingerprint must not stay.
+    await writeFile(path.join(world.workspace, 'main.py'), 'print("second")\n');
+    const plain = await world.run({ strategy: 'update', 'env-vars': 'GREETING=hello-there' });
+    expect(plain.outputs['app-id']).toBe(id);
+    expect(fingerprint()?.value ?? '').toBe('');
+    // Back to the first package: the app runs the second, so this must deploy.
+    await writeFile(path.join(world.workspace, 'main.py'), 'print("hello")\n');
+    const back = await world.run({ ...SKIP, strategy: 'update' });
+    expect(back.outputs['zip-sha256']).toBe(first.outputs['zip-sha256']);
+    expect(back.outputs.status).toBe('deployed');
+    expect(back.stdout).toContain('carries no deploy fingerprint');
+    const skipped = await world.run({ ...SKIP, strategy: 'update' });
+    expect(skipped.outputs.status).toBe('unchanged');
+  });
 });
 
 test('a dry run says whether a real run would skip, and changes nothing', async () => {
@@ -133,4 +141,27 @@ test('a dry run says whether a real run would skip, and changes nothing', async 
   const changed = await world.run({ ...SKIP, 'dry-run': 'true', 'env-vars': 'GREETING=other' });
   expect(changed.summary).toContain('POST /v1/apps/create');
   expect(changesSince(world, seen)).toEqual([]);
+});
+
+test('an app read without its env vars (where the fingerprint is kept) is deployed, saying why', async () => {
+  world = await makeWorld();
+  const first = await world.run(SKIP);
+  const id = first.outputs['app-id']!;
+  const res = await fetch(`${world.server.url}/v1/apps/${id}`, {
+    headers: { authorization: `Bearer ${world.server.token}` },
+  });
+  const { environmentVariables, ...app } = (await res.json()) as Record<string, unknown>;
+  expect(environmentVariables).toBeDefined();
+  world.server.addFault({
+    method: 'GET',
+    path: `/v1/apps/${id}`,
+    kind: 'status',
+    status: 200,
+    body: JSON.stringify(app),
+    headers: { 'content-type': 'application/json' },
+  });
+  const run = await world.run(SKIP);
+  expect(run.outputs.status).toBe('deployed');
+  expect(run.stdout).toContain('did not return app');
+  expect(run.summary).toContain('Not skipped');
 });

@@ -15,8 +15,18 @@ export function stampFingerprint(env: EnvVar[], fingerprint: string | undefined)
   return fingerprint === undefined ? kept : [...kept, { key: FINGERPRINT_VAR, value: fingerprint }];
 }
 
-/** The fingerprint an app carries; undefined when it has none (or several: not ours to trust). */
+/**
+ * The fingerprint an app carries; undefined when it has none, an empty one (cleared: see
+ * CLEARED_FINGERPRINT), or several (not ours to trust).
+ */
 export function readFingerprint(env: EnvVar[]): string | undefined {
   const found = env.filter((v) => v.key === FINGERPRINT_VAR);
-  return found.length === 1 ? found[0]!.value : undefined;
+  return found.length === 1 && found[0]!.value !== '' ? found[0]!.value : undefined;
 }
+
+/**
+ * Sent as the fingerprint when an app that has one is updated without skip-unchanged: an update may
+ * keep the variables it is not sent (merge them by key, undocumented), so leaving the key out
+ * could leave a fingerprint that no longer matches what the app runs.
+ */
+export const CLEARED_FINGERPRINT = '';

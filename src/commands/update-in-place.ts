@@ -3,6 +3,7 @@
 // run stopped it, the app is started again so the user is not left with nothing running.
 import { isRunning } from '../camposcloud/app-state.js';
 import type { Describe } from '../camposcloud/endpoints.js';
+import { CLEARED_FINGERPRINT, readFingerprint } from '../camposcloud/fingerprint-var.js';
 import type { App, AppSettings, Runtime } from '../camposcloud/types.js';
 import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
@@ -162,7 +163,10 @@ export async function updateInPlace(
             "skip-unchanged: the app's environment variables could not be read, so no fingerprint is stored with it: the next deploy will not be skipped.",
           );
         }
-        await client.updateApp(app.id, settings, { deployFingerprint });
+        const stale = readFingerprint(app.environmentVariables ?? []) !== undefined;
+        await client.updateApp(app.id, settings, {
+          deployFingerprint: deployFingerprint ?? (stale ? CLEARED_FINGERPRINT : undefined),
+        });
         log.info(`Updated the settings of app ${app.id}.`);
         log.info(
           `Uploading a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`,
