@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';
 import { makeWorld, MUTATING, type World } from './helpers.js';
+import { startFakeAppWeb } from '../support/fake-app-web.js';
 
 let world: World;
 afterEach(async () => {
@@ -164,4 +165,26 @@ test('an app read without its env vars (where the fingerprint is kept) is deploy
   expect(run.outputs.status).toBe('deployed');
   expect(run.stdout).toContain('did not return app');
   expect(run.summary).toContain('Not skipped');
+});
+
+test('a running app that fails its health check is deployed again, not skipped', async () => {
+  world = await makeWorld();
+  const web = await startFakeAppWeb();
+  try {
+    web.route('/health', { status: 200, body: 'ok' });
+    const inputs = { ...SKIP, 'health-check': `${web.url}/health`, 'wait-for-online': '1' };
+    const first = await world.run(inputs);
+    expect(first.outputs['health-check']).toBe('passed');
+    // Down until a new version exists.
+    web.route('/health', () =>
+      world.server.apps.size > 1 ? { status: 200 } : { status: 500, body: 'down' },
+    );
+    const second = await world.run(inputs);
+    expect(second.stdout).toContain('does not pass its health check');
+    expect(second.outputs.status).toBe('deployed');
+    expect(second.outputs['previous-app-id']).toBe(first.outputs['app-id']);
+    expect(second.outputs['health-check']).toBe('passed');
+  } finally {
+    await web.close();
+  }
 });
