@@ -157,22 +157,23 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
   const lines: string[] = [];
   if (r.dryRun || !r.app) {
     lines.push('## CamposCloud deploy: dry run, nothing changed');
-  } else if (r.unchanged) {
-    lines.push(`## ✅ ${code(r.app.name)} unchanged: it already runs this package and settings`);
-    rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-    rows.push([
-      'State',
-      `${runningText(r.app)} (as read before deciding; nothing was stopped or created)`,
-    ]);
-    const url = appUrl(r.app);
-    if (url) rows.push(['URL', mdUrl(url)]);
-    if (r.healthCheck) rows.push(['Health check', healthCheckText(r.healthCheck)]);
   } else {
     const wait = r.onlineWait;
     const icon = wait && wait.online !== true ? '⚠️' : '✅';
-    lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
+    lines.push(
+      r.unchanged
+        ? `## ✅ ${code(r.app.name)} unchanged: it already runs this package and settings`
+        : `## ${icon} Deployed ${code(r.app.name)} to CamposCloud`,
+    );
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-    rows.push(['State', wait ? onlineWaitText(wait) : newAppStateText(r.app)]);
+    rows.push([
+      'State',
+      r.unchanged
+        ? `${runningText(r.app)} (as read before deciding; nothing was stopped or created)`
+        : wait
+          ? onlineWaitText(wait)
+          : newAppStateText(r.app),
+    ]);
     const url = appUrl(r.app);
     if (url) rows.push(['URL', mdUrl(url)]);
     if (r.healthCheck) rows.push(['Health check', healthCheckText(r.healthCheck)]);
