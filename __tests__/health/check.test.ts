@@ -129,3 +129,20 @@ test('same-host redirects: same origin, or an upgrade to https; never another ho
   expect(sameHostRedirect('http://a.test:8080/x', 'http://a.test:9090/y')).toBeUndefined();
   expect(sameHostRedirect('http://a.test/x', 'http://a.test.evil.test/y')).toBeUndefined();
 });
+
+test('an answer whose body never ends is judged on what was read, without waiting for its end', async () => {
+  web.route('/endless', { status: 500, body: '<p>oops</p>'.repeat(100), endless: true });
+  const r = await runHealthCheck(
+    {
+      url: `${web.url}/endless`,
+      statuses: ok,
+      endAt: Date.now(),
+      intervalMs: 20,
+      tryTimeoutMs: 5000,
+    },
+    recorder(),
+  );
+  expect(r).toMatchObject({ passed: false, status: 500, tries: 1 });
+  // The excerpt comes from the capped read; a read to the end would have been cut off instead.
+  expect(r.problem).toContain('body begins: "<p>oops</p><p>oops</p>');
+});

@@ -7,6 +7,8 @@ export interface WebAnswer {
   status: number;
   body?: string;
   headers?: Record<string, string>;
+  /** The body is `body` sent again and again, never ending, until the client hangs up. */
+  endless?: boolean;
 }
 
 export interface SeenRequest {
@@ -36,7 +38,17 @@ export async function startFakeAppWeb(host = '127.0.0.1'): Promise<FakeAppWeb> {
     const answer =
       typeof route === 'function' ? route(n) : (route ?? { status: 404, body: 'Not Found' });
     res.writeHead(answer.status, { 'content-type': 'text/html', ...answer.headers });
-    res.end(answer.body ?? '');
+    if (!answer.endless) {
+      res.end(answer.body ?? '');
+      return;
+    }
+    const more = () => {
+      if (res.destroyed || res.writableEnded) return;
+      if (res.write(answer.body ?? 'x')) setImmediate(more);
+      else res.once('drain', more);
+    };
+    res.on('close', () => res.destroy());
+    more();
   });
   server.on('connection', (s) => {
     sockets.add(s);
