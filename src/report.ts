@@ -14,6 +14,7 @@ import { appUrl, newAppStateText, runningText } from './app-facts.js';
 import { formatBytes } from './packaging/manifest.js';
 import { COMMANDS } from './inputs.js';
 import type { HealthCheckResult } from './health/check.js';
+import type { App } from './camposcloud/types.js';
 import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
 import { count, duration } from './text.js';
 
@@ -91,6 +92,23 @@ function healthCheckText(c: HealthCheckResult): string {
   return `${where}**failed**: ${mdText(c.problem ?? 'no accepted answer')}`;
 }
 
+/** skip-unchanged: the app that runs, as read before deciding to leave it. */
+function unchangedRows(r: DeployResult, app: App): [string, string][] {
+  const rows: [string, string][] = [
+    ['App', `${code(app.name)}, id ${code(app.id)}`],
+    ['State', `${runningText(app)} (as read before deciding; nothing was stopped or created)`],
+    ['URL', appUrl(app) && mdUrl(appUrl(app))],
+    ['Health check', r.healthCheck ? healthCheckText(r.healthCheck) : ''],
+    [
+      'GitHub deployment',
+      r.githubDeployment
+        ? `${r.githubDeployment.id} in environment ${code(r.githubDeployment.environment)}`
+        : '',
+    ],
+  ];
+  return rows.filter(([, v]) => v !== '');
+}
+
 function rollbackOutputs(out: Outputs, r: RollbackResult): Outputs {
   out.status = r.dryRun ? 'dry-run' : r.to ? 'rolled-back' : 'missing';
   if (!r.to || !r.from) return out;
@@ -157,23 +175,15 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
   const lines: string[] = [];
   if (r.dryRun || !r.app) {
     lines.push('## CamposCloud deploy: dry run, nothing changed');
+  } else if (r.unchanged) {
+    lines.push(`## ✅ ${code(r.app.name)} unchanged: it already runs this package and settings`);
+    rows.push(...unchangedRows(r, r.app));
   } else {
     const wait = r.onlineWait;
     const icon = wait && wait.online !== true ? '⚠️' : '✅';
-    lines.push(
-      r.unchanged
-        ? `## ✅ ${code(r.app.name)} unchanged: it already runs this package and settings`
-        : `## ${icon} Deployed ${code(r.app.name)} to CamposCloud`,
-    );
+    lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
     rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-    rows.push([
-      'State',
-      r.unchanged
-        ? `${runningText(r.app)} (as read before deciding; nothing was stopped or created)`
-        : wait
-          ? onlineWaitText(wait)
-          : newAppStateText(r.app),
-    ]);
+    rows.push(['State', wait ? onlineWaitText(wait) : newAppStateText(r.app)]);
     const url = appUrl(r.app);
     if (url) rows.push(['URL', mdUrl(url)]);
     if (r.healthCheck) rows.push(['Health check', healthCheckText(r.healthCheck)]);
