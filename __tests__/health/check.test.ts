@@ -146,3 +146,15 @@ test('an answer whose body never ends is judged on what was read, without waitin
   // The excerpt comes from the capped read; a read to the end would have been cut off instead.
   expect(r.problem).toContain('body begins: "<p>oops</p><p>oops</p>');
 });
+
+test("a URL's query string (which may hold a key) is never shown", async () => {
+  web.route('/q', { status: 503, body: 'no' });
+  const log = recorder();
+  const r = await runHealthCheck(
+    { url: `${web.url}/q?key=hunter2-secret`, statuses: ok, endAt: Date.now(), ...fast },
+    log,
+  );
+  expect(r.url).toBe(`${web.url}/q?…`);
+  expect(JSON.stringify([r, log.lines])).not.toContain('hunter2');
+  expect(web.requests.some((q) => q.path === '/q')).toBe(true);
+});

@@ -27,6 +27,7 @@ export interface HealthCheckOptions {
 
 export interface HealthCheckResult {
   passed: boolean;
+  /** As shown (shownUrl): the query string hidden. */
   url: string;
   /** The last HTTP status the app answered; undefined when no answer ever came. */
   status: number | undefined;
@@ -66,7 +67,7 @@ export async function runHealthCheck(
   const reportEvery = opts.reportEveryMs ?? 10_000;
   let reportedAt = started;
   const expected = statusSpecText(opts.statuses);
-  log.info(`Health check: GET ${opts.url}, expecting HTTP ${expected}.`);
+  log.info(`Health check: GET ${shownUrl(opts.url)}, expecting HTTP ${expected}.`);
   let tries = 0;
   let status: number | undefined;
   for (;;) {
@@ -76,7 +77,7 @@ export async function runHealthCheck(
     if (answer.status !== undefined) status = answer.status;
     const done = (passed: boolean, problem: string | undefined): HealthCheckResult => ({
       passed,
-      url: opts.url,
+      url: shownUrl(opts.url),
       status,
       tries,
       waitedMs: Date.now() - started,
@@ -84,14 +85,14 @@ export async function runHealthCheck(
     });
     if (answer.status !== undefined && statusAccepted(answer.status, opts.statuses)) {
       log.info(
-        `Health check passed: HTTP ${answer.status} from ${answer.url} (after ${duration(Date.now() - started)}, ${tries} ${tries === 1 ? 'try' : 'tries'}).`,
+        `Health check passed: HTTP ${answer.status} from ${shownUrl(answer.url)} (after ${duration(Date.now() - started)}, ${tries} ${tries === 1 ? 'try' : 'tries'}).`,
       );
       return done(true, undefined);
     }
     const problem = describe(answer, expected);
     if (Date.now() >= opts.endAt) {
       log.warning(
-        `Health check failed: ${opts.url} did not answer as expected within the time left (${tries} ${tries === 1 ? 'try' : 'tries'} in ${duration(Date.now() - started)}); the last try: ${problem}.`,
+        `Health check failed: ${shownUrl(opts.url)} did not answer as expected within the time left (${tries} ${tries === 1 ? 'try' : 'tries'} in ${duration(Date.now() - started)}); the last try: ${problem}.`,
       );
       return done(false, problem);
     }
@@ -108,7 +109,7 @@ export async function runHealthCheck(
 
 function describe(a: Answer, expected: string): string {
   if (a.status === undefined) return a.note ?? 'no answer';
-  const parts = [`HTTP ${a.status} from ${a.url} (expected ${expected})`];
+  const parts = [`HTTP ${a.status} from ${shownUrl(a.url)} (expected ${expected})`];
   if (a.note) parts.push(a.note);
   if (a.excerpt) parts.push(`body begins: "${a.excerpt}"`);
   return parts.join('; ');
@@ -131,7 +132,12 @@ async function probe(start: string, timeoutMs: number): Promise<Answer> {
       });
     } catch (err) {
       const why = signal.aborted ? `no answer within ${duration(timeoutMs)}` : errorText(err);
-      return { status: undefined, url, excerpt: '', note: `${url}: ${truncate(why, 200)}` };
+      return {
+        status: undefined,
+        url,
+        excerpt: '',
+        note: `${shownUrl(url)}: ${truncate(why, 200)}`,
+      };
     }
     const location = header(res.headers['location']);
     if (REDIRECTS.has(res.statusCode) && location !== undefined) {
@@ -162,6 +168,19 @@ type Body = AsyncIterable<Buffer> & {
 function discard(body: Body): void {
   body.on('error', () => {});
   body.destroy();
+}
+
+/**
+ * The URL as logs and the summary show it: a query string may carry a key (?token=...), so it is
+ * shown as '?…'.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return url;
+  }
 }
 
 function header(v: string | string[] | undefined): string | undefined {
