@@ -385,7 +385,7 @@ export function parseInputs(
  * start (a runner passes action.yml's default 0 when the input is unset, so 0 cannot mean "no
  * time at all" here). 120 s, or half of timeout-seconds when that is shorter.
  */
-export const HEALTH_CHECK_DEFAULT_WAIT_SECONDS = 120;
+const HEALTH_CHECK_DEFAULT_WAIT_SECONDS = 120;
 function healthCheckWait(timeoutSeconds: number): number {
   return Math.min(HEALTH_CHECK_DEFAULT_WAIT_SECONDS, Math.floor(timeoutSeconds / 2));
 }

@@ -56,7 +56,7 @@ export function deployFingerprint(
  * What the app reports now that differs from what the workflow sets (names only, never values).
  * A setting the app does not report cannot be confirmed, so it counts as different.
  */
-export function settingsDrift(
+function settingsDrift(
   app: App,
   inputs: FingerprintInputs,
   pkg: Pick<PreparedPackage, 'runtime'>,

@@ -20,7 +20,7 @@ export interface CommentContext {
 }
 
 /** What to write for a finished run, or undefined when it says nothing on the pull request. */
-export function factsForResult(
+function factsForResult(
   result: RunResult,
   ctx: Pick<CommentContext, 'event' | 'runUrl' | 'now'>,
 ): { facts: CommentFacts; create: boolean } | undefined {
@@ -87,7 +87,7 @@ function deployState(r: Extract<RunResult, { command: 'deploy' }>): string {
 }
 
 /** A failed deploy: the app it left (when one was made) and that it failed. */
-export function factsForFailure(
+function factsForFailure(
   err: unknown,
   appName: string,
   ctx: Pick<CommentContext, 'event' | 'runUrl' | 'now'>,
