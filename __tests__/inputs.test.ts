@@ -544,6 +544,10 @@ describe('parseInputs happy paths', () => {
       environment: 'production',
       deprecations: [],
       unknownInputs: [],
+      healthCheck: undefined,
+      healthCheckStatus: [[200, 399]],
+      commentOnPr: false,
+      skipUnchanged: false,
     });
   });
 

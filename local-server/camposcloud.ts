@@ -102,6 +102,11 @@ export interface Variants {
    * secrets out of reads). 'absent' by default: the read a recreate carries over may lack them.
    */
   appEnvVars: 'included' | 'absent';
+  /**
+   * POST /v1/apps/{id}/update's environmentVariables: 'replace' the app's list, or 'merge' by key
+   * (keys not sent stay). Undocumented.
+   */
+  updateEnv: 'replace' | 'merge';
 }
 
 /**
@@ -132,6 +137,7 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = {
   createMs: defaultCreateMs(),
   createdVisible: 'answered',
   appEnvVars: 'absent',
+  updateEnv: 'replace',
 };
 
 /** Refusal wording, as the platform might phrase it: a test must pass whichever it is. */
@@ -907,7 +913,12 @@ export async function startFakeCamposCloud(
       next.runtimeEnvironment = parseRuntime(b.runtimeEnvironment);
     }
     if (b.environmentVariables !== undefined) {
-      next.environmentVariables = parseEnvVars(b.environmentVariables);
+      const sent = parseEnvVars(b.environmentVariables);
+      const kept =
+        variants.updateEnv === 'merge'
+          ? app.environmentVariables.filter((v) => !sent.some((s) => s.key === v.key))
+          : [];
+      next.environmentVariables = [...kept, ...sent];
     }
     for (const key of ['exposedViaWeb', 'autoRestartEnabled'] as const) {
       const v = b[key];

@@ -9,6 +9,13 @@ import { checkInputNames } from './input-names.js';
 import { isBranchEndEvent, type EventInfo } from './event.js';
 import { defaultEnvironment, previewAppName, previewSuffix } from './preview.js';
 import type { EnvVar, Runtime } from './camposcloud/types.js';
+import {
+  parseHealthCheck,
+  parseStatusSpec,
+  DEFAULT_HEALTH_STATUS,
+  type HealthCheckTarget,
+  type StatusRange,
+} from './health/target.js';
 
 export type Command = 'deploy' | 'stop' | 'delete' | 'rollback';
 
@@ -72,6 +79,14 @@ export interface Inputs {
   deprecations: string[];
   /** Inputs the workflow passed that the action does not have: main.ts logs each as a warning. */
   unknownInputs: string[];
+  /** undefined: no health check. Deploy only. */
+  healthCheck: HealthCheckTarget | undefined;
+  /** The statuses a health check accepts (health-check-status). */
+  healthCheckStatus: StatusRange[];
+  /** Keep one comment per app on the pull request (needs githubToken). */
+  commentOnPr: boolean;
+  /** A deploy of what the running app already runs changes nothing. */
+  skipUnchanged: boolean;
 }
 
 export type Strategy = 'recreate' | 'update';
@@ -129,6 +144,10 @@ export const DEFAULTS = {
   preview: 'false',
   'github-token': '',
   environment: '',
+  'health-check': '',
+  'health-check-status': DEFAULT_HEALTH_STATUS,
+  'comment-on-pr': 'false',
+  'skip-unchanged': 'false',
 } as const;
 
 export type InputName = keyof typeof DEFAULTS;
@@ -277,11 +296,15 @@ export function parseInputs(
       ' (6 hours, the job limit), e.g. 900',
   });
   const strategy = parseChoice('strategy', forDeploy('strategy'), ['recreate', 'update'] as const);
-  const waitForOnlineSeconds = parseWholeNumber('wait-for-online', forDeploy('wait-for-online'), {
+  const waitForOnlineGiven = parseWholeNumber('wait-for-online', forDeploy('wait-for-online'), {
     min: 0,
     max: MAX_TIMEOUT_SECONDS,
     allowed: 'Give a whole number of seconds, e.g. 120, or 0 not to wait',
   });
+  // Read here, ahead of its turn: a health check gives wait-for-online its meaning.
+  const healthCheck = deploy ? parseHealthCheck(raw['health-check']) : undefined;
+  const waitForOnlineSeconds =
+    healthCheck && waitForOnlineGiven === 0 ? healthCheckWait(timeoutSeconds) : waitForOnlineGiven;
   if (deploy && waitForOnlineSeconds >= timeoutSeconds) {
     throw new InputError(
       'wait-for-online',
@@ -328,6 +351,23 @@ export function parseInputs(
     );
   }
   const environment = parseEnvironment(value('environment')) ?? defaultEnvironment(event, suffix);
+  const healthCheckStatus = parseStatusSpec(forDeploy('health-check-status'));
+  if (healthCheck?.path !== undefined && given.exposedViaWeb && !exposedViaWeb) {
+    throw new InputError(
+      'health-check',
+      `is the path ${JSON.stringify(healthCheck.path)}, but exposed-via-web is false, so the app has no web address to check`,
+      'Set exposed-via-web: true, give health-check a full URL (e.g. on a custom domain), or leave health-check unset',
+    );
+  }
+  const commentOnPr = parseBoolean('comment-on-pr', value('comment-on-pr'));
+  if (commentOnPr && !githubToken) {
+    throw new InputError(
+      'comment-on-pr',
+      'is true, but github-token is not set, so the pull request cannot be commented on',
+      'Set github-token: ${{ github.token }} (the job needs permissions: pull-requests: write), or leave comment-on-pr false',
+    );
+  }
+  const skipUnchanged = parseBoolean('skip-unchanged', forDeploy('skip-unchanged'));
 
   return {
     token,
@@ -362,7 +402,21 @@ export function parseInputs(
     environment,
     deprecations,
     unknownInputs,
+    healthCheck,
+    healthCheckStatus,
+    commentOnPr,
+    skipUnchanged,
   };
+}
+
+/**
+ * The wait a health check gets when wait-for-online is 0: the check needs time for the app to
+ * start (a runner passes action.yml's default 0 when the input is unset, so 0 cannot mean "no
+ * time at all" here). 120 s, or half of timeout-seconds when that is shorter.
+ */
+const HEALTH_CHECK_DEFAULT_WAIT_SECONDS = 120;
+function healthCheckWait(timeoutSeconds: number): number {
+  return Math.min(HEALTH_CHECK_DEFAULT_WAIT_SECONDS, Math.floor(timeoutSeconds / 2));
 }
 
 /** Why stop/delete/rollback cannot know the app: no app-id, app-name, preview or github-token. */

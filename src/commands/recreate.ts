@@ -53,6 +53,8 @@ export async function recreate(
   found: Found,
   ctx: CommandContext,
   plannedSetup?: CreateSetup,
+  /** skip-unchanged: stored with the new app. */
+  deployFingerprint?: string,
 ): Promise<DeployResult> {
   const { client, log } = ctx;
   const { previous, versions } = found;
@@ -109,6 +111,7 @@ export async function recreate(
     startupCommand: setup.startupCommand,
     teamId: setup.teamId,
     environmentVariables: setup.environmentVariables,
+    ...(deployFingerprint === undefined ? {} : { deployFingerprint }),
   };
   const created = await log.group('Create the app', () =>
     timed(timings, 'create', async () => {

@@ -5,6 +5,7 @@ import { isRunning, type StateChange } from '../camposcloud/app-state.js';
 import { afterStartText, afterStopText } from '../app-facts.js';
 import type { Describe } from '../camposcloud/endpoints.js';
 import type { App, AppSettings } from '../camposcloud/types.js';
+import { CLEARED_FINGERPRINT, readFingerprint } from '../camposcloud/fingerprint-var.js';
 import type { Inputs } from '../inputs.js';
 import { formatBytes } from '../packaging/manifest.js';
 import type { CommandContext } from './context.js';
@@ -189,6 +190,8 @@ export async function updateInPlace(
   ctx: CommandContext,
   timings: Timing[],
   record: (origins: SettingOrigin[]) => void = () => {},
+  /** skip-unchanged: stored with the app, in its environment variables. */
+  deployFingerprint?: string,
 ): Promise<StateChange> {
   const { client, log } = ctx;
   if (inputs.teamId && found.teamId !== inputs.teamId) {
@@ -210,7 +213,15 @@ export async function updateInPlace(
         // Sent even when it reads online: false (it may be starting): the files change under it.
         const stopped = await client.stopApp(app.id);
         log.info(`Stopped app ${app.id} (${afterStopText(stopped)}).`);
-        await client.updateApp(app.id, settings);
+        if (deployFingerprint !== undefined && !settings.environmentVariables) {
+          log.warning(
+            "skip-unchanged: the app's environment variables could not be read, so no fingerprint is stored with it: the next deploy will not be skipped.",
+          );
+        }
+        const stale = readFingerprint(app.environmentVariables ?? []) !== undefined;
+        await client.updateApp(app.id, settings, {
+          deployFingerprint: deployFingerprint ?? (stale ? CLEARED_FINGERPRINT : undefined),
+        });
         log.info(`Updated the settings of app ${app.id}.`);
         log.info(
           `Uploading a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`,
