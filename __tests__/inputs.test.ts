@@ -503,7 +503,7 @@ describe('settings the workflow set, and those it left to the defaults', () => {
     for (const [name, value] of Object.entries(CREATE_DEFAULTS)) {
       expect(action.get(name)?.default).toBe('');
       expect(fs.readFileSync(new URL('../action.yml', import.meta.url), 'utf8')).toMatch(
-        new RegExp(`  ${name}:\\n    description: >-\\n[^]*?When empty, a new app gets ${value}`),
+        new RegExp(`  ${name}:\\n    description: >-\\n[^]*?a first deploy gets ${value}`),
       );
     }
   });
@@ -528,6 +528,7 @@ describe('parseInputs happy paths', () => {
       startupCommand: undefined,
       teamId: undefined,
       envVars: [],
+      envVarsMode: 'merge',
       workspace: real,
       path: real,
       exclude: [],
@@ -543,6 +544,11 @@ describe('parseInputs happy paths', () => {
       githubToken: undefined,
       environment: 'production',
       deprecations: [],
+      unknownInputs: [],
+      healthCheck: undefined,
+      healthCheckStatus: [[200, 399]],
+      commentOnPr: false,
+      skipUnchanged: false,
     });
   });
 
@@ -796,7 +802,7 @@ describe('action.yml contract', () => {
       default: '',
       required: false,
       description:
-        "Memory for the app, in MB (a whole number from 1 to 65536). When empty, a new app gets 256 and strategy update keeps the app's own.",
+        "Memory for the app, in MB (a whole number from 1 to 65536). When empty, the app keeps its own (a redeploy: the replaced app's); a first deploy gets 256.",
     });
     expect(action.get('token')).toMatchObject({ default: '', required: true });
     // A folded (>-) description is read whole, as one line.

@@ -67,18 +67,42 @@ test('deploymentDescription: one line, at most 140 characters', () => {
 });
 
 describe('markdown', () => {
-  test('mdText escapes inline markup and breaks automatic links, line breaks shown', () => {
+  test('mdText writes markup characters as references and breaks automatic links, line breaks shown', () => {
     expect(mdText('plain words, (parens) and 50% - ok.')).toBe(
       'plain words, (parens) and 50% - ok.',
     );
     expect(mdText('[x](y) *b* _i_ `c` <img> a|b ~s~ $m$ & \\')).toBe(
-      '\\[x\\](y) \\*b\\* \\_i\\_ \\`c\\` \\<img\\> a\\|b \\~s\\~ \\$m\\$ &amp; \\\\',
+      '&#91;x&#93;(y) &#42;b&#42; &#95;i&#95; &#96;c&#96; &#60;img> a&#124;b &#126;s&#126; &#36;m&#36; &amp; &#92;',
     );
     expect(mdText('see https://evil.example or www.evil.example or a@b.example')).toBe(
       'see https:\u200b//evil.example or www\u200b.evil.example or a@\u200bb.example',
     );
-    // The backslash of the visible \n is itself escaped: it renders as \n.
-    expect(mdText('a\n\n## h')).toBe('a\\\\n\\\\n## h');
+    // The backslash of the visible \n is written as a reference: it renders as \n.
+    expect(mdText('a\n\n## h')).toBe('a&#92;n&#92;n## h');
+    // A quote only opens at the start; inside a word _ is never emphasis.
+    expect(mdText('> quoted')).toBe('&#62; quoted');
+    expect(mdText('DISCORD_TOKEN, dashboard > API')).toBe('DISCORD_TOKEN, dashboard > API');
+  });
+
+  test('mdText: a normal message renders exactly as written, with no escaping mark', () => {
+    // What a CommonMark renderer shows of inline text: references decoded, backslash escapes
+    // taken; a stray backslash would stay.
+    const rendered = (md: string) =>
+      md
+        .replace(/\\([!-/:-@[-`{-~])/g, '$1')
+        .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+        .replace(/&amp;/g, '&')
+        .replace(/\u200b/g, '');
+    for (const message of [
+      "CamposCloud API GET /v1/apps failed with HTTP 401: Invalid API token. The token was refused: check that input 'token' holds a valid CamposCloud API token (from the API page of the CamposCloud dashboard) and that it may manage this app or team.",
+      'env-vars: DISCORD_TOKEN (previous app), LOG_LEVEL (workflow); dashboard > API',
+      'created 2026-12-06T08:00:00.000Z, see https://api.camposcloud.com/v1/apps',
+      'odd *server* `words` [link](x) <b> a|b',
+    ]) {
+      const md = mdText(message);
+      expect(rendered(md)).toBe(message);
+      expect(md).not.toMatch(/\\[!-/:-@[-`{-~]/);
+    }
   });
 
   test('mdCode: a fence longer than any backtick run inside', () => {

@@ -85,6 +85,15 @@ export function createAnswer(world: World, app: FakeApp): Record<string, unknown
   return documented;
 }
 
+/** GET /v1/apps/{id}: the app, its team populated, with or without its variables. */
+export function readAnswer(world: World, app: FakeApp): Record<string, unknown> {
+  const full = render(world, app, true);
+  if (world.variants.appEnvVars === 'included') return full;
+  const { environmentVariables, ...rest } = full;
+  void environmentVariables;
+  return rest;
+}
+
 /** A list item as the SDK types it: no env vars, startup command or other settings. */
 export function listItem(world: World, app: FakeApp): Record<string, unknown> {
   const full = render(world, app, false);

@@ -6,7 +6,7 @@ import { createApp, uploadFiles } from './handlers/create.ts';
 import { listApps, listFiles } from './handlers/list.ts';
 import { deleteApp, setRunning } from './handlers/running.ts';
 import { updateApp } from './handlers/update.ts';
-import { render } from './render.ts';
+import { readAnswer } from './render.ts';
 import { errorReply, HttpError, json, type Reply } from './reply.ts';
 import type { RecordedRequest } from './types.ts';
 import type { World } from './world.ts';
@@ -51,7 +51,7 @@ const ROUTES: Route[] = [
   },
   {
     pattern: /^\/v1\/apps\/([^/]+)$/,
-    methods: { GET: drained((w, [id]) => json(200, render(w, findApp(w, id ?? ''), true))) },
+    methods: { GET: drained((w, [id]) => json(200, readAnswer(w, findApp(w, id ?? '')))) },
   },
   {
     pattern: /^\/v1\/apps\/([^/]+)\/(stop|start|restart)$/,

@@ -50,6 +50,17 @@ export interface Variants {
    * or at once, 'while-creating' (status 'creating', not running, until the create answers).
    */
   createdVisible: 'answered' | 'while-creating';
+  /**
+   * GET /v1/apps/{id}: the app's environmentVariables 'included' (as the docs' stop example shows
+   * the app object) or 'absent' (no example of this answer shows them; a platform may well keep
+   * secrets out of reads). 'absent' by default: the read a recreate carries over may lack them.
+   */
+  appEnvVars: 'included' | 'absent';
+  /**
+   * POST /v1/apps/{id}/update's environmentVariables: 'replace' the app's list, or 'merge' by key
+   * (keys not sent stay). Undocumented.
+   */
+  updateEnv: 'replace' | 'merge';
 }
 
 /**
@@ -79,6 +90,8 @@ export const DEFAULT_VARIANTS: Readonly<Variants> = {
   totalUsedRam: 'text',
   createMs: defaultCreateMs(),
   createdVisible: 'answered',
+  appEnvVars: 'absent',
+  updateEnv: 'replace',
 };
 
 /** Refusal wording, as the platform might phrase it: a test must pass whichever it is. */

@@ -42,6 +42,8 @@ export class ApiError extends Error {
     serverMessage?: string;
     attempts?: number;
     detail?: string;
+    /** What to check, when the failure points at an input (api-url for a host that is not there). */
+    hint?: string;
   }) {
     const parts = [`CamposCloud API ${opts.endpoint} failed`];
     if (opts.status !== undefined) parts.push(`with HTTP ${opts.status}`);
@@ -51,9 +53,10 @@ export class ApiError extends Error {
     if (opts.attempts && opts.attempts > 1) message += ` [after ${opts.attempts} attempts]`;
     if (opts.status === 401 || opts.status === 403) {
       message +=
-        '. The token was refused: check that the `token` input holds a valid CamposCloud API token' +
-        ' (dashboard > API) and that it may manage this app or team.';
+        ". The token was refused: check that input 'token' holds a valid CamposCloud API token" +
+        ' (from the API page of the CamposCloud dashboard) and that it may manage this app or team.';
     }
+    if (opts.hint) message += `. ${opts.hint}`;
     super(message);
     this.name = 'ApiError';
     this.status = opts.status;
@@ -128,7 +131,7 @@ export class UnsafeTargetError extends Error {
 export class NothingToRollBackError extends Error {
   constructor(lookedUpBy: string, why: string) {
     super(
-      `Nothing to roll back to (apps found by ${lookedUpBy}): ${why}. Nothing was stopped or started. A deploy keeps the replaced version when keep-previous is 1 or more.`,
+      `Nothing to roll back to (apps found by ${lookedUpBy}): ${why}. Nothing was stopped or started.`,
     );
     this.name = 'NothingToRollBackError';
   }

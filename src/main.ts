@@ -19,7 +19,10 @@ import { parseInputs } from './inputs/parse-inputs.js';
 import type { Inputs } from './inputs/settings.js';
 import type { Log } from './log.js';
 import { readRunnerContext } from './runner-context.js';
-import { outputsFor, renderFailureSummary, renderSummary } from './report.js';
+import { healthCheckOutputs, outputsFor, renderFailureSummary, renderSummary } from './report.js';
+import { HealthCheckFailedError } from './health/after-deploy.js';
+import { commentOnPullRequest, type CommentContext } from './github/preview-comment.js';
+import { runUrl as runUrlOf } from './github/run-url.js';
 import { annotationText, logLine, outputValue } from './runner-text.js';
 
 /** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
@@ -43,6 +46,8 @@ export async function run(): Promise<void> {
     },
   };
 
+  // For the pull request comment of a failed deploy (comment-on-pr), once known.
+  let commentTo: { inputs: Inputs; event: EventInfo } | undefined;
   try {
     const event = eventInfo(readRunnerContext(process.env, log.warning));
     const inputs = parseInputs(
@@ -51,10 +56,13 @@ export async function run(): Promise<void> {
         workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
         repository: process.env.GITHUB_REPOSITORY,
         event,
+        variables: Object.keys(process.env),
       },
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
+    for (const unknown of inputs.unknownInputs) log.warning(unknown);
+    commentTo = { inputs, event };
     for (const deprecation of inputs.deprecations) log.warning(deprecation);
     const emptyEnv = emptyEnvWarning(inputs.envVars, event);
     if (emptyEnv) log.warning(emptyEnv);
@@ -63,6 +71,7 @@ export async function run(): Promise<void> {
     };
     const result = await execute(inputs, await makeContext(inputs, log, started, event, onChange));
     for (const line of oddFieldWarnings(reportedApp(result))) log.warning(line);
+    await commentOnPullRequest(inputs, { result }, commentContext(event, log));
     const outputs = outputsFor(result);
     const written = setOutputs(outputs);
     await writeSummary(renderSummary(result, Date.now() - started));
@@ -81,18 +90,27 @@ export async function run(): Promise<void> {
     const message = errorText(err);
     const outputs: Record<string, string> = { status: 'failed' };
     if (err instanceof DeployFailedError) {
-      for (const a of err.apps)
-        core.error(annotationText(`${a.role} app ${a.name} (${a.id}): ${a.state}`));
-      core.error(annotationText(err.recovery));
+      // One failure, one error (the cause, below): where the apps are is told, not shouted, and
+      // the next step is a notice.
+      for (const a of err.apps) log.info(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
+      log.notice(err.recovery);
       // A rollback's roles read like a deploy's: the kept version is the one it meant to run.
       const previous = err.apps.find((a) => a.role === 'previous' || a.role === 'current');
       const made = err.apps.find((a) => a.role === 'new' || a.role === 'kept');
       if (previous) outputs['previous-app-id'] = previous.id;
       if (made) outputs['app-id'] = made.id;
     }
+    if (err instanceof HealthCheckFailedError)
+      Object.assign(outputs, healthCheckOutputs(err.healthCheck));
+    if (commentTo?.inputs.command === 'deploy' && !commentTo.inputs.dryRun) {
+      await commentOnPullRequest(
+        commentTo.inputs,
+        { failure: err },
+        commentContext(commentTo.event, log),
+      );
+    }
     const written = setOutputs(outputs);
-    if (written !== true)
-      core.error(annotationText(`The step outputs could not be written (${written}).`));
+    if (written !== true) log.warning(`The step outputs could not be written (${written}).`);
     if (err instanceof Error && err.stack) core.debug(annotationText(err.stack));
     await writeSummary(
       renderFailureSummary(command, err, { phase, changed }, Date.now() - started),
@@ -142,6 +160,7 @@ async function makeContext(
       ...inputs.envVars.map((v) => v.value),
       ...(inputs.githubToken ? [inputs.githubToken] : []),
     ],
+    mask: (secret: string) => core.setSecret(secret),
     log,
     onChange,
   };
@@ -182,19 +201,28 @@ async function makeDeployments(
     );
     return undefined;
   }
-  const server = process.env.GITHUB_SERVER_URL || 'https://github.com';
-  const runUrl = process.env.GITHUB_RUN_ID
-    ? `${server}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
-    : undefined;
+  const runUrl = runUrlOf(process.env, event.repository);
   // Evaluated only when used ('eager' keeps it in the one bundle file, whose licenses.txt ncc only
   // writes whole for a single chunk): Octokit costs 2-3 MB on runs that never call GitHub.
   const { GitHubDeployments } = await import(/* webpackMode: "eager" */ './github/deployments.js');
   return new GitHubDeployments({ token: inputs.githubToken, owner, repo, log, runUrl });
 }
 
+function commentContext(event: EventInfo, log: Log): CommentContext {
+  return {
+    event,
+    log,
+    runUrl: runUrlOf(process.env, event.repository),
+    now: new Date().toISOString(),
+  };
+}
+
 function finalLine(result: RunResult, outputs: Record<string, string>): string {
   if (result.command === 'deploy') {
     if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
+    if (result.unchanged) {
+      return `Unchanged: '${result.app?.name}' (app ${outputs['app-id']}) already runs this package and these settings; nothing was stopped or created.`;
+    }
     const via = outputs.url ? ` at ${outputs.url}` : '';
     // An update keeps the app: the "previous" app is this same one, not something it replaced.
     const replaced = !result.previous

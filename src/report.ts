@@ -9,11 +9,14 @@ import {
   type StopResult,
   type Timing,
 } from './commands/result.js';
+import type { SettingOrigin } from './commands/app-setup.js';
 import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, runningText, stateText } from './app-facts.js';
 import { isRunning } from './camposcloud/app-state.js';
 import { formatBytes } from './packaging/manifest.js';
 import { COMMANDS } from './inputs/defaults.js';
+import type { HealthCheckResult } from './health/check.js';
+import type { App } from './camposcloud/types.js';
 import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
 import { count, duration } from './text.js';
 
@@ -26,7 +29,9 @@ export type Outputs = Record<
   | 'url'
   | 'file-count'
   | 'zip-bytes'
-  | 'zip-sha256',
+  | 'zip-sha256'
+  | 'health-check'
+  | 'health-check-status',
   string
 >;
 
@@ -41,10 +46,13 @@ export function outputsFor(result: RunResult): Outputs {
     'file-count': '',
     'zip-bytes': '',
     'zip-sha256': '',
+    'health-check': '',
+    'health-check-status': '',
   };
   if (result.command === 'deploy') {
     const app = result.app;
-    out.status = result.dryRun ? 'dry-run' : 'deployed';
+    out.status = result.dryRun ? 'dry-run' : result.unchanged ? 'unchanged' : 'deployed';
+    Object.assign(out, healthCheckOutputs(result.healthCheck));
     out['previous-app-id'] = result.previous?.id ?? '';
     out['file-count'] = String(result.package.fileCount);
     out['zip-bytes'] = String(result.package.zipBytes);
@@ -71,6 +79,39 @@ export function outputsFor(result: RunResult): Outputs {
     }
   }
   return out;
+}
+
+/** health-check: passed, failed, or empty when no check ran; the last status the app answered. */
+export function healthCheckOutputs(
+  check: HealthCheckResult | undefined,
+): Pick<Outputs, 'health-check' | 'health-check-status'> {
+  return {
+    'health-check': check ? (check.passed ? 'passed' : 'failed') : '',
+    'health-check-status': check?.status === undefined ? '' : String(check.status),
+  };
+}
+
+function healthCheckText(c: HealthCheckResult): string {
+  const where = c.url ? `${code(c.url)}: ` : '';
+  if (c.passed) return `${where}passed, HTTP ${c.status} (after ${duration(c.waitedMs)})`;
+  return `${where}**failed**: ${mdText(c.problem ?? 'no accepted answer')}`;
+}
+
+/** skip-unchanged: the app that runs, as read before deciding to leave it. */
+function unchangedRows(r: DeployResult, app: App): [string, string][] {
+  const rows: [string, string][] = [
+    ['App', `${code(app.name)}, id ${code(app.id)}`],
+    ['State', `${runningText(app)} (as read before deciding; nothing was stopped or created)`],
+    ['URL', appUrl(app) && mdUrl(appUrl(app))],
+    ['Health check', r.healthCheck ? healthCheckText(r.healthCheck) : ''],
+    [
+      'GitHub deployment',
+      r.githubDeployment
+        ? `${r.githubDeployment.id} in environment ${code(r.githubDeployment.environment)}`
+        : '',
+    ],
+  ];
+  return rows.filter(([, v]) => v !== '');
 }
 
 function rollbackOutputs(out: Outputs, r: RollbackResult): Outputs {
@@ -139,6 +180,9 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
   const lines: string[] = [];
   if (r.dryRun || !r.app) {
     lines.push('## CamposCloud deploy: dry run, nothing changed');
+  } else if (r.unchanged) {
+    lines.push(`## ✅ ${code(r.app.name)} unchanged: it already runs this package and settings`);
+    rows.push(...unchangedRows(r, r.app));
   } else {
     const wait = r.onlineWait;
     const icon = wait && wait.online !== true ? '⚠️' : '✅';
@@ -147,6 +191,8 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
     rows.push(['State', wait ? onlineWaitText(wait) : stateText(r.app, r.startAnswer)]);
     const url = appUrl(r.app);
     if (url) rows.push(['URL', mdUrl(url)]);
+    if (r.healthCheck) rows.push(['Health check', healthCheckText(r.healthCheck)]);
+    if (r.skipDeclined) rows.push(['Not skipped', mdText(r.skipDeclined)]);
     if (r.githubDeployment) {
       rows.push([
         'GitHub deployment',
@@ -154,7 +200,9 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
       ]);
     }
   }
-  if (r.strategy === 'update' && r.previous) {
+  if (r.unchanged) {
+    // Nothing was replaced: the app that runs is the one found.
+  } else if (r.strategy === 'update' && r.previous) {
     rows.push([
       'Strategy',
       r.dryRun
@@ -177,6 +225,17 @@ function renderDeploy(r: DeployResult, totalMs: number): string {
   rows.push(['Runtime', `${pkg.runtime}, main file ${code(pkg.mainFile)}`]);
   rows.push(['Time', timingLine(r.timings, totalMs)]);
   lines.push('', table(rows), '');
+  if (r.setup) {
+    const updated = r.strategy === 'update' && r.previous !== undefined;
+    const title = updated
+      ? r.dryRun
+        ? 'Settings the update would send'
+        : 'Settings sent to the app'
+      : r.dryRun
+        ? 'Settings the new app would get'
+        : 'Settings of the new app';
+    lines.push(...settingLines(r.setup.origins, title));
+  }
   if (r.recovered) {
     lines.push(
       '> [!WARNING]',
@@ -231,7 +290,7 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
     lines.push(`## ${icon} Rolled back ${code(r.to.name)} on CamposCloud`);
     rows.push([
       isRunning(r.to) ? 'Now running' : 'Started',
-      `id ${code(r.to.id)}, the kept version (created ${r.to.createdAt ?? 'earlier'})`,
+      `id ${code(r.to.id)}, the kept version (created ${mdText(r.to.createdAt ?? 'earlier')})`,
     ]);
     rows.push(['State', wait ? onlineWaitText(wait) : stateText(r.to, r.toStart)]);
     rows.push([
@@ -241,7 +300,7 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
     for (const a of r.alsoStopped)
       rows.push(['Also stopped', `id ${code(a.id)} (it was running too)`]);
     const url = appUrl(r.to);
-    if (url) rows.push(['URL', url]);
+    if (url) rows.push(['URL', mdUrl(url)]);
     if (r.githubDeployment) {
       rows.push([
         'GitHub deployment',
@@ -249,13 +308,25 @@ function renderRollback(r: RollbackResult, totalMs: number): string {
       ]);
     }
   }
-  rows.push(['Found by', r.lookedUpBy]);
+  rows.push(['Found by', mdText(r.lookedUpBy)]);
   rows.push(['Time', timingLine(r.timings, totalMs)]);
   lines.push('', table(rows), '');
   if (r.dryRun) {
     lines.push(...plannedCallLines(r.plannedCalls));
   }
   return lines.join('\n');
+}
+
+/** Where each setting of the new app came from (environment variables by key, never values). */
+function settingLines(origins: SettingOrigin[], title: string): string[] {
+  return [
+    `**${title}:**`,
+    '',
+    '| setting | value | from |',
+    '| --- | --- | --- |',
+    ...origins.map((o) => row(code(o.input), mdText(o.shown), mdText(o.from))),
+    '',
+  ];
 }
 
 /** keep-previous's effect: which versions are kept to roll back to, which were deleted. */

@@ -69,16 +69,32 @@ export function deploymentDescription(text: string): string {
 }
 
 /**
+ * Characters that can start markup in prose: each is written as a numeric character reference,
+ * which CommonMark reads as literal text (never as a delimiter) and renders as the character
+ * itself. A backslash escape would do as much, but shows as a stray backslash wherever a renderer
+ * does not take it (and in the raw file): the rendered message must read exactly as written.
+ * `_` only at a word's edge (DISCORD_TOKEN stays as it is: inside a word it is never emphasis),
+ * `>` only where it could open a quote.
+ */
+const MARKUP = /[\\`*[\]<&|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|^(\s*)>/g;
+
+/**
  * Prose in the job summary (an error message, a server's words): rendered as the same text, never
- * as markdown or HTML. Inline markup characters are backslash-escaped; a zero-width space breaks
- * what GitHub would turn into a link on its own (`https://`, `www.`, e-mail addresses).
+ * as markdown or HTML. A zero-width space breaks what GitHub would turn into a link on its own
+ * (`https://`, `www.`, e-mail addresses).
  */
 export function mdText(text: string): string {
   return visibleText(text)
-    .replace(/[\\`*_[\]<>&|~$]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`))
+    .replace(MARKUP, (c: string, lead: string | undefined) =>
+      lead === undefined ? reference(c) : `${lead}${reference('>')}`,
+    )
     .replace(/:\/\//g, ':\u200b//')
     .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
     .replace(/@/g, '@\u200b');
+}
+
+function reference(c: string): string {
+  return c === '&' ? '&amp;' : `&#${c.charCodeAt(0)};`;
 }
 
 /**

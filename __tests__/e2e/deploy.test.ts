@@ -194,6 +194,10 @@ test('a create that fails after the stop starts the old app again and says so', 
   expect(run.errors.join('\n')).toContain('HTTP 400');
   expect(run.summary).toContain(old._id);
   expect(run.summary).toContain('running again');
+  // Good news is never an error: one failure, one error annotation (its cause).
+  expect(run.errors).toHaveLength(1);
+  expect(run.stdout).not.toMatch(/^::(error|warning)[^:]*::.*running again/m);
+  expect(run.stdout).toContain(`\nprevious app hello-bot (${old._id}): running again\n`);
 });
 
 test('when the old app cannot be started again either, the summary says it is STOPPED, with its id', async () => {
@@ -212,7 +216,13 @@ test('when the old app cannot be started again either, the summary says it is ST
   expect(run.summary).toContain('STOPPED');
   expect(run.summary).toContain(old._id);
   expect(run.summary).toContain('Start it from the CamposCloud dashboard');
-  expect(run.errors.join('\n')).toContain(`previous app hello-bot (${old._id}): STOPPED`);
+  // One error, the cause; where the apps are is an info line, the next step a notice.
+  expect(run.errors).toHaveLength(1);
+  expect(run.errors[0]).toContain('Deploy failed: creating the new app failed');
+  expect(run.stdout).toContain(`\nprevious app hello-bot (${old._id}): STOPPED\n`);
+  expect(run.stdout).toContain(
+    `::notice::App ${old._id} is STOPPED and could not be started again`,
+  );
 });
 
 test('dry-run builds the zip and lists the plan but changes nothing', async () => {
@@ -220,7 +230,8 @@ test('dry-run builds the zip and lists the plan but changes nothing', async () =
   const old = world.server.seedApp({ name: 'hello-bot' });
   const run = await world.run({ 'dry-run': 'true', 'delete-previous': 'true' });
   expect(run.exitCode).toBe(0);
-  expect(calls(world.server)).toEqual(['GET /v1/apps']);
+  // Read-only calls: the list, and the replaced app in full for the set-up it would carry over.
+  expect(calls(world.server)).toEqual(['GET /v1/apps', `GET /v1/apps/${old._id}`]);
   expect(run.outputs.status).toBe('dry-run');
   expect(run.outputs['previous-app-id']).toBe(old._id);
   expect(run.outputs['file-count']).toBe('3');

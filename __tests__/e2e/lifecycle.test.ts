@@ -47,9 +47,13 @@ const pullRequestEvent = (action: string, number: number, branch: string, sha = 
 function recipe(file: string, job: string): Record<string, string> {
   return recipeInputs(file, job, {
     'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
+    'secrets.DISCORD_TOKEN_PREVIEW': PREVIEW_BOT_TOKEN,
     'github.token': gh.token,
   });
 }
+
+/** The preview bot's own token (a second bot application), never production's. */
+const PREVIEW_BOT_TOKEN = 'preview-bot-token-0123456789';
 
 const ghEnv = () => ({ GITHUB_API_URL: gh.url, GITHUB_SERVER_URL: 'https://github.com' });
 
@@ -84,6 +88,11 @@ test('branch previews: deploy on push, update in place on the next push, delete 
   expect(first.exitCode).toBe(0);
   const app = world.server.apps.get(first.outputs['app-id']!)!;
   expect(app.name).toBe('my-bot-feature-login');
+  // The preview bot logs in with its own token.
+  expect(app.environmentVariables).toEqual([
+    { key: 'DISCORD_TOKEN', value: PREVIEW_BOT_TOKEN },
+    { key: 'LOG_LEVEL', value: 'debug' },
+  ]);
   expect(first.outputs.url).toContain(app.assignedSubdomain!);
   expect(recordedAppIds('preview/feature-login')).toEqual([app._id]);
   const [deployment] = gh.deployments;
@@ -157,6 +166,10 @@ test('pull request previews: deploy on open, replace on synchronize, delete on c
   expect(opened.exitCode).toBe(0);
   const firstId = opened.outputs['app-id']!;
   expect(world.server.apps.get(firstId)?.name).toBe('my-bot-pr-12');
+  expect(world.server.apps.get(firstId)?.environmentVariables).toContainEqual({
+    key: 'DISCORD_TOKEN',
+    value: PREVIEW_BOT_TOKEN,
+  });
   expect(gh.deployments[0]).toMatchObject({ environment: 'preview/pr-12', sha: SHA });
 
   const sync = await run('synchronize', deploy, 'abcdefabcdefabcdefabcdefabcdefabcdefabcd');
@@ -268,6 +281,7 @@ test('the basic recipes: deploy main on push, a branch app on push, stop it when
 
   const branch = recipeInputs('deploy-branch.yml', 'deploy', {
     'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
+    'secrets.DISCORD_TOKEN_PREVIEW': PREVIEW_BOT_TOKEN,
   });
   const push = {
     eventName: 'push',

@@ -1,7 +1,7 @@
 // strategy: update reads the whole app before it writes, and sends only what the workflow set
 // plus what it read: against list items with and without the settings, a read that lacks some,
 // an app found by id, and a changed main file.
-import { calls, makeWorld, type World } from './helpers.js';
+import { calls, makeWorld, visible, type World } from './helpers.js';
 
 let world: World;
 afterEach(async () => {
@@ -21,7 +21,7 @@ const DASHBOARD = {
 
 describe.each([['full'], ['lean']] as const)('list items %s', (listItems) => {
   test("settings the workflow left unset keep the dashboard's values", async () => {
-    world = await makeWorld({}, { variants: { listItems } });
+    world = await makeWorld({}, { variants: { listItems, appEnvVars: 'included' } });
     const app = world.server.seedApp({ name: 'hello-bot', ...DASHBOARD });
     const run = await world.run({ strategy: 'update' });
     expect(run.exitCode).toBe(0);
@@ -128,7 +128,7 @@ describe('a changed main-file', () => {
     ['python3 old.py', 'python -u main.py'],
     ['python -u main.py', 'python -u main.py'],
   ])('a derived command (%s) follows it: %s', async (current, sent) => {
-    world = await makeWorld();
+    world = await makeWorld({}, { variants: { appEnvVars: 'included' } });
     world.server.seedApp({ name: 'hello-bot', mainFile: 'old.py', startupCommand: current });
     const run = await world.run({ strategy: 'update' });
     expect(run.exitCode).toBe(0);
@@ -157,7 +157,7 @@ describe('a changed main-file', () => {
 });
 
 test('a dry run reads the app and shows the settings an update would send, and whose they are', async () => {
-  world = await makeWorld();
+  world = await makeWorld({}, { variants: { appEnvVars: 'included' } });
   const app = world.server.seedApp({ name: 'hello-bot', ...DASHBOARD });
   const run = await world.run({ strategy: 'update', 'dry-run': 'true', 'auto-restart': 'false' });
   expect(run.exitCode).toBe(0);
@@ -165,5 +165,11 @@ test('a dry run reads the app and shows the settings an update would send, and w
   expect(run.stdout).toContain(
     `POST /v1/apps/${app._id}/update  (appName 'hello-bot', memoryMB 1024 (the app's), runtimeEnvironment python, exposedViaWeb true (the app's), autoRestartEnabled false (set), startupCommand 'python -u main.py', environment variables SET_IN_DASHBOARD (the app's))`,
   );
-  expect(run.stdout).not.toContain('keep-me');
+  expect(run.summary).toContain('**Settings the update would send:**');
+  expect(run.summary).toContain("| `memory-mb` | 1024 MB | the app's own |");
+  expect(run.summary).toContain('| `auto-restart` | false | workflow |');
+  expect(run.summary).toContain("| `env-vars` | SET_IN_DASHBOARD (the app's own) |");
+  // The value read is masked (an ::add-mask:: command) and appears nowhere else.
+  expect(run.stdout).toContain('::add-mask::keep-me');
+  expect(visible(run.stdout)).not.toContain('keep-me');
 });

@@ -86,10 +86,50 @@ describe('command: rollback', () => {
     const run = await rollback();
     expect(run.exitCode).toBe(1);
     expect(run.errors.join('\n')).toContain(
-      `Nothing to roll back to (apps found by name 'hello-bot'): the running version ${only!._id} is the oldest there is`,
+      `Nothing to roll back to (apps found by name 'hello-bot'): the running version ${only!._id} is the only version: none was kept to go back to`,
     );
     expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([]);
     expect(isRunning(only!)).toBe(true);
+  });
+
+  test('after a rollback to the oldest version, another one says the newer version is stopped, not that none was kept', async () => {
+    world = await makeCleanWorld();
+    const [v1, v2] = seedVersions([false, true]);
+    expect((await rollback()).exitCode).toBe(0);
+    const run = await rollback();
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]).toContain(
+      `the running version ${v1!._id} is the oldest version there is; ${v2!._id} is newer, stopped (as an earlier rollback left it), and a rollback only goes back to an older version. To run ${v2!._id} again, start it from the CamposCloud dashboard`,
+    );
+    expect(run.errors[0]).not.toContain('keep-previous');
+    expect([isRunning(v1!), isRunning(v2!)]).toEqual([true, false]);
+  });
+
+  test("the summary writes the server's createdAt, the url and the name looked up through its escaping", async () => {
+    world = await makeCleanWorld();
+    const name = 'bot_*x* <b>|[l](y)';
+    world.server.seedApp({
+      name,
+      running: false,
+      exposedViaWeb: true,
+      assignedSubdomain: 'kept-bot',
+      createdAt: '**2026** <img src=x> | [link](https://evil.example)',
+    });
+    world.server.seedApp({ name, running: true, createdAt: new Date().toISOString() });
+    const run = await rollback({ 'app-name': name });
+    expect(run.exitCode).toBe(0);
+    const rows = run.summary.split('\n').filter((l) => l.startsWith('| '));
+    const cell = (label: string) => rows.find((r) => r.startsWith(`| ${label} |`));
+    expect(cell('Now running')).toContain(
+      '(created &#42;&#42;2026&#42;&#42; &#60;img src=x> &#124; &#91;link&#93;(https:\u200b//evil.example))',
+    );
+    expect(cell('Found by')).toBe(
+      "| Found by | name 'bot&#95;&#42;x&#42; &#60;b>&#124;&#91;l&#93;(y)' |",
+    );
+    expect(cell('URL')).toBe('| URL | https://kept-bot.camposcloud.app |');
+    // Every row keeps its two cells: nothing from the server split one.
+    for (const r of rows) expect(r.split(/(?<!\\)\|/).length).toBe(4);
   });
 
   test('when the kept version does not start, the stopped one is started again and both states are reported', async () => {

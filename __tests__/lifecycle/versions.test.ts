@@ -122,8 +122,21 @@ describe('planRollback', () => {
     const only = app({ online: true });
     const plan = planRollback([only]);
     expect(plan.ok).toBe(false);
-    expect(!plan.ok && plan.why).toMatch(new RegExp(`running version ${only.id} is the oldest`));
+    expect(!plan.ok && plan.why).toMatch(
+      new RegExp(`running version ${only.id} is the only version`),
+    );
     expect(planRollback([])).toEqual({ ok: false, why: 'there is no app of that name' });
+  });
+
+  test('the oldest version running after a rollback: the newer ones are named, keep-previous is not blamed', () => {
+    const [v2, v1] = [app(), app({ online: true })];
+    const plan = planRollback([v2!, v1!]);
+    expect(plan.ok).toBe(false);
+    const why = !plan.ok ? plan.why : '';
+    expect(why).toContain(
+      `running version ${v1!.id} is the oldest version there is; ${v2!.id} is newer`,
+    );
+    expect(why).not.toContain('keep-previous');
   });
 });
 

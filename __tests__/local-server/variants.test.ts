@@ -84,8 +84,20 @@ test('subdomain host: a full host name', async () => {
   expect((await create()).json.assignedSubdomain).toBe('bot.camposcloud.app');
 });
 
+test('appEnvVars: GET /apps/{id} leaves the variables out by default, or includes them', async () => {
+  await start({});
+  const app = server.seedApp({ name: 'bot', environmentVariables: [{ key: 'K', value: 'v' }] });
+  const read = (await call('GET', `/apps/${app._id}`)).json;
+  expect(read).not.toHaveProperty('environmentVariables');
+  expect(read).toMatchObject({ _id: app._id, allocatedMemoryMB: 256 });
+  server.variants.appEnvVars = 'included';
+  expect((await call('GET', `/apps/${app._id}`)).json.environmentVariables).toEqual([
+    { key: 'K', value: 'v' },
+  ]);
+});
+
 test('listItems lean: list items without the settings; GET has them', async () => {
-  await start({ listItems: 'lean' });
+  await start({ listItems: 'lean', appEnvVars: 'included' });
   const app = server.seedApp({ name: 'bot', environmentVariables: [{ key: 'K', value: 'v' }] });
   const [item] = (await call('GET', '/apps')).json.applications as Record<string, unknown>[];
   expect(item).not.toHaveProperty('environmentVariables');

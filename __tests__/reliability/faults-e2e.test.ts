@@ -69,7 +69,7 @@ test('a 401 fails at once, naming the call, the status, the server words and wha
   expect(run.exitCode).toBe(1);
   const error = run.errors.join('\n');
   expect(error).toContain('GET /v1/apps failed with HTTP 401: Invalid API token');
-  expect(error).toContain('`token` input');
+  expect(error).toContain("check that input 'token' holds a valid CamposCloud API token");
   expect(world.server.requests).toHaveLength(1);
   expect(run.summary).toContain('Nothing was changed on CamposCloud');
 });
@@ -122,6 +122,7 @@ test('a 403 on create after the stop starts the old app again and says which app
   expect(world.server.apps.get(old._id)?.running).toBe(true);
   const error = run.errors.join('\n');
   expect(error).toContain('POST /v1/apps/create failed with HTTP 403: Plan limit reached');
-  expect(error).toContain(`previous app hello-bot (${old._id}): running again`);
+  expect(run.errors).toHaveLength(1);
+  expect(run.stdout).toContain(`\nprevious app hello-bot (${old._id}): running again\n`);
   expect(run.summary).toContain(old._id);
 });

@@ -1,5 +1,6 @@
 // A local fake of the GitHub REST API endpoints the action uses for GitHub deployments: create and
-// list deployments, create and list deployment statuses. The end-to-end tests point GITHUB_API_URL
+// list deployments, create and list deployment statuses; and for the pull request comment: list,
+// create, update and delete issue comments. The end-to-end tests point GITHUB_API_URL
 // at it and assert the calls; the unit tests of src/github/ talk to it over loopback.
 //
 // It must run under Node's own type stripping (scripts may import it as a .ts file), so it imports
@@ -39,6 +40,16 @@ export interface FakeDeployment {
   statuses: FakeDeploymentStatus[];
 }
 
+export interface FakeComment {
+  id: number;
+  /** The pull request (issue) number it is on. */
+  issue: number;
+  body: string;
+  user: { login: string; id: number; type: string };
+  created_at: string;
+  updated_at: string;
+}
+
 export interface FakeGitHubRequest {
   method: string;
   /** Without the query string. */
@@ -69,6 +80,14 @@ export interface FakeGitHubOptions {
    * "Resource not accessible by integration". Default 'write'.
    */
   deploymentsPermission?: 'read' | 'write';
+  /** 'read' models a token without `pull-requests: write` (a fork's): comment writes get 403. */
+  pullRequestsPermission?: 'read' | 'write';
+  /**
+   * Called just before a comment is created, and just after (before the answer is sent): a test
+   * adds what another run did meanwhile (a race), older or newer than this one.
+   */
+  beforeCommentCreated?: (issue: number) => void;
+  afterCommentCreated?: (comment: FakeComment) => void;
 }
 
 export interface FakeGitHub {
@@ -77,6 +96,10 @@ export interface FakeGitHub {
   token: string;
   /** Live state, in creation order. */
   deployments: FakeDeployment[];
+  /** Issue comments, in creation order (deleted ones removed). */
+  comments: FakeComment[];
+  /** A comment as another user or run would post it. */
+  addComment(issue: number, body: string, user?: FakeComment['user']): FakeComment;
   /** Every request in arrival order, including refused ones. */
   requests: FakeGitHubRequest[];
   /** The next matching request gets this answer instead of being served. */
@@ -152,7 +175,9 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
   const owner = opts.owner ?? 'octo-org';
   const repo = opts.repo ?? 'hello-bot';
   const canWrite = (opts.deploymentsPermission ?? 'write') === 'write';
+  const canComment = (opts.pullRequestsPermission ?? 'write') === 'write';
   const deployments: FakeDeployment[] = [];
+  const comments: FakeComment[] = [];
   const requests: FakeGitHubRequest[] = [];
   const failures: FakeGitHubFailure[] = [];
   let nextId = 1000;
@@ -273,6 +298,76 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     return { status: 201, body: statusJson(d, s) };
   };
 
+  const commentJson = (c: FakeComment) => ({
+    id: c.id,
+    node_id: `IC_${c.id}`,
+    url: `${repoUrl()}/issues/comments/${c.id}`,
+    html_url: `https://github.com/${owner}/${repo}/pull/${c.issue}#issuecomment-${c.id}`,
+    issue_url: `${repoUrl()}/issues/${c.issue}`,
+    body: c.body,
+    user: c.user,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    author_association: 'NONE',
+  });
+
+  const addComment = (issue: number, body: string, by: FakeComment['user'] = user) => {
+    const now = new Date().toISOString();
+    const comment: FakeComment = {
+      id: nextId++,
+      issue,
+      body,
+      user: by,
+      created_at: now,
+      updated_at: now,
+    };
+    comments.push(comment);
+    return comment;
+  };
+
+  /** Issue comments: listed oldest first, as GitHub lists them. */
+  const commentRoute = (
+    method: string,
+    issueText: string | undefined,
+    idText: string | undefined,
+    body: unknown,
+    query: Record<string, string>,
+  ): Reply => {
+    const text =
+      typeof body === 'object' && body !== null
+        ? str((body as { body?: unknown }).body)
+        : undefined;
+    if (issueText !== undefined) {
+      const issue = Number(issueText);
+      if (method === 'GET') {
+        const list = comments.filter((x) => x.issue === issue).map(commentJson);
+        return page(`${repoUrl()}/issues/${issue}/comments`, list, query);
+      }
+      if (method !== 'POST') return message(404, 'Not Found');
+      if (!canComment) return message(403, 'Resource not accessible by integration');
+      if (!text) return message(422, 'Validation Failed');
+      opts.beforeCommentCreated?.(issue);
+      const made = addComment(issue, text);
+      opts.afterCommentCreated?.(made);
+      return { status: 201, body: commentJson(made) };
+    }
+    const at = comments.findIndex((x) => x.id === Number(idText));
+    if (method === 'GET')
+      return at < 0 ? message(404, 'Not Found') : { status: 200, body: commentJson(comments[at]!) };
+    if (method !== 'PATCH' && method !== 'DELETE') return message(404, 'Not Found');
+    if (!canComment) return message(403, 'Resource not accessible by integration');
+    if (at < 0) return message(404, 'Not Found');
+    if (method === 'DELETE') {
+      comments.splice(at, 1);
+      return { status: 204, body: '' };
+    }
+    if (!text) return message(422, 'Validation Failed');
+    const comment = comments[at]!;
+    comment.body = text;
+    comment.updated_at = new Date().toISOString();
+    return { status: 200, body: commentJson(comment) };
+  };
+
   const route = async (
     req: IncomingMessage,
     path: string,
@@ -280,7 +375,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     record: FakeGitHubRequest,
   ): Promise<Reply> => {
     const method = req.method ?? 'GET';
-    if (method === 'POST') record.body = await readJson(req);
+    if (method === 'POST' || method === 'PATCH') record.body = await readJson(req);
 
     const given = tokenOf(req);
     if (given === undefined) return message(401, 'Requires authentication');
@@ -299,6 +394,13 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
           : { status: f.status, body: f.body };
     }
 
+    const c = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(?:(\d+)\/comments|comments\/(\d+))\/?$/.exec(
+      path,
+    );
+    if (c) {
+      if (c[1] !== owner || c[2] !== repo) return message(404, 'Not Found');
+      return commentRoute(method, c[3], c[4], record.body, query);
+    }
     const m = /^\/repos\/([^/]+)\/([^/]+)\/deployments(?:\/(\d+)(\/statuses)?)?\/?$/.exec(path);
     if (!m || m[1] !== owner || m[2] !== repo) return message(404, 'Not Found');
     const [, , , idText, statuses] = m;
@@ -365,7 +467,7 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
       'x-github-media-type': 'github.v3; format=json',
       ...reply.headers,
     });
-    res.end(JSON.stringify(reply.body));
+    res.end(reply.status === 204 ? '' : JSON.stringify(reply.body));
   };
 
   const sockets = new Set<Socket>();
@@ -381,6 +483,8 @@ export async function startFakeGitHub(opts: FakeGitHubOptions = {}): Promise<Fak
     url,
     token,
     deployments,
+    comments,
+    addComment: (issue, body, by) => addComment(issue, body, by),
     requests,
     failNext: (f) => void failures.push(f),
     close: () =>

@@ -35,7 +35,12 @@ export async function updateApp(
     next.runtimeEnvironment = parseRuntime(b.runtimeEnvironment);
   }
   if (b.environmentVariables !== undefined) {
-    next.environmentVariables = parseEnvVars(b.environmentVariables);
+    const sent = parseEnvVars(b.environmentVariables);
+    const kept =
+      world.variants.updateEnv === 'merge'
+        ? app.environmentVariables.filter((v) => !sent.some((s) => s.key === v.key))
+        : [];
+    next.environmentVariables = [...kept, ...sent];
   }
   for (const key of ['exposedViaWeb', 'autoRestartEnabled'] as const) {
     const v = b[key];

@@ -7,6 +7,7 @@
 //   app-state.ts stop and start, judged by the state the app reports
 //   create.ts    the create: spacing, and an app made by a lost create adopted, not made twice
 //   endpoints.ts every endpoint, spelled once (sent, named in errors, described to a dry run)
+import { stampFingerprint } from './fingerprint-var.js';
 import { Readable } from 'node:stream';
 import { ApiError } from '../errors.js';
 import { startApp, stopApp, tryApp, type SettleLimits, type StateChange } from './app-state.js';
@@ -44,7 +45,10 @@ export class CamposCloudClient {
   async getApp(id: string): Promise<App> {
     const route = routes.getApp(id);
     const { json } = await this.http.call(route, 'json');
-    return this.http.toApp(json, route);
+    const app = this.http.toApp(json, route);
+    // The full read is what a recreate or an update carries over: its values are secrets.
+    this.http.treatAsSecrets(app.environmentVariables);
+    return app;
   }
 
   /** Like getApp, but undefined when there is no such app. */
@@ -140,10 +144,23 @@ export class CamposCloudClient {
    * POST /apps/{id}/update with the settings the caller gives (it resends the app's own values for
    * those the user left unset). Safe to repeat: the same settings again change nothing.
    */
-  async updateApp(id: string, settings: AppSettings): Promise<App | undefined> {
+  async updateApp(
+    id: string,
+    settings: AppSettings,
+    opts: { deployFingerprint?: string } = {},
+  ): Promise<App | undefined> {
     // May resend the dashboard's own variables (strategy: update keeps them), not only the input's.
     this.http.hideEchoed(settings.environmentVariables);
-    const json = Buffer.from(JSON.stringify(settings));
+    const sent: AppSettings = settings.environmentVariables
+      ? {
+          ...settings,
+          environmentVariables: stampFingerprint(
+            settings.environmentVariables,
+            opts.deployFingerprint,
+          ),
+        }
+      : settings;
+    const json = Buffer.from(JSON.stringify(sent));
     const body: MultipartBody = {
       contentType: 'application/json',
       contentLength: json.length,

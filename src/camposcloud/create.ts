@@ -2,6 +2,7 @@
 // twice while the first may still be in progress: after an answer that may hide a create (none,
 // a 5xx, an unreadable 2xx), an app of that name that was not there before is the one it made,
 // and is adopted.
+import { stampFingerprint } from './fingerprint-var.js';
 import { errorText } from '../errors.js';
 import { duration } from '../text.js';
 import { routes } from './endpoints.js';
@@ -273,8 +274,9 @@ export function createFields(req: CreateAppRequest): [string, string][] {
   if (req.startupCommand) fields.push(['startupCommand', req.startupCommand]);
   // The docs call it teamId, the SDK sends team: send both.
   if (req.teamId) fields.push(['teamId', req.teamId], ['team', req.teamId]);
-  if (req.environmentVariables.length > 0) {
-    fields.push(['environmentVariables', JSON.stringify(req.environmentVariables)]);
+  const env = stampFingerprint(req.environmentVariables, req.deployFingerprint);
+  if (env.length > 0) {
+    fields.push(['environmentVariables', JSON.stringify(env)]);
   }
   return fields;
 }

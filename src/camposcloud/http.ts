@@ -1,5 +1,6 @@
 // One HTTP exchange with a time limit, and sleeps, both bounded by the run's deadline. No retries
 // and no interpretation here: the client decides what an outcome means.
+import { networkCode } from './unreachable.js';
 import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import { DeadlineError } from '../errors.js';
@@ -61,6 +62,8 @@ export type ExchangeResult =
        * (a create is safe to send again). Absent when the body went out, or there was none.
        */
       unsent?: true;
+      /** The system error code (ENOTFOUND, ECONNREFUSED...), when there is one. */
+      code?: string;
     };
 
 function flattenHeaders(raw: Record<string, string | string[] | undefined>) {
@@ -147,7 +150,14 @@ export async function exchange(x: Exchange): Promise<ExchangeResult> {
     const unsent = up && !bodySent ? { unsent: true as const } : {};
     if (fired) return { kind: 'network', reason: fired.reason, timedOut: true, ...unsent };
     const reason = describeNetworkError(err);
-    return { kind: 'network', reason, timedOut: /timeout/i.test(reason), ...unsent };
+    const code = networkCode(err);
+    return {
+      kind: 'network',
+      reason,
+      timedOut: /timeout/i.test(reason),
+      ...unsent,
+      ...(code === undefined ? {} : { code }),
+    };
   } finally {
     clearTimeout(limitTimer);
     clearTimeout(deadlineTimer);

@@ -108,13 +108,18 @@ function positiveInt(v: unknown): number | undefined {
   return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
-/** [{key, value}] as the API returns it; undefined when absent or not that shape. */
+/**
+ * [{key, value}] as the API returns it; undefined when absent or not that shape. An item without
+ * a text value (keys shown, values withheld) makes the whole list unreadable: carried over, it
+ * would overwrite a secret with nothing.
+ */
 function envVars(v: unknown): EnvVar[] | undefined {
   if (!Array.isArray(v)) return undefined;
   const out: EnvVar[] = [];
   for (const item of v) {
     if (!isObject(item) || typeof item['key'] !== 'string') return undefined;
-    out.push({ key: item['key'], value: typeof item['value'] === 'string' ? item['value'] : '' });
+    if (typeof item['value'] !== 'string') return undefined;
+    out.push({ key: item['key'], value: item['value'] });
   }
   return out;
 }

@@ -15,7 +15,7 @@ export type Outcome =
       retryAfterMs: number | undefined;
     }
   | { kind: 'bad-body'; status: number; why?: string; final?: boolean }
-  | { kind: 'network'; reason: string; timedOut: boolean; unsent?: true };
+  | { kind: 'network'; reason: string; timedOut: boolean; unsent?: true; code?: string };
 
 const NOT_JSON = 'the response was not valid JSON';
 

@@ -7,6 +7,15 @@ export const MIN_REDACTED_LENGTH = 4;
 
 export const REDACTED = '***';
 
+// A flag or a small number is a setting whatever its key (AUTH_ENABLED=true, TOKEN_TTL=3600):
+// masking it would hide every "true" or "3600" in the log, and no credential looks like that.
+const SETTING_VALUE = /^(true|false|yes|no|none|null)$|^\d{1,6}$/i;
+
+/** Whether a value is a flag or a small number: never worth masking. */
+export function isSettingValue(value: string): boolean {
+  return SETTING_VALUE.test(value);
+}
+
 /**
  * Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden). A
  * secret of several lines (an env-vars KEY<<EOF value) is also cut line by line: a server may quote

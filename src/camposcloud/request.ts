@@ -2,6 +2,7 @@
 // deadline, a streamed upload), what the answer says (redacted of secrets), and the waits between
 // attempts of a call that is safe to repeat. The create (create.ts) and the stop and start
 // (app-state.ts) run their own loops over attempt(); everything else goes through call().
+import { ApiError } from '../errors.js';
 import type { LineLog } from '../log.js';
 import { duration } from '../text.js';
 import { callText, endpointName, sentPath, type Route } from './endpoints.js';
@@ -19,7 +20,8 @@ import {
   type Outcome,
 } from './outcome.js';
 import { withUploadProgress } from './progress.js';
-import { redactSecrets } from './redact.js';
+import { isSettingValue, MIN_REDACTED_LENGTH, redactSecrets } from './redact.js';
+import { attemptsBeforeFirstAnswer, markAnswered, unreachableHint } from './unreachable.js';
 import {
   nextBackoff,
   parseRetryAfter,
@@ -73,6 +75,11 @@ export interface ClientOptions {
    * (the token, and the env var values a create or an update sends, are added on their own).
    */
   secrets?: readonly string[];
+  /**
+   * Registers a value with the runner's log masking (core.setSecret). The environment variable
+   * values an app read from CamposCloud carries go through it: they are the dashboard's secrets.
+   */
+  mask?: (secret: string) => void;
   /** Backoff base; default 3000 ms after a 429 and 1000 ms after a 5xx or network error. */
   retryBaseMs?: number;
   /** Cap for an honoured Retry-After, default 60 s. */
@@ -138,6 +145,8 @@ export class Requester {
   private readonly root: string;
   /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
   readonly rootPath: string;
+  /** host[:port] of api-url, as messages name it. */
+  private readonly host: string;
   private readonly token: string;
   private readonly requestTimeoutMs: number;
   private readonly uploadStallMs: number;
@@ -157,6 +166,7 @@ export class Requester {
   readonly deadline: Deadline | undefined;
   readonly log: LineLog;
   private readonly onChange: () => void;
+  private readonly mask: (secret: string) => void;
   private readonly random: () => number;
   private readonly userAgent: string;
   private readonly stillWaitingEveryMs: number;
@@ -164,6 +174,7 @@ export class Requester {
   constructor(opts: ClientOptions) {
     this.root = apiRoot(opts.apiUrl);
     this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
+    this.host = new URL(this.root).host;
     this.token = opts.token;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? CLIENT_TUNING.requestTimeoutMs;
     this.uploadStallMs = opts.uploadStallMs ?? CLIENT_TUNING.uploadStallMs;
@@ -182,6 +193,7 @@ export class Requester {
     this.deadline = opts.deadline;
     this.log = opts.log ?? { debug: () => {}, info: () => {}, warning: () => {} };
     this.onChange = opts.onChange ?? (() => {});
+    this.mask = opts.mask ?? (() => {});
     this.random = opts.random ?? Math.random;
     this.userAgent = opts.userAgent ?? CLIENT_TUNING.userAgent;
     this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? CLIENT_TUNING.stillWaitingEveryMs;
@@ -202,6 +214,24 @@ export class Requester {
     for (const v of vars ?? []) this.secrets.add(v.value);
   }
 
+  /**
+   * Values read from CamposCloud (an app's environment variables): masked in the runner's log,
+   * each line of a multi-line value too (the runner matches a log line against each secret, so a
+   * value spread over lines is only hidden line by line), and cut out of what the server says.
+   */
+  treatAsSecrets(vars: readonly { value: string }[] | undefined): void {
+    for (const { value } of vars ?? []) {
+      const pieces = new Set([value, ...value.split(/\r?\n/).map((l) => l.trim())]);
+      for (const piece of pieces) {
+        // Each app read again (before a stop, a start) must not repeat the mask commands.
+        if (piece.length < MIN_REDACTED_LENGTH || this.secrets.has(piece)) continue;
+        this.secrets.add(piece);
+        // Masking 'true' or '3600' would garble every such word in the job log.
+        if (!isSettingValue(piece)) this.mask(piece);
+      }
+    }
+  }
+
   /** A call that is safe to repeat (GET, stop, start, delete, update, upload): retried on 429, 5xx, network errors. */
   async call(
     route: Route,
@@ -220,6 +250,17 @@ export class Requester {
       // A body past the limit comes again the same way: not worth another attempt.
       if (outcome.kind === 'bad-body' && outcome.final)
         throw apiErrorFor(endpoint, outcome, attempt);
+      if (outcome.kind === 'network' && outcome.code) {
+        const limit = attemptsBeforeFirstAnswer(this.host, outcome.code);
+        if (limit !== undefined && attempt >= limit) {
+          throw new ApiError({
+            endpoint,
+            attempts: attempt,
+            detail: `no response: ${outcome.reason}`,
+            hint: unreachableHint(this.host, outcome.code),
+          });
+        }
+      }
       if (!budget.spend(isRateLimited(outcome))) {
         throw apiErrorFor(endpoint, outcome, attempt, exhausted(outcome, budget));
       }
@@ -298,6 +339,7 @@ export class Requester {
       return result;
     }
     this.log.debug(`${endpoint}: HTTP ${result.status}`);
+    markAnswered(this.host);
     if (result.tooLarge) {
       return {
         kind: 'bad-body',

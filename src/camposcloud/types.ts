@@ -64,6 +64,8 @@ export interface CreateAppRequest {
   startupCommand: string | undefined;
   teamId: string | undefined;
   environmentVariables: EnvVar[];
+  /** skip-unchanged: stored with the app (fingerprint-var.ts); absent, any earlier one is removed. */
+  deployFingerprint?: string;
 }
 
 /**

@@ -14,14 +14,24 @@ import { afterStopText, appUrl } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findPrevious, type Found } from './find-previous.js';
 import { deleteVersions } from './delete-versions.js';
-import { createSummary, recreate } from './recreate.js';
+import { createSummary, planSetup, recreate } from './recreate.js';
+import type { CreateSetup, SettingOrigin } from './app-setup.js';
 import { rollBackNewVersion } from './rollback-on-failure.js';
 import type { VersionPlan } from './versions.js';
 import { preparePackage, type PreparedPackage } from './prepare-package.js';
 import { timed, type DeployResult, type PreviousOutcome, type Timing } from './result.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { waitForOnline } from './wait-online.js';
+import { decideSkip, deployFingerprint } from './skip-unchanged.js';
+import type { HealthCheckResult } from '../health/check.js';
 import { count } from '../text.js';
+import {
+  checkDeployedApp,
+  healthCheckFailure,
+  HealthCheckFailedError,
+  healthFailureWhy,
+  pathWithoutAddress,
+} from '../health/after-deploy.js';
 
 export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<DeployResult> {
   const { log } = ctx;
@@ -70,16 +80,53 @@ async function deployPackage(
     plannedCalls: [],
     timings,
   };
-  if (inputs.dryRun) return dryRun(base, inputs, found, ctx);
+  const noAddress = pathWithoutAddress(inputs, found.setup ?? found.previous);
+  if (noAddress) throw noAddress;
+  const fingerprint = inputs.skipUnchanged
+    ? deployFingerprint(inputs.appName, inputs, pkg)
+    : undefined;
+  if (fingerprint) {
+    // Reads only: a dry run shows the decision a real run would make.
+    const decision = await log.group('Compare with the running app (skip-unchanged)', () =>
+      timed(timings, 'compare', () => decideSkip(found, fingerprint, inputs, pkg, ctx)),
+    );
+    if (decision.skip && inputs.dryRun) {
+      return {
+        ...base,
+        plannedCalls: [
+          `none: app ${decision.app.id} already runs this package and these settings (skip-unchanged)`,
+        ],
+      };
+    }
+    if (decision.skip) return unchanged(base, decision.app, decision.healthCheck, inputs, ctx);
+    base.skipDeclined = decision.why;
+  }
+  // A create's settings are decided (and any that cannot be carried over said) before anything
+  // is stopped.
+  const setup =
+    inputs.strategy === 'update' && found.previous
+      ? undefined
+      : await log.group('Settings of the new app', async () => planSetup(inputs, pkg, found, log));
+  if (setup) base.setup = { origins: setup.origins };
+  if (inputs.dryRun) return dryRun(base, inputs, found, ctx, setup);
 
   let result: DeployResult;
   try {
     await stopOtherCopies(found.older, ctx);
     if (inputs.strategy === 'update' && found.previous) {
-      const updated = await updateInPlace(found.previous, pkg, inputs, ctx, timings);
+      const record = (origins: SettingOrigin[]) => (base.setup = { origins });
+      const updated = await updateInPlace(
+        found.previous,
+        pkg,
+        inputs,
+        ctx,
+        timings,
+        record,
+        fingerprint,
+      );
       result = { ...base, app: updated.app, startAnswer: updated.answer };
     } else {
-      result = await recreate(base, inputs, pkg, found, ctx);
+      result = await recreate(base, inputs, pkg, found, ctx, setup, fingerprint);
     }
   } catch (err) {
     // The status description is visible to anyone who can read the repository: keep the
@@ -93,6 +140,7 @@ async function deployPackage(
   const app = result.app as App;
 
   if (inputs.waitForOnlineSeconds > 0) {
+    const waitStartedAt = Date.now();
     result.onlineWait = await log.group('Wait for the app to come online', () =>
       timed(timings, 'wait for online', () =>
         waitForOnline(
@@ -104,21 +152,50 @@ async function deployPackage(
       ),
     );
     result.app = { ...app, online: result.onlineWait.online };
+    // The check shares wait-for-online's time: the app has until then to come online and answer.
+    if (inputs.healthCheck && result.onlineWait.online === true) {
+      const endAt = waitStartedAt + inputs.waitForOnlineSeconds * 1000;
+      result.healthCheck = await log.group('Health check', () =>
+        timed(timings, 'health check', () => checkDeployedApp(app, inputs, endAt, ctx)),
+      );
+    }
   }
+  const failedCheck = result.healthCheck?.passed === false ? result.healthCheck : undefined;
   if (inputs.strategy === 'recreate' && inputs.rollbackOnFailure && result.onlineWait) {
-    if (result.onlineWait.online !== true) {
-      const failure = await log.group('Roll back: the new version did not come online', () =>
+    if (result.onlineWait.online !== true || failedCheck) {
+      const title = failedCheck
+        ? 'Roll back: the new version failed its health check'
+        : 'Roll back: the new version did not come online';
+      const failure = await log.group(title, () =>
         timed(timings, 'roll back', () =>
-          rollBackNewVersion(app, found.previous, result.previousOutcome, inputs, ctx),
+          rollBackNewVersion(
+            app,
+            found.previous,
+            result.previousOutcome,
+            inputs,
+            ctx,
+            failedCheck && healthFailureWhy(app, failedCheck),
+          ),
         ),
       );
       await ctx.deployments?.recordFailure(
         deploymentTarget(inputs, ctx),
-        'The new CamposCloud app did not come online and was stopped; see the workflow run for the state of each app.',
+        failedCheck
+          ? 'The new CamposCloud app failed its health check and was stopped; see the workflow run for the state of each app.'
+          : 'The new CamposCloud app did not come online and was stopped; see the workflow run for the state of each app.',
         found.previous,
       );
-      throw failure;
+      throw failedCheck ? new HealthCheckFailedError(failure, failedCheck) : failure;
     }
+  }
+  if (failedCheck) {
+    // Before old versions are deleted (keep-previous: 0 would delete the way back).
+    await ctx.deployments?.recordFailure(
+      deploymentTarget(inputs, ctx),
+      'The new CamposCloud app failed its health check.',
+      found.previous,
+    );
+    throw healthCheckFailure(app, failedCheck, replacedState(inputs, found.previous, result));
   }
   if (inputs.strategy === 'recreate' && found.previous) {
     const previous = found.previous;
@@ -191,6 +268,7 @@ async function dryRun(
   inputs: Inputs,
   found: Found,
   ctx: CommandContext,
+  setup: CreateSetup | undefined,
 ): Promise<DeployResult> {
   const { log } = ctx;
   const pkg = base.package;
@@ -203,10 +281,17 @@ async function dryRun(
     ...olderStops,
     ...(inputs.strategy === 'update' && previous
       ? // The same read a real run makes first, so the plan shows the settings it would send.
-        plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, call, log.warning)
+        plannedUpdateCalls(
+          await ctx.client.getApp(previous.id),
+          pkg,
+          inputs,
+          call,
+          log.warning,
+          (origins) => (base.setup = { origins }),
+        )
       : [
           ...(previous ? [`${call.stopApp(previous.id)}  (stop '${previous.name}')`] : []),
-          `${call.createApp()}  (${createSummary(inputs, pkg)})`,
+          `${call.createApp()}  (${createSummary(inputs, pkg, setup ?? planSetup(inputs, pkg, found, log))})`,
           ...versions.excess.map(
             (a) => `${call.deleteApp(a.id)}  (an old version beyond keep-previous)`,
           ),
@@ -251,6 +336,43 @@ async function deletePrevious(
     );
     return 'delete-failed';
   }
+}
+
+/** skip-unchanged: the running app stays as it is; it is recorded as this commit's deploy. */
+async function unchanged(
+  base: DeployResult,
+  app: App,
+  healthCheck: HealthCheckResult | undefined,
+  inputs: Inputs,
+  ctx: CommandContext,
+): Promise<DeployResult> {
+  const result: DeployResult = { ...base, app, previous: undefined, unchanged: true };
+  if (healthCheck) result.healthCheck = healthCheck;
+  if (ctx.deployments) {
+    const id = await ctx.log.group('Record the GitHub deployment', () =>
+      ctx.deployments!.recordDeployment(deploymentTarget(inputs, ctx), {
+        id: app.id,
+        name: app.name,
+        url: appUrl(app) || undefined,
+      }),
+    );
+    if (id > 0) result.githubDeployment = { id, environment: inputs.environment };
+  }
+  return result;
+}
+
+/** The replaced app, as a recreate left it (an update has none: it is the same app). */
+function replacedState(
+  inputs: Inputs,
+  previous: App | undefined,
+  result: DeployResult,
+): { app: App; state: string } | undefined {
+  if (inputs.strategy !== 'recreate' || !previous) return undefined;
+  const state =
+    result.previousOutcome === 'was-stopped'
+      ? 'not running, as before the deploy (kept)'
+      : 'stopped, kept to roll back to';
+  return { app: previous, state };
 }
 
 function deploymentTarget(inputs: Inputs, ctx: CommandContext): DeploymentTarget {

@@ -21,6 +21,11 @@ export interface FoundApps {
    * lack the metrics and other settings, so those are read again before any change.
    */
   readById: boolean;
+  /**
+   * Found by name and none matched: apps whose name is app-name in another case ('My Music Bot'
+   * for 'my music bot'). Names match exactly; these are only named in a notice.
+   */
+  sameButCase?: App[];
 }
 
 export async function findApps(client: CamposCloudClient, query: AppQuery): Promise<FoundApps> {
@@ -38,10 +43,22 @@ export async function findAppsWithUsage(
   }
   const listing = await client.listAppsWithUsage();
   const apps = appsNamed(listing, query.appName);
+  const folded = query.appName.toLowerCase();
+  const sameButCase =
+    apps.length > 0
+      ? []
+      : listing.apps.filter((a) => a.name !== query.appName && a.name.toLowerCase() === folded);
   return {
     apps: newestFirst(apps),
     lookedUpBy: `name '${query.appName}'`,
     listing,
     readById: false,
+    sameButCase,
   };
+}
+
+/** The notice for apps whose name differs only in case: said once, so a slip is not a surprise. */
+export function caseNotice(near: App[], name: string, then: string): string {
+  const shown = near.map((a) => `'${a.name}' (${a.id})`).join(', ');
+  return `No app is named exactly '${name}', but found ${shown}; names match exactly, so ${then}. To act on it instead, set app-name to its name as written there.`;
 }

@@ -6,7 +6,7 @@ import { InputError } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
 import { runningText } from '../app-facts.js';
 import type { CommandContext } from './context.js';
-import { findAppsWithUsage } from './find-apps.js';
+import { caseNotice, findAppsWithUsage } from './find-apps.js';
 import { planVersions, versionToReplace, type VersionPlan } from './versions.js';
 import { count } from '../text.js';
 
@@ -25,6 +25,11 @@ export interface Found {
   versions: VersionPlan;
   /** The listing the versions were found in (by name only), with its totalUsedRAM. */
   listing: AppListing | undefined;
+  /**
+   * strategy recreate: the replaced app read in full (GET /apps/{id}; a list item may lack its
+   * settings), whose set-up the new app carries over. undefined when nothing is replaced.
+   */
+  setup: App | undefined;
 }
 
 export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise<Found> {
@@ -41,6 +46,12 @@ export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise
   const listing = found.listing;
   if (!first) {
     log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
+    const near = found.sameButCase ?? [];
+    if (near.length > 0) {
+      log.notice(
+        caseNotice(near, inputs.appName, `a new app '${inputs.appName}' will be created beside it`),
+      );
+    }
     // Found by name, these are every app of that name: the create's lost-response check compares
     // against them instead of listing all apps again.
     const versions = planVersions([], undefined, inputs.keepPrevious);
@@ -51,6 +62,7 @@ export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise
       sameNameIds: [],
       versions,
       listing,
+      setup: undefined,
     };
   }
   let name = inputs.appName;
@@ -85,7 +97,14 @@ export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise
       `${older.length} other app(s) named '${name}': ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`,
     );
   }
-  return { name, previous: newest, older, sameNameIds, versions, listing };
+  // Found by app-id it was read in full just now.
+  const setup =
+    inputs.strategy === 'recreate'
+      ? inputs.appId
+        ? newest
+        : await ctx.client.getApp(newest.id)
+      : undefined;
+  return { name, previous: newest, older, sameNameIds, versions, listing, setup };
 }
 
 /** keep-previous, as it applies to this deploy, for the log. */

@@ -19,10 +19,31 @@ import { restartAfterFailure, stoppedPrevious } from './restart-after-failure.js
 import { startCreated } from './start-created.js';
 import { count, duration } from '../text.js';
 import { settleCopies } from './extra-copies.js';
+import type { Log } from '../log.js';
+import { originLines, setupForCreate, type CreateSetup } from './app-setup.js';
 
-/** The create in words, for the log and a dry run's plan. */
-export function createSummary(inputs: Inputs, pkg: PreparedPackage): string {
-  return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}`;
+/** The create in words, for the log and a dry run's plan (the settings in full: planSetup). */
+export function createSummary(inputs: Inputs, pkg: PreparedPackage, setup: CreateSetup): string {
+  return `create app '${inputs.appName}' (${pkg.runtime}, ${setup.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}`;
+}
+
+/**
+ * The set-up a create uses, said before it is sent: a warning for each thing the replaced app had
+ * that could not be carried over, and where each setting comes from.
+ */
+export function planSetup(
+  inputs: Inputs,
+  pkg: PreparedPackage,
+  found: Found,
+  log: Log,
+): CreateSetup {
+  const setup = setupForCreate(inputs, pkg, found.setup);
+  for (const note of setup.notes) log.warning(note);
+  log.info(
+    `Settings of the new app (from the workflow, the previous app${found.setup ? ` ${found.setup.id}` : ''} or the default):`,
+  );
+  for (const line of originLines(setup.origins)) log.info(`  ${line}`);
+  return setup;
 }
 
 export async function recreate(
@@ -31,6 +52,9 @@ export async function recreate(
   pkg: PreparedPackage,
   found: Found,
   ctx: CommandContext,
+  plannedSetup?: CreateSetup,
+  /** skip-unchanged: stored with the new app. */
+  deployFingerprint?: string,
 ): Promise<DeployResult> {
   const { client, log } = ctx;
   const { previous, versions } = found;
@@ -39,8 +63,9 @@ export async function recreate(
   if (previous) {
     previousOutcome = await log.group('Stop the previous app', () =>
       timed(timings, 'stop previous', async () => {
-        // Found by app-id it was read just now; a list item may lack the metrics or be stale.
-        const before = inputs.appId ? previous : await client.getApp(previous.id);
+        // Read in full just now (find-previous, for its set-up), or found by app-id: a list item may
+        // lack the metrics or be stale.
+        const before = found.setup ?? (inputs.appId ? previous : await client.getApp(previous.id));
         // Only an app that read running is started again if the deploy fails: one the user had
         // stopped stays stopped (one still starting cannot be told apart, and stays stopped too).
         const wasRunning = isRunning(before);
@@ -73,22 +98,24 @@ export async function recreate(
           }),
         )
       : [];
+  const setup = plannedSetup ?? planSetup(inputs, pkg, found, log);
   const req: CreateAppRequest = {
     zipPath: pkg.zipPath,
     zipBytes: pkg.zipBytes,
     appName: inputs.appName,
     mainFile: pkg.mainFile,
-    memoryMB: inputs.memoryMB,
+    memoryMB: setup.memoryMB,
     runtime: pkg.runtime,
-    exposedViaWeb: inputs.exposedViaWeb,
-    autoRestart: inputs.autoRestart,
-    startupCommand: inputs.startupCommand,
-    teamId: inputs.teamId,
-    environmentVariables: inputs.envVars,
+    exposedViaWeb: setup.exposedViaWeb,
+    autoRestart: setup.autoRestart,
+    startupCommand: setup.startupCommand,
+    teamId: setup.teamId,
+    environmentVariables: setup.environmentVariables,
+    ...(deployFingerprint === undefined ? {} : { deployFingerprint }),
   };
   const created = await log.group('Create the app', () =>
     timed(timings, 'create', async () => {
-      log.info(`Uploading: ${createSummary(inputs, pkg)}.`);
+      log.info(`Uploading: ${createSummary(inputs, pkg, setup)}.`);
       const left = ctx.deadlineAt - Date.now();
       if (left < client.createAnswerMs) {
         log.warning(
@@ -118,6 +145,8 @@ export async function recreate(
     recovered: created.recovered,
     previousOutcome,
     versionsDeleted,
+    // Origins only: the result reaches the summary, and the values may be secrets.
+    setup: { origins: setup.origins },
   };
 }
 

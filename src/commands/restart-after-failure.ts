@@ -38,7 +38,8 @@ export async function restartAfterFailure(
     );
     recovery = `App ${app.id} did not report running before the deploy and is left so. Fix the cause above and re-run the workflow.`;
   } else {
-    ctx.log.warning(`${capitalise(opts.failedStep)} failed: ${why}. Starting app ${app.id} again.`);
+    // The cause is the step's one error; this line says what is done about it.
+    ctx.log.info(`${capitalise(opts.failedStep)} failed: starting app ${app.id} again.`);
     try {
       // Reads first: an app a failed stop left running is not sent a start.
       const started = await ctx.recoveryClient.startApp(app.id);

@@ -1,8 +1,10 @@
 // What a command did, as data: report.ts turns it into outputs, the summary and the last log line.
 import type { StateChange } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
+import type { HealthCheckResult } from '../health/check.js';
 import type { PreparedPackage } from './prepare-package.js';
 import type { PrunedApp } from './delete-versions.js';
+import type { SettingOrigin } from './app-setup.js';
 
 export interface Timing {
   phase: string;
@@ -48,6 +50,17 @@ export interface DeployResult {
   /** Dry run: the calls a real run would make, in order. */
   plannedCalls: string[];
   timings: Timing[];
+  /**
+   * The settings the app was created or updated with, and where each came from (the workflow,
+   * the previous app, the default). Environment variables by key only.
+   */
+  setup?: { origins: SettingOrigin[] };
+  /** Set when health-check was given and the check ran (the app came online first). */
+  healthCheck?: HealthCheckResult;
+  /** skip-unchanged found the running app already deployed with this package and settings. */
+  unchanged?: boolean;
+  /** skip-unchanged was on and the deploy went ahead: why. */
+  skipDeclined?: string;
 }
 
 export interface ActedApp {

@@ -16,10 +16,14 @@ export async function rollBackNewVersion(
   previousOutcome: PreviousOutcome | undefined,
   inputs: Inputs,
   ctx: CommandContext,
+  /** Why it is rolled back, when not because it did not come online (a failed health check). */
+  reason?: string,
 ): Promise<DeployFailedError> {
   const { log } = ctx;
   const client = ctx.recoveryClient;
-  const why = `the new app ${made.id} did not report online within wait-for-online (${inputs.waitForOnlineSeconds} s)`;
+  const why =
+    reason ??
+    `the new app ${made.id} did not report online within wait-for-online (${inputs.waitForOnlineSeconds} s)`;
   const apps: AppState[] = [];
   try {
     // Sent whatever it reads: not online may mean still starting, and it would run beside the old.
@@ -29,7 +33,7 @@ export async function rollBackNewVersion(
       role: 'new',
       id: made.id,
       name: made.name,
-      state: 'STOPPED (did not come online)',
+      state: reason ? 'STOPPED (failed its health check)' : 'STOPPED (did not come online)',
     });
   } catch (err) {
     // Starting the previous one now could leave two copies running: leave it as it is.

@@ -176,7 +176,7 @@ async function failed(
     }
   }
   if (mayRestart && wasRunning) {
-    ctx.log.warning(`${step} failed: ${why}. Starting app ${from.id} again.`);
+    ctx.log.info(`${step} failed: starting app ${from.id} again.`);
     try {
       const started = await ctx.recoveryClient.startApp(from.id);
       if (isRunning(started.app)) {

@@ -6,6 +6,7 @@ import type { App } from '../camposcloud/types.js';
 import { ApiError, AppMissingError } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
 import type { CommandContext } from './context.js';
+import { caseNotice } from './find-apps.js';
 import { findTarget } from './target.js';
 import { outcomeText, timed, type ActedApp, type StopResult, type Timing } from './result.js';
 
@@ -27,6 +28,16 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
     timings,
   };
   if (found.apps.length === 0) {
+    const near = found.sameButCase ?? [];
+    if (near.length > 0) {
+      log.notice(
+        caseNotice(
+          near,
+          inputs.appName,
+          `nothing is ${command === 'stop' ? 'stopped' : 'deleted'}`,
+        ),
+      );
+    }
     if (inputs.ifMissing === 'ignore') {
       log.notice(
         `No app found by ${found.lookedUpBy}; nothing to ${command} (if-missing: ignore).`,

@@ -4,7 +4,8 @@
 import { isRunning, type StateChange } from '../camposcloud/app-state.js';
 import { afterStartText, afterStopText } from '../app-facts.js';
 import type { Describe } from '../camposcloud/endpoints.js';
-import type { App, AppSettings, Runtime } from '../camposcloud/types.js';
+import type { App, AppSettings } from '../camposcloud/types.js';
+import { CLEARED_FINGERPRINT, readFingerprint } from '../camposcloud/fingerprint-var.js';
 import type { Inputs } from '../inputs/settings.js';
 import { formatBytes } from '../packaging/manifest.js';
 import type { CommandContext } from './context.js';
@@ -12,14 +13,16 @@ import type { PreparedPackage } from './prepare-package.js';
 import { restartAfterFailure } from './restart-after-failure.js';
 import { timed, type Timing } from './result.js';
 import { count } from '../text.js';
-
-/** The command the platform derives from the main file when a create gives none. */
-function derivedStartupCommand(runtime: Runtime, mainFile: string): string {
-  return runtime === 'nodejs' ? `node ${mainFile}` : `python -u ${mainFile}`;
-}
-
-/** `python -u x.py`, `python3 x.py`, `node x.js`: the form of a command the platform derived. */
-const DERIVED = /^(?:python3?(?: -u)?|node) \S+$/;
+import {
+  derivedStartupCommand,
+  envKeysText,
+  isDerivedCommand,
+  mergeEnvVars,
+  replacedAway,
+  staleCommandNote,
+  unreadEnvNote,
+  type SettingOrigin,
+} from './app-setup.js';
 
 /**
  * The startup command to send. The update body has no main file, so a changed main-file only
@@ -35,12 +38,9 @@ function startupCommandFor(
   if (inputs.startupCommand) return inputs.startupCommand;
   const derived = derivedStartupCommand(pkg.runtime, pkg.mainFile);
   if (!current) return derived;
-  if (DERIVED.test(current)) return derived;
-  if (!current.includes(pkg.mainFile)) {
-    warn(
-      `startup-command: the app starts with '${current}', which does not name main-file '${pkg.mainFile}'. It is kept; set startup-command to change it.`,
-    );
-  }
+  if (isDerivedCommand(current)) return derived;
+  const stale = staleCommandNote(current, pkg.mainFile);
+  if (stale) warn(stale);
   return current;
 }
 
@@ -70,9 +70,14 @@ function settingsFor(
   if (exposedViaWeb === undefined) lost('exposed-via-web', 'web setting');
   const autoRestart = inputs.given.autoRestart ? inputs.autoRestart : app.autoRestart;
   if (autoRestart === undefined) lost('auto-restart', 'auto-restart setting');
-  const environmentVariables =
-    inputs.envVars.length > 0 ? inputs.envVars : app.environmentVariables;
-  if (environmentVariables === undefined) lost('env-vars', 'environment variables');
+  const merge = mergeEnvVars(inputs.envVars, app.environmentVariables, inputs.envVarsMode);
+  const environmentVariables = merge.vars;
+  if (!merge.appRead && inputs.envVarsMode === 'merge') {
+    if (environmentVariables === undefined) lost('env-vars', 'environment variables');
+    else warn(unreadEnvNote(app.id, merge, 'update'));
+  }
+  const dropped = replacedAway(app, inputs);
+  if (dropped) warn(dropped);
   return {
     // Found by app-id, the app keeps its name unless app-name was set.
     appName: inputs.given.appName || !inputs.appId ? inputs.appName : app.name,
@@ -86,7 +91,7 @@ function settingsFor(
 }
 
 /** The update body in words, for a dry run: values, and whose they are (env values never shown). */
-function describeSettings(settings: AppSettings, inputs: Inputs): string {
+function describeSettings(settings: AppSettings, inputs: Inputs, app: App): string {
   const whose = (set: boolean) => (set ? 'set' : "the app's");
   const parts = [
     `appName '${settings.appName}'`,
@@ -103,10 +108,55 @@ function describeSettings(settings: AppSettings, inputs: Inputs): string {
   }
   parts.push(`startupCommand '${settings.startupCommand ?? ''}'`);
   if (settings.environmentVariables) {
-    const names = settings.environmentVariables.map((v) => v.key).join(', ') || 'none';
-    parts.push(`environment variables ${names} (${whose(inputs.envVars.length > 0)})`);
+    const merge = mergeEnvVars(inputs.envVars, app.environmentVariables, inputs.envVarsMode);
+    parts.push(
+      `environment variables ${envKeysText(merge, { workflow: 'set', 'previous app': "the app's" })}`,
+    );
   }
   return parts.join(', ');
+}
+
+/** Where each setting the update sends comes from, for the summary (variables by key only). */
+export function updateOrigins(settings: AppSettings, inputs: Inputs, app: App): SettingOrigin[] {
+  const KEPT = "the app's own";
+  const NOT_SENT = "not sent (the app's could not be read)";
+  const whose = (given: boolean) => (given ? 'workflow' : KEPT);
+  const flag = (input: string, value: boolean | undefined, given: boolean): SettingOrigin =>
+    value === undefined
+      ? { input, shown: 'unchanged', from: NOT_SENT }
+      : { input, shown: String(value), from: whose(given) };
+  const command = settings.startupCommand ?? '';
+  const merge = mergeEnvVars(inputs.envVars, app.environmentVariables, inputs.envVarsMode);
+  return [
+    {
+      input: 'memory-mb',
+      shown: `${settings.memoryMB} MB`,
+      from: inputs.given.memoryMB ? 'workflow' : app.memoryMB === undefined ? 'default' : KEPT,
+    },
+    flag('exposed-via-web', settings.exposedViaWeb, inputs.given.exposedViaWeb),
+    flag('auto-restart', settings.autoRestartEnabled, inputs.given.autoRestart),
+    {
+      input: 'startup-command',
+      shown: command,
+      from: inputs.startupCommand
+        ? 'workflow'
+        : command === app.startupCommand && !isDerivedCommand(command)
+          ? KEPT
+          : 'derived from main-file',
+    },
+    settings.environmentVariables
+      ? {
+          input: 'env-vars',
+          shown: envKeysText(merge, { 'previous app': KEPT }),
+          from:
+            inputs.envVarsMode === 'replace'
+              ? 'workflow only (env-vars-mode: replace)'
+              : merge.appRead
+                ? "the app's, merged by key with the workflow (its value wins)"
+                : "workflow only (the app's could not be read)",
+        }
+      : { input: 'env-vars', shown: 'unchanged', from: NOT_SENT },
+  ];
 }
 
 /** A dry run's plan: the app read in full (a read-only call), and the settings it would send. */
@@ -116,12 +166,14 @@ export function plannedUpdateCalls(
   inputs: Inputs,
   call: Describe,
   warn: (m: string) => void,
+  record: (origins: SettingOrigin[]) => void = () => {},
 ): string[] {
   const settings = settingsFor(inputs, pkg, app, warn);
+  record(updateOrigins(settings, inputs, app));
   return [
     `${call.getApp(app.id)}  (read its settings and state)`,
     `${call.stopApp(app.id)}  (stop '${app.name}', also when it does not report running: it may be starting)`,
-    `${call.updateApp(app.id)}  (${describeSettings(settings, inputs)})`,
+    `${call.updateApp(app.id)}  (${describeSettings(settings, inputs, app)})`,
     `${call.uploadFiles(app.id)}  (a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')}, extracted over the app's files)`,
     call.startApp(app.id),
   ];
@@ -137,6 +189,9 @@ export async function updateInPlace(
   inputs: Inputs,
   ctx: CommandContext,
   timings: Timing[],
+  record: (origins: SettingOrigin[]) => void = () => {},
+  /** skip-unchanged: stored with the app, in its environment variables. */
+  deployFingerprint?: string,
 ): Promise<StateChange> {
   const { client, log } = ctx;
   if (inputs.teamId && found.teamId !== inputs.teamId) {
@@ -153,11 +208,20 @@ export async function updateInPlace(
     return await log.group('Update the app in place', () =>
       timed(timings, 'update', async () => {
         const settings = settingsFor(inputs, pkg, app, log.warning);
+        record(updateOrigins(settings, inputs, app));
         stopAttempted = true;
         // Sent even when it reads online: false (it may be starting): the files change under it.
         const stopped = await client.stopApp(app.id);
         log.info(`Stopped app ${app.id} (${afterStopText(stopped)}).`);
-        await client.updateApp(app.id, settings);
+        if (deployFingerprint !== undefined && !settings.environmentVariables) {
+          log.warning(
+            "skip-unchanged: the app's environment variables could not be read, so no fingerprint is stored with it: the next deploy will not be skipped.",
+          );
+        }
+        const stale = readFingerprint(app.environmentVariables ?? []) !== undefined;
+        await client.updateApp(app.id, settings, {
+          deployFingerprint: deployFingerprint ?? (stale ? CLEARED_FINGERPRINT : undefined),
+        });
         log.info(`Updated the settings of app ${app.id}.`);
         log.info(
           `Uploading a ${formatBytes(pkg.zipBytes)} zip of ${count(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`,

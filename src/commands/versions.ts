@@ -111,9 +111,21 @@ export function planRollback(versions: readonly App[], current?: App): RollbackP
   const to = versions[versions.findIndex((a) => a.id === from.id) + 1];
   if (!to) {
     const what = isRunning(from) ? 'the running version' : 'the newest version';
+    // Newer versions, stopped: what a rollback before this one left (it goes back, never forward).
+    const newer = versions.slice(
+      0,
+      versions.findIndex((a) => a.id === from.id),
+    );
+    if (newer.length > 0) {
+      const ids = newer.map((a) => a.id).join(', ');
+      return {
+        ok: false,
+        why: `${what} ${from.id} is the oldest version there is; ${ids} ${newer.length === 1 ? 'is' : 'are'} newer, stopped (as an earlier rollback left ${newer.length === 1 ? 'it' : 'them'}), and a rollback only goes back to an older version. To run ${newer[0]!.id} again, start it from the CamposCloud dashboard, or deploy again`,
+      };
+    }
     return {
       ok: false,
-      why: `${what} ${from.id} is the oldest there is: no kept version was created before it (keep-previous: 0, or the first deploy?)`,
+      why: `${what} ${from.id} is the only version: none was kept to go back to (the first deploy, or keep-previous: 0; a deploy keeps the replaced version when keep-previous is 1 or more)`,
     };
   }
   const alsoRunning = versions.filter((a) => isRunning(a) && a.id !== from.id && a.id !== to.id);

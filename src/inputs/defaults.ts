@@ -1,4 +1,5 @@
 // Every input's default, and what a new app gets for the settings the workflow leaves empty.
+import { DEFAULT_HEALTH_STATUS } from '../health/target.js';
 import type { Command } from './settings.js';
 
 /**
@@ -20,6 +21,7 @@ export const DEFAULTS = {
   'startup-command': '',
   'team-id': '',
   'env-vars': '',
+  'env-vars-mode': 'merge',
   path: '.',
   exclude: '',
   include: '',
@@ -36,6 +38,10 @@ export const DEFAULTS = {
   preview: 'false',
   'github-token': '',
   environment: '',
+  'health-check': '',
+  'health-check-status': DEFAULT_HEALTH_STATUS,
+  'comment-on-pr': 'false',
+  'skip-unchanged': 'false',
 } as const;
 
 export type InputName = keyof typeof DEFAULTS;

@@ -1,5 +1,5 @@
 // env-vars: KEY=VALUE lines and KEY<<DELIMITER blocks, parsed, and their secret values masked first.
-import { MIN_REDACTED_LENGTH } from '../camposcloud/redact.js';
+import { isSettingValue, MIN_REDACTED_LENGTH } from '../camposcloud/redact.js';
 import type { EnvVar } from '../camposcloud/types.js';
 import { InputError } from '../errors.js';
 import { quote } from './parsers.js';
@@ -54,7 +54,7 @@ function envEntries(rawEnv: string): EnvEntry[] {
  * is still cut out of what the server says back (redact.ts).
  */
 export function maskEnvValues(rawEnv: string, mask: (secret: string) => void): void {
-  const maskable = (v: string) => v.length >= MIN_REDACTED_LENGTH && !SETTING_VALUE.test(v);
+  const maskable = (v: string) => v.length >= MIN_REDACTED_LENGTH && !isSettingValue(v);
   for (const entry of envEntries(rawEnv)) {
     if (!('line' in entry)) {
       // A value of several lines is a key, a certificate, a JSON credential: every line is masked
@@ -94,9 +94,6 @@ const SECRET_WORDS =
   /token|secret|passw|pwd|apikey|api_key|private|credential|cookie|session|signing|webhook|dsn|auth(?!or)/i;
 // KEY as a word of its own (SSH_KEY, KEY, LICENSE_KEYS), not inside MONKEY or KEYBOARD_LAYOUT.
 const KEY_WORD = /(^|_)keys?($|_)/i;
-// A flag or a small number is a setting even under such a key (AUTH_ENABLED=true, TOKEN_TTL=3600):
-// masking it would hide every "true" or "3600" in the log, and no credential looks like that.
-const SETTING_VALUE = /^(true|false|yes|no|none|null)$|^\d{1,6}$/i;
 // scheme://user:password@host, as in DATABASE_URL=postgres://bot:pw@db.example.com/bot.
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 

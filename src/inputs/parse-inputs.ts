@@ -3,6 +3,7 @@
 // InputError that names it, says what is wrong and what is allowed; secrets are masked before
 // anything can throw.
 import type { EventInfo } from '../event.js';
+import { parseHealthCheck, parseStatusSpec } from '../health/target.js';
 import { defaultEnvironment, previewAppName } from '../preview.js';
 import type { Runtime } from '../camposcloud/types.js';
 import { maskUrlCredentials, parseApiUrl } from './api-url.js';
@@ -15,13 +16,17 @@ import {
 } from './app-fields.js';
 import { COMMANDS, CREATE_DEFAULTS, DEFAULTS, type InputName } from './defaults.js';
 import { maskEnvValues, parseEnvVars } from './env-vars.js';
+import { checkInputNames } from './input-names.js';
 import { parseBoolean, parseChoice, parseList, parseWholeNumber } from './parsers.js';
 import { parseMainFile, parsePath, realWorkspace } from './paths.js';
 import {
+  checkCommentOnPr,
+  checkHealthCheckReachable,
   checkTargetNamed,
   checkWaitAndRollback,
   parseKeepPrevious,
   previewSuffixFor,
+  waitForOnline,
 } from './rules.js';
 import type { InputContext, InputReader, Inputs } from './settings.js';
 import { maskToken, parseToken } from './token.js';
@@ -41,6 +46,9 @@ export function parseInputs(
   // The token is read and masked before anything else can throw, so even a failing run never prints it.
   const rawToken = read('token');
   maskToken(rawToken, mask);
+  // A misspelled input is the first thing said: every later message would mislead (main_file:
+  // would read as a missing main-file).
+  const unknownInputs = ctx.variables ? checkInputNames(ctx.variables, Object.keys(DEFAULTS)) : [];
   const raw = { token: rawToken } as Record<InputName, string>;
   for (const name of Object.keys(DEFAULTS) as InputName[]) {
     if (name !== 'token') raw[name] = read(name);
@@ -83,6 +91,10 @@ export function parseInputs(
   const startupCommand = parseStartupCommand(forDeploy('startup-command'));
   const teamId = parseTeamId(forDeploy('team-id'));
   const envVars = parseEnvVars(forDeploy('env-vars'));
+  const envVarsMode = parseChoice('env-vars-mode', forDeploy('env-vars-mode'), [
+    'merge',
+    'replace',
+  ] as const);
   // stop and delete read no files: a missing workspace (a job with no checkout) is fine for them.
   const workspace = deploy ? realWorkspace(ctx.workspace) : ctx.workspace;
   const dir = deploy ? parsePath(value('path'), workspace) : workspace;
@@ -107,11 +119,14 @@ export function parseInputs(
       ' (6 hours, the job limit), e.g. 900',
   });
   const strategy = parseChoice('strategy', forDeploy('strategy'), ['recreate', 'update'] as const);
-  const waitForOnlineSeconds = parseWholeNumber('wait-for-online', forDeploy('wait-for-online'), {
+  const waitForOnlineGiven = parseWholeNumber('wait-for-online', forDeploy('wait-for-online'), {
     min: 0,
     max: MAX_TIMEOUT_SECONDS,
     allowed: 'Give a whole number of seconds, e.g. 120, or 0 not to wait',
   });
+  // Read here, ahead of its turn: a health check gives wait-for-online its meaning.
+  const healthCheck = deploy ? parseHealthCheck(raw['health-check']) : undefined;
+  const waitForOnlineSeconds = waitForOnline(healthCheck, waitForOnlineGiven, timeoutSeconds);
   checkWaitAndRollback({
     deploy,
     waitForOnlineSeconds,
@@ -134,6 +149,11 @@ export function parseInputs(
     eventName: event.eventName,
   });
   const environment = parseEnvironment(value('environment')) ?? defaultEnvironment(event, suffix);
+  const healthCheckStatus = parseStatusSpec(forDeploy('health-check-status'));
+  checkHealthCheckReachable(healthCheck, given.exposedViaWeb, exposedViaWeb);
+  const commentOnPr = parseBoolean('comment-on-pr', value('comment-on-pr'));
+  checkCommentOnPr(commentOnPr, githubToken);
+  const skipUnchanged = parseBoolean('skip-unchanged', forDeploy('skip-unchanged'));
 
   return {
     token,
@@ -151,6 +171,7 @@ export function parseInputs(
     startupCommand,
     teamId,
     envVars,
+    envVarsMode,
     workspace,
     path: dir,
     exclude,
@@ -166,6 +187,11 @@ export function parseInputs(
     githubToken,
     environment,
     deprecations,
+    unknownInputs,
+    healthCheck,
+    healthCheckStatus,
+    commentOnPr,
+    skipUnchanged,
   };
 }
 

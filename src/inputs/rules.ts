@@ -1,6 +1,7 @@
 // The rules between inputs: a value one input may take depends on another's.
 import { InputError } from '../errors.js';
 import { isBranchEndEvent, type EventInfo } from '../event.js';
+import type { HealthCheckTarget } from '../health/target.js';
 import { previewSuffix } from '../preview.js';
 import { parseBoolean, parseWholeNumber } from './parsers.js';
 import type { Command, Strategy } from './settings.js';
@@ -39,6 +40,23 @@ export function parseKeepPrevious(
     ],
   };
 }
+/**
+ * The wait a health check gets when wait-for-online is 0: the check needs time for the app to
+ * start (a runner passes action.yml's default 0 when the input is unset, so 0 cannot mean "no
+ * time at all" here). 120 s, or half of timeout-seconds when that is shorter.
+ */
+const HEALTH_CHECK_DEFAULT_WAIT_SECONDS = 120;
+
+/** wait-for-online as given, or the health check's own wait when it is 0. */
+export function waitForOnline(
+  healthCheck: HealthCheckTarget | undefined,
+  given: number,
+  timeoutSeconds: number,
+): number {
+  if (!healthCheck || given !== 0) return given;
+  return Math.min(HEALTH_CHECK_DEFAULT_WAIT_SECONDS, Math.floor(timeoutSeconds / 2));
+}
+
 /** The wait is part of the run; going back needs a previous version kept and a wait to see the failure. */
 export function checkWaitAndRollback(settings: {
   deploy: boolean;
@@ -106,6 +124,32 @@ export function checkTargetNamed(settings: {
     `${unsafeReason({ appName, command }, eventName)}${notByDeployment}`,
     'Set app-name to the app to act on (e.g. app-name: my-bot-${{ github.event.ref }} on a delete event), or app-id, or preview: true with the app-name your deploys use',
   );
+}
+
+/** A health check by path needs the app's web address, which exposed-via-web: false takes away. */
+export function checkHealthCheckReachable(
+  healthCheck: HealthCheckTarget | undefined,
+  exposedGiven: boolean,
+  exposedViaWeb: boolean,
+): void {
+  if (healthCheck?.path !== undefined && exposedGiven && !exposedViaWeb) {
+    throw new InputError(
+      'health-check',
+      `is the path ${JSON.stringify(healthCheck.path)}, but exposed-via-web is false, so the app has no web address to check`,
+      'Set exposed-via-web: true, give health-check a full URL (e.g. on a custom domain), or leave health-check unset',
+    );
+  }
+}
+
+/** A pull request is commented on with github-token. */
+export function checkCommentOnPr(commentOnPr: boolean, githubToken: string | undefined): void {
+  if (commentOnPr && !githubToken) {
+    throw new InputError(
+      'comment-on-pr',
+      'is true, but github-token is not set, so the pull request cannot be commented on',
+      'Set github-token: ${{ github.token }} (the job needs permissions: pull-requests: write), or leave comment-on-pr false',
+    );
+  }
 }
 
 /** Why stop/delete/rollback cannot know the app: no app-id, app-name, preview or github-token. */

@@ -1,6 +1,7 @@
 // The settings one run acts on, as parsed from the inputs; the code that reads them lives beside.
 import type { EventInfo } from '../event.js';
 import type { EnvVar, Runtime } from '../camposcloud/types.js';
+import type { HealthCheckTarget, StatusRange } from '../health/target.js';
 
 export type Command = 'deploy' | 'stop' | 'delete' | 'rollback';
 
@@ -33,6 +34,11 @@ export interface Inputs {
   startupCommand: string | undefined;
   teamId: string | undefined;
   envVars: EnvVar[];
+  /**
+   * merge: the app's own environment variables are kept, the workflow's set or override by key;
+   * replace: the app gets the workflow's alone.
+   */
+  envVarsMode: 'merge' | 'replace';
   /** Absolute, realpath. */
   workspace: string;
   /** Absolute, realpath, inside workspace. */
@@ -57,6 +63,16 @@ export interface Inputs {
   environment: string;
   /** Inputs that still work but are on their way out: main.ts logs each as a warning. */
   deprecations: string[];
+  /** Inputs the workflow passed that the action does not have: main.ts logs each as a warning. */
+  unknownInputs: string[];
+  /** undefined: no health check. Deploy only. */
+  healthCheck: HealthCheckTarget | undefined;
+  /** The statuses a health check accepts (health-check-status). */
+  healthCheckStatus: StatusRange[];
+  /** Keep one comment per app on the pull request (needs githubToken). */
+  commentOnPr: boolean;
+  /** A deploy of what the running app already runs changes nothing. */
+  skipUnchanged: boolean;
 }
 
 export type Strategy = 'recreate' | 'update';
@@ -71,4 +87,9 @@ export interface InputContext {
   repository: string | undefined;
   /** What the triggering event says (branch, pull request); preview names and environments come from it. */
   event?: EventInfo;
+  /**
+   * The names of the process's environment variables: the INPUT_* ones the runner passed are
+   * checked against action.yml's inputs (input-names.ts). Left out, no check is made.
+   */
+  variables?: Iterable<string>;
 }

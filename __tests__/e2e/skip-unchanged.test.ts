@@ -1,0 +1,190 @@
+// skip-unchanged end to end: a second identical deploy changes nothing on CamposCloud; any change
+// of the package or of a setting, an app that is not running, or a fingerprint that belongs to
+// another app deploys as usual.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';
+import { makeWorld, MUTATING, type World } from './helpers.js';
+import { startFakeAppWeb } from '../support/fake-app-web.js';
+
+let world: World;
+afterEach(async () => {
+  await world?.server.close();
+});
+
+const SKIP = { 'skip-unchanged': 'true', 'env-vars': 'GREETING=hello-there\nLEVEL=info' };
+
+/** The mutating calls of the requests from index `from` on. */
+function changesSince(w: World, from: number): string[] {
+  return w.server.requests
+    .slice(from)
+    .map((r) => `${r.method} ${r.path}`)
+    .filter((c) => MUTATING.test(c));
+}
+
+test('a second identical deploy is skipped: the first app keeps running, untouched', async () => {
+  world = await makeWorld();
+  const first = await world.run({ ...SKIP, 'exposed-via-web': 'true' });
+  expect(first.exitCode).toBe(0);
+  expect(first.outputs.status).toBe('deployed');
+  const app = world.server.apps.get(first.outputs['app-id']!)!;
+  const fingerprint = app.environmentVariables.find((v) => v.key === FINGERPRINT_VAR)!.value;
+  // A hash, not the values.
+  expect(fingerprint).toMatch(/^v1\.[0-9a-f]{64}$/);
+  const updatedAt = app.updatedAt;
+  const startedAt = app.startedAt;
+
+  const seen = world.server.requests.length;
+  const second = await world.run({ ...SKIP, 'exposed-via-web': 'true' });
+  expect(second.exitCode).toBe(0);
+  expect(second.outputs.status).toBe('unchanged');
+  expect(second.outputs['app-id']).toBe(app._id);
+  expect(second.outputs.url).toBe(first.outputs.url);
+  expect(second.outputs.url).not.toBe('');
+  expect(second.outputs.online).toBe('true');
+  expect(second.outputs['previous-app-id']).toBe('');
+  expect(second.outputs['zip-sha256']).toBe(first.outputs['zip-sha256']);
+  expect(changesSince(world, seen)).toEqual([]);
+  expect(world.server.apps.size).toBe(1);
+  expect(app.running).toBe(true);
+  expect(app.updatedAt).toBe(updatedAt);
+  expect(app.startedAt).toBe(startedAt);
+  expect(second.summary).toContain('unchanged: it already runs this package and settings');
+  expect(second.stdout).toContain('nothing was stopped or created');
+  expect(second.stdout).not.toContain(fingerprint);
+});
+
+test('a changed env var or a changed file is deployed', async () => {
+  world = await makeWorld();
+  const first = await world.run(SKIP);
+  const firstId = first.outputs['app-id']!;
+
+  const seen = world.server.requests.length;
+  const env = await world.run({ ...SKIP, 'env-vars': 'GREETING=hello-there\nLEVEL=debug' });
+  expect(env.outputs.status).toBe('deployed');
+  expect(env.outputs['previous-app-id']).toBe(firstId);
+  expect(changesSince(world, seen)).toEqual([
+    `POST /v1/apps/${firstId}/stop`,
+    'POST /v1/apps/create',
+  ]);
+  expect(env.stdout).toContain('the package or the settings differ');
+  expect(env.summary).toContain('Not skipped');
+
+  await writeFile(path.join(world.workspace, 'main.py'), 'print("changed")\n');
+  const file = await world.run({ ...SKIP, 'env-vars': 'GREETING=hello-there\nLEVEL=debug' });
+  expect(file.outputs.status).toBe('deployed');
+  expect(file.outputs['previous-app-id']).toBe(env.outputs['app-id']);
+  expect(file.outputs['zip-sha256']).not.toBe(env.outputs['zip-sha256']);
+});
+
+test('an app that is not running, or one changed in the dashboard since, is deployed', async () => {
+  world = await makeWorld();
+  const first = await world.run({ ...SKIP, 'memory-mb': '512' });
+  const app = world.server.apps.get(first.outputs['app-id']!)!;
+  app.allocatedMemoryMB = 1024;
+  const changed = await world.run({ ...SKIP, 'memory-mb': '512' });
+  expect(changed.outputs.status).toBe('deployed');
+  expect(changed.stdout).toContain('settings were changed since it was deployed: memory-mb');
+
+  const now = world.server.apps.get(changed.outputs['app-id']!)!;
+  now.running = false;
+  now.startedAt = null;
+  const stopped = await world.run({ ...SKIP, 'memory-mb': '512' });
+  expect(stopped.outputs.status).toBe('deployed');
+  expect(stopped.stdout).toContain('is not running');
+});
+
+test("a fingerprint copied onto another app does not make that app's deploy a skip", async () => {
+  world = await makeWorld();
+  const first = await world.run({ ...SKIP, 'app-name': 'bot-a' });
+  const a = world.server.apps.get(first.outputs['app-id']!)!;
+  const b = world.server.seedApp({
+    name: 'bot-b',
+    environmentVariables: a.environmentVariables.map((v) => ({ ...v })),
+  });
+  const run = await world.run({ ...SKIP, 'app-name': 'bot-b' });
+  expect(run.outputs.status).toBe('deployed');
+  expect(run.outputs['previous-app-id']).toBe(b._id);
+});
+
+describe.each(['replace', 'merge'] as const)('an update that %ss env vars', (updateEnv) => {
+  test('a deploy without skip-unchanged leaves no usable fingerprint behind', async () => {
+    world = await makeWorld();
+    world.server.variants.updateEnv = updateEnv;
+    const first = await world.run({ ...SKIP, strategy: 'update' });
+    const id = first.outputs['app-id']!;
+    const fingerprint = () =>
+      world.server.apps.get(id)!.environmentVariables.find((v) => v.key === FINGERPRINT_VAR);
+    expect(fingerprint()?.value).toMatch(/^v1\./);
+    // Another package, deployed without skip-unchanged: the first one's fingerprint must not stay.
+    await writeFile(path.join(world.workspace, 'main.py'), 'print("second")\n');
+    const plain = await world.run({ strategy: 'update', 'env-vars': 'GREETING=hello-there' });
+    expect(plain.outputs['app-id']).toBe(id);
+    expect(fingerprint()?.value ?? '').toBe('');
+    // Back to the first package: the app runs the second, so this must deploy.
+    await writeFile(path.join(world.workspace, 'main.py'), 'print("hello")\n');
+    const back = await world.run({ ...SKIP, strategy: 'update' });
+    expect(back.outputs['zip-sha256']).toBe(first.outputs['zip-sha256']);
+    expect(back.outputs.status).toBe('deployed');
+    expect(back.stdout).toContain('carries no deploy fingerprint');
+    const skipped = await world.run({ ...SKIP, strategy: 'update' });
+    expect(skipped.outputs.status).toBe('unchanged');
+  });
+});
+
+test('a dry run says whether a real run would skip, and changes nothing', async () => {
+  world = await makeWorld();
+  const first = await world.run(SKIP);
+  const seen = world.server.requests.length;
+  const dry = await world.run({ ...SKIP, 'dry-run': 'true' });
+  expect(dry.outputs.status).toBe('dry-run');
+  expect(dry.summary).toContain(`none: app ${first.outputs['app-id']} already runs this package`);
+  const changed = await world.run({ ...SKIP, 'dry-run': 'true', 'env-vars': 'GREETING=other' });
+  expect(changed.summary).toContain('POST /v1/apps/create');
+  expect(changesSince(world, seen)).toEqual([]);
+});
+
+test('an app read without its env vars (where the fingerprint is kept) is deployed, saying why', async () => {
+  world = await makeWorld();
+  const first = await world.run(SKIP);
+  const id = first.outputs['app-id']!;
+  const res = await fetch(`${world.server.url}/v1/apps/${id}`, {
+    headers: { authorization: `Bearer ${world.server.token}` },
+  });
+  const { environmentVariables, ...app } = (await res.json()) as Record<string, unknown>;
+  expect(environmentVariables).toBeDefined();
+  world.server.addFault({
+    method: 'GET',
+    path: `/v1/apps/${id}`,
+    kind: 'status',
+    status: 200,
+    body: JSON.stringify(app),
+    headers: { 'content-type': 'application/json' },
+  });
+  const run = await world.run(SKIP);
+  expect(run.outputs.status).toBe('deployed');
+  expect(run.stdout).toContain('did not return app');
+  expect(run.summary).toContain('Not skipped');
+});
+
+test('a running app that fails its health check is deployed again, not skipped', async () => {
+  world = await makeWorld();
+  const web = await startFakeAppWeb();
+  try {
+    web.route('/health', { status: 200, body: 'ok' });
+    const inputs = { ...SKIP, 'health-check': `${web.url}/health`, 'wait-for-online': '1' };
+    const first = await world.run(inputs);
+    expect(first.outputs['health-check']).toBe('passed');
+    // Down until a new version exists.
+    web.route('/health', () =>
+      world.server.apps.size > 1 ? { status: 200 } : { status: 500, body: 'down' },
+    );
+    const second = await world.run(inputs);
+    expect(second.stdout).toContain('does not pass its health check');
+    expect(second.outputs.status).toBe('deployed');
+    expect(second.outputs['previous-app-id']).toBe(first.outputs['app-id']);
+    expect(second.outputs['health-check']).toBe('passed');
+  } finally {
+    await web.close();
+  }
+});
