@@ -57,6 +57,8 @@ test('a check that never passes rolls back to the previous app with rollback-on-
   expect(calls(world.server).filter((c) => MUTATING.test(c))).toEqual([
     `POST /v1/apps/${old._id}/stop`,
     'POST /v1/apps/create',
+    // A created app waits for a start (the least convenient world): it is started, then checked.
+    `POST /v1/apps/${made._id}/start`,
     `POST /v1/apps/${made._id}/stop`,
     `POST /v1/apps/${old._id}/start`,
   ]);

@@ -34,6 +34,7 @@ function recipe(job: string): Record<string, string> {
   return recipeInputs('preview-pull-request.yml', job, {
     'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
     'github.token': gh.token,
+    'secrets.DISCORD_TOKEN_PREVIEW': PREVIEW_BOT_TOKEN,
   });
 }
 
@@ -45,6 +46,8 @@ function runOn(action: string, job: Record<string, string>, sha: string) {
     env: { GITHUB_API_URL: gh.url, GITHUB_SERVER_URL: 'https://github.com', GITHUB_RUN_ID: '4242' },
   });
 }
+
+const PREVIEW_BOT_TOKEN = 'preview-bot-token-value';
 
 const commentsOn = (issue: number) => gh.comments.filter((c) => c.issue === issue);
 
@@ -69,6 +72,12 @@ test('one comment across three deploys and a close, edited in place', async () =
     expect(body).toContain(run.outputs.url!);
     expect(body).toContain('https://github.com/octo-org/hello-bot/actions/runs/4242');
     expect(body).toContain('| State | online |');
+    // The bot's token goes to the app, never into the comment or the step's output.
+    expect(body).not.toContain(PREVIEW_BOT_TOKEN);
+    // Masked (the runner hides it), and written nowhere else.
+    expect(run.stdout).toContain(`::add-mask::${PREVIEW_BOT_TOKEN}`);
+    const unmasked = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+    expect(unmasked.join('\n')).not.toContain(PREVIEW_BOT_TOKEN);
   }
   const creates = gh.requests.filter((r) => r.method === 'POST' && /\/comments$/.test(r.path));
   expect(creates).toHaveLength(1);

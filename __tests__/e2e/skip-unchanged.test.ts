@@ -14,6 +14,17 @@ afterEach(async () => {
 
 const SKIP = { 'skip-unchanged': 'true', 'env-vars': 'GREETING=hello-there\nLEVEL=info' };
 
+/**
+ * A world whose GET /apps/{id} returns the app's variables, where the fingerprint is kept: the one
+ * in which a skip can happen. The default world (no variables in the read) always deploys: see the
+ * test 'an app read without its env vars'.
+ */
+async function worldWithEnvVarsRead(): Promise<World> {
+  const w = await makeWorld();
+  w.server.variants.appEnvVars = 'included';
+  return w;
+}
+
 /** The mutating calls of the requests from index `from` on. */
 function changesSince(w: World, from: number): string[] {
   return w.server.requests
@@ -23,7 +34,7 @@ function changesSince(w: World, from: number): string[] {
 }
 
 test('a second identical deploy is skipped: the first app keeps running, untouched', async () => {
-  world = await makeWorld();
+  world = await worldWithEnvVarsRead();
   const first = await world.run({ ...SKIP, 'exposed-via-web': 'true' });
   expect(first.exitCode).toBe(0);
   expect(first.outputs.status).toBe('deployed');
@@ -51,11 +62,13 @@ test('a second identical deploy is skipped: the first app keeps running, untouch
   expect(app.startedAt).toBe(startedAt);
   expect(second.summary).toContain('unchanged: it already runs this package and settings');
   expect(second.stdout).toContain('nothing was stopped or created');
-  expect(second.stdout).not.toContain(fingerprint);
+  // Masked like every variable read from the app, and never written in clear.
+  const unmasked = second.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+  expect(unmasked.join('\n')).not.toContain(fingerprint);
 });
 
 test('a changed env var or a changed file is deployed', async () => {
-  world = await makeWorld();
+  world = await worldWithEnvVarsRead();
   const first = await world.run(SKIP);
   const firstId = first.outputs['app-id']!;
 
@@ -66,6 +79,7 @@ test('a changed env var or a changed file is deployed', async () => {
   expect(changesSince(world, seen)).toEqual([
     `POST /v1/apps/${firstId}/stop`,
     'POST /v1/apps/create',
+    `POST /v1/apps/${env.outputs['app-id']}/start`,
   ]);
   expect(env.stdout).toContain('the package or the settings differ');
   expect(env.summary).toContain('Not skipped');
@@ -78,7 +92,7 @@ test('a changed env var or a changed file is deployed', async () => {
 });
 
 test('an app that is not running, or one changed in the dashboard since, is deployed', async () => {
-  world = await makeWorld();
+  world = await worldWithEnvVarsRead();
   const first = await world.run({ ...SKIP, 'memory-mb': '512' });
   const app = world.server.apps.get(first.outputs['app-id']!)!;
   app.allocatedMemoryMB = 1024;
@@ -95,7 +109,7 @@ test('an app that is not running, or one changed in the dashboard since, is depl
 });
 
 test("a fingerprint copied onto another app does not make that app's deploy a skip", async () => {
-  world = await makeWorld();
+  world = await worldWithEnvVarsRead();
   const first = await world.run({ ...SKIP, 'app-name': 'bot-a' });
   const a = world.server.apps.get(first.outputs['app-id']!)!;
   const b = world.server.seedApp({
@@ -107,10 +121,16 @@ test("a fingerprint copied onto another app does not make that app's deploy a sk
   expect(run.outputs['previous-app-id']).toBe(b._id);
 });
 
-describe.each(['replace', 'merge'] as const)('an update that %ss env vars', (updateEnv) => {
+describe.each([
+  ['replace', 'included'],
+  ['merge', 'included'],
+  ['replace', 'absent'],
+  ['merge', 'absent'],
+] as const)('an update that %ss env vars, reads with them %s', (updateEnv, appEnvVars) => {
   test('a deploy without skip-unchanged leaves no usable fingerprint behind', async () => {
     world = await makeWorld();
     world.server.variants.updateEnv = updateEnv;
+    world.server.variants.appEnvVars = appEnvVars;
     const first = await world.run({ ...SKIP, strategy: 'update' });
     const id = first.outputs['app-id']!;
     const fingerprint = () =>
@@ -121,6 +141,8 @@ describe.each(['replace', 'merge'] as const)('an update that %ss env vars', (upd
     const plain = await world.run({ strategy: 'update', 'env-vars': 'GREETING=hello-there' });
     expect(plain.outputs['app-id']).toBe(id);
     expect(fingerprint()?.value ?? '').toBe('');
+    // Were a later read to return the variables, the first package's fingerprint must not be there.
+    world.server.variants.appEnvVars = 'included';
     // Back to the first package: the app runs the second, so this must deploy.
     await writeFile(path.join(world.workspace, 'main.py'), 'print("hello")\n');
     const back = await world.run({ ...SKIP, strategy: 'update' });
@@ -133,7 +155,7 @@ describe.each(['replace', 'merge'] as const)('an update that %ss env vars', (upd
 });
 
 test('a dry run says whether a real run would skip, and changes nothing', async () => {
-  world = await makeWorld();
+  world = await worldWithEnvVarsRead();
   const first = await world.run(SKIP);
   const seen = world.server.requests.length;
   const dry = await world.run({ ...SKIP, 'dry-run': 'true' });
@@ -145,30 +167,48 @@ test('a dry run says whether a real run would skip, and changes nothing', async 
 });
 
 test('an app read without its env vars (where the fingerprint is kept) is deployed, saying why', async () => {
+  // The default world: GET /apps/{id} leaves the variables out.
   world = await makeWorld();
   const first = await world.run(SKIP);
   const id = first.outputs['app-id']!;
-  const res = await fetch(`${world.server.url}/v1/apps/${id}`, {
+  const again = await world.run(SKIP);
+  expect(again.outputs.status).toBe('deployed');
+  expect(again.outputs['previous-app-id']).toBe(id);
+  expect(again.stdout).toContain(`did not return app ${id}'s environment variables`);
+  expect(again.summary).toContain('Not skipped');
+  expect(world.server.apps.get(again.outputs['app-id']!)!.running).toBe(true);
+  expect(world.server.apps.get(id)!.running).toBe(false);
+
+  // A platform that returns them, save for the reads of the app that runs this very package.
+  world.server.variants.appEnvVars = 'included';
+  const latest = again.outputs['app-id']!;
+  const res = await fetch(`${world.server.url}/v1/apps/${latest}`, {
     headers: { authorization: `Bearer ${world.server.token}` },
   });
   const { environmentVariables, ...app } = (await res.json()) as Record<string, unknown>;
-  expect(environmentVariables).toBeDefined();
+  expect(JSON.stringify(environmentVariables)).toContain(FINGERPRINT_VAR);
   world.server.addFault({
     method: 'GET',
-    path: `/v1/apps/${id}`,
+    path: `/v1/apps/${latest}`,
     kind: 'status',
     status: 200,
     body: JSON.stringify(app),
     headers: { 'content-type': 'application/json' },
+    // The reads before any change: finding the app, then comparing with it. The stop's read-back
+    // after them is the real one.
+    times: 2,
   });
   const run = await world.run(SKIP);
   expect(run.outputs.status).toBe('deployed');
-  expect(run.stdout).toContain('did not return app');
+  expect(run.outputs['previous-app-id']).toBe(latest);
+  expect(run.stdout).toContain(`did not return app ${latest}'s environment variables`);
   expect(run.summary).toContain('Not skipped');
+  expect(world.server.apps.get(run.outputs['app-id']!)!.running).toBe(true);
+  expect(world.server.apps.get(latest)!.running).toBe(false);
 });
 
 test('a running app that fails its health check is deployed again, not skipped', async () => {
-  world = await makeWorld();
+  world = await worldWithEnvVarsRead();
   const web = await startFakeAppWeb();
   try {
     web.route('/health', { status: 200, body: 'ok' });

@@ -25,6 +25,8 @@ test('deploy-web-app: checked, then skipped when unchanged, then rolled back whe
     },
     { createIntervalMs: 0 },
   );
+  // A skip reads the fingerprint from the app's variables: a platform that returns them.
+  world.server.variants.appEnvVars = 'included';
   web = await startFakeAppWeb();
   web.route('/health', { status: 200, body: 'hello from node-app' });
   const recipe = recipeInputs('deploy-web-app.yml', 'deploy', {

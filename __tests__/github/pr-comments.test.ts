@@ -107,7 +107,9 @@ test('the comment shows names and words as text, never as markdown or HTML', () 
   expect(outsideCode).not.toContain('<img');
   expect(outsideCode).not.toMatch(/<b>|<\/b>/);
   expect(text).not.toContain('](https://evil');
-  expect(text).toContain('\\*\\*bold\\*\\*');
+  // Markup characters are written as character references (runner-text.ts): shown, never read.
+  expect(outsideCode).not.toContain('**');
+  expect(text).toContain('&#42;&#42;bold&#42;&#42;');
   // Every table row still has its two cells.
   for (const row of lines.filter((l) => l.startsWith('| ') && !l.startsWith('| ---'))) {
     expect(row.split(/(?<!\\)\|/).length).toBe(4);

@@ -218,7 +218,10 @@ export async function updateInPlace(
             "skip-unchanged: the app's environment variables could not be read, so no fingerprint is stored with it: the next deploy will not be skipped.",
           );
         }
-        const stale = readFingerprint(app.environmentVariables ?? []) !== undefined;
+        // Unread variables may hold an earlier fingerprint an update that merges by key would keep.
+        const stale =
+          app.environmentVariables === undefined ||
+          readFingerprint(app.environmentVariables) !== undefined;
         await client.updateApp(app.id, settings, {
           deployFingerprint: deployFingerprint ?? (stale ? CLEARED_FINGERPRINT : undefined),
         });
