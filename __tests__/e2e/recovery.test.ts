@@ -1,4 +1,5 @@
 // What the user is left with when a deploy goes wrong part way, and the tidy-up after any run.
+import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';
 import { startFakeGitHub } from '../support/fake-github.js';
 import { calls, makeWorld, MUTATING, type World } from './helpers.js';
 
@@ -69,8 +70,10 @@ test("strategy update keeps the app's environment variables when env-vars is emp
   ]);
   const replaced = await world.run({ strategy: 'update', 'env-vars': 'NEW=value' });
   expect(replaced.exitCode).toBe(0);
+  // With the read lacking the app's variables, an earlier deploy's fingerprint is cleared too.
   expect(world.server.apps.get(app._id)?.environmentVariables).toEqual([
     { key: 'NEW', value: 'value' },
+    { key: FINGERPRINT_VAR, value: '' },
   ]);
 });
 

@@ -154,6 +154,33 @@ describe.each([
   });
 });
 
+test("a recreate carries the replaced app's variables over, never its fingerprint", async () => {
+  world = await worldWithEnvVarsRead();
+  const first = await world.run(SKIP);
+  const firstApp = world.server.apps.get(first.outputs['app-id']!)!;
+  firstApp.environmentVariables.push({ key: 'FROM_DASHBOARD', value: 'kept' });
+  // Another package, deployed without skip-unchanged, merging the replaced app's variables.
+  await writeFile(path.join(world.workspace, 'main.py'), 'print("second")\n');
+  const plain = await world.run({ 'env-vars': SKIP['env-vars'], 'env-vars-mode': 'merge' });
+  expect(plain.outputs.status).toBe('deployed');
+  const made = world.server.apps.get(plain.outputs['app-id']!)!;
+  const keys = made.environmentVariables.map((v) => v.key);
+  expect(keys).toContain('FROM_DASHBOARD');
+  expect(keys).not.toContain(FINGERPRINT_VAR);
+  // Back to the first package: the app runs the second, so this must deploy.
+  await writeFile(path.join(world.workspace, 'main.py'), 'print("hello")\n');
+  const back = await world.run(SKIP);
+  expect(back.outputs['zip-sha256']).toBe(first.outputs['zip-sha256']);
+  expect(back.outputs.status).toBe('deployed');
+  expect(back.outputs['previous-app-id']).toBe(made._id);
+  expect(back.stdout).toContain(`app ${made._id} carries no deploy fingerprint`);
+  // Its own fingerprint, once: the merged one from the first app is not among them.
+  const stamped = world.server.apps
+    .get(back.outputs['app-id']!)!
+    .environmentVariables.filter((v) => v.key === FINGERPRINT_VAR);
+  expect(stamped).toHaveLength(1);
+});
+
 test('a dry run says whether a real run would skip, and changes nothing', async () => {
   world = await worldWithEnvVarsRead();
   const first = await world.run(SKIP);
