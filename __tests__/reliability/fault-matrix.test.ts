@@ -66,6 +66,14 @@ interface Call {
   done: (app: FakeApp, result: unknown) => void;
 }
 
+/** The old app and exactly ONE new one: a fault never leaves a duplicate behind. */
+function expectOneNewApp(app: FakeApp, result: unknown): void {
+  const named = [...server.apps.values()].filter((a) => a.name === 'bot');
+  expect(named).toHaveLength(2);
+  expect(named.map((a) => a._id)).toContain((result as { app: { id: string } }).app.id);
+  expect(named.map((a) => a._id)).toContain(app._id);
+}
+
 const CALLS: Call[] = [
   {
     name: 'list',
@@ -105,13 +113,7 @@ const CALLS: Call[] = [
     path: () => '/v1/apps/create',
     seed: () => server.seedApp({ name: 'bot', running: false }),
     invoke: (c) => c.createApp(createRequest(zip, { appName: 'bot' })),
-    done: (app, result) => {
-      // The old app and exactly ONE new one: a fault never leaves a duplicate behind.
-      const named = [...server.apps.values()].filter((a) => a.name === 'bot');
-      expect(named).toHaveLength(2);
-      expect(named.map((a) => a._id)).toContain((result as { app: { id: string } }).app.id);
-      expect(named.map((a) => a._id)).toContain(app._id);
-    },
+    done: (app, result) => expectOneNewApp(app, result),
   },
   {
     name: 'delete',
