@@ -81,6 +81,19 @@ describe('markdown', () => {
     expect(mdText('a\n\n## h')).toBe('a\\\\n\\\\n## h');
   });
 
+  test('mdText breaks every automatic link of a message, not only the first of each kind', () => {
+    const shown = mdText(
+      'a https://one.example b http://two.example c https://three.example ' +
+        'www.one.example WWW.two.example x@one.example y@two.example',
+    );
+    // What GitHub would turn into a link on its own: a scheme's '://', 'www.', an address's '@'.
+    expect(shown).not.toMatch(/:\/\/|\bwww\.|@(?!\u200b)/i);
+    expect(shown.replace(/\u200b/g, '')).toBe(
+      'a https://one.example b http://two.example c https://three.example ' +
+        'www.one.example WWW.two.example x@one.example y@two.example',
+    );
+  });
+
   test('mdCode: a fence longer than any backtick run inside', () => {
     expect(mdCode('main.py')).toBe('`main.py`');
     expect(mdCode('a`b')).toBe('``a`b``');
