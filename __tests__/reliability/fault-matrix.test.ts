@@ -152,6 +152,12 @@ const TRANSIENT: TransientFault[] = [
     logged: /returned HTTP 503 .*attempt 2 of 5/,
   },
   {
+    // The server gave up waiting for the request: nothing says it was not acted on.
+    name: 'HTTP 408',
+    fault: () => ({ kind: 'status', status: 408 }),
+    logged: /returned HTTP 408 .*attempt 2 of 5/,
+  },
+  {
     name: '429 with Retry-After in seconds',
     fault: () => ({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }),
     logged:
