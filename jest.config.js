@@ -11,7 +11,7 @@ export const E2E_TESTS = [
   '/__tests__/reliability/(faults-e2e|hostile-input|never-shipped|response-size|runner-injection|secrets-echo|unreadable-file|zip-safety)\\.test\\.ts$',
 ];
 
-const common = {
+export const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   extensionsToTreatAsEsm: ['.ts'],
