@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CamposCloudClient } from '../../src/camposcloud/client.js';
 import type { CommandContext } from '../../src/commands/context.js';
+import type { EventInfo } from '../../src/event.js';
 import { parseInputs, type Inputs } from '../../src/inputs.js';
 import type { Log } from '../../src/log.js';
 import type { FakeCamposCloud } from '../../local-server/camposcloud.js';
@@ -33,6 +34,8 @@ export interface InProcessOptions {
   onInfo?: (line: string) => void;
   /** More files for the workspace. */
   files?: Record<string, string>;
+  /** The triggering event (default: a push to main), for the inputs and the commands alike. */
+  event?: EventInfo;
 }
 
 /** Inputs as the workflow gives them, over a fresh workspace holding main.py. */
@@ -55,7 +58,7 @@ export async function inProcessDeploy(
   };
   const inputs = parseInputs(
     (name) => all[name] ?? '',
-    { workspace, repository: 'octo-org/bot' },
+    { workspace, repository: 'octo-org/bot', ...(opts.event ? { event: opts.event } : {}) },
     () => {},
   );
   const deadlineMs = opts.deadlineMs ?? 60_000;
@@ -75,7 +78,7 @@ export async function inProcessDeploy(
     recoveryClient: client({ at: deadlineAt + 60_000, timeoutSeconds: inputs.timeoutSeconds + 60 }),
     log: quietLog,
     tempDir: await tempDir('ccd-runner-temp-'),
-    event: {
+    event: opts.event ?? {
       eventName: 'push',
       branch: 'main',
       pullRequest: undefined,
