@@ -2,10 +2,9 @@
 // deployments as they are (live ones stay live), whether the app is found or not. The same run
 // without dry-run marks them inactive, so the check below can see a status being added.
 import { stopOrDelete } from '../../src/commands/stop.js';
-import { GitHubDeployments } from '../../src/github/deployments.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { inProcessDeploy } from './helpers.js';
+import { deploymentsOn, inProcessDeploy } from './helpers.js';
 
 let server: FakeCamposCloud;
 let gh: FakeGitHub;
@@ -18,21 +17,10 @@ afterEach(async () => {
   await gh.close();
 });
 
-function deploymentsClient(): GitHubDeployments {
-  const quiet = () => {};
-  return new GitHubDeployments({
-    token: gh.token,
-    owner: 'octo-org',
-    repo: 'hello-bot',
-    baseUrl: gh.url,
-    log: { info: quiet, warning: quiet, debug: quiet },
-  });
-}
-
 /** Stops or deletes 'bot' with a live production deployment on GitHub; returns its states after. */
 async function run(command: string, dryRun: boolean, appExists: boolean) {
   const app = appExists ? server.seedApp({ name: 'bot' }) : undefined;
-  const deployments = deploymentsClient();
+  const deployments = deploymentsOn(gh, 'hello-bot');
   const id = 'a'.repeat(24);
   await deployments.recordDeployment(
     { ref: '0'.repeat(40), environment: 'production', transient: false },

@@ -5,9 +5,11 @@ import path from 'node:path';
 import { CamposCloudClient } from '../../src/camposcloud/client.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import type { EventInfo } from '../../src/event.js';
+import { GitHubDeployments } from '../../src/github/deployments.js';
 import { parseInputs, type Inputs } from '../../src/inputs.js';
 import type { Log } from '../../src/log.js';
 import type { FakeCamposCloud } from '../../local-server/camposcloud.js';
+import type { FakeGitHub } from '../support/fake-github.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 export const quietLog: Log = {
@@ -91,4 +93,16 @@ export async function inProcessDeploy(
     deadlineAt,
   };
   return { inputs, ctx };
+}
+
+/** The GitHub deployments client of a run in octo-org/<repo>, pointed at the fake GitHub, quiet. */
+export function deploymentsOn(gh: FakeGitHub, repo: string): GitHubDeployments {
+  const quiet = () => {};
+  return new GitHubDeployments({
+    token: gh.token,
+    owner: 'octo-org',
+    repo,
+    baseUrl: gh.url,
+    log: { info: quiet, warning: quiet, debug: quiet },
+  });
 }

@@ -4,10 +4,9 @@
 import { stopOrDelete } from '../../src/commands/stop.js';
 import { UnsafeTargetError } from '../../src/errors.js';
 import type { EventInfo } from '../../src/event.js';
-import { GitHubDeployments } from '../../src/github/deployments.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
-import { inProcessDeploy } from './helpers.js';
+import { deploymentsOn, inProcessDeploy } from './helpers.js';
 
 let server: FakeCamposCloud;
 let gh: FakeGitHub;
@@ -34,16 +33,7 @@ const event = (eventName: string, branch = 'feature-x'): EventInfo => ({
 });
 const BRANCH_DELETE = event('delete');
 
-function github(): GitHubDeployments {
-  const quiet = () => {};
-  return new GitHubDeployments({
-    token: gh.token,
-    owner: 'octo-org',
-    repo: 'bot',
-    baseUrl: gh.url,
-    log: { info: quiet, warning: quiet, debug: quiet },
-  });
-}
+const github = () => deploymentsOn(gh, 'bot');
 
 /** A deployment of `environment` on GitHub naming the app, as an earlier deploy records it. */
 async function recorded(environment: string, app: { id: string; name: string }): Promise<number> {
