@@ -1,18 +1,22 @@
-// Mutation testing (`npm run mutate`; not part of `npm test`): Stryker changes the code that decides
-// which app is touched, what is shipped, what is escaped and when a request is sent again, one small
-// change at a time, and runs the in-process tests that cover each change. A change no test notices
-// is a guard nothing checks. One module: `npm run mutate -- --mutate src/runner-text.ts`.
-// Report: reports/mutation/mutation.html.
+// Mutation testing (`npm run mutate`, scripts/mutate.mjs; not part of `npm test`): Stryker changes
+// the code that decides which app is touched, what is shipped, what is escaped and when a request
+// is sent again, one small change at a time, and runs the in-process tests that cover each change.
+// A change no test notices is a guard nothing checks. Each module runs on its own, against the
+// test files listed for it (scripts/mutate.mjs sets MUTATE_MODULE); without it, all of them at once.
+import path from 'node:path';
 import { common } from './jest.config.js';
 
 /** The modules under test, and the in-process test files that exercise them. */
-const MODULES = {
-  'src/commands/target.ts': ['__tests__/commands/*.test.ts'],
+export const MODULES = {
+  'src/commands/target.ts': [
+    '__tests__/commands/target.test.ts',
+    '__tests__/commands/dry-run-deployments.test.ts',
+  ],
   'src/commands/versions.ts': [
     '__tests__/lifecycle/versions.test.ts',
-    '__tests__/commands/*.test.ts',
+    '__tests__/commands/failed-deletes.test.ts',
   ],
-  'src/commands/find-apps.ts': ['__tests__/commands/*.test.ts'],
+  'src/commands/find-apps.ts': ['__tests__/commands/target.test.ts'],
   'src/github/payload.ts': [
     '__tests__/github/pure.test.ts',
     '__tests__/github/deployments.test.ts',
@@ -30,22 +34,27 @@ const MODULES = {
     '__tests__/camposcloud/pure.test.ts',
     '__tests__/camposcloud/retry-budget.test.ts',
     '__tests__/camposcloud/backoff.test.ts',
-    '__tests__/camposcloud/client-faults.test.ts',
   ],
   'src/camposcloud/outcome.ts': [
     '__tests__/camposcloud/pure.test.ts',
+    '__tests__/camposcloud/backoff.test.ts',
     '__tests__/camposcloud/client-faults.test.ts',
-    '__tests__/reliability/fault-matrix.test.ts',
   ],
 };
 
-const testFiles = [...new Set(Object.values(MODULES).flat())];
+const only = process.env.MUTATE_MODULE;
+if (only !== undefined && !(only in MODULES)) {
+  throw new Error(`MUTATE_MODULE=${only} is not one of: ${Object.keys(MODULES).join(', ')}`);
+}
+const mutate = only ? [only] : Object.keys(MODULES);
+const testFiles = [...new Set(mutate.flatMap((m) => MODULES[m]))];
+const report = `reports/mutation/${only ? path.basename(only, '.ts') : 'all'}`;
 
 export default {
   testRunner: 'jest',
   // jest runs TypeScript as ES modules only with this flag (as scripts/test.mjs sets it).
   testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings'],
-  mutate: Object.keys(MODULES),
+  mutate,
   jest: {
     projectType: 'custom',
     config: {
@@ -63,9 +72,9 @@ export default {
   concurrency: 2,
   timeoutMS: 30000,
   ignoreStatic: true,
-  reporters: ['clear-text', 'html', 'json', 'progress'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  reporters: ['clear-text', 'html', 'json'],
+  htmlReporter: { fileName: `${report}.html` },
+  jsonReporter: { fileName: `${report}.json` },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };
