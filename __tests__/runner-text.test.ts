@@ -1,4 +1,5 @@
 import {
+  annotationText,
   deploymentDescription,
   logLine,
   mdCell,
@@ -51,6 +52,18 @@ test('visibleText shows control, line-breaking and direction characters as escap
   );
 });
 
+test('annotationText (errors, warnings, group titles) is one visible line', () => {
+  expect(annotationText('Deploy failed:\n::error::x')).toBe('Deploy failed:\\n::error::x');
+});
+
+test('deploymentDescription: whitespace runs become one space; 140 characters kept, more cut', () => {
+  expect(deploymentDescription('  a \t\t b   c  ')).toBe('a b c');
+  const exact = 'y'.repeat(140);
+  expect(deploymentDescription(exact)).toBe(exact);
+  // The cut never leaves a space before the ellipsis.
+  expect(deploymentDescription(`${'z'.repeat(138)} ${'w'.repeat(20)}`)).toBe(`${'z'.repeat(138)}…`);
+});
+
 test('outputValue is one line', () => {
   expect(outputValue('abc')).toBe('abc');
   expect(outputValue('a\nb')).toBe('a\\nb');
@@ -100,6 +113,9 @@ describe('markdown', () => {
     expect(mdCode('`x')).toBe('`` `x ``');
     expect(mdCode('')).toBe('` `');
     expect(mdCode('a\nb')).toBe('`a\\nb`');
+    // The longest run decides, wherever it is; a backtick at either end is padded from the fence.
+    expect(mdCode('a`b``c')).toBe('```a`b``c```');
+    expect(mdCode('x`')).toBe('`` x` ``');
   });
 
   test('mdCell escapes pipes once', () => {
@@ -110,5 +126,10 @@ describe('markdown', () => {
     expect(mdUrl('https://bot.camposcloud.app')).toBe('https://bot.camposcloud.app');
     expect(mdUrl('http://bot.localhost:8080')).toBe('http://bot.localhost:8080');
     expect(mdUrl('https://x.app/[a](b)')).toBe('`https://x.app/[a](b)`');
+    expect(mdUrl('https://bot.camposcloud.app/status/live')).toBe(
+      'https://bot.camposcloud.app/status/live',
+    );
+    expect(mdUrl('see https://x.app')).toBe('`see https://x.app`');
+    expect(mdUrl('https://x.app/ok path')).toBe('`https://x.app/ok path`');
   });
 });
