@@ -39,7 +39,7 @@ describe('an npm token', () => {
     const root = await tree({
       'main.py': '',
       '.npmrc': 'registry=https://registry.npmjs.org/\n# //r.example/:_authToken=old\n',
-      'web/.npmrc': 'legacy-peer-deps=true\n; _auth=old\n',
+      'web/.npmrc': 'legacy-peer-deps=true\n; _auth=old\n  # //r.example/:_password=old\n',
     });
     expect(await select(root)).toEqual({
       shipped: ['.npmrc', 'main.py', 'web/.npmrc'],

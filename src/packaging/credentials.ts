@@ -44,7 +44,7 @@ const CONTENT_RULES: {
 }[] = [
   {
     test: (name) => name === '.npmrc',
-    holds: /^[ \t]*(?![#;])[^\n]*(_authToken|_auth|_password)\s*=/im,
+    holds: /^[ \t]*(?![#;\s])[^\n]*(_authToken|_auth|_password)\s*=/im,
     what: 'npm config with an auth token',
   },
   {
