@@ -64,15 +64,17 @@ export default {
       testMatch: testFiles.map((f) => `<rootDir>/${f}`),
       globalSetup: '<rootDir>/__tests__/support/jest-global-setup.js',
       globalTeardown: '<rootDir>/__tests__/support/jest-global-teardown.js',
-      testTimeout: 60000,
+      // A mutant that makes a test wait forever fails it here, sooner than Stryker's own timeout
+      // (which costs a new test process).
+      testTimeout: 15000,
     },
   },
   coverageAnalysis: 'perTest',
   // The machine is shared: two test processes at a time.
   concurrency: 2,
-  timeoutMS: 30000,
+  timeoutMS: 10000,
   ignoreStatic: true,
-  reporters: ['clear-text', 'html', 'json'],
+  reporters: ['clear-text', 'html', 'json', 'progress'],
   htmlReporter: { fileName: `${report}.html` },
   jsonReporter: { fileName: `${report}.json` },
   tempDirName: '.stryker-tmp',
