@@ -13,7 +13,7 @@ export default tseslint.config(
       'lib/',
       '.test-results/',
       'reports/',
-      '.stryker-tmp/',
+      '.stryker-tmp*/',
     ],
   },
   js.configs.recommended,

@@ -36,6 +36,7 @@ export const MODULES = {
     '__tests__/camposcloud/backoff.test.ts',
   ],
   'src/camposcloud/outcome.ts': [
+    '__tests__/camposcloud/give-up.test.ts',
     '__tests__/camposcloud/pure.test.ts',
     '__tests__/camposcloud/backoff.test.ts',
     '__tests__/camposcloud/client-faults.test.ts',
@@ -77,6 +78,8 @@ export default {
   reporters: ['clear-text', 'html', 'json', 'progress'],
   htmlReporter: { fileName: `${report}.html` },
   jsonReporter: { fileName: `${report}.json` },
+  // Not copied into the sandbox: the bundle (no mutated code runs there), reports, other runs.
+  ignorePatterns: ['/dist', '/reports', '/.stryker-tmp*', '/.test-results'],
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };
