@@ -14,6 +14,7 @@ export const MODULES = {
   ],
   'src/commands/versions.ts': [
     '__tests__/lifecycle/versions.test.ts',
+    '__tests__/lifecycle/versions-edges.test.ts',
     '__tests__/commands/failed-deletes.test.ts',
   ],
   'src/commands/find-apps.ts': ['__tests__/commands/target.test.ts'],
