@@ -149,6 +149,7 @@ test('the same names elsewhere, or without a token, ship', async () => {
   expect(
     await reasons({
       'docs/credentials': 'x', // only in .aws
+      'README.md': 'Put //registry.npmjs.org/:_authToken=${NPM_TOKEN} in your .npmrc\n',
       'web/config.json': '{}', // only in .docker
       'config/config': 'x', // only in .kube
       '.yarnrc.yml': 'nodeLinker: node-modules\n',
