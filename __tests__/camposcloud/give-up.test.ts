@@ -102,3 +102,20 @@ describe('a retry that would end past the deadline names what it would have retr
     );
   });
 });
+
+test('a body past the size limit: said so, and not sent again (the same body would come back)', async () => {
+  const { err, log } = await giveUp({ kind: 'endless' });
+  expect(err.message).toBe(
+    'CamposCloud API GET /v1/apps failed with HTTP 200 (its body was larger than 4 MB and was not read)',
+  );
+  expect(log).toEqual([]);
+});
+
+test('a 200 of the wrong shape: an unexpected response, not retried', async () => {
+  const { err } = await giveUp({ kind: 'status', status: 200, body: '{"nothing":1}' });
+  expect(err).toBeInstanceOf(ApiError);
+  expect(err.message).toMatch(
+    /^CamposCloud API GET \/v1\/apps\?page=1 failed with HTTP 200 \(unexpected response: .*applications.*\)$/,
+  );
+  expect(server.requests).toHaveLength(1);
+});
