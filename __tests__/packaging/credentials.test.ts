@@ -1,6 +1,6 @@
 // Credential files are left out wherever they sit in a file and wherever a link points: judged by
 // the whole of what they hold and by where they really are, through selectFiles as packaging uses it.
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { selectFiles } from '../../src/packaging/select.js';
 import { treesRemovedAfterAll } from './helpers.js';
@@ -195,4 +195,24 @@ test('only the head of a small file is read: an empty file or a big one is not o
       'empty.key': '',
     }),
   ).toEqual({ 'early.pem': 'private key' });
+});
+
+test('a key without an extension, and one of exactly the largest size looked into, are found', async () => {
+  const edge = Buffer.concat([Buffer.from(PEM), Buffer.alloc(256 * 1024 - PEM.length, 'a')]);
+  expect(await reasons({ 'certs/server': PEM, 'edge.pem': edge })).toEqual({
+    'certs/server': 'private key',
+    'edge.pem': 'private key',
+  });
+});
+
+const linux = process.platform === 'linux' ? test : test.skip;
+
+linux('every file opened for a look is closed again', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) files[`certs/c${i}.pem`] = 'not a key\n';
+  const root = await tree(files);
+  const open = () => readdirSync('/proc/self/fd').length;
+  const before = open();
+  await selectFiles({ root, exclude: [], include: [] });
+  expect(open() - before).toBeLessThan(50);
 });
