@@ -501,7 +501,7 @@ function parseMultipart(
         limits: { fileSize: maxFileBytes ?? Infinity, files: 4, fields: 100 },
       });
     } catch {
-      drain(req).then(() =>
+      void drain(req).then(() =>
         reject(new HttpError(400, 'Expected a multipart/form-data body with a file field')),
       );
       return;
@@ -536,7 +536,7 @@ function parseMultipart(
     });
     bb.on('error', (err: unknown) => {
       req.unpipe(bb);
-      drain(req).then(() =>
+      void drain(req).then(() =>
         reject(new HttpError(400, `Malformed multipart body: ${(err as Error).message}`)),
       );
     });
@@ -1369,7 +1369,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   // Before the lines that say it is ready: until a handler is installed, a SIGINT sent on reading
   // them would end the process by the default action, not through close().
   process.once('SIGINT', () => {
-    server.close().then(() => process.exit(0));
+    void server.close().then(() => process.exit(0));
   });
   console.log(`fake CamposCloud listening on ${server.url} (api-url), token '${server.token}'`);
   console.log(`variants: ${JSON.stringify(server.variants)}`);

@@ -1,6 +1,7 @@
-// Reads and validates every input of action.yml, once, into one typed object. Nothing else in the
-// action reads inputs. The first bad input (in action.yml's order) throws an InputError that names it,
-// says what is wrong and what is allowed; secrets are masked before anything can throw.
+// Reads and validates every input of action.yml, once, into one typed object (main.ts alone also
+// reads `command` as typed, to title a failure that comes before the inputs are parsed). The first
+// bad input (in action.yml's order) throws an InputError that names it, says what is wrong and
+// what is allowed; secrets are masked before anything can throw.
 import fs from 'node:fs';
 import path from 'node:path';
 import { isSettingValue, MIN_REDACTED_LENGTH as MIN_MASKED_LENGTH } from './camposcloud/redact.js';
