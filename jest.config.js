@@ -1,20 +1,40 @@
-// ESM + ts-jest. Jest runs TypeScript test files as ES modules only with Node's
-// --experimental-vm-modules (set by scripts/test.mjs), ts-jest's `useESM`, and a mapper that lets
-// the sources' `./x.js` imports find `./x.ts`. A jest.config.ts would need ts-node on Node 20.
-export default {
+// ESM + ts-jest: jest runs TypeScript test files as ES modules with Node's --experimental-vm-modules
+// (set by scripts/test.mjs), ts-jest's `useESM`, and a mapper that lets the sources' `./x.js`
+// imports find `./x.ts`. Plain JavaScript, so jest loads it without a TypeScript loader.
+
+// The test files that run the built dist/index.js as a child process (support/run-action.ts): they
+// need `npm run build` first. Every other file tests the sources in-process: the `unit` project.
+export const E2E_TESTS = [
+  '/__tests__/e2e/[^/]+\\.test\\.ts$',
+  '/__tests__/docs\\.test\\.ts$',
+  '/__tests__/lifecycle/(branch-delete|rollback-e2e|versions-e2e)\\.test\\.ts$',
+  '/__tests__/reliability/(faults-e2e|hostile-input|never-shipped|response-size|runner-injection|secrets-echo|unreadable-file|zip-safety)\\.test\\.ts$',
+];
+
+export const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
-  testMatch: ['**/*.test.ts'],
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.check.json' }],
   },
+};
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', ...E2E_TESTS],
+    },
+    { ...common, displayName: 'e2e', testRegex: E2E_TESTS },
+  ],
   globalSetup: '<rootDir>/__tests__/support/jest-global-setup.js',
   globalTeardown: '<rootDir>/__tests__/support/jest-global-teardown.js',
-  // Four workers on two cores: most tests wait on child processes, sockets and timers rather than
-  // compute (one worker 80 s, two 74 s, three 59-68 s, four 53 s on this suite), and nothing
-  // asserts on speed.
+  // More workers than cores: most tests wait on child processes, sockets and timers rather than
+  // compute, and nothing asserts on speed (the figures are in bench/README.md).
   maxWorkers: 4,
   testTimeout: 60000,
 };

@@ -1,5 +1,8 @@
 // eventInfo reads the branch and pull request from real event payloads.
-import { eventInfo } from '../src/event.js';
+import { eventInfo, isBranchEndEvent } from '../src/event.js';
+import { parseInputs } from '../src/inputs/parse-inputs.js';
+import { unsafeReason } from '../src/inputs/rules.js';
+import { tempDir } from './support/temp-dirs.js';
 
 const repository = { name: 'hello-bot', full_name: 'octo-org/hello-bot', default_branch: 'main' };
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -70,4 +73,53 @@ test('pull_request: number, head branch and head sha (not the merge commit)', ()
     repository: 'octo-org/hello-bot',
   });
   expect(info).toMatchObject({ pullRequest: 12, branch: 'feature-x', sha: 'a'.repeat(40) });
+});
+
+describe('pull_request_target: about the pull request, though GITHUB_REF and GITHUB_SHA are the base branch', () => {
+  const closed = {
+    eventName: 'pull_request_target',
+    payload: {
+      action: 'closed',
+      number: 12,
+      pull_request: {
+        number: 12,
+        head: { ref: 'feature-x', sha: 'a'.repeat(40), repo: { full_name: 'someone/hello-bot' } },
+        base: { ref: 'main', repo: { full_name: 'octo-org/hello-bot' } },
+      },
+      repository,
+    },
+    ref: 'refs/heads/main',
+    sha: 'b'.repeat(40),
+    repository: 'octo-org/hello-bot',
+  };
+
+  test('the pull request, its head branch and sha, and whether it comes from a fork', () => {
+    expect(eventInfo(closed)).toEqual({
+      eventName: 'pull_request_target',
+      branch: 'feature-x',
+      pullRequest: 12,
+      fromFork: true,
+      defaultBranch: 'main',
+      sha: 'a'.repeat(40),
+      repository: 'octo-org/hello-bot',
+    });
+  });
+
+  test("a preview stop on it acts on the pull request's app, never the base branch's", async () => {
+    const inputs = parseInputs(
+      (name) => ({ token: 'tok-123456', command: 'stop', preview: 'true' })[name] ?? '',
+      { workspace: await tempDir(), repository: 'octo-org/hello-bot', event: eventInfo(closed) },
+      () => {},
+    );
+    expect(inputs).toMatchObject({ appName: 'hello-bot-pr-12', environment: 'preview/pr-12' });
+  });
+
+  test('it ends a branch: a stop without app-name is refused as on a delete event', () => {
+    expect(isBranchEndEvent('pull_request_target')).toBe(true);
+    expect(
+      unsafeReason({ appName: 'hello-bot', command: 'stop' }, 'pull_request_target'),
+    ).toContain(
+      "on a 'pull_request_target' event the app to stop is the branch's or pull request's",
+    );
+  });
 });

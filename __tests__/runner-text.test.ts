@@ -1,4 +1,5 @@
 import {
+  annotationText,
   deploymentDescription,
   logLine,
   mdCell,
@@ -49,6 +50,18 @@ test('visibleText shows control, line-breaking and direction characters as escap
   expect(visibleText('a\nb\rc\u001b[31m\u202e\u0085\td')).toBe(
     'a\\nb\\rc\\u001b[31m\\u202e\\u0085\td',
   );
+});
+
+test('annotationText (errors, warnings, group titles) is one visible line', () => {
+  expect(annotationText('Deploy failed:\n::error::x')).toBe('Deploy failed:\\n::error::x');
+});
+
+test('deploymentDescription: whitespace runs become one space; 140 characters kept, more cut', () => {
+  expect(deploymentDescription('  a \t\t b   c  ')).toBe('a b c');
+  const exact = 'y'.repeat(140);
+  expect(deploymentDescription(exact)).toBe(exact);
+  // The cut never leaves a space before the ellipsis.
+  expect(deploymentDescription(`${'z'.repeat(138)} ${'w'.repeat(20)}`)).toBe(`${'z'.repeat(138)}…`);
 });
 
 test('outputValue is one line', () => {
@@ -105,12 +118,28 @@ describe('markdown', () => {
     }
   });
 
+  test('mdText breaks every automatic link of a message, not only the first of each kind', () => {
+    const shown = mdText(
+      'a https://one.example b http://two.example c https://three.example ' +
+        'www.one.example WWW.two.example x@one.example y@two.example',
+    );
+    // What GitHub would turn into a link on its own: a scheme's '://', 'www.', an address's '@'.
+    expect(shown).not.toMatch(/:\/\/|\bwww\.|@(?!\u200b)/i);
+    expect(shown.replace(/\u200b/g, '')).toBe(
+      'a https://one.example b http://two.example c https://three.example ' +
+        'www.one.example WWW.two.example x@one.example y@two.example',
+    );
+  });
+
   test('mdCode: a fence longer than any backtick run inside', () => {
     expect(mdCode('main.py')).toBe('`main.py`');
     expect(mdCode('a`b')).toBe('``a`b``');
     expect(mdCode('`x')).toBe('`` `x ``');
     expect(mdCode('')).toBe('` `');
     expect(mdCode('a\nb')).toBe('`a\\nb`');
+    // The longest run decides, wherever it is; a backtick at either end is padded from the fence.
+    expect(mdCode('a`b``c')).toBe('```a`b``c```');
+    expect(mdCode('x`')).toBe('`` x` ``');
   });
 
   test('mdCell escapes pipes once', () => {
@@ -121,5 +150,10 @@ describe('markdown', () => {
     expect(mdUrl('https://bot.camposcloud.app')).toBe('https://bot.camposcloud.app');
     expect(mdUrl('http://bot.localhost:8080')).toBe('http://bot.localhost:8080');
     expect(mdUrl('https://x.app/[a](b)')).toBe('`https://x.app/[a](b)`');
+    expect(mdUrl('https://bot.camposcloud.app/status/live')).toBe(
+      'https://bot.camposcloud.app/status/live',
+    );
+    expect(mdUrl('see https://x.app')).toBe('`see https://x.app`');
+    expect(mdUrl('https://x.app/ok path')).toBe('`https://x.app/ok path`');
   });
 });

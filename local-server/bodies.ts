@@ -56,7 +56,7 @@ export function parseMultipart(
         limits: { fileSize: maxFileBytes ?? Infinity, files: 4, fields: 100 },
       });
     } catch {
-      drain(req).then(() =>
+      void drain(req).then(() =>
         reject(new HttpError(400, 'Expected a multipart/form-data body with a file field')),
       );
       return;
@@ -91,7 +91,7 @@ export function parseMultipart(
     });
     bb.on('error', (err: unknown) => {
       req.unpipe(bb);
-      drain(req).then(() =>
+      void drain(req).then(() =>
         reject(new HttpError(400, `Malformed multipart body: ${(err as Error).message}`)),
       );
     });

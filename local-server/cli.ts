@@ -36,7 +36,7 @@ export async function runCli(args: string[]): Promise<void> {
   // Before the lines that say it is ready: until a handler is installed, a SIGINT sent on reading
   // them would end the process by the default action, not through close().
   process.once('SIGINT', () => {
-    server.close().then(() => process.exit(0));
+    void server.close().then(() => process.exit(0));
   });
   console.log(`fake CamposCloud listening on ${server.url} (api-url), token '${server.token}'`);
   console.log(`variants: ${JSON.stringify(server.variants)}`);

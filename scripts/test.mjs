@@ -1,6 +1,12 @@
 // The project's test command: build, static checks, then jest, ending with the plain
 // "N passed, N failed" line that CI reads. Runs under the Node 24 that the `node`
 // dev dependency puts first on PATH inside `npm run`.
+//   node scripts/test.mjs [jest args]          everything (npm test)
+//   node scripts/test.mjs --unit [jest args]   no build, no static checks: the tests that import the
+//                                              sources (npm run test:unit)
+//   node scripts/test.mjs --e2e [jest args]    build, then the tests that run dist/index.js
+//                                              (npm run test:e2e)
+// jest.config.js's E2E_TESTS tells the two apart.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +19,9 @@ if (major < 24) {
   );
   process.exit(1);
 }
+
+const scope = ['--unit', '--e2e'].includes(process.argv[2]) ? process.argv[2].slice(2) : 'all';
+const extraArgs = process.argv.slice(scope === 'all' ? 2 : 3);
 
 const bin = (name) => path.join('node_modules', '.bin', name);
 // A hung step must fail the run, not stall CI until its own limit.
@@ -29,8 +38,8 @@ const run = (label, cmd, args, env = {}) => {
   return r.status === 0;
 };
 
-const checks = [
-  ['build (tsc + ncc)', () => run('build', 'npm', ['run', '-s', 'build'])],
+const build = ['build (tsc + ncc)', () => run('build', 'npm', ['run', '-s', 'build'])];
+const staticChecks = [
   [
     'typecheck (sources, tests, scripts)',
     () => run('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.check.json']),
@@ -38,6 +47,7 @@ const checks = [
   ['eslint', () => run('eslint', bin('eslint'), ['.'])],
   ['prettier', () => run('prettier', bin('prettier'), ['--check', '.'])],
 ];
+const checks = { all: [build, ...staticChecks], unit: [], e2e: [build] }[scope];
 const failedChecks = [];
 for (const [label, fn] of checks) if (!fn()) failedChecks.push(label);
 
@@ -47,7 +57,8 @@ const jestArgs = [
   path.join('node_modules', 'jest', 'bin', 'jest.js'),
   '--json',
   `--outputFile=${out}`,
-  ...process.argv.slice(2),
+  ...(scope === 'all' ? [] : ['--selectProjects', scope]),
+  ...extraArgs,
 ];
 // Every test's temporary files go under one folder that is removed when jest ends, so a test that
 // misses its own clean-up (or a child process killed mid-run) leaves nothing in the machine's temp
@@ -60,6 +71,8 @@ jestArgs.push(`--cacheDirectory=${path.join('node_modules', '.cache', 'jest')}`)
 run('jest', process.execPath, jestArgs, {
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings`.trim(),
   TMPDIR: tempRoot,
+  // Without a build, dist/index.js may be older than the sources: support/run-action.ts refuses it.
+  ...(scope === 'unit' ? { CAMPOSCLOUD_TESTS_UNBUILT: '1' } : {}),
 });
 rmSync(tempRoot, { recursive: true, force: true });
 

@@ -18,11 +18,10 @@ export class InputError extends Error {
 
 /** The files under `path` cannot be packaged as asked (empty selection, unreadable file, ...). */
 export class PackagingError extends Error {
-  readonly hint: string | undefined;
+  /** `hint` follows the message: what the user can do about it. */
   constructor(message: string, hint?: string) {
     super(hint ? `${message} ${hint}` : message);
     this.name = 'PackagingError';
-    this.hint = hint;
   }
 }
 
@@ -103,7 +102,7 @@ export class DeployFailedError extends Error {
   }
 }
 
-/** stop/delete found no app and if-missing is fail. */
+/** stop, delete or rollback found no app and if-missing is fail. */
 export class AppMissingError extends Error {
   constructor(lookedUpBy: string) {
     super(
@@ -151,8 +150,6 @@ export class PlanMemoryError extends Error {
  * create a second copy of an app that sits on an unseen page, so nothing is changed.
  */
 export class IncompleteListError extends Error {
-  readonly seen: number;
-  readonly total: number | undefined;
   constructor(what: string, seen: number, total: number | undefined) {
     super(
       `Could not list every app: ${what}, so ${seen}${total === undefined ? '' : ` of ${total}`} apps were seen. ` +
@@ -160,8 +157,6 @@ export class IncompleteListError extends Error {
         'Delete apps you no longer need from the CamposCloud dashboard so that they fit on one page, then re-run.',
     );
     this.name = 'IncompleteListError';
-    this.seen = seen;
-    this.total = total;
   }
 }
 

@@ -8,7 +8,7 @@ import type { EventInfo } from './event.js';
  */
 const MAX_PREVIEW_NAME = 63;
 
-export function slugify(text: string): string {
+function slugify(text: string): string {
   return text
     .toLowerCase()
     .normalize('NFKD')

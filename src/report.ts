@@ -1,5 +1,5 @@
-// Turns what a run did (or how it failed) into step outputs, the job summary and the last log
-// line. Pure: main.ts writes what these functions return.
+// Turns what a run did (or how it failed) into step outputs and the job summary. Pure: main.ts
+// writes what these functions return (and makes the last log line itself).
 import {
   outcomeText,
   type DeployResult,

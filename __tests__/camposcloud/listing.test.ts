@@ -127,3 +127,37 @@ it('odd items across pages are skipped, count towards totalItems, and fail only 
     /an app named 'imported', the name this run acts on, is not readable: .*_id "not-an-object-id" is not a 24-character hex id/,
   );
 });
+
+it('an empty page that claims a next one ends the walk: nothing more to find', async () => {
+  server = await startFakeCamposCloud();
+  server.addFault({
+    path: '/v1/apps',
+    kind: 'status',
+    status: 200,
+    body: JSON.stringify({ applications: [], pagination: { hasNextPage: true, currentPage: 1 } }),
+    times: Infinity,
+  });
+  await expect(clientFor(server).listApps()).resolves.toEqual([]);
+  expect(server.requests).toHaveLength(1);
+});
+
+it('after a full page, an empty page that claims a next one ends the walk with what was seen', async () => {
+  server = await startFakeCamposCloud();
+  const app = server.seedApp({ name: 'bot' });
+  answerList({
+    applications: [{ _id: app._id, name: 'bot' }],
+    pagination: { hasNextPage: true, currentPage: 1 },
+  });
+  answerList({ applications: [], pagination: { hasNextPage: true, currentPage: 2 } });
+  const apps = await clientFor(server).listApps();
+  expect(apps.map((a) => a.id)).toEqual([app._id]);
+  expect(server.requests.map((r) => r.query.page)).toEqual(['1', '2']);
+});
+
+it('a page whose pagination leaves out hasNextPage is the last', async () => {
+  server = await startFakeCamposCloud({ pageSize: 1 });
+  const ids = seed(2);
+  answerList({ applications: [{ _id: ids[0], name: 'app-0' }], pagination: { currentPage: 1 } });
+  await expect(clientFor(server).listApps()).resolves.toHaveLength(1);
+  expect(server.requests.map((r) => r.query.page)).toEqual(['1']);
+});

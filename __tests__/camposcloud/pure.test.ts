@@ -12,6 +12,7 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('3', now)).toBe(3000);
     expect(parseRetryAfter(' 0 ', now)).toBe(0);
     expect(parseRetryAfter('1.5', now)).toBe(1500);
+    expect(parseRetryAfter('1.25', now)).toBe(1250);
     expect(parseRetryAfter('2025', now)).toBe(2_025_000); // a bare number is seconds, not a year
   });
 
@@ -29,6 +30,9 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('', now)).toBeUndefined();
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter('12abc', now)).toBeUndefined();
+    expect(parseRetryAfter('x5', now)).toBeUndefined();
+    // Date.parse reads an ISO date, which Retry-After never is (an HTTP date names its weekday).
+    expect(parseRetryAfter('2025-01-01T00:00:05Z', now)).toBeUndefined();
   });
 });
 
@@ -180,11 +184,18 @@ describe('backoff and verdicts', () => {
   });
 
   it('classifies statuses', () => {
+    expect(verdictForStatus(200)).toBe('success');
     expect(verdictForStatus(201)).toBe('success');
+    expect(verdictForStatus(299)).toBe('success');
     expect(verdictForStatus(429)).toBe('rate-limited');
+    expect(verdictForStatus(500)).toBe('transient');
     expect(verdictForStatus(503)).toBe('transient');
+    expect(verdictForStatus(408)).toBe('transient');
     expect(verdictForStatus(400)).toBe('fatal');
     expect(verdictForStatus(401)).toBe('fatal');
+    // Only a 2xx is a success: a redirect or an informational answer is not what was asked for.
+    expect(verdictForStatus(300)).toBe('fatal');
+    expect(verdictForStatus(199)).toBe('fatal');
   });
 });
 

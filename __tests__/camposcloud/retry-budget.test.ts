@@ -21,6 +21,8 @@ describe('rateLimitWait', () => {
       jitterMs: 0,
       capped: true,
     });
+    // Exactly the cap is what the server asked: not capped.
+    expect(rateLimitWait(60_000, 60_000, 0, () => 0).capped).toBe(false);
   });
 
   test('two runs refused together come back at different times', () => {

@@ -5,7 +5,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { CLIENT_TUNING } from '../../src/camposcloud/request.js';
-import { exchange } from '../../src/camposcloud/http.js';
+import { jest } from '@jest/globals';
+import { exchange, type Exchange } from '../../src/camposcloud/http.js';
 import { ApiError } from '../../src/errors.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { clientFor, createRequest, makeTempDir, writeZip } from './helpers.js';
@@ -42,8 +43,8 @@ async function listen(
   return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
 }
 
-function upload(url: string, stallMs: number, answerMs: number) {
-  return exchange({
+function uploadOf(url: string, stallMs: number, answerMs: number): Exchange {
+  return {
     method: 'POST',
     url,
     headers: { 'content-length': String(BODY_BYTES), 'content-type': 'application/octet-stream' },
@@ -51,26 +52,41 @@ function upload(url: string, stallMs: number, answerMs: number) {
     timeoutMs: 50,
     deadline: undefined,
     waitingFor: 'the upload',
-  });
+  };
+}
+
+function upload(url: string, stallMs: number, answerMs: number) {
+  return exchange(uploadOf(url, stallMs, answerMs));
 }
 
 test('an upload that keeps moving may take longer than each limit', async () => {
-  // The server reads a little at a time: the upload takes several stall limits in all.
+  // The clock is the test's: it moves 100 ms with each chunk the upload sends, so the upload lasts
+  // many stall limits (400 ms) by that clock, and a busy machine's pauses do not count.
   const url = await listen((req, res) => {
-    req.pause();
-    const tick = setInterval(() => req.read(), 5);
-    req.on('readable', () => undefined);
-    req.on('end', () => {
-      clearInterval(tick);
-      res.end('{}');
-    });
+    req.resume();
+    req.on('end', () => res.end('{}'));
   });
-  const started = Date.now();
-  const result = await upload(url, 400, 2000);
-  expect(result).toMatchObject({ kind: 'response', status: 200 });
-  // Paced by the server's 5 ms reads, it lasted longer than the stall limit; timeoutMs (50 ms)
-  // does not apply to an upload.
-  expect(Date.now() - started).toBeGreaterThan(400);
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  try {
+    const started = Date.now();
+    const result = await exchange({
+      ...uploadOf(url, 400, 60_000),
+      upload: {
+        open: (onChunk) =>
+          bigBody((bytes) => {
+            jest.advanceTimersByTime(100);
+            onChunk(bytes);
+          }),
+        stallMs: 400,
+        answerMs: 60_000,
+      },
+    });
+    expect(result).toMatchObject({ kind: 'response', status: 200 });
+    // timeoutMs (50 ms) does not apply to an upload, nor does stallMs to the upload as a whole.
+    expect(Date.now() - started).toBe((BODY_BYTES / CHUNK) * 100);
+  } finally {
+    jest.useRealTimers();
+  }
 });
 
 test('an upload that stops moving fails with the stall limit', async () => {

@@ -4,10 +4,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CamposCloudClient, type ClientOptions } from '../../src/camposcloud/client.js';
 import type { CommandContext } from '../../src/commands/context.js';
+import type { EventInfo } from '../../src/event.js';
+import { GitHubDeployments } from '../../src/github/deployments.js';
 import { parseInputs } from '../../src/inputs/parse-inputs.js';
 import type { Inputs } from '../../src/inputs/settings.js';
 import type { Log } from '../../src/log.js';
 import type { FakeCamposCloud } from '../../local-server/camposcloud.js';
+import type { FakeGitHub } from '../support/fake-github.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 export const quietLog: Log = {
@@ -36,6 +39,8 @@ export interface InProcessOptions {
   files?: Record<string, string>;
   /** Any other client option (the create's limits, say), for both clients. */
   client?: Partial<ClientOptions>;
+  /** The triggering event (default: a push to main), for the inputs and the commands alike. */
+  event?: EventInfo;
 }
 
 /** Inputs as the workflow gives them, over a fresh workspace holding main.py. */
@@ -58,7 +63,7 @@ export async function inProcessDeploy(
   };
   const inputs = parseInputs(
     (name) => all[name] ?? '',
-    { workspace, repository: 'octo-org/bot' },
+    { workspace, repository: 'octo-org/bot', ...(opts.event ? { event: opts.event } : {}) },
     () => {},
   );
   const deadlineMs = opts.deadlineMs ?? 60_000;
@@ -81,7 +86,7 @@ export async function inProcessDeploy(
     recoveryClient: client({ at: deadlineAt + 60_000, timeoutSeconds: inputs.timeoutSeconds + 60 }),
     log: quietLog,
     tempDir: await tempDir('ccd-runner-temp-'),
-    event: {
+    event: opts.event ?? {
       eventName: 'push',
       branch: 'main',
       pullRequest: undefined,
@@ -94,4 +99,16 @@ export async function inProcessDeploy(
     deadlineAt,
   };
   return { inputs, ctx };
+}
+
+/** The GitHub deployments client of a run in octo-org/<repo>, pointed at the fake GitHub, quiet. */
+export function deploymentsOn(gh: FakeGitHub, repo: string): GitHubDeployments {
+  const quiet = () => {};
+  return new GitHubDeployments({
+    token: gh.token,
+    owner: 'octo-org',
+    repo,
+    baseUrl: gh.url,
+    log: { info: quiet, warning: quiet, debug: quiet },
+  });
 }

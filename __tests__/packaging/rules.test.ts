@@ -1,4 +1,4 @@
-import { includeLines, negationReaches, ruleLines } from '../../src/packaging/rules.js';
+import { includeLines, matcher, negationReaches, ruleLines } from '../../src/packaging/rules.js';
 
 describe('negationReaches', () => {
   test.each([
@@ -14,6 +14,11 @@ describe('negationReaches', () => {
     ['!app.js', 'dist', false],
     ['!build/app.js', 'dist', false],
     ['!distx/app.js', 'dist', false],
+    // The pattern names the folder itself, or one above it: nothing beneath is reached.
+    ['!dist/app.js', 'dist/app.js', false],
+    ['!dist/app', 'dist/app/deep', false],
+    // Unanchored (no slash in the middle), as in git: it cannot reach into a left-out folder.
+    ['!**', 'dist', false],
   ])('%s reaches beneath %s: %s', (negation, dir, expected) => {
     expect(negationReaches(negation, dir)).toBe(expected);
   });
@@ -22,6 +27,8 @@ describe('negationReaches', () => {
 describe('rule lines', () => {
   test('blank lines and comments are dropped, CRLF is handled', () => {
     expect(ruleLines('# c\r\n*.log\r\n\r\n  \n!keep.log\n')).toEqual(['*.log', '!keep.log']);
+    // Lines of an input: only a line's own trailing CR goes.
+    expect(ruleLines(['*.log\r', 'a\rb'])).toEqual(['*.log', 'a\rb']);
   });
 
   test('include lines become re-includes', () => {
@@ -29,5 +36,13 @@ describe('rule lines', () => {
       '!dist/',
       '!build/app.js',
     ]);
+  });
+});
+
+describe('matcher', () => {
+  test('case-sensitive, as git on a Linux runner; the never-shipped list is not', () => {
+    expect(matcher(['*.LOG']).ignores('debug.log')).toBe(false);
+    expect(matcher(['*.LOG']).ignores('debug.LOG')).toBe(true);
+    expect(matcher(['.git'], true).ignores('.GIT/config')).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
 // the call, the status and the server's words; 404 means what it means for each call.
 import { CamposCloudClient } from '../../src/camposcloud/client.js';
 import { ApiError } from '../../src/errors.js';
+import { duration } from '../../src/text.js';
 import {
   createRequest,
   makeTempDir,
@@ -79,6 +80,14 @@ interface Call {
   done: (app: FakeApp, result: unknown) => void;
 }
 
+/** The old app and exactly ONE new one: a fault never leaves a duplicate behind. */
+function expectOneNewApp(app: FakeApp, result: unknown): void {
+  const named = [...server.apps.values()].filter((a) => a.name === 'bot');
+  expect(named).toHaveLength(2);
+  expect(named.map((a) => a._id)).toContain((result as { app: { id: string } }).app.id);
+  expect(named.map((a) => a._id)).toContain(app._id);
+}
+
 const CALLS: Call[] = [
   {
     name: 'list',
@@ -118,13 +127,7 @@ const CALLS: Call[] = [
     path: () => '/v1/apps/create',
     seed: () => server.seedApp({ name: 'bot', running: false }),
     invoke: (c) => c.createApp(createRequest(zip, { appName: 'bot' })),
-    done: (app, result) => {
-      // The old app and exactly ONE new one: a fault never leaves a duplicate behind.
-      const named = [...server.apps.values()].filter((a) => a.name === 'bot');
-      expect(named).toHaveLength(2);
-      expect(named.map((a) => a._id)).toContain((result as { app: { id: string } }).app.id);
-      expect(named.map((a) => a._id)).toContain(app._id);
-    },
+    done: (app, result) => expectOneNewApp(app, result),
   },
   {
     name: 'delete',
@@ -163,6 +166,12 @@ const TRANSIENT: TransientFault[] = [
     logged: /returned HTTP 503 .*attempt 2 of 5/,
   },
   {
+    // The server gave up waiting for the request: nothing says it was not acted on.
+    name: 'HTTP 408',
+    fault: () => ({ kind: 'status', status: 408 }),
+    logged: /returned HTTP 408 .*attempt 2 of 5/,
+  },
+  {
     name: '429 with Retry-After in seconds',
     fault: () => ({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }),
     logged:
@@ -188,7 +197,7 @@ const TRANSIENT: TransientFault[] = [
   {
     name: 'a response that never comes (client timeout)',
     fault: () => ({ kind: 'hang' }),
-    logged: new RegExp(`got no response \\(no response within ${TIMEOUT_MS} ms\\)`),
+    logged: new RegExp(`got no response \\(no response within ${duration(TIMEOUT_MS)}\\)`),
   },
   {
     name: 'an HTML error page',

@@ -21,7 +21,7 @@ async function runMeasured(inputs: Record<string, string>) {
           },
           () => undefined,
         );
-      timer = setInterval(sample, 20);
+      timer = setInterval(() => void sample(), 20);
     },
   });
   clearInterval(timer);

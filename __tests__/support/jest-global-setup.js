@@ -6,7 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 
 export default function setup() {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'ccd-test-run-'));
+  // A runner that calls jest again in the same process (watch mode, Stryker) comes back here after
+  // the teardown removed the previous root: start again from the temp folder the process began with.
+  process.env.CCD_TEST_TEMP_BASE ??= os.tmpdir();
+  const root = mkdtempSync(path.join(process.env.CCD_TEST_TEMP_BASE, 'ccd-test-run-'));
   // Passable, not listable, by other users: a test runs the action as `nobody` from a folder in here.
   chmodSync(root, 0o711);
   process.env.CCD_TEST_TEMP_ROOT = root;

@@ -67,6 +67,11 @@ function parseOutputFile(text: string): Record<string, string> {
 }
 
 export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
+  if (process.env.CAMPOSCLOUD_TESTS_UNBUILT) {
+    throw new Error(
+      'This test runs dist/index.js, which `npm run test:unit` does not build: add its file to E2E_TESTS in jest.config.js.',
+    );
+  }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ccd-runner-'));
   const outputFile = path.join(dir, 'output.txt');
   const summaryFile = path.join(dir, 'summary.md');

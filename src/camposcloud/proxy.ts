@@ -1,7 +1,6 @@
-// The dispatcher for every CamposCloud request. undici's default agent ignores HTTPS_PROXY,
-// HTTP_PROXY and NO_PROXY, while the GitHub calls (@actions/http-client) honour them: behind a
-// corporate proxy the GitHub half worked and the deploy timed out. EnvHttpProxyAgent reads the
-// same variables (lower case first, as curl does) and tunnels through the proxy with CONNECT.
+// The dispatcher for every CamposCloud request: undici's default agent ignores HTTPS_PROXY,
+// HTTP_PROXY and NO_PROXY, which the GitHub calls honour, so behind a proxy only half the action
+// would get through. EnvHttpProxyAgent reads them as curl does and tunnels with CONNECT.
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 let agent: Dispatcher | undefined;

@@ -34,7 +34,7 @@ import { sayWhileWaiting } from './say-while-waiting.js';
 import type { App } from './types.js';
 
 export interface ClientOptions {
-  /** e.g. 'https://api.camposcloud.com'; '/v1' is appended unless already there. */
+  /** The base URL, e.g. 'https://api.camposcloud.com': requests go under its '/v1' (see apiRoot). */
   apiUrl: string;
   token: string;
   /** Per request without a zip; default 30 s. */

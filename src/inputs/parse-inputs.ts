@@ -1,7 +1,7 @@
-// Reads and validates every input of action.yml, once, into one typed object: the commands read
-// the settings from it, never an input. The first bad input (in action.yml's order) throws an
-// InputError that names it, says what is wrong and what is allowed; secrets are masked before
-// anything can throw.
+// Reads and validates every input of action.yml, once, into one typed object (main.ts alone also
+// reads `command` as typed, to title a failure that comes before the inputs are parsed). The first
+// bad input (in action.yml's order) throws an InputError that names it, says what is wrong and
+// what is allowed; secrets are masked before anything can throw.
 import type { EventInfo } from '../event.js';
 import { parseHealthCheck, parseStatusSpec } from '../health/target.js';
 import { defaultEnvironment, previewAppName } from '../preview.js';

@@ -88,7 +88,7 @@ const HEAD_RULES: {
 }[] = [
   {
     test: (name) => name === '.npmrc',
-    holds: /^\s*[^#;\s][^\n]*(_authToken|_auth|_password)\s*=/im,
+    holds: /^[ \t]*(?![#;\s])[^\n]*(_authToken|_auth|_password)\s*=/im,
     what: 'npm config with an auth token',
   },
   {

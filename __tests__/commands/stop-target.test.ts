@@ -1,0 +1,231 @@
+// Which app a stop may touch, in-process (the end-to-end cases are in lifecycle/branch-delete.test.ts):
+// the repository's production app 'bot' runs beside the branch's 'bot-feature-x', and each case
+// checks from the server's request log what was stopped, and that a refusal comes before any call.
+import { rollback } from '../../src/commands/rollback.js';
+import { stopOrDelete } from '../../src/commands/stop.js';
+import { UnsafeTargetError } from '../../src/errors.js';
+import type { EventInfo } from '../../src/event.js';
+import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
+import { deploymentsOn, inProcessDeploy, quietLog } from './helpers.js';
+
+let server: FakeCamposCloud;
+let gh: FakeGitHub;
+let prod: string;
+let branchApp: string;
+beforeEach(async () => {
+  server = await startFakeCamposCloud();
+  gh = await startFakeGitHub({ owner: 'octo-org', repo: 'bot' });
+  prod = server.seedApp({ name: 'bot' })._id;
+  branchApp = server.seedApp({ name: 'bot-feature-x' })._id;
+});
+afterEach(async () => {
+  await server.close();
+  await gh.close();
+});
+
+const event = (eventName: string, branch = 'feature-x'): EventInfo => ({
+  eventName,
+  branch,
+  pullRequest: undefined,
+  defaultBranch: 'main',
+  sha: undefined,
+  repository: 'octo-org/bot',
+});
+const BRANCH_DELETE = event('delete');
+
+const github = () => deploymentsOn(gh, 'bot');
+
+/** A deployment of `environment` on GitHub naming the app, as an earlier deploy records it. */
+async function recorded(environment: string, app: { id: string; name: string }): Promise<number> {
+  return github().recordDeployment({ ref: '0'.repeat(40), environment, transient: false }, app);
+}
+
+/** Runs `command: stop` (or rollback) with these inputs; what it did, or the error it failed with. */
+async function stop(raw: Record<string, string>, ev: EventInfo, withGitHub = true) {
+  const { inputs, ctx } = await inProcessDeploy(
+    server,
+    { command: 'stop', 'github-token': 'ghs_x', ...raw },
+    { event: ev },
+  );
+  const said: string[] = [];
+  const run = inputs.command === 'rollback' ? rollback : stopOrDelete;
+  const outcome = await run(inputs, {
+    ...ctx,
+    log: { ...quietLog, info: (m) => said.push(m) },
+    deployments: withGitHub ? github() : undefined,
+  }).catch((err: unknown) => err);
+  const sent = server.requests.map((r) => `${r.method} ${r.path}`);
+  return {
+    outcome,
+    stopped: sent.filter((c) => c.endsWith('/stop')).map((c) => c.split('/')[3]),
+    listed: sent.includes('GET /v1/apps'),
+    sent,
+    said,
+  };
+}
+
+describe('app-name unset: only a GitHub deployment can name the app', () => {
+  test("the environment's deployment names the branch's app: that app alone is stopped", async () => {
+    const id = await recorded('feature-x', { id: branchApp, name: 'bot-feature-x' });
+    const run = await stop({}, BRANCH_DELETE);
+    expect(run.stopped).toEqual([branchApp]);
+    // Read once, by id: the stop starts from that read.
+    expect(run.sent.slice(0, 2)).toEqual([
+      `GET /v1/apps/${branchApp}`,
+      `POST /v1/apps/${branchApp}/stop`,
+    ]);
+    expect(run.outcome).toMatchObject({
+      lookedUpBy: `GitHub deployment ${id} of environment 'feature-x'`,
+      acted: [{ outcome: 'stopped' }],
+    });
+  });
+
+  test.each(['delete', 'pull_request', 'pull_request_target'])(
+    "on %s, a deployment naming the repository's app is refused before any change",
+    async (eventName) => {
+      await recorded('feature-x', { id: prod, name: 'bot' });
+      const run = await stop({}, event(eventName));
+      expect(run.outcome).toBeInstanceOf(UnsafeTargetError);
+      expect((run.outcome as Error).message).toContain(
+        `names app ${prod} 'bot', the repository's name, which a deploy without app-name gives the production app: on a '${eventName}' event that is not the branch's app`,
+      );
+      expect(run.stopped).toEqual([]);
+    },
+  );
+
+  test('on a push, the deployment is trusted even when it names the repository app', async () => {
+    await recorded('production', { id: prod, name: 'bot' });
+    const run = await stop({ environment: 'production' }, event('push', 'main'));
+    expect(run.stopped).toEqual([prod]);
+  });
+
+  test('on a branch delete with environment production: refused before GitHub or CamposCloud is asked', async () => {
+    await recorded('production', { id: prod, name: 'bot' });
+    const requestsBefore = gh.requests.length;
+    const run = await stop({ environment: 'production' }, BRANCH_DELETE);
+    expect(run.outcome).toBeInstanceOf(UnsafeTargetError);
+    expect((run.outcome as Error).message).toContain(
+      "on a 'delete' event, app-name is not set and the environment is 'production'",
+    );
+    expect(run.sent).toEqual([]);
+    expect(gh.requests.length).toBe(requestsBefore);
+  });
+
+  test('no deployment names an app, or its app is gone: nothing is looked up by name', async () => {
+    const none = await stop({ 'if-missing': 'ignore' }, BRANCH_DELETE);
+    expect(none).toMatchObject({ stopped: [], listed: false, sent: [] });
+    expect(none.said).toContain(
+      "No a GitHub deployment of environment 'feature-x' names an app. app-name is not set, so no app is looked up by name.",
+    );
+    expect(none.outcome).toMatchObject({
+      acted: [],
+      lookedUpBy: "a GitHub deployment of environment 'feature-x'",
+    });
+
+    const id = await recorded('feature-x', { id: 'f'.repeat(24), name: 'bot-feature-x' });
+    const gone = await stop({ 'if-missing': 'ignore' }, BRANCH_DELETE);
+    expect(gone).toMatchObject({ stopped: [], listed: false });
+    expect(gone.outcome).toMatchObject({ acted: [] });
+    expect(gone.said).toContain(
+      `The app ${'f'.repeat(24)} named by GitHub deployment ${id} of environment 'feature-x' no longer exists. app-name is not set, so no app is looked up by name.`,
+    );
+  });
+
+  test('without a GitHub client to ask, nothing is touched (inputs refuse it too)', async () => {
+    const run = await stop({}, BRANCH_DELETE, false);
+    expect(run.outcome).toBeInstanceOf(UnsafeTargetError);
+    expect((run.outcome as Error).message).toContain(
+      "Nothing was done (command stop): app-name is not set, so the only name known is the repository's, 'bot'",
+    );
+    expect(run.sent).toEqual([]);
+  });
+
+  test('without a GitHub client, a named app is found by its name', async () => {
+    const run = await stop({ 'app-name': 'bot-feature-x' }, BRANCH_DELETE, false);
+    expect(run.stopped).toEqual([branchApp]);
+  });
+});
+
+describe('app-name set', () => {
+  test('a deployment naming an app of that name is used: read by id, no listing', async () => {
+    await recorded('feature-x', { id: branchApp, name: 'bot-feature-x' });
+    const run = await stop({ 'app-name': 'bot-feature-x' }, BRANCH_DELETE);
+    expect(run.stopped).toEqual([branchApp]);
+    expect(run.sent.slice(0, 2)).toEqual([
+      `GET /v1/apps/${branchApp}`,
+      `POST /v1/apps/${branchApp}/stop`,
+    ]);
+  });
+
+  test('a deployment naming another app is not followed: the app is found by its name', async () => {
+    // The environment was reused by a manual run of another app.
+    const id = await recorded('feature-x', { id: prod, name: 'bot' });
+    const run = await stop({ 'app-name': 'bot-feature-x' }, BRANCH_DELETE);
+    expect(run.stopped).toEqual([branchApp]);
+    // Found in the listing, so read again by id before the stop.
+    expect(run.sent).toEqual([
+      `GET /v1/apps/${prod}`,
+      'GET /v1/apps',
+      `GET /v1/apps/${branchApp}`,
+      `POST /v1/apps/${branchApp}/stop`,
+    ]);
+    expect(run.outcome).toMatchObject({ lookedUpBy: "name 'bot-feature-x'" });
+    expect(run.said).toContain(
+      `GitHub deployment ${id} of environment 'feature-x' names app ${prod} 'bot', not 'bot-feature-x'; looking by name.`,
+    );
+  });
+
+  test('a deployment whose app is gone is not followed: the app is found by its name', async () => {
+    const gone = 'f'.repeat(24);
+    const id = await recorded('feature-x', { id: gone, name: 'bot-feature-x' });
+    const run = await stop({ 'app-name': 'bot-feature-x' }, BRANCH_DELETE);
+    expect(run.stopped).toEqual([branchApp]);
+    expect(run.said).toContain(
+      `The app ${gone} named by GitHub deployment ${id} of environment 'feature-x' no longer exists; looking by name.`,
+    );
+  });
+
+  test('no deployment of the environment: found by name, nothing said of deployments', async () => {
+    const run = await stop({ 'app-name': 'bot-feature-x' }, BRANCH_DELETE);
+    expect(run.stopped).toEqual([branchApp]);
+    expect(run.said.filter((l) => l.includes('deployment'))).toEqual([]);
+  });
+
+  test('app-id wins over names and deployments', async () => {
+    await recorded('production', { id: branchApp, name: 'bot-feature-x' });
+    const run = await stop({ 'app-id': prod, 'app-name': 'bot-feature-x' }, event('push', 'main'));
+    expect(run.stopped).toEqual([prod]);
+    expect(run.outcome).toMatchObject({ lookedUpBy: `id ${prod}` });
+    expect(run.sent.slice(0, 2)).toEqual([`GET /v1/apps/${prod}`, `POST /v1/apps/${prod}/stop`]);
+  });
+
+  test('an app-id that matches no app: nothing to stop', async () => {
+    const missing = 'e'.repeat(24);
+    const run = await stop({ 'app-id': missing, 'if-missing': 'ignore' }, event('push', 'main'));
+    expect(run.stopped).toEqual([]);
+    expect(run.outcome).toMatchObject({ acted: [], lookedUpBy: `id ${missing}` });
+  });
+});
+
+describe('rollback by a deployment: every version of the app it names', () => {
+  test('the running version is stopped and the one before it started', async () => {
+    const older = server.seedApp({
+      name: 'bot-feature-x',
+      running: false,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    })._id;
+    await recorded('feature-x', { id: branchApp, name: 'bot-feature-x' });
+    const run = await stop({ command: 'rollback' }, event('push', 'feature-x'));
+    expect(run.outcome).toMatchObject({ from: { id: branchApp }, to: { id: older } });
+    expect(run.stopped).toEqual([branchApp]);
+    expect(server.apps.get(prod)?.running).toBe(true);
+  });
+
+  test('with no other version, there is nothing to roll back to, and nothing is stopped', async () => {
+    await recorded('feature-x', { id: branchApp, name: 'bot-feature-x' });
+    const run = await stop({ command: 'rollback' }, event('push', 'feature-x'));
+    expect(run.outcome).toBeInstanceOf(Error);
+    expect(run.stopped).toEqual([]);
+  });
+});

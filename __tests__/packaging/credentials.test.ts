@@ -1,0 +1,218 @@
+// Credential files are left out wherever they sit in a file and wherever a link points: judged by
+// the whole of what they hold and by where they really are, through selectFiles as packaging uses it.
+import { promises as fsp, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { selectFiles } from '../../src/packaging/select.js';
+import { treesRemovedAfterAll } from './helpers.js';
+
+const tree = treesRemovedAfterAll();
+
+async function select(root: string) {
+  const sel = await selectFiles({ root, exclude: [], include: [] });
+  return {
+    shipped: sel.files.map((f) => f.name),
+    credentials: sel.excluded.filter((e) => e.layer === 'credentials').map((e) => e.path),
+  };
+}
+
+describe('an npm token', () => {
+  test.each([
+    ['on the first line', '//registry.npmjs.org/:_authToken=npm_secret\n'],
+    [
+      'after other settings',
+      'registry=https://registry.npmjs.org/\n//npm.pkg.github.com/:_authToken=ghp_secret\n',
+    ],
+    ['after a comment', '# company registry\n; another comment\n_auth=c2VjcmV0\n'],
+    [
+      'on the last line, indented',
+      'save-exact=true\nfund=false\n  //r.example/:_password=c2VjcmV0',
+    ],
+  ])('%s: the .npmrc is left out', async (_where, npmrc) => {
+    const root = await tree({ 'main.py': '', '.npmrc': npmrc, 'web/.npmrc': npmrc });
+    expect(await select(root)).toEqual({
+      shipped: ['main.py'],
+      credentials: ['.npmrc', 'web/.npmrc'],
+    });
+  });
+
+  test('commented out on every line, or absent: the .npmrc ships', async () => {
+    const root = await tree({
+      'main.py': '',
+      '.npmrc': 'registry=https://registry.npmjs.org/\n# //r.example/:_authToken=old\n',
+      'web/.npmrc': 'legacy-peer-deps=true\n; _auth=old\n  # //r.example/:_password=old\n',
+    });
+    expect(await select(root)).toEqual({
+      shipped: ['.npmrc', 'main.py', 'web/.npmrc'],
+      credentials: [],
+    });
+  });
+});
+
+describe('a link to a credential folder', () => {
+  test('is judged by its target: a link of any name to .ssh is left out, with nothing under it', async () => {
+    const root = await tree({
+      'main.py': '',
+      '.ssh/config': 'Host x\n',
+      '.ssh/known_hosts': 'x\n',
+    });
+    await fsp.symlink('.ssh', path.join(root, 'deploy-keys'));
+    expect(await select(root)).toEqual({
+      shipped: ['main.py'],
+      credentials: ['.ssh', 'deploy-keys'],
+    });
+  });
+
+  test('a link named like a credential folder, to an ordinary folder, ships what is there', async () => {
+    const root = await tree({ 'main.py': '', 'docs/ssh.md': 'how we use ssh\n' });
+    await fsp.symlink('docs', path.join(root, '.ssh'));
+    expect(await select(root)).toEqual({
+      shipped: ['.ssh/ssh.md', 'docs/ssh.md', 'main.py'],
+      credentials: [],
+    });
+  });
+
+  test('a link to a .gnupg folder elsewhere in the tree is left out', async () => {
+    const root = await tree({ 'main.py': '', 'home/.gnupg/pubring.kbx': 'x' });
+    await fsp.symlink('home/.gnupg', path.join(root, 'keyring'));
+    expect(await select(root)).toEqual({
+      shipped: ['main.py'],
+      credentials: ['home/.gnupg', 'keyring'],
+    });
+  });
+});
+
+/** Each file left out as a credential, with the reason the log and summary give. */
+async function reasons(files: Record<string, string | Buffer>): Promise<Record<string, string>> {
+  const root = await tree({ 'main.py': '', ...files });
+  const sel = await selectFiles({ root, exclude: [], include: [] });
+  return Object.fromEntries(
+    sel.excluded.filter((e) => e.layer === 'credentials').map((e) => [e.path, e.rule]),
+  );
+}
+
+const PEM =
+  '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n';
+
+test('every known credential file, folder and key store is left out, each named for what it is', async () => {
+  expect(
+    await reasons({
+      '.git-credentials': 'x',
+      'cfg/.netrc': 'x',
+      _netrc: 'x',
+      '.pgpass': 'x',
+      '.PyPIrc': 'x',
+      id_rsa: 'x',
+      'k/id_dsa': 'x',
+      'k/id_ecdsa': 'x',
+      'k/id_ecdsa_sk': 'x',
+      'k/id_ed25519': 'x',
+      'k/id_ed25519_sk': 'x',
+      '.ssh/known_hosts': 'x',
+      '.gnupg/pubring.kbx': 'x',
+      '.aws/credentials': 'x',
+      '.docker/config.json': 'x',
+      '.kube/config': 'x',
+      'certs/a.p12': 'x',
+      'certs/b.PFX': 'x',
+      'certs/c.jks': 'x',
+      'certs/d.keystore': 'x',
+      '.yarnrc.yml': 'npmAuthToken: abc\n',
+      '.yarnrc': '"//r.example/:_authToken" abc\n',
+    }),
+  ).toEqual({
+    '.git-credentials': 'git credential store',
+    'cfg/.netrc': 'netrc login file',
+    _netrc: 'netrc login file',
+    '.pgpass': 'PostgreSQL password file',
+    '.PyPIrc': 'PyPI upload credentials',
+    id_rsa: 'SSH private key',
+    'k/id_dsa': 'SSH private key',
+    'k/id_ecdsa': 'SSH private key',
+    'k/id_ecdsa_sk': 'SSH private key',
+    'k/id_ed25519': 'SSH private key',
+    'k/id_ed25519_sk': 'SSH private key',
+    '.ssh': 'SSH keys folder',
+    '.gnupg': 'GnuPG keyring',
+    '.aws/credentials': 'AWS credentials',
+    '.docker/config.json': 'Docker registry credentials',
+    '.kube/config': 'Kubernetes config',
+    'certs/a.p12': 'key store',
+    'certs/b.PFX': 'key store',
+    'certs/c.jks': 'key store',
+    'certs/d.keystore': 'key store',
+    '.yarnrc.yml': 'yarn config with an auth token',
+    '.yarnrc': 'yarn config with an auth token',
+  });
+});
+
+test('the same names elsewhere, or without a token, ship', async () => {
+  expect(
+    await reasons({
+      'docs/credentials': 'x', // only in .aws
+      'README.md': 'Put //registry.npmjs.org/:_authToken=${NPM_TOKEN} in your .npmrc\n',
+      'web/config.json': '{}', // only in .docker
+      'config/config': 'x', // only in .kube
+      '.yarnrc.yml': 'nodeLinker: node-modules\n',
+      'certs/ca.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    }),
+  ).toEqual({});
+});
+
+test('a private key is found by what it holds, where keys are usually kept', async () => {
+  expect(
+    await reasons({
+      'certs/server.pem': PEM,
+      'certs/server.key': `\n${PEM}`,
+      'certs/old.crt': PEM.replace(/OPENSSH /g, 'RSA '),
+      'certs/x.cer': PEM.replace(/OPENSSH /g, 'EC '),
+      'certs/y.cert': PEM.replace(/OPENSSH /g, ''),
+      'notes.txt': `see below\n${PEM}`,
+      KEYFILE: PEM,
+      'deploy_key.json': PEM,
+      'id_github.b64': PEM,
+      'lib/keep.py': PEM, // not where keys are kept: not opened
+    }),
+  ).toEqual({
+    'certs/server.pem': 'private key',
+    'certs/server.key': 'private key',
+    'certs/old.crt': 'private key',
+    'certs/x.cer': 'private key',
+    'certs/y.cert': 'private key',
+    'notes.txt': 'private key',
+    KEYFILE: 'private key',
+    'deploy_key.json': 'private key',
+    'id_github.b64': 'private key',
+  });
+});
+
+test('only the head of a small file is read: an empty file or a big one is not opened', async () => {
+  const head = Buffer.alloc(16 * 1024, 'a');
+  expect(
+    await reasons({
+      'late.pem': Buffer.concat([head, Buffer.from(PEM)]),
+      'early.pem': Buffer.concat([Buffer.from(PEM), Buffer.alloc(200 * 1024, 'a')]),
+      'big.pem': Buffer.concat([Buffer.from(PEM), Buffer.alloc(256 * 1024, 'a')]),
+      'empty.key': '',
+    }),
+  ).toEqual({ 'early.pem': 'private key' });
+});
+
+test('a key without an extension, and one of exactly the largest size looked into, are found', async () => {
+  const edge = Buffer.concat([Buffer.from(PEM), Buffer.alloc(256 * 1024 - PEM.length, 'a')]);
+  expect(await reasons({ 'certs/server': PEM, 'edge.pem': edge })).toEqual({
+    'certs/server': 'private key',
+    'edge.pem': 'private key',
+  });
+});
+
+const linux = process.platform === 'linux' ? test : test.skip;
+
+linux('every file opened for a look is closed again', async () => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 300; i++) files[`certs/c${i}.pem`] = 'not a key\n';
+  const root = await tree(files);
+  const open = () => readdirSync('/proc/self/fd').length;
+  const before = open();
+  await selectFiles({ root, exclude: [], include: [] });
+  expect(open() - before).toBeLessThan(50);
+});

@@ -1,0 +1,87 @@
+// Mutation testing (`npm run mutate`, scripts/mutate.mjs; not part of `npm test`): Stryker changes
+// the code that decides which app is touched, what is shipped, what is escaped and when a request
+// is sent again, one small change at a time, and runs the in-process tests that cover each change.
+// A change no test notices is a guard nothing checks. Each module runs on its own, against the
+// test files listed for it (scripts/mutate.mjs sets MUTATE_MODULE); without it, all of them at once.
+import path from 'node:path';
+import { common } from './jest.config.js';
+
+/** The modules under test, and the in-process test files that exercise them. */
+export const MODULES = {
+  'src/commands/target.ts': [
+    '__tests__/commands/stop-target.test.ts',
+    '__tests__/commands/target.test.ts',
+    '__tests__/commands/dry-run-deployments.test.ts',
+  ],
+  'src/commands/versions.ts': [
+    '__tests__/lifecycle/versions.test.ts',
+    '__tests__/lifecycle/versions-edges.test.ts',
+    '__tests__/commands/failed-deletes.test.ts',
+  ],
+  'src/commands/find-apps.ts': ['__tests__/commands/stop-target.test.ts'],
+  'src/github/payload.ts': [
+    '__tests__/github/pure.test.ts',
+    '__tests__/github/deployments.test.ts',
+  ],
+  'src/packaging/rules.ts': [
+    '__tests__/packaging/rules.test.ts',
+    '__tests__/packaging/select.test.ts',
+  ],
+  'src/packaging/credentials.ts': [
+    '__tests__/packaging/credentials.test.ts',
+    '__tests__/packaging/select.test.ts',
+  ],
+  'src/runner-text.ts': ['__tests__/runner-text.test.ts'],
+  'src/camposcloud/retry.ts': [
+    '__tests__/camposcloud/pure.test.ts',
+    '__tests__/camposcloud/retry-budget.test.ts',
+    '__tests__/camposcloud/backoff.test.ts',
+  ],
+  'src/camposcloud/outcome.ts': [
+    '__tests__/camposcloud/give-up.test.ts',
+    '__tests__/camposcloud/pure.test.ts',
+    '__tests__/camposcloud/backoff.test.ts',
+    '__tests__/camposcloud/client-faults.test.ts',
+  ],
+};
+
+const only = process.env.MUTATE_MODULE;
+if (only !== undefined && !(only in MODULES)) {
+  throw new Error(`MUTATE_MODULE=${only} is not one of: ${Object.keys(MODULES).join(', ')}`);
+}
+const mutate = only ? [only] : Object.keys(MODULES);
+const testFiles = [...new Set(mutate.flatMap((m) => MODULES[m]))];
+const report = `reports/mutation/${only ? path.basename(only, '.ts') : 'all'}`;
+
+export default {
+  testRunner: 'jest',
+  // jest runs TypeScript as ES modules only with this flag (as scripts/test.mjs sets it).
+  testRunnerNodeArgs: ['--experimental-vm-modules', '--no-warnings'],
+  mutate,
+  jest: {
+    projectType: 'custom',
+    config: {
+      ...common,
+      // Replaces jest.config.js's unit and e2e projects, which Stryker would merge this into.
+      projects: [],
+      testMatch: testFiles.map((f) => `<rootDir>/${f}`),
+      globalSetup: '<rootDir>/__tests__/support/jest-global-setup.js',
+      globalTeardown: '<rootDir>/__tests__/support/jest-global-teardown.js',
+      // A mutant that makes a test wait forever fails it here, sooner than Stryker's own timeout
+      // (which costs a new test process).
+      testTimeout: 15000,
+    },
+  },
+  coverageAnalysis: 'perTest',
+  // The machine is shared: two test processes at a time.
+  concurrency: 2,
+  timeoutMS: 10000,
+  ignoreStatic: true,
+  reporters: ['clear-text', 'html', 'json', 'progress'],
+  htmlReporter: { fileName: `${report}.html` },
+  jsonReporter: { fileName: `${report}.json` },
+  // Not copied into the sandbox: the bundle (no mutated code runs there), reports, other runs.
+  ignorePatterns: ['/dist', '/reports', '/.stryker-tmp*', '/.test-results'],
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
