@@ -62465,11 +62465,10 @@ class InputError extends Error {
 }
 /** The files under `path` cannot be packaged as asked (empty selection, unreadable file, ...). */
 class PackagingError extends Error {
-    hint;
+    /** `hint` follows the message: what the user can do about it. */
     constructor(message, hint) {
         super(hint ? `${message} ${hint}` : message);
         this.name = 'PackagingError';
-        this.hint = hint;
     }
 }
 /** A CamposCloud API call that failed for good (after any retries it was allowed). */
@@ -62495,9 +62494,11 @@ class ApiError extends Error {
             message += ` [after ${opts.attempts} attempts]`;
         if (opts.status === 401 || opts.status === 403) {
             message +=
-                '. The token was refused: check that the `token` input holds a valid CamposCloud API token' +
-                    ' (dashboard > API) and that it may manage this app or team.';
+                ". The token was refused: check that input 'token' holds a valid CamposCloud API token" +
+                    ' (from the API page of the CamposCloud dashboard) and that it may manage this app or team.';
         }
+        if (opts.hint)
+            message += `. ${opts.hint}`;
         super(message);
         this.name = 'ApiError';
         this.status = opts.status;
@@ -62529,7 +62530,7 @@ class DeployFailedError extends Error {
         this.recovery = opts.recovery;
     }
 }
-/** stop/delete found no app and if-missing is fail. */
+/** stop, delete or rollback found no app and if-missing is fail. */
 class AppMissingError extends Error {
     constructor(lookedUpBy) {
         super(`No app found by ${lookedUpBy}. Nothing to stop or delete. Set if-missing: ignore to let this step succeed when the app does not exist (as a branch-delete workflow wants).`);
@@ -62550,7 +62551,7 @@ class UnsafeTargetError extends Error {
 /** A rollback found no kept version to go back to: nothing was stopped or started. */
 class NothingToRollBackError extends Error {
     constructor(lookedUpBy, why) {
-        super(`Nothing to roll back to (apps found by ${lookedUpBy}): ${why}. Nothing was stopped or started. A deploy keeps the replaced version when keep-previous is 1 or more.`);
+        super(`Nothing to roll back to (apps found by ${lookedUpBy}): ${why}. Nothing was stopped or started.`);
         this.name = 'NothingToRollBackError';
     }
 }
@@ -62567,15 +62568,11 @@ class PlanMemoryError extends Error {
  * create a second copy of an app that sits on an unseen page, so nothing is changed.
  */
 class IncompleteListError extends Error {
-    seen;
-    total;
     constructor(what, seen, total) {
         super(`Could not list every app: ${what}, so ${seen}${total === undefined ? '' : ` of ${total}`} apps were seen. ` +
             'Nothing was created or changed: acting on part of the list could start a second copy of an app on a page that was not seen. ' +
             'Delete apps you no longer need from the CamposCloud dashboard so that they fit on one page, then re-run.');
         this.name = 'IncompleteListError';
-        this.seen = seen;
-        this.total = total;
     }
 }
 /** The message of anything thrown, for log lines and summaries. */
@@ -62586,5024 +62583,15 @@ function errorText(err) {
 
 /***/ }),
 
-/***/ 9214:
+/***/ 9692:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  GitHubDeployments: () => (/* binding */ GitHubDeployments)
-});
-
-// EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
-// EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
-
-
-class Context {
-    /**
-     * Hydrate the context from the environment
-     */
-    constructor() {
-        var _a, _b, _c;
-        this.payload = {};
-        if (process.env.GITHUB_EVENT_PATH) {
-            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
-            }
-            else {
-                const path = process.env.GITHUB_EVENT_PATH;
-                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
-            }
-        }
-        this.eventName = process.env.GITHUB_EVENT_NAME;
-        this.sha = process.env.GITHUB_SHA;
-        this.ref = process.env.GITHUB_REF;
-        this.workflow = process.env.GITHUB_WORKFLOW;
-        this.action = process.env.GITHUB_ACTION;
-        this.actor = process.env.GITHUB_ACTOR;
-        this.job = process.env.GITHUB_JOB;
-        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-        this.graphqlUrl =
-            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
-    }
-    get issue() {
-        const payload = this.payload;
-        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-    }
-    get repo() {
-        if (process.env.GITHUB_REPOSITORY) {
-            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
-            return { owner, repo };
-        }
-        if (this.payload.repository) {
-            return {
-                owner: this.payload.repository.owner.login,
-                repo: this.payload.repository.name
-            };
-        }
-        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
-    }
-}
-//# sourceMappingURL=context.js.map
-// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var lib = __nccwpck_require__(9659);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-
-function getAuthString(token, options) {
-    if (!token && !options.auth) {
-        throw new Error('Parameter token or opts.auth is required');
-    }
-    else if (token && options.auth) {
-        throw new Error('Parameters token and opts.auth may not both be specified');
-    }
-    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
-}
-function getProxyAgent(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgent(destinationUrl);
-}
-function getProxyAgentDispatcher(destinationUrl) {
-    const hc = new lib.HttpClient();
-    return hc.getAgentDispatcher(destinationUrl);
-}
-function getProxyFetch(destinationUrl) {
-    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
-        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
-    });
-    return proxyFetch;
-}
-function getApiBaseUrl() {
-    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
-}
-function getUserAgentWithOrchestrationId(baseUserAgent) {
-    var _a;
-    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
-    if (orchId) {
-        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
-        const tag = `actions_orchestration_id/${sanitizedId}`;
-        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
-            return baseUserAgent;
-        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
-        return `${ua}${tag}`;
-    }
-    return baseUserAgent;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
-function getUserAgent() {
-  if (typeof navigator === "object" && "userAgent" in navigator) {
-    return navigator.userAgent;
-  }
-
-  if (typeof process === "object" && process.version !== undefined) {
-    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
-      process.arch
-    })`;
-  }
-
-  return "<environment undetectable>";
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
-// @ts-check
-
-function register(state, name, method, options) {
-  if (typeof method !== "function") {
-    throw new Error("method for before hook must be a function");
-  }
-
-  if (!options) {
-    options = {};
-  }
-
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name) => {
-      return register.bind(null, state, name, callback, options);
-    }, method)();
-  }
-
-  return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
-      return method(options);
-    }
-
-    return state.registry[name].reduce((method, registered) => {
-      return registered.hook.bind(null, method, options);
-    }, method)();
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
-// @ts-check
-
-function addHook(state, kind, name, hook) {
-  const orig = hook;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
-  }
-
-  if (kind === "before") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(orig.bind(null, options))
-        .then(method.bind(null, options));
-    };
-  }
-
-  if (kind === "after") {
-    hook = (method, options) => {
-      let result;
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .then((result_) => {
-          result = result_;
-          return orig(result, options);
-        })
-        .then(() => {
-          return result;
-        });
-    };
-  }
-
-  if (kind === "error") {
-    hook = (method, options) => {
-      return Promise.resolve()
-        .then(method.bind(null, options))
-        .catch((error) => {
-          return orig(error, options);
-        });
-    };
-  }
-
-  state.registry[name].push({
-    hook: hook,
-    orig: orig,
-  });
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
-// @ts-check
-
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
-    return;
-  }
-
-  const index = state.registry[name]
-    .map((registered) => {
-      return registered.orig;
-    })
-    .indexOf(method);
-
-  if (index === -1) {
-    return;
-  }
-
-  state.registry[name].splice(index, 1);
-}
-
-;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
-// @ts-check
-
-
-
-
-
-// bind with array of arguments: https://stackoverflow.com/a/21792913
-const bind = Function.bind;
-const bindable = bind.bind(bind);
-
-function bindApi(hook, state, name) {
-  const removeHookRef = bindable(removeHook, null).apply(
-    null,
-    name ? [state, name] : [state]
-  );
-  hook.api = { remove: removeHookRef };
-  hook.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
-  });
-}
-
-function Singular() {
-  const singularHookName = Symbol("Singular");
-  const singularHookState = {
-    registry: {},
-  };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
-  bindApi(singularHook, singularHookState, singularHookName);
-  return singularHook;
-}
-
-function Collection() {
-  const state = {
-    registry: {},
-  };
-
-  const hook = register.bind(null, state);
-  bindApi(hook, state);
-
-  return hook;
-}
-
-/* harmony default export */ const before_after_hook = ({ Singular, Collection });
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var VERSION = "0.0.0-development";
-
-// pkg/dist-src/defaults.js
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
-var DEFAULTS = {
-  method: "GET",
-  baseUrl: "https://api.github.com",
-  headers: {
-    accept: "application/vnd.github.v3+json",
-    "user-agent": userAgent
-  },
-  mediaType: {
-    format: ""
-  }
-};
-
-// pkg/dist-src/util/lowercase-keys.js
-function lowercaseKeys(object) {
-  if (!object) {
-    return {};
-  }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
-    return newObj;
-  }, {});
-}
-
-// pkg/dist-src/util/is-plain-object.js
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/util/merge-deep.js
-function mergeDeep(defaults, options) {
-  const result = Object.assign({}, defaults);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults[key], options[key]);
-    } else {
-      Object.assign(result, { [key]: options[key] });
-    }
-  });
-  return result;
-}
-
-// pkg/dist-src/util/remove-undefined-properties.js
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
-    }
-  }
-  return obj;
-}
-
-// pkg/dist-src/merge.js
-function merge(defaults, route, options) {
-  if (typeof route === "string") {
-    let [method, url] = route.split(" ");
-    options = Object.assign(url ? { method, url } : { url: method }, options);
-  } else {
-    options = Object.assign({}, route);
-  }
-  options.headers = lowercaseKeys(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults || {}, options);
-  if (options.url === "/graphql") {
-    if (defaults && defaults.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
-      ).concat(mergedOptions.mediaType.previews);
-    }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
-  }
-  return mergedOptions;
-}
-
-// pkg/dist-src/util/add-query-parameters.js
-function addQueryParameters(url, parameters) {
-  const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
-    return url;
-  }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
-      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
-    }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
-  }).join("&");
-}
-
-// pkg/dist-src/util/extract-url-variable-names.js
-var urlVariableRegex = /\{[^{}}]+\}/g;
-function removeNonChars(variableName) {
-  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
-}
-function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
-    return [];
-  }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
-}
-
-// pkg/dist-src/util/omit.js
-function omit(object, keysToOmit) {
-  const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
-    }
-  }
-  return result;
-}
-
-// pkg/dist-src/util/url-template.js
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
-    }
-    return part;
-  }).join("");
-}
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-  });
-}
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
-  } else {
-    return value;
-  }
-}
-function isDefined(value) {
-  return value !== void 0 && value !== null;
-}
-function isKeyOperator(operator) {
-  return operator === ";" || operator === "&" || operator === "?";
-}
-function getValues(context, operator, key, modifier) {
-  var value = context[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
-      if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
-      }
-      result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
-      );
-    } else {
-      if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
-            );
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
-            }
-          });
-        }
-      } else {
-        const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
-            }
-          });
-        }
-        if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
-        } else if (tmp.length !== 0) {
-          result.push(tmp.join(","));
-        }
-      }
-    }
-  } else {
-    if (operator === ";") {
-      if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
-      }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
-      result.push("");
-    }
-  }
-  return result;
-}
-function parseUrl(template) {
-  return {
-    expand: expand.bind(null, template)
-  };
-}
-function expand(template, context) {
-  var operators = ["+", "#", ".", "/", ";", "?", "&"];
-  template = template.replace(
-    /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
-      if (expression) {
-        let operator = "";
-        const values = [];
-        if (operators.indexOf(expression.charAt(0)) !== -1) {
-          operator = expression.charAt(0);
-          expression = expression.substr(1);
-        }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
-        });
-        if (operator && operator !== "+") {
-          var separator = ",";
-          if (operator === "?") {
-            separator = "&";
-          } else if (operator !== "#") {
-            separator = operator;
-          }
-          return (values.length !== 0 ? operator : "") + values.join(separator);
-        } else {
-          return values.join(",");
-        }
-      } else {
-        return encodeReserved(literal);
-      }
-    }
-  );
-  if (template === "/") {
-    return template;
-  } else {
-    return template.replace(/\/$/, "");
-  }
-}
-
-// pkg/dist-src/parse.js
-function parse(options) {
-  let method = options.method.toUpperCase();
-  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
-  let body;
-  let parameters = omit(options, [
-    "method",
-    "baseUrl",
-    "url",
-    "headers",
-    "request",
-    "mediaType"
-  ]);
-  const urlVariableNames = extractUrlVariableNames(url);
-  url = parseUrl(url).expand(parameters);
-  if (!/^http/.test(url)) {
-    url = options.baseUrl + url;
-  }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
-  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
-  if (!isBinaryRequest) {
-    if (options.mediaType.format) {
-      headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
-          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
-        )
-      ).join(",");
-    }
-    if (url.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
-        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
-        }).join(",");
-      }
-    }
-  }
-  if (["GET", "HEAD"].includes(method)) {
-    url = addQueryParameters(url, remainingParameters);
-  } else {
-    if ("data" in remainingParameters) {
-      body = remainingParameters.data;
-    } else {
-      if (Object.keys(remainingParameters).length) {
-        body = remainingParameters;
-      }
-    }
-  }
-  if (!headers["content-type"] && typeof body !== "undefined") {
-    headers["content-type"] = "application/json; charset=utf-8";
-  }
-  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
-    body = "";
-  }
-  return Object.assign(
-    { method, url, headers },
-    typeof body !== "undefined" ? { body } : null,
-    options.request ? { request: options.request } : null
-  );
-}
-
-// pkg/dist-src/endpoint-with-defaults.js
-function endpointWithDefaults(defaults, route, options) {
-  return parse(merge(defaults, route, options));
-}
-
-// pkg/dist-src/with-defaults.js
-function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
-  return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
-    parse
-  });
-}
-
-// pkg/dist-src/index.js
-var endpoint = withDefaults(null, DEFAULTS);
-
-
-;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Validate a type string against RFC 9110.
- */
-function isTypeValid(type, start = 0, end = type.length) {
-    let hasSlash = false;
-    for (let index = start; index < end; index++) {
-        const code = type.charCodeAt(index);
-        if (code === 47 /* / */) {
-            if (hasSlash || index === start || index >= end - 1)
-                return false;
-            hasSlash = true;
-        }
-        else if (!isTokenCode(code)) {
-            return false;
-        }
-    }
-    return hasSlash;
-}
-/**
- * Validate a token against RFC 9110.
- */
-function isTokenValid(token, start = 0, end = token.length) {
-    if (start >= end)
-        return false;
-    for (let index = start; index < end; index++) {
-        if (!isTokenCode(token.charCodeAt(index)))
-            return false;
-    }
-    return true;
-}
-/**
- * Check whether a character code belongs to the token production in RFC 9110.
- */
-function isTokenCode(code) {
-    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
-}
-/**
- * Serialize a parameter value.
- */
-function parameterValue(str) {
-    const len = str.length;
-    if (len === 0)
-        return '""';
-    let index = 0;
-    while (index < len && isTokenCode(str.charCodeAt(index)))
-        index++;
-    if (index === len)
-        return str;
-    let result = '"';
-    let start = 0;
-    while (index < len) {
-        const code = str.charCodeAt(index);
-        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
-            throw new TypeError(`Invalid parameter value: ${str}`);
-        }
-        if (code === 34 /* " */ || code === 92 /* \\ */) {
-            result += `${str.slice(start, index)}\\`;
-            start = index;
-        }
-        index++;
-    }
-    return `${result}${str.slice(start)}"`;
-}
-/**
- * Format an object into a `Content-Type` header.
- */
-function format(obj) {
-    const { type, parameters } = obj;
-    if (!type || !isTypeValid(type)) {
-        throw new TypeError(`Invalid type: ${type}`);
-    }
-    let result = type;
-    if (parameters) {
-        for (const param of Object.keys(parameters)) {
-            if (!isTokenValid(param)) {
-                throw new TypeError(`Invalid parameter name: ${param}`);
-            }
-            result += `; ${param}=${parameterValue(parameters[param])}`;
-        }
-    }
-    return result;
-}
-/**
- * Parse a `Content-Type` header.
- */
-function dist_parse(header, options) {
-    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-    const len = header.length;
-    let valueStart = options?.start ?? 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = options?.parameters === false ? COMMA_FLAG : 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
-const intRegex = /^-?\d+$/;
-const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
-const originalStringify = JSON.stringify;
-const originalParse = JSON.parse;
-const customFormat = /^-?\d+n$/;
-
-const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
-const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-
-/**
- * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
- * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
- */
-
-/**
- * Checks if a value is unstringifiable according to native JSON.stringify rules.
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is undefined, a function, or a symbol.
- */
-const isUnstringifiable = (val) =>
-  val === undefined || typeof val === "function" || typeof val === "symbol";
-
-/**
- * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
- *
- * @param {any} val The value to check.
- * @returns {boolean} True if the value is a RawJSON instance.
- */
-const isRawJSON = (val) =>
-  val !== null &&
-  typeof val === "object" &&
-  val.constructor &&
-  val.constructor.name === "RawJSON";
-
-/**
- * Iteratively converts a JS value to a JSON string.
- * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
- * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
- *
- * @param {any} rootValue The value to stringify.
- * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
- * @param {string | number} [spaceParam] Indentation for pretty-printing.
- * @returns {string | undefined} The generated JSON string.
- */
-const stringifyIteratively = (rootValue, replacer, spaceParam) => {
-  let space = "";
-
-  if (typeof spaceParam === "number") {
-    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
-  } else if (typeof spaceParam === "string") {
-    space = spaceParam.slice(0, 10);
-  }
-
-  const isFunctionReplacer = typeof replacer === "function";
-  const propertyList = Array.isArray(replacer)
-    ? new Set(replacer.map(String))
-    : null;
-
-  /**
-   * Prepares a value for stringification by resolving toJSON, handling BigInts,
-   * applying custom replacers, and unwrapping primitive objects.
-   *
-   * @param {object|Array} parent The parent object or array holding the value.
-   * @param {string} key The key associated with the value.
-   * @param {any} val The raw value to process.
-   * @returns {any} The processed value ready for stringification.
-   */
-  const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
-
-    if (hasToJSON) {
-      val = val.toJSON(key);
-    }
-
-    const isNoise = typeof val === "string" && noiseValue.test(val);
-
-    if (isNoise) return val + "n";
-
-    const isBigInt = typeof val === "bigint";
-
-    if (isBigInt) {
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return JSON.rawJSON(val.toString());
-
-      return val.toString() + "n";
-    }
-
-    if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
-    }
-
-    const isPostReplacerObject = val !== null && typeof val === "object";
-
-    if (isPostReplacerObject) {
-      const isPrimitiveWrapper =
-        val instanceof Number ||
-        val instanceof String ||
-        val instanceof Boolean;
-
-      if (isPrimitiveWrapper) {
-        val = val.valueOf();
-      }
-    }
-
-    return val;
-  };
-
-  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
-
-  if (isUnstringifiable(rootProcessed)) {
-    return undefined;
-  }
-
-  const isRootPrimitive =
-    rootProcessed === null || typeof rootProcessed !== "object";
-  const isRootNativeRawJSON = isRawJSON(rootProcessed);
-
-  if (isRootPrimitive || isRootNativeRawJSON) {
-    return originalStringify(rootProcessed);
-  }
-
-  const chunks = [];
-  let level = 0;
-
-  const stack = [
-    {
-      parent: { "": rootProcessed },
-      key: "",
-      val: rootProcessed,
-      isArray: Array.isArray(rootProcessed),
-      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
-      index: 0,
-      first: true,
-    },
-  ];
-
-  const visited = new WeakSet([rootProcessed]);
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (node.index === 0) {
-      chunks.push(node.isArray ? "[" : "{");
-      level++;
-    }
-
-    let isDone = false;
-
-    if (node.isArray) {
-      if (node.index < node.val.length) {
-        if (!node.first) chunks.push(",");
-
-        if (space) chunks.push("\n" + space.repeat(level));
-
-        const childRaw = node.val[node.index];
-        const childVal = prepareVal(node.val, String(node.index), childRaw);
-
-        if (isUnstringifiable(childVal)) {
-          chunks.push("null");
-          node.first = false;
-          node.index++;
-        } else {
-          const isComplexObject =
-            childVal !== null && typeof childVal === "object";
-          const isNativeRaw = isRawJSON(childVal);
-
-          if (isComplexObject && !isNativeRaw) {
-            if (visited.has(childVal)) {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-
-            visited.add(childVal);
-
-            stack.push({
-              parent: node.val,
-              key: String(node.index),
-              val: childVal,
-              isArray: Array.isArray(childVal),
-              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-              index: 0,
-              first: true,
-            });
-
-            node.first = false;
-            node.index++;
-          } else {
-            chunks.push(originalStringify(childVal));
-            node.first = false;
-            node.index++;
-          }
-        }
-      } else {
-        isDone = true;
-      }
-    } else {
-      while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
-
-        if (isFilteredOutByArray) continue;
-
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
-
-        if (isUnstringifiable(childVal)) continue;
-
-        if (!node.first) chunks.push(",");
-
-        if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
-        } else {
-          chunks.push(originalStringify(k) + ":");
-        }
-
-        const isComplexObject =
-          childVal !== null && typeof childVal === "object";
-        const isNativeRaw = isRawJSON(childVal);
-
-        if (isComplexObject && !isNativeRaw) {
-          if (visited.has(childVal)) {
-            throw new TypeError("Converting circular structure to JSON");
-          }
-
-          visited.add(childVal);
-
-          stack.push({
-            parent: node.val,
-            key: k,
-            val: childVal,
-            isArray: Array.isArray(childVal),
-            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-            index: 0,
-            first: true,
-          });
-
-          node.first = false;
-
-          break; // Stop current loop level to process the newly pushed stack node
-        } else {
-          chunks.push(originalStringify(childVal));
-          node.first = false;
-        }
-      }
-
-      const isNodeFullyProcessed =
-        node.index >= node.keys.length && stack[stack.length - 1] === node;
-
-      if (isNodeFullyProcessed) {
-        isDone = true;
-      }
-    }
-
-    if (isDone) {
-      level--;
-
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
-
-      chunks.push(node.isArray ? "]" : "}");
-      visited.delete(node.val);
-      stack.pop();
-    }
-  }
-
-  return chunks.join("");
-};
-
-/**
- * Converts a JavaScript value to a JSON string.
- *
- * Supports serialization of BigInt values using two strategies:
- * 1. Custom format "123n" → "123" (universal fallback)
- * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
- *
- * All other values are serialized exactly like native JSON.stringify().
- *
- * @param {*} value The value to convert to a JSON string.
- * @param {Replacer | Array<string | number> | null} [replacer]
- * A function that alters the behavior of the stringification process,
- * or an array of strings/numbers to indicate properties to exclude.
- * @param {string | number} [space]
- * A string or number to specify indentation or pretty-printing.
- * @returns {string} The JSON string representation.
- */
-const JSONStringify = (value, replacer, space) => {
-  try {
-    const supportsRawJSON = "rawJSON" in JSON;
-
-    if (supportsRawJSON) {
-      return originalStringify(
-        value,
-        (key, val) => {
-          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
-
-          const hasFunctionReplacer = typeof replacer === "function";
-
-          if (hasFunctionReplacer) return replacer(key, val);
-
-          const isKeyInArrayReplacer =
-            Array.isArray(replacer) && replacer.includes(key);
-
-          if (isKeyInArrayReplacer) return val;
-
-          return val;
-        },
-        space,
-      );
-    }
-
-    if (!value) return originalStringify(value, replacer, space);
-
-    const convertedToCustomJSON = originalStringify(
-      value,
-      (key, val) => {
-        const isNoise = typeof val === "string" && noiseValue.test(val);
-
-        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-        if (typeof val === "bigint") return val.toString() + "n";
-
-        const hasFunctionReplacer = typeof replacer === "function";
-
-        if (hasFunctionReplacer) return replacer(key, val);
-
-        const isKeyInArrayReplacer =
-          Array.isArray(replacer) && replacer.includes(key);
-
-        if (isKeyInArrayReplacer) return val;
-
-        return val;
-      },
-      space,
-    );
-
-    const processedJSON = convertedToCustomJSON.replace(
-      bigIntsStringify,
-      "$1$2$3",
-    ); // Delete one "n" off the end of every BigInt value
-
-    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
-
-    return denoisedJSON;
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
-
-      if (convertedJSON === undefined) return undefined;
-
-      const supportsRawJSON = "rawJSON" in JSON;
-
-      if (supportsRawJSON) return convertedJSON;
-
-      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
-
-      return processedJSON.replace(noiseStringify, "$1$2$3");
-    }
-
-    throw error;
-  }
-};
-
-const featureCache = new Map();
-
-/**
- * Detects if the current JSON.parse implementation supports the context.source feature.
- *
- * Uses toString() fingerprinting to cache results and automatically detect runtime
- * replacements of JSON.parse (polyfills, mocks, etc.).
- *
- * @returns {boolean} true if context.source is supported, false otherwise.
- */
-const isContextSourceSupported = () => {
-  const parseFingerprint = JSON.parse.toString();
-
-  if (featureCache.has(parseFingerprint)) {
-    return featureCache.get(parseFingerprint);
-  }
-
-  try {
-    const result = JSON.parse(
-      "1",
-      (_, __, context) => !!context?.source && context.source === "1",
-    );
-    featureCache.set(parseFingerprint, result);
-
-    return result;
-  } catch {
-    featureCache.set(parseFingerprint, false);
-
-    return false;
-  }
-};
-
-/**
- * Reviver function that converts custom-format BigInt strings back to BigInt values.
- * Also handles "noise" strings that accidentally match the BigInt format.
- *
- * @param {string | number | undefined} key The object key.
- * @param {*} value The value being parsed.
- * @param {object} [context] Parse context (if supported by JSON.parse).
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The transformed value.
- */
-const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
-  const isCustomFormatBigInt =
-    typeof value === "string" && customFormat.test(value);
-
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
-
-  const hasUserReviver = typeof userReviver === "function";
-
-  if (!hasUserReviver) return value;
-
-  return userReviver(key, value, context);
-};
-
-/**
- * Fast JSON.parse implementation (~2x faster than classic fallback).
- * Uses JSON.parse's context.source feature to detect integers and convert
- * large numbers directly to BigInt without string manipulation.
- *
- * Does not support legacy custom format from v1 of this library.
- *
- * @param {string} text JSON string to parse.
- * @param {Reviver} [reviver] Transform function to apply to each value.
- * @returns {any} Parsed JavaScript value.
- */
-const JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds =
-      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
-    const isInt = context && intRegex.test(context.source);
-    const isBigInt = isBigNumber && isInt;
-
-    if (isBigInt) return BigInt(context.source);
-
-    const hasCustomReviver = typeof reviver === "function";
-
-    if (!hasCustomReviver) return value;
-
-    return reviver(key, value, context);
-  });
-};
-
-const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
-const MAX_DIGITS = MAX_INT.length;
-const stringsOrLargeNumbers =
-  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
-const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
-
-/**
- * Iteratively traverses the parsed object bottom-up (post-order),
- * emulating the native JSON.parse reviver behavior.
- * This avoids Call Stack overflows (RangeError) on deeply nested structures.
- *
- * @param {any} parsed The natively parsed JSON object.
- * @param {Reviver} [userReviver] User's custom reviver function.
- * @returns {any} The fully processed object.
- */
-const applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
-  const stack = [{ parent: rootHolder, key: "", visited: false }];
-
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-
-    if (!node.visited) {
-      node.visited = true;
-
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
-
-      if (isComplexObject) {
-        const keys = Object.keys(value);
-
-        for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value, key: keys[i], visited: false });
-        }
-      }
-    } else {
-      const { parent, key } = node;
-      let value = parent[key];
-
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
-
-        if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
-        } else {
-          const isNoise = noiseValue.test(value);
-
-          if (isNoise) value = value.slice(0, -1);
-        }
-      }
-
-      const hasUserReviver = typeof userReviver === "function";
-
-      if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
-      }
-
-      const isDeleted = value === undefined;
-
-      if (isDeleted) {
-        delete parent[key];
-      } else {
-        parent[key] = value;
-      }
-
-      stack.pop();
-    }
-  }
-
-  return rootHolder[""];
-};
-
-/**
- * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
- *
- * @param {string} text The raw JSON string.
- * @returns {string} The serialized string with marked BigInts.
- */
-const serializeBigInts = (text) => {
-  return text.replace(
-    stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
-
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
-
-      const hasFractionalOrExponential = fractional || exponential;
-
-      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
-      const isLessThanMaxSafeInt =
-        digits &&
-        (digits.length < MAX_DIGITS ||
-          (digits.length === MAX_DIGITS && digits <= MAX_INT));
-
-      const isStandardValue =
-        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
-
-      if (isStandardValue) return match;
-
-      return '"' + match + 'n"';
-    },
-  );
-};
-
-/**
- * Converts a JSON string into a JavaScript value.
- *
- * Supports parsing of large integers using two strategies:
- * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
- * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
- *
- * All other JSON values are parsed exactly like native JSON.parse().
- *
- * @param {string} text A valid JSON string.
- * @param {Reviver} [reviver]
- * A function that transforms the results. This function is called for each member
- * of the object. If a member contains nested objects, the nested objects are
- * transformed before the parent object is.
- * @returns {any} The parsed JavaScript value.
- * @throws {SyntaxError} If text is not valid JSON.
- */
-const JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
-
-  try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
-
-    // Find and mark big numbers with "n"
-    const serializedData = serializeBigInts(text);
-
-    return originalParse(serializedData, (key, value, context) =>
-      convertMarkedBigIntsReviver(key, value, context, reviver),
-    );
-  } catch (error) {
-    if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
-      const parsed = originalParse(serializedData);
-
-      return applyReviverIteratively(parsed, reviver);
-    }
-
-    throw error;
-  }
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
-class RequestError extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-// pkg/dist-src/defaults.js
-
-
-// pkg/dist-src/version.js
-var dist_bundle_VERSION = "10.0.16";
-
-// pkg/dist-src/defaults.js
-var defaults_default = {
-  headers: {
-    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
-  }
-};
-
-// pkg/dist-src/fetch-wrapper.js
-
-
-
-// pkg/dist-src/is-plain-object.js
-function dist_bundle_isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
-}
-
-// pkg/dist-src/fetch-wrapper.js
-
-var noop = () => "";
-async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
-    throw new Error(
-      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
-    );
-  }
-  const log = requestOptions.request?.log || console;
-  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
-      String(value)
-    ])
-  );
-  let fetchResponse;
-  try {
-    fetchResponse = await fetch(requestOptions.url, {
-      method: requestOptions.method,
-      body,
-      redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
-      signal: requestOptions.request?.signal,
-      // duplex must be set if request.body is ReadableStream or Async Iterables.
-      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
-      ...requestOptions.body && { duplex: "half" }
-    });
-  } catch (error) {
-    let message = "Unknown Error";
-    if (error instanceof Error) {
-      if (error.name === "AbortError") {
-        error.status = 500;
-        throw error;
-      }
-      message = error.message;
-      if (error.name === "TypeError" && "cause" in error) {
-        if (error.cause instanceof Error) {
-          message = error.cause.message;
-        } else if (typeof error.cause === "string") {
-          message = error.cause;
-        }
-      }
-    }
-    const requestError = new RequestError(message, 500, {
-      request: requestOptions
-    });
-    requestError.cause = error;
-    throw requestError;
-  }
-  const status = fetchResponse.status;
-  const url = fetchResponse.url;
-  const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
-  }
-  const octokitResponse = {
-    url,
-    status,
-    headers: responseHeaders,
-    data: ""
-  };
-  if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
-    log.warn(
-      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
-    );
-  }
-  if (status === 204 || status === 205) {
-    return octokitResponse;
-  }
-  if (requestOptions.method === "HEAD") {
-    if (status < 400) {
-      return octokitResponse;
-    }
-    throw new RequestError(fetchResponse.statusText, status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status === 304) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status >= 400) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
-  return octokitResponse;
-}
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
-  if (!contentType) {
-    return response.text().catch(noop);
-  }
-  const mimetype = dist_parse(contentType);
-  if (isJSONResponse(mimetype)) {
-    let text = "";
-    try {
-      text = await response.text();
-      return JSONParse(text);
-    } catch (err) {
-      return text;
-    }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
-  } else {
-    return response.arrayBuffer().catch(
-      /* v8 ignore next -- @preserve */
-      () => new ArrayBuffer(0)
-    );
-  }
-}
-function isJSONResponse(mimetype) {
-  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
-}
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
-  }
-  if (data instanceof ArrayBuffer) {
-    return "Unknown error";
-  }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
-  }
-  return `Unknown error: ${JSON.stringify(data)}`;
-}
-
-// pkg/dist-src/with-defaults.js
-function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
-  const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
-    const endpointOptions = endpoint2.merge(route, parameters);
-    if (!endpointOptions.request || !endpointOptions.request.hook) {
-      return fetchWrapper(endpoint2.parse(endpointOptions));
-    }
-    const request2 = (route2, parameters2) => {
-      return fetchWrapper(
-        endpoint2.parse(endpoint2.merge(route2, parameters2))
-      );
-    };
-    Object.assign(request2, {
-      endpoint: endpoint2,
-      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-    });
-    return endpointOptions.request.hook(request2, endpointOptions);
-  };
-  return Object.assign(newApi, {
-    endpoint: endpoint2,
-    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
-  });
-}
-
-// pkg/dist-src/index.js
-var request = dist_bundle_withDefaults(endpoint, defaults_default);
-
-/* v8 ignore next -- @preserve */
-/* v8 ignore else -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
-// pkg/dist-src/index.js
-
-
-
-// pkg/dist-src/version.js
-var graphql_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/with-defaults.js
-
-
-// pkg/dist-src/graphql.js
-
-
-// pkg/dist-src/error.js
-function _buildMessageForResponseErrors(data) {
-  return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
-}
-var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
-    super(_buildMessageForResponseErrors(response));
-    this.request = request2;
-    this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  request;
-  headers;
-  response;
-  name = "GraphqlResponseError";
-  errors;
-  data;
-};
-
-// pkg/dist-src/graphql.js
-var NON_VARIABLE_OPTIONS = [
-  "method",
-  "baseUrl",
-  "url",
-  "headers",
-  "request",
-  "query",
-  "mediaType",
-  "operationName"
-];
-var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
-var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
-      return Promise.reject(
-        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
-      );
-    }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
-      return Promise.reject(
-        new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
-        )
-      );
-    }
-  }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
-  const requestOptions = Object.keys(
-    parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
-      return result;
-    }
-    if (!result.variables) {
-      result.variables = {};
-    }
-    result.variables[key] = parsedOptions[key];
-    return result;
-  }, {});
-  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
-    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
-  }
-  return request2(requestOptions).then((response) => {
-    if (response.data.errors) {
-      const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
-      }
-      throw new GraphqlResponseError(
-        requestOptions,
-        headers,
-        response.data
-      );
-    }
-    return response.data.data;
-  });
-}
-
-// pkg/dist-src/with-defaults.js
-function graphql_dist_bundle_withDefaults(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
-  };
-  return Object.assign(newApi, {
-    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
-    endpoint: newRequest.endpoint
-  });
-}
-
-// pkg/dist-src/index.js
-var graphql2 = graphql_dist_bundle_withDefaults(request, {
-  headers: {
-    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
-  },
-  method: "POST",
-  url: "/graphql"
-});
-function withCustomRequest(customRequest) {
-  return graphql_dist_bundle_withDefaults(customRequest, {
-    method: "POST",
-    url: "/graphql"
-  });
-}
-
-/* v8 ignore if -- @preserve */
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
-// pkg/dist-src/is-jwt.js
-var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
-var isJWT = jwtRE.test.bind(jwtRE);
-
-// pkg/dist-src/auth.js
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
-  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
-  return {
-    type: "token",
-    token,
-    tokenType
-  };
-}
-
-// pkg/dist-src/with-authorization-prefix.js
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
-  }
-  return `token ${token}`;
-}
-
-// pkg/dist-src/hook.js
-async function hook(token, request, route, parameters) {
-  const endpoint = request.endpoint.merge(
-    route,
-    parameters
-  );
-  endpoint.headers.authorization = withAuthorizationPrefix(token);
-  return request(endpoint);
-}
-
-// pkg/dist-src/index.js
-var createTokenAuth = function createTokenAuth2(token) {
-  if (!token) {
-    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
-  }
-  if (typeof token !== "string") {
-    throw new Error(
-      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
-    );
-  }
-  token = token.replace(/^(token|bearer) +/i, "");
-  return Object.assign(auth.bind(null, token), {
-    hook: hook.bind(null, token)
-  });
-};
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
-const version_VERSION = "7.0.8";
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
-
-
-
-
-
-
-const dist_src_noop = () => {
-};
-const consoleWarn = console.warn.bind(console);
-const consoleError = console.error.bind(console);
-function createLogger(logger = {}) {
-  if (typeof logger.debug !== "function") {
-    logger.debug = dist_src_noop;
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = dist_src_noop;
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = consoleWarn;
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = consoleError;
-  }
-  return logger;
-}
-const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
-class Octokit {
-  static VERSION = version_VERSION;
-  static defaults(defaults) {
-    const OctokitWithDefaults = class extends this {
-      constructor(...args) {
-        const options = args[0] || {};
-        if (typeof defaults === "function") {
-          super(defaults(options));
-          return;
-        }
-        super(
-          Object.assign(
-            {},
-            defaults,
-            options,
-            options.userAgent && defaults.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults.userAgent}`
-            } : null
-          )
-        );
-      }
-    };
-    return OctokitWithDefaults;
-  }
-  static plugins = [];
-  /**
-   * Attach a plugin (or many) to your Octokit instance.
-   *
-   * @example
-   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
-   */
-  static plugin(...newPlugins) {
-    const currentPlugins = this.plugins;
-    const NewOctokit = class extends this {
-      static plugins = currentPlugins.concat(
-        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
-      );
-    };
-    return NewOctokit;
-  }
-  constructor(options = {}) {
-    const hook = new before_after_hook.Collection();
-    const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
-      headers: {},
-      request: Object.assign({}, options.request, {
-        // @ts-ignore internal usage only, no need to type
-        hook: hook.bind(null, "request")
-      }),
-      mediaType: {
-        previews: [],
-        format: ""
-      }
-    };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
-    }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
-    }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
-    }
-    this.request = request.defaults(requestDefaults);
-    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
-    this.hook = hook;
-    if (!options.authStrategy) {
-      if (!options.auth) {
-        this.auth = async () => ({
-          type: "unauthenticated"
-        });
-      } else {
-        const auth = createTokenAuth(options.auth);
-        hook.wrap("request", auth.hook);
-        this.auth = auth;
-      }
-    } else {
-      const { authStrategy, ...otherOptions } = options;
-      const auth = authStrategy(
-        Object.assign(
-          {
-            request: this.request,
-            log: this.log,
-            // we pass the current octokit instance as well as its constructor options
-            // to allow for authentication strategies that return a new octokit instance
-            // that shares the same internal state as the current one. The original
-            // requirement for this was the "event-octokit" authentication strategy
-            // of https://github.com/probot/octokit-auth-probot.
-            octokit: this,
-            octokitOptions: otherOptions
-          },
-          options.auth
-        )
-      );
-      hook.wrap("request", auth.hook);
-      this.auth = auth;
-    }
-    const classConstructor = this.constructor;
-    for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
-    }
-  }
-  // assigned during constructor
-  request;
-  graphql;
-  log;
-  hook;
-  // TODO: type `octokit.auth` based on passed options.authStrategy
-  auth;
-}
-
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-const dist_src_version_VERSION = "17.0.0";
-
-//# sourceMappingURL=version.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
-const Endpoints = {
-  actions: {
-    addCustomLabelsToSelfHostedRunnerForOrg: [
-      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    addCustomLabelsToSelfHostedRunnerForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    addRepoAccessToSelfHostedRunnerGroupInOrg: [
-      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    approveWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
-    ],
-    cancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
-    ],
-    createEnvironmentVariable: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
-    createOrUpdateEnvironmentSecret: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
-    createRegistrationTokenForOrg: [
-      "POST /orgs/{org}/actions/runners/registration-token"
-    ],
-    createRegistrationTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
-    ],
-    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
-    createRemoveTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
-    ],
-    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
-    createWorkflowDispatch: [
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
-    ],
-    deleteActionsCacheById: [
-      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
-    ],
-    deleteActionsCacheByKey: [
-      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
-    ],
-    deleteArtifact: [
-      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
-    ],
-    deleteCustomImageFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    deleteCustomImageVersionFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    deleteEnvironmentSecret: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    deleteEnvironmentVariable: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    deleteHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
-    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    deleteRepoVariable: [
-      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
-    ],
-    deleteSelfHostedRunnerFromOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}"
-    ],
-    deleteSelfHostedRunnerFromRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    deleteWorkflowRunLogs: [
-      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    disableSelectedRepositoryGithubActionsOrganization: [
-      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    disableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
-    ],
-    downloadArtifact: [
-      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
-    ],
-    downloadJobLogsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-    ],
-    downloadWorkflowRunAttemptLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
-    ],
-    downloadWorkflowRunLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    enableSelectedRepositoryGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    enableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
-    ],
-    forceCancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
-    ],
-    generateRunnerJitconfigForOrg: [
-      "POST /orgs/{org}/actions/runners/generate-jitconfig"
-    ],
-    generateRunnerJitconfigForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
-    ],
-    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
-    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
-    getActionsCacheUsageByRepoForOrg: [
-      "GET /orgs/{org}/actions/cache/usage-by-repository"
-    ],
-    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
-    getAllowedActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    getAllowedActionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
-    getCustomImageForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    getCustomImageVersionForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    getCustomOidcSubClaimForRepo: [
-      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    getEnvironmentPublicKey: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
-    ],
-    getEnvironmentSecret: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    getEnvironmentVariable: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/workflow"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    getGithubActionsPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions"
-    ],
-    getGithubActionsPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions"
-    ],
-    getHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    getHostedRunnersGithubOwnedImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
-    ],
-    getHostedRunnersLimitsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/limits"
-    ],
-    getHostedRunnersMachineSpecsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
-    ],
-    getHostedRunnersPartnerImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/partner"
-    ],
-    getHostedRunnersPlatformsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/platforms"
-    ],
-    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
-    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
-    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
-    getPendingDeploymentsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    getRepoPermissions: [
-      "GET /repos/{owner}/{repo}/actions/permissions",
-      {},
-      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
-    ],
-    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
-    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
-    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
-    getReviewsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
-    ],
-    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
-    getSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
-    getWorkflowAccessToRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    getWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
-    ],
-    getWorkflowRunUsage: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
-    ],
-    getWorkflowUsage: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
-    ],
-    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
-    listCustomImageVersionsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
-    ],
-    listCustomImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom"
-    ],
-    listEnvironmentSecrets: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
-    ],
-    listEnvironmentVariables: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    listGithubHostedRunnersInGroupForOrg: [
-      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
-    ],
-    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
-    listJobsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-    ],
-    listJobsForWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
-    ],
-    listLabelsForSelfHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    listLabelsForSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
-    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
-    listRepoOrganizationSecrets: [
-      "GET /repos/{owner}/{repo}/actions/organization-secrets"
-    ],
-    listRepoOrganizationVariables: [
-      "GET /repos/{owner}/{repo}/actions/organization-variables"
-    ],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
-    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
-    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
-    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
-    listRunnerApplicationsForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/downloads"
-    ],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    listSelectedReposForOrgVariable: [
-      "GET /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    listSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/repositories"
-    ],
-    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
-    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
-    listWorkflowRunArtifacts: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
-    ],
-    listWorkflowRuns: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
-    ],
-    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
-    reRunJobForWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
-    ],
-    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
-    reRunWorkflowFailedJobs: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgVariable: [
-      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    reviewCustomGatesForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
-    ],
-    reviewPendingDeploymentsForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    setAllowedActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    setAllowedActionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    setCustomLabelsForSelfHostedRunnerForOrg: [
-      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomLabelsForSelfHostedRunnerForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomOidcSubClaimForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/workflow"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    setGithubActionsPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions"
-    ],
-    setGithubActionsPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    setSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories"
-    ],
-    setWorkflowAccessToRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    updateEnvironmentVariable: [
-      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    updateHostedRunnerForOrg: [
-      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
-    updateRepoVariable: [
-      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
-    ]
-  },
-  activity: {
-    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
-    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
-    deleteThreadSubscription: [
-      "DELETE /notifications/threads/{thread_id}/subscription"
-    ],
-    getFeeds: ["GET /feeds"],
-    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
-    getThread: ["GET /notifications/threads/{thread_id}"],
-    getThreadSubscriptionForAuthenticatedUser: [
-      "GET /notifications/threads/{thread_id}/subscription"
-    ],
-    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
-    listNotificationsForAuthenticatedUser: ["GET /notifications"],
-    listOrgEventsForAuthenticatedUser: [
-      "GET /users/{username}/events/orgs/{org}"
-    ],
-    listPublicEvents: ["GET /events"],
-    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
-    listPublicEventsForUser: ["GET /users/{username}/events/public"],
-    listPublicOrgEvents: ["GET /orgs/{org}/events"],
-    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
-    listReceivedPublicEventsForUser: [
-      "GET /users/{username}/received_events/public"
-    ],
-    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
-    listRepoNotificationsForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/notifications"
-    ],
-    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
-    listReposStarredByUser: ["GET /users/{username}/starred"],
-    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
-    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
-    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
-    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
-    markNotificationsAsRead: ["PUT /notifications"],
-    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
-    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
-    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
-    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
-    setThreadSubscription: [
-      "PUT /notifications/threads/{thread_id}/subscription"
-    ],
-    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
-    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
-  },
-  apps: {
-    addRepoToInstallation: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
-    ],
-    addRepoToInstallationForAuthenticatedUser: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    checkToken: ["POST /applications/{client_id}/token"],
-    createFromManifest: ["POST /app-manifests/{code}/conversions"],
-    createInstallationAccessToken: [
-      "POST /app/installations/{installation_id}/access_tokens"
-    ],
-    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
-    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
-    deleteToken: ["DELETE /applications/{client_id}/token"],
-    getAuthenticated: ["GET /app"],
-    getBySlug: ["GET /apps/{app_slug}"],
-    getInstallation: ["GET /app/installations/{installation_id}"],
-    getOrgInstallation: ["GET /orgs/{org}/installation"],
-    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
-    getSubscriptionPlanForAccount: [
-      "GET /marketplace_listing/accounts/{account_id}"
-    ],
-    getSubscriptionPlanForAccountStubbed: [
-      "GET /marketplace_listing/stubbed/accounts/{account_id}"
-    ],
-    getUserInstallation: ["GET /users/{username}/installation"],
-    getWebhookConfigForApp: ["GET /app/hook/config"],
-    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
-    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
-    listAccountsForPlanStubbed: [
-      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
-    ],
-    listInstallationReposForAuthenticatedUser: [
-      "GET /user/installations/{installation_id}/repositories"
-    ],
-    listInstallationRequestsForAuthenticatedApp: [
-      "GET /app/installation-requests"
-    ],
-    listInstallations: ["GET /app/installations"],
-    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
-    listPlans: ["GET /marketplace_listing/plans"],
-    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
-    listReposAccessibleToInstallation: ["GET /installation/repositories"],
-    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
-    listSubscriptionsForAuthenticatedUserStubbed: [
-      "GET /user/marketplace_purchases/stubbed"
-    ],
-    listWebhookDeliveries: ["GET /app/hook/deliveries"],
-    redeliverWebhookDelivery: [
-      "POST /app/hook/deliveries/{delivery_id}/attempts"
-    ],
-    removeRepoFromInstallation: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
-    ],
-    removeRepoFromInstallationForAuthenticatedUser: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    resetToken: ["PATCH /applications/{client_id}/token"],
-    revokeInstallationAccessToken: ["DELETE /installation/token"],
-    scopeToken: ["POST /applications/{client_id}/token/scoped"],
-    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
-    unsuspendInstallation: [
-      "DELETE /app/installations/{installation_id}/suspended"
-    ],
-    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
-  },
-  billing: {
-    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
-    getGithubActionsBillingUser: [
-      "GET /users/{username}/settings/billing/actions"
-    ],
-    getGithubBillingPremiumRequestUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingPremiumRequestUsageReportUser: [
-      "GET /users/{username}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/usage"
-    ],
-    getGithubBillingUsageReportUser: [
-      "GET /users/{username}/settings/billing/usage"
-    ],
-    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
-    getGithubPackagesBillingUser: [
-      "GET /users/{username}/settings/billing/packages"
-    ],
-    getSharedStorageBillingOrg: [
-      "GET /orgs/{org}/settings/billing/shared-storage"
-    ],
-    getSharedStorageBillingUser: [
-      "GET /users/{username}/settings/billing/shared-storage"
-    ]
-  },
-  campaigns: {
-    createCampaign: ["POST /orgs/{org}/campaigns"],
-    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
-    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
-    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
-    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
-  },
-  checks: {
-    create: ["POST /repos/{owner}/{repo}/check-runs"],
-    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
-    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
-    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
-    listAnnotations: [
-      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
-    ],
-    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    listForSuite: [
-      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
-    ],
-    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
-    rerequestRun: [
-      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
-    ],
-    rerequestSuite: [
-      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
-    ],
-    setSuitesPreferences: [
-      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
-  },
-  codeScanning: {
-    commitAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
-    ],
-    createAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    createVariantAnalysis: [
-      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
-    ],
-    deleteAnalysis: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
-    ],
-    deleteCodeqlDatabase: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
-      {},
-      { renamedParameters: { alert_id: "alert_number" } }
-    ],
-    getAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
-    ],
-    getAutofix: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    getCodeqlDatabase: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
-    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
-    getVariantAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
-    ],
-    getVariantAnalysisRepoTask: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
-    ],
-    listAlertInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
-    listAlertsInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-      {},
-      { renamed: ["codeScanning", "listAlertInstances"] }
-    ],
-    listCodeqlDatabases: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
-    ],
-    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
-    ],
-    updateDefaultSetup: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
-    ],
-    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
-  },
-  codeSecurity: {
-    attachConfiguration: [
-      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
-    ],
-    attachEnterpriseConfiguration: [
-      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
-    ],
-    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
-    createConfigurationForEnterprise: [
-      "POST /enterprises/{enterprise}/code-security/configurations"
-    ],
-    deleteConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    deleteConfigurationForEnterprise: [
-      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    detachConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/detach"
-    ],
-    getConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    getConfigurationForRepository: [
-      "GET /repos/{owner}/{repo}/code-security-configuration"
-    ],
-    getConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations"
-    ],
-    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
-    getDefaultConfigurations: [
-      "GET /orgs/{org}/code-security/configurations/defaults"
-    ],
-    getDefaultConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
-    ],
-    getRepositoriesForConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getRepositoriesForEnterpriseConfiguration: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getSingleConfigurationForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    setConfigurationAsDefault: [
-      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    setConfigurationAsDefaultForEnterprise: [
-      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    updateConfiguration: [
-      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    updateEnterpriseConfiguration: [
-      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ]
-  },
-  codesOfConduct: {
-    getAllCodesOfConduct: ["GET /codes_of_conduct"],
-    getConductCode: ["GET /codes_of_conduct/{key}"]
-  },
-  codespaces: {
-    addRepositoryForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    checkPermissionsForDevcontainer: [
-      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
-    ],
-    codespaceMachinesForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/machines"
-    ],
-    createForAuthenticatedUser: ["POST /user/codespaces"],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}"
-    ],
-    createWithPrForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
-    ],
-    createWithRepoForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/codespaces"
-    ],
-    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
-    deleteFromOrganization: [
-      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    deleteSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}"
-    ],
-    exportForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/exports"
-    ],
-    getCodespacesForUserInOrg: [
-      "GET /orgs/{org}/members/{username}/codespaces"
-    ],
-    getExportDetailsForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
-    ],
-    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
-    getPublicKeyForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/public-key"
-    ],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    getSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}"
-    ],
-    listDevcontainersInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
-    ],
-    listForAuthenticatedUser: ["GET /user/codespaces"],
-    listInOrganization: [
-      "GET /orgs/{org}/codespaces",
-      {},
-      { renamedParameters: { org_id: "org" } }
-    ],
-    listInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
-    listRepositoriesForSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    preFlightWithRepoForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/new"
-    ],
-    publishForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/publish"
-    ],
-    removeRepositoryForSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repoMachinesForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/machines"
-    ],
-    setRepositoriesForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
-    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
-    stopInOrganization: [
-      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
-    ],
-    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
-  },
-  copilot: {
-    addCopilotSeatsForTeams: [
-      "POST /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    addCopilotSeatsForUsers: [
-      "POST /orgs/{org}/copilot/billing/selected_users"
-    ],
-    cancelCopilotSeatAssignmentForTeams: [
-      "DELETE /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    cancelCopilotSeatAssignmentForUsers: [
-      "DELETE /orgs/{org}/copilot/billing/selected_users"
-    ],
-    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
-    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
-    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
-    getCopilotSeatDetailsForUser: [
-      "GET /orgs/{org}/members/{username}/copilot"
-    ],
-    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
-  },
-  credentials: { revoke: ["POST /credentials/revoke"] },
-  dependabot: {
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
-    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    listAlertsForEnterprise: [
-      "GET /enterprises/{enterprise}/dependabot/alerts"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
-    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repositoryAccessForOrg: [
-      "GET /organizations/{org}/dependabot/repository-access"
-    ],
-    setRepositoryAccessDefaultLevel: [
-      "PUT /organizations/{org}/dependabot/repository-access/default-level"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
-    ],
-    updateRepositoryAccessForOrg: [
-      "PATCH /organizations/{org}/dependabot/repository-access"
-    ]
-  },
-  dependencyGraph: {
-    createRepositorySnapshot: [
-      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
-    ],
-    diffRange: [
-      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
-    ],
-    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
-  },
-  emojis: { get: ["GET /emojis"] },
-  enterpriseTeamMemberships: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
-    ],
-    get: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
-    remove: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ]
-  },
-  enterpriseTeamOrganizations: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
-    ],
-    delete: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignment: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignments: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
-    ]
-  },
-  enterpriseTeams: {
-    create: ["POST /enterprises/{enterprise}/teams"],
-    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
-    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
-    list: ["GET /enterprises/{enterprise}/teams"],
-    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
-  },
-  gists: {
-    checkIsStarred: ["GET /gists/{gist_id}/star"],
-    create: ["POST /gists"],
-    createComment: ["POST /gists/{gist_id}/comments"],
-    delete: ["DELETE /gists/{gist_id}"],
-    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
-    fork: ["POST /gists/{gist_id}/forks"],
-    get: ["GET /gists/{gist_id}"],
-    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
-    getRevision: ["GET /gists/{gist_id}/{sha}"],
-    list: ["GET /gists"],
-    listComments: ["GET /gists/{gist_id}/comments"],
-    listCommits: ["GET /gists/{gist_id}/commits"],
-    listForUser: ["GET /users/{username}/gists"],
-    listForks: ["GET /gists/{gist_id}/forks"],
-    listPublic: ["GET /gists/public"],
-    listStarred: ["GET /gists/starred"],
-    star: ["PUT /gists/{gist_id}/star"],
-    unstar: ["DELETE /gists/{gist_id}/star"],
-    update: ["PATCH /gists/{gist_id}"],
-    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
-  },
-  git: {
-    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
-    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
-    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
-    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
-    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
-    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
-    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
-    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
-    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
-    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
-    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
-    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
-    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
-  },
-  gitignore: {
-    getAllTemplates: ["GET /gitignore/templates"],
-    getTemplate: ["GET /gitignore/templates/{name}"]
-  },
-  hostedCompute: {
-    createNetworkConfigurationForOrg: [
-      "POST /orgs/{org}/settings/network-configurations"
-    ],
-    deleteNetworkConfigurationFromOrg: [
-      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkConfigurationForOrg: [
-      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkSettingsForOrg: [
-      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
-    ],
-    listNetworkConfigurationsForOrg: [
-      "GET /orgs/{org}/settings/network-configurations"
-    ],
-    updateNetworkConfigurationForOrg: [
-      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ]
-  },
-  interactions: {
-    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
-    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
-    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
-    getRestrictionsForYourPublicRepos: [
-      "GET /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
-    ],
-    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
-    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
-    removeRestrictionsForRepo: [
-      "DELETE /repos/{owner}/{repo}/interaction-limits"
-    ],
-    removeRestrictionsForYourPublicRepos: [
-      "DELETE /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
-    ],
-    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
-    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
-    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
-    setRestrictionsForYourPublicRepos: [
-      "PUT /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
-    ]
-  },
-  issues: {
-    addAssignees: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    addBlockedByDependency: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    addSubIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
-    checkUserCanBeAssignedToIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
-    ],
-    create: ["POST /repos/{owner}/{repo}/issues"],
-    createComment: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
-    ],
-    createLabel: ["POST /repos/{owner}/{repo}/labels"],
-    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
-    deleteComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
-    ],
-    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
-    deleteMilestone: [
-      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ],
-    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
-    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
-    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
-    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
-    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
-    list: ["GET /issues"],
-    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
-    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
-    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
-    listDependenciesBlockedBy: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    listDependenciesBlocking: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
-    ],
-    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
-    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
-    listEventsForTimeline: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
-    ],
-    listForAuthenticatedUser: ["GET /user/issues"],
-    listForOrg: ["GET /orgs/{org}/issues"],
-    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
-    listLabelsForMilestone: [
-      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
-    ],
-    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
-    listLabelsOnIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
-    listSubIssues: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    removeAllLabels: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    removeAssignees: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    removeDependencyBlockedBy: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
-    ],
-    removeLabel: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
-    ],
-    removeSubIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
-    ],
-    reprioritizeSubIssue: [
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
-    ],
-    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
-    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
-    updateMilestone: [
-      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ]
-  },
-  licenses: {
-    get: ["GET /licenses/{license}"],
-    getAllCommonlyUsed: ["GET /licenses"],
-    getForRepo: ["GET /repos/{owner}/{repo}/license"]
-  },
-  markdown: {
-    render: ["POST /markdown"],
-    renderRaw: [
-      "POST /markdown/raw",
-      { headers: { "content-type": "text/plain; charset=utf-8" } }
-    ]
-  },
-  meta: {
-    get: ["GET /meta"],
-    getAllVersions: ["GET /versions"],
-    getOctocat: ["GET /octocat"],
-    getZen: ["GET /zen"],
-    root: ["GET /"]
-  },
-  migrations: {
-    deleteArchiveForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/archive"
-    ],
-    deleteArchiveForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    downloadArchiveForOrg: [
-      "GET /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    getArchiveForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/archive"
-    ],
-    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
-    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
-    listForAuthenticatedUser: ["GET /user/migrations"],
-    listForOrg: ["GET /orgs/{org}/migrations"],
-    listReposForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/repositories"
-    ],
-    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
-    listReposForUser: [
-      "GET /user/migrations/{migration_id}/repositories",
-      {},
-      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
-    ],
-    startForAuthenticatedUser: ["POST /user/migrations"],
-    startForOrg: ["POST /orgs/{org}/migrations"],
-    unlockRepoForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
-    ],
-    unlockRepoForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
-    ]
-  },
-  oidc: {
-    getOidcCustomSubTemplateForOrg: [
-      "GET /orgs/{org}/actions/oidc/customization/sub"
-    ],
-    updateOidcCustomSubTemplateForOrg: [
-      "PUT /orgs/{org}/actions/oidc/customization/sub"
-    ]
-  },
-  orgs: {
-    addSecurityManagerTeam: [
-      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
-      }
-    ],
-    assignTeamToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    assignUserToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
-    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
-    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
-    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
-    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
-    convertMemberToOutsideCollaborator: [
-      "PUT /orgs/{org}/outside_collaborators/{username}"
-    ],
-    createArtifactStorageRecord: [
-      "POST /orgs/{org}/artifacts/metadata/storage-record"
-    ],
-    createInvitation: ["POST /orgs/{org}/invitations"],
-    createIssueType: ["POST /orgs/{org}/issue-types"],
-    createWebhook: ["POST /orgs/{org}/hooks"],
-    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
-      "PATCH /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForOrgsGetOrganizationValues: [
-      "GET /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
-      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
-      "PATCH /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationValues: [
-      "PATCH /orgs/{org}/properties/values"
-    ],
-    customPropertiesForReposDeleteOrganizationDefinition: [
-      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinition: [
-      "GET /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinitions: [
-      "GET /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposGetOrganizationValues: [
-      "GET /orgs/{org}/properties/values"
-    ],
-    delete: ["DELETE /orgs/{org}"],
-    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
-    deleteAttestationsById: [
-      "DELETE /orgs/{org}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
-    ],
-    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
-    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
-    disableSelectedRepositoryImmutableReleasesOrganization: [
-      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    enableSelectedRepositoryImmutableReleasesOrganization: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    get: ["GET /orgs/{org}"],
-    getImmutableReleasesSettings: [
-      "GET /orgs/{org}/settings/immutable-releases"
-    ],
-    getImmutableReleasesSettingsRepositories: [
-      "GET /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
-    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
-    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
-    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
-    getOrgRulesetVersion: [
-      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
-    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
-    getWebhookDelivery: [
-      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    list: ["GET /organizations"],
-    listAppInstallations: ["GET /orgs/{org}/installations"],
-    listArtifactStorageRecords: [
-      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
-    ],
-    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
-    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedUsers: ["GET /orgs/{org}/blocks"],
-    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
-    listForAuthenticatedUser: ["GET /user/orgs"],
-    listForUser: ["GET /users/{username}/orgs"],
-    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
-    listIssueTypes: ["GET /orgs/{org}/issue-types"],
-    listMembers: ["GET /orgs/{org}/members"],
-    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
-    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
-    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
-    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
-    listOrganizationFineGrainedPermissions: [
-      "GET /orgs/{org}/organization-fine-grained-permissions"
-    ],
-    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
-    listPatGrantRepositories: [
-      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
-    ],
-    listPatGrantRequestRepositories: [
-      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
-    ],
-    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
-    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
-    listPendingInvitations: ["GET /orgs/{org}/invitations"],
-    listPublicMembers: ["GET /orgs/{org}/public_members"],
-    listSecurityManagerTeams: [
-      "GET /orgs/{org}/security-managers",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
-      }
-    ],
-    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
-    listWebhooks: ["GET /orgs/{org}/hooks"],
-    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeMember: ["DELETE /orgs/{org}/members/{username}"],
-    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
-    removeOutsideCollaborator: [
-      "DELETE /orgs/{org}/outside_collaborators/{username}"
-    ],
-    removePublicMembershipForAuthenticatedUser: [
-      "DELETE /orgs/{org}/public_members/{username}"
-    ],
-    removeSecurityManagerTeam: [
-      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
-      }
-    ],
-    reviewPatGrantRequest: [
-      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
-    ],
-    reviewPatGrantRequestsInBulk: [
-      "POST /orgs/{org}/personal-access-token-requests"
-    ],
-    revokeAllOrgRolesTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
-    ],
-    revokeAllOrgRolesUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}"
-    ],
-    revokeOrgRoleTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    revokeOrgRoleUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    setImmutableReleasesSettings: [
-      "PUT /orgs/{org}/settings/immutable-releases"
-    ],
-    setImmutableReleasesSettingsRepositories: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
-    setPublicMembershipForAuthenticatedUser: [
-      "PUT /orgs/{org}/public_members/{username}"
-    ],
-    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
-    update: ["PATCH /orgs/{org}"],
-    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
-    updateMembershipForAuthenticatedUser: [
-      "PATCH /user/memberships/orgs/{org}"
-    ],
-    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
-    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
-    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
-    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
-  },
-  packages: {
-    deletePackageForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageVersionForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getAllPackageVersionsForAPackageOwnedByAnOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-      {},
-      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
-    ],
-    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions",
-      {},
-      {
-        renamed: [
-          "packages",
-          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
-        ]
-      }
-    ],
-    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
-    ],
-    getPackageForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}"
-    ],
-    getPackageForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    getPackageForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    getPackageVersionForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
-      "GET /user/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForOrganization: [
-      "GET /orgs/{org}/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForUser: [
-      "GET /users/{username}/docker/conflicts"
-    ],
-    listPackagesForAuthenticatedUser: ["GET /user/packages"],
-    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
-    listPackagesForUser: ["GET /users/{username}/packages"],
-    restorePackageForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageVersionForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ]
-  },
-  privateRegistries: {
-    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
-    deleteOrgPrivateRegistry: [
-      "DELETE /orgs/{org}/private-registries/{secret_name}"
-    ],
-    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
-    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
-    updateOrgPrivateRegistry: [
-      "PATCH /orgs/{org}/private-registries/{secret_name}"
-    ]
-  },
-  projects: {
-    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
-    addItemForUser: [
-      "POST /users/{username}/projectsV2/{project_number}/items"
-    ],
-    deleteItemForOrg: [
-      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    deleteItemForUser: [
-      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    getFieldForOrg: [
-      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getFieldForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
-    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
-    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
-    getUserItem: [
-      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
-    listFieldsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields"
-    ],
-    listForOrg: ["GET /orgs/{org}/projectsV2"],
-    listForUser: ["GET /users/{username}/projectsV2"],
-    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
-    listItemsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/items"
-    ],
-    updateItemForOrg: [
-      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    updateItemForUser: [
-      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ]
-  },
-  pulls: {
-    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    create: ["POST /repos/{owner}/{repo}/pulls"],
-    createReplyForReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
-    ],
-    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    createReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    deletePendingReview: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    deleteReviewComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ],
-    dismissReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
-    ],
-    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-    getReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
-    list: ["GET /repos/{owner}/{repo}/pulls"],
-    listCommentsForReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
-    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
-    listRequestedReviewers: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    listReviewComments: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
-    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    removeRequestedReviewers: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    requestReviewers: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    submitReview: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
-    updateBranch: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
-    ],
-    updateReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    updateReviewComment: [
-      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ]
-  },
-  rateLimit: { get: ["GET /rate_limit"] },
-  reactions: {
-    createForCommitComment: [
-      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    createForIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
-    ],
-    createForIssueComment: [
-      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    createForPullRequestReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    createForRelease: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    createForTeamDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    createForTeamDiscussionInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ],
-    deleteForCommitComment: [
-      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
-    ],
-    deleteForIssueComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForPullRequestComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForRelease: [
-      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussion: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussionComment: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
-    ],
-    listForCommitComment: [
-      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
-    listForIssueComment: [
-      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    listForPullRequestReviewComment: [
-      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    listForRelease: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    listForTeamDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    listForTeamDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ]
-  },
-  repos: {
-    acceptInvitation: [
-      "PATCH /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
-    ],
-    acceptInvitationForAuthenticatedUser: [
-      "PATCH /user/repository_invitations/{invitation_id}"
-    ],
-    addAppAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
-    addStatusCheckContexts: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    addTeamAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    addUserAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    cancelPagesDeployment: [
-      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
-    ],
-    checkAutomatedSecurityFixes: [
-      "GET /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
-    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
-    checkPrivateVulnerabilityReporting: [
-      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    checkVulnerabilityAlerts: [
-      "GET /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
-    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
-    compareCommitsWithBasehead: [
-      "GET /repos/{owner}/{repo}/compare/{basehead}"
-    ],
-    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
-    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
-    createCommitComment: [
-      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    createCommitSignatureProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
-    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
-    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
-    createDeploymentBranchPolicy: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    createDeploymentProtectionRule: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    createDeploymentStatus: [
-      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
-    createForAuthenticatedUser: ["POST /user/repos"],
-    createFork: ["POST /repos/{owner}/{repo}/forks"],
-    createInOrg: ["POST /orgs/{org}/repos"],
-    createOrUpdateEnvironment: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
-    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
-    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
-    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
-    createRelease: ["POST /repos/{owner}/{repo}/releases"],
-    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
-    createUsingTemplate: [
-      "POST /repos/{template_owner}/{template_repo}/generate"
-    ],
-    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
-    customPropertiesForReposCreateOrUpdateRepositoryValues: [
-      "PATCH /repos/{owner}/{repo}/properties/values"
-    ],
-    customPropertiesForReposGetRepositoryValues: [
-      "GET /repos/{owner}/{repo}/properties/values"
-    ],
-    declineInvitation: [
-      "DELETE /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
-    ],
-    declineInvitationForAuthenticatedUser: [
-      "DELETE /user/repository_invitations/{invitation_id}"
-    ],
-    delete: ["DELETE /repos/{owner}/{repo}"],
-    deleteAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    deleteAdminBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    deleteAnEnvironment: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    deleteBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
-    deleteCommitSignatureProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
-    deleteDeployment: [
-      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
-    ],
-    deleteDeploymentBranchPolicy: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
-    deleteInvitation: [
-      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
-    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
-    deletePullRequestReviewProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
-    deleteReleaseAsset: [
-      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
-    disableAutomatedSecurityFixes: [
-      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    disableDeploymentProtectionRule: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    disableImmutableReleases: [
-      "DELETE /repos/{owner}/{repo}/immutable-releases"
-    ],
-    disablePrivateVulnerabilityReporting: [
-      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    disableVulnerabilityAlerts: [
-      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    downloadArchive: [
-      "GET /repos/{owner}/{repo}/zipball/{ref}",
-      {},
-      { renamed: ["repos", "downloadZipballArchive"] }
-    ],
-    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
-    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
-    enableAutomatedSecurityFixes: [
-      "PUT /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
-    enablePrivateVulnerabilityReporting: [
-      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    enableVulnerabilityAlerts: [
-      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    generateReleaseNotes: [
-      "POST /repos/{owner}/{repo}/releases/generate-notes"
-    ],
-    get: ["GET /repos/{owner}/{repo}"],
-    getAccessRestrictions: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    getAdminBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    getAllDeploymentProtectionRules: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
-    getAllStatusCheckContexts: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
-    ],
-    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
-    getAppsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
-    ],
-    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
-    getBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
-    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
-    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
-    getCollaboratorPermissionLevel: [
-      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
-    ],
-    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
-    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
-    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
-    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
-    getCommitSignatureProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
-    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
-    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
-    getCustomDeploymentProtectionRule: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
-    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
-    getDeploymentBranchPolicy: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    getDeploymentStatus: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
-    ],
-    getEnvironment: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
-    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
-    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
-    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
-    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
-    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
-    getPages: ["GET /repos/{owner}/{repo}/pages"],
-    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
-    getPagesDeployment: [
-      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
-    ],
-    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
-    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
-    getPullRequestReviewProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
-    getReadme: ["GET /repos/{owner}/{repo}/readme"],
-    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
-    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
-    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
-    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
-    getRepoRuleSuite: [
-      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
-    ],
-    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
-    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    getRepoRulesetHistory: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
-    ],
-    getRepoRulesetVersion: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
-    getStatusChecksProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    getTeamsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
-    ],
-    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
-    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
-    getUsersWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
-    ],
-    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
-    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
-    getWebhookConfigForRepo: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    getWebhookDelivery: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    listActivities: ["GET /repos/{owner}/{repo}/activity"],
-    listAttestations: [
-      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
-    ],
-    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
-    listBranches: ["GET /repos/{owner}/{repo}/branches"],
-    listBranchesForHeadCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
-    ],
-    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
-    listCommentsForCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
-    listCommitStatusesForRef: [
-      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/commits"],
-    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
-    listCustomDeploymentRuleIntegrations: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
-    ],
-    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
-    listDeploymentBranchPolicies: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    listDeploymentStatuses: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
-    listForAuthenticatedUser: ["GET /user/repos"],
-    listForOrg: ["GET /orgs/{org}/repos"],
-    listForUser: ["GET /users/{username}/repos"],
-    listForks: ["GET /repos/{owner}/{repo}/forks"],
-    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
-    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
-    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
-    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
-    listPublic: ["GET /repositories"],
-    listPullRequestsAssociatedWithCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
-    ],
-    listReleaseAssets: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
-    ],
-    listReleases: ["GET /repos/{owner}/{repo}/releases"],
-    listTags: ["GET /repos/{owner}/{repo}/tags"],
-    listTeams: ["GET /repos/{owner}/{repo}/teams"],
-    listWebhookDeliveries: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
-    ],
-    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
-    merge: ["POST /repos/{owner}/{repo}/merges"],
-    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
-    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeAppAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    removeCollaborator: [
-      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
-    ],
-    removeStatusCheckContexts: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    removeStatusCheckProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    removeTeamAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    removeUserAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
-    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
-    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
-    setAdminBranchProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    setAppAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    setStatusCheckContexts: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    setTeamAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    setUserAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
-    transfer: ["POST /repos/{owner}/{repo}/transfer"],
-    update: ["PATCH /repos/{owner}/{repo}"],
-    updateBranchProtection: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
-    updateDeploymentBranchPolicy: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
-    updateInvitation: [
-      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
-    updatePullRequestReviewProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
-    updateReleaseAsset: [
-      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    updateStatusCheckPotection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-      {},
-      { renamed: ["repos", "updateStatusCheckProtection"] }
-    ],
-    updateStatusCheckProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
-    updateWebhookConfigForRepo: [
-      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    uploadReleaseAsset: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
-      { baseUrl: "https://uploads.github.com" }
-    ]
-  },
-  search: {
-    code: ["GET /search/code"],
-    commits: ["GET /search/commits"],
-    issuesAndPullRequests: ["GET /search/issues"],
-    labels: ["GET /search/labels"],
-    repos: ["GET /search/repositories"],
-    topics: ["GET /search/topics"],
-    users: ["GET /search/users"]
-  },
-  secretScanning: {
-    createPushProtectionBypass: [
-      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
-    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
-    listLocationsForAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
-    ],
-    listOrgPatternConfigs: [
-      "GET /orgs/{org}/secret-scanning/pattern-configurations"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    updateOrgPatternConfigs: [
-      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
-    ]
-  },
-  securityAdvisories: {
-    createFork: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
-    ],
-    createPrivateVulnerabilityReport: [
-      "POST /repos/{owner}/{repo}/security-advisories/reports"
-    ],
-    createRepositoryAdvisory: [
-      "POST /repos/{owner}/{repo}/security-advisories"
-    ],
-    createRepositoryAdvisoryCveRequest: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
-    ],
-    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
-    getRepositoryAdvisory: [
-      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ],
-    listGlobalAdvisories: ["GET /advisories"],
-    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
-    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
-    updateRepositoryAdvisory: [
-      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ]
-  },
-  teams: {
-    addOrUpdateMembershipForUserInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    addOrUpdateRepoPermissionsInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    checkPermissionsForRepoInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    create: ["POST /orgs/{org}/teams"],
-    createDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
-    deleteDiscussionCommentInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    deleteDiscussionInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
-    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
-    getDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    getDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    getMembershipForUserInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    list: ["GET /orgs/{org}/teams"],
-    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
-    listDiscussionCommentsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
-    listForAuthenticatedUser: ["GET /user/teams"],
-    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
-    listPendingInvitationsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/invitations"
-    ],
-    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
-    removeMembershipForUserInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    removeRepoInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    updateDiscussionCommentInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    updateDiscussionInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
-  },
-  users: {
-    addEmailForAuthenticated: [
-      "POST /user/emails",
-      {},
-      { renamed: ["users", "addEmailForAuthenticatedUser"] }
-    ],
-    addEmailForAuthenticatedUser: ["POST /user/emails"],
-    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
-    block: ["PUT /user/blocks/{username}"],
-    checkBlocked: ["GET /user/blocks/{username}"],
-    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
-    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
-    createGpgKeyForAuthenticated: [
-      "POST /user/gpg_keys",
-      {},
-      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
-    ],
-    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
-    createPublicSshKeyForAuthenticated: [
-      "POST /user/keys",
-      {},
-      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
-    ],
-    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
-    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
-    deleteAttestationsBulk: [
-      "POST /users/{username}/attestations/delete-request"
-    ],
-    deleteAttestationsById: [
-      "DELETE /users/{username}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /users/{username}/attestations/digest/{subject_digest}"
-    ],
-    deleteEmailForAuthenticated: [
-      "DELETE /user/emails",
-      {},
-      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
-    ],
-    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
-    deleteGpgKeyForAuthenticated: [
-      "DELETE /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
-    ],
-    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
-    deletePublicSshKeyForAuthenticated: [
-      "DELETE /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
-    ],
-    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
-    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
-    deleteSshSigningKeyForAuthenticatedUser: [
-      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    follow: ["PUT /user/following/{username}"],
-    getAuthenticated: ["GET /user"],
-    getById: ["GET /user/{account_id}"],
-    getByUsername: ["GET /users/{username}"],
-    getContextForUser: ["GET /users/{username}/hovercard"],
-    getGpgKeyForAuthenticated: [
-      "GET /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
-    ],
-    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
-    getPublicSshKeyForAuthenticated: [
-      "GET /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
-    ],
-    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
-    getSshSigningKeyForAuthenticatedUser: [
-      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    list: ["GET /users"],
-    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedByAuthenticated: [
-      "GET /user/blocks",
-      {},
-      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
-    ],
-    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
-    listEmailsForAuthenticated: [
-      "GET /user/emails",
-      {},
-      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
-    ],
-    listEmailsForAuthenticatedUser: ["GET /user/emails"],
-    listFollowedByAuthenticated: [
-      "GET /user/following",
-      {},
-      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
-    ],
-    listFollowedByAuthenticatedUser: ["GET /user/following"],
-    listFollowersForAuthenticatedUser: ["GET /user/followers"],
-    listFollowersForUser: ["GET /users/{username}/followers"],
-    listFollowingForUser: ["GET /users/{username}/following"],
-    listGpgKeysForAuthenticated: [
-      "GET /user/gpg_keys",
-      {},
-      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
-    ],
-    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
-    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
-    listPublicEmailsForAuthenticated: [
-      "GET /user/public_emails",
-      {},
-      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
-    ],
-    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
-    listPublicKeysForUser: ["GET /users/{username}/keys"],
-    listPublicSshKeysForAuthenticated: [
-      "GET /user/keys",
-      {},
-      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
-    ],
-    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
-    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
-    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
-    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
-    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
-    setPrimaryEmailVisibilityForAuthenticated: [
-      "PATCH /user/email/visibility",
-      {},
-      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
-    ],
-    setPrimaryEmailVisibilityForAuthenticatedUser: [
-      "PATCH /user/email/visibility"
-    ],
-    unblock: ["DELETE /user/blocks/{username}"],
-    unfollow: ["DELETE /user/following/{username}"],
-    updateAuthenticated: ["PATCH /user"]
-  }
-};
-var endpoints_default = Endpoints;
-
-//# sourceMappingURL=endpoints.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
-
-const endpointMethodsMap = /* @__PURE__ */ new Map();
-for (const [scope, endpoints] of Object.entries(endpoints_default)) {
-  for (const [methodName, endpoint] of Object.entries(endpoints)) {
-    const [route, defaults, decorations] = endpoint;
-    const [method, url] = route.split(/ /);
-    const endpointDefaults = Object.assign(
-      {
-        method,
-        url
-      },
-      defaults
-    );
-    if (!endpointMethodsMap.has(scope)) {
-      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
-    }
-    endpointMethodsMap.get(scope).set(methodName, {
-      scope,
-      methodName,
-      endpointDefaults,
-      decorations
-    });
-  }
-}
-const handler = {
-  has({ scope }, methodName) {
-    return endpointMethodsMap.get(scope).has(methodName);
-  },
-  getOwnPropertyDescriptor(target, methodName) {
-    return {
-      value: this.get(target, methodName),
-      // ensures method is in the cache
-      configurable: true,
-      writable: true,
-      enumerable: true
-    };
-  },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
-    return true;
-  },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
-    return true;
-  },
-  ownKeys({ scope }) {
-    return [...endpointMethodsMap.get(scope).keys()];
-  },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
-  },
-  get({ octokit, scope, cache }, methodName) {
-    if (cache[methodName]) {
-      return cache[methodName];
-    }
-    const method = endpointMethodsMap.get(scope).get(methodName);
-    if (!method) {
-      return void 0;
-    }
-    const { endpointDefaults, decorations } = method;
-    if (decorations) {
-      cache[methodName] = decorate(
-        octokit,
-        scope,
-        methodName,
-        endpointDefaults,
-        decorations
-      );
-    } else {
-      cache[methodName] = octokit.request.defaults(endpointDefaults);
-    }
-    return cache[methodName];
-  }
-};
-function endpointsToMethods(octokit) {
-  const newMethods = {};
-  for (const scope of endpointMethodsMap.keys()) {
-    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
-  }
-  return newMethods;
-}
-function decorate(octokit, scope, methodName, defaults, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults);
-  function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
-    if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
-        [decorations.mapToData]: void 0
-      });
-      return requestWithDefaults(options);
-    }
-    if (decorations.renamed) {
-      const [newScope, newMethodName] = decorations.renamed;
-      octokit.log.warn(
-        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
-      );
-    }
-    if (decorations.deprecated) {
-      octokit.log.warn(decorations.deprecated);
-    }
-    if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
-        decorations.renamedParameters
-      )) {
-        if (name in options2) {
-          octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
-          );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
-          }
-          delete options2[name];
-        }
-      }
-      return requestWithDefaults(options2);
-    }
-    return requestWithDefaults(...args);
-  }
-  return Object.assign(withDecorations, requestWithDefaults);
-}
-
-//# sourceMappingURL=endpoints-to-methods.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
-
-
-function restEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    rest: api
-  };
-}
-restEndpointMethods.VERSION = dist_src_version_VERSION;
-function legacyRestEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    ...api,
-    rest: api
-  };
-}
-legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
-
-//# sourceMappingURL=index.js.map
-
-;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-// pkg/dist-src/version.js
-var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
-
-// pkg/dist-src/normalize-paginated-list-response.js
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-
-// pkg/dist-src/iterator.js
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
-        try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error) {
-          if (error.status !== 409) throw error;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-
-// pkg/dist-src/paginate.js
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
-    }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
-    }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
-    );
-    if (earlyExit) {
-      return results;
-    }
-    return gather(octokit, results, iterator2, mapFn);
-  });
-}
-
-// pkg/dist-src/compose-paginate.js
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
-
-// pkg/dist-src/generated/paginating-endpoints.js
-var paginatingEndpoints = (/* unused pure expression or super */ null && ([
-  "GET /advisories",
-  "GET /app/hook/deliveries",
-  "GET /app/installation-requests",
-  "GET /app/installations",
-  "GET /assignments/{assignment_id}/accepted_assignments",
-  "GET /classrooms",
-  "GET /classrooms/{classroom_id}/assignments",
-  "GET /enterprises/{enterprise}/code-security/configurations",
-  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
-  "GET /enterprises/{enterprise}/dependabot/alerts",
-  "GET /enterprises/{enterprise}/teams",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
-  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
-  "GET /events",
-  "GET /gists",
-  "GET /gists/public",
-  "GET /gists/starred",
-  "GET /gists/{gist_id}/comments",
-  "GET /gists/{gist_id}/commits",
-  "GET /gists/{gist_id}/forks",
-  "GET /installation/repositories",
-  "GET /issues",
-  "GET /licenses",
-  "GET /marketplace_listing/plans",
-  "GET /marketplace_listing/plans/{plan_id}/accounts",
-  "GET /marketplace_listing/stubbed/plans",
-  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
-  "GET /networks/{owner}/{repo}/events",
-  "GET /notifications",
-  "GET /organizations",
-  "GET /organizations/{org}/dependabot/repository-access",
-  "GET /orgs/{org}/actions/cache/usage-by-repository",
-  "GET /orgs/{org}/actions/hosted-runners",
-  "GET /orgs/{org}/actions/permissions/repositories",
-  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
-  "GET /orgs/{org}/actions/runner-groups",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
-  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
-  "GET /orgs/{org}/actions/runners",
-  "GET /orgs/{org}/actions/secrets",
-  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/actions/variables",
-  "GET /orgs/{org}/actions/variables/{name}/repositories",
-  "GET /orgs/{org}/attestations/repositories",
-  "GET /orgs/{org}/attestations/{subject_digest}",
-  "GET /orgs/{org}/blocks",
-  "GET /orgs/{org}/campaigns",
-  "GET /orgs/{org}/code-scanning/alerts",
-  "GET /orgs/{org}/code-security/configurations",
-  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
-  "GET /orgs/{org}/codespaces",
-  "GET /orgs/{org}/codespaces/secrets",
-  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/copilot/billing/seats",
-  "GET /orgs/{org}/copilot/metrics",
-  "GET /orgs/{org}/dependabot/alerts",
-  "GET /orgs/{org}/dependabot/secrets",
-  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
-  "GET /orgs/{org}/events",
-  "GET /orgs/{org}/failed_invitations",
-  "GET /orgs/{org}/hooks",
-  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
-  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
-  "GET /orgs/{org}/insights/api/subject-stats",
-  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
-  "GET /orgs/{org}/installations",
-  "GET /orgs/{org}/invitations",
-  "GET /orgs/{org}/invitations/{invitation_id}/teams",
-  "GET /orgs/{org}/issues",
-  "GET /orgs/{org}/members",
-  "GET /orgs/{org}/members/{username}/codespaces",
-  "GET /orgs/{org}/migrations",
-  "GET /orgs/{org}/migrations/{migration_id}/repositories",
-  "GET /orgs/{org}/organization-roles/{role_id}/teams",
-  "GET /orgs/{org}/organization-roles/{role_id}/users",
-  "GET /orgs/{org}/outside_collaborators",
-  "GET /orgs/{org}/packages",
-  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-  "GET /orgs/{org}/personal-access-token-requests",
-  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
-  "GET /orgs/{org}/personal-access-tokens",
-  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
-  "GET /orgs/{org}/private-registries",
-  "GET /orgs/{org}/projects",
-  "GET /orgs/{org}/projectsV2",
-  "GET /orgs/{org}/projectsV2/{project_number}/fields",
-  "GET /orgs/{org}/projectsV2/{project_number}/items",
-  "GET /orgs/{org}/properties/values",
-  "GET /orgs/{org}/public_members",
-  "GET /orgs/{org}/repos",
-  "GET /orgs/{org}/rulesets",
-  "GET /orgs/{org}/rulesets/rule-suites",
-  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
-  "GET /orgs/{org}/secret-scanning/alerts",
-  "GET /orgs/{org}/security-advisories",
-  "GET /orgs/{org}/settings/immutable-releases/repositories",
-  "GET /orgs/{org}/settings/network-configurations",
-  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
-  "GET /orgs/{org}/teams",
-  "GET /orgs/{org}/teams/{team_slug}/discussions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
-  "GET /orgs/{org}/teams/{team_slug}/invitations",
-  "GET /orgs/{org}/teams/{team_slug}/members",
-  "GET /orgs/{org}/teams/{team_slug}/projects",
-  "GET /orgs/{org}/teams/{team_slug}/repos",
-  "GET /orgs/{org}/teams/{team_slug}/teams",
-  "GET /projects/{project_id}/collaborators",
-  "GET /repos/{owner}/{repo}/actions/artifacts",
-  "GET /repos/{owner}/{repo}/actions/caches",
-  "GET /repos/{owner}/{repo}/actions/organization-secrets",
-  "GET /repos/{owner}/{repo}/actions/organization-variables",
-  "GET /repos/{owner}/{repo}/actions/runners",
-  "GET /repos/{owner}/{repo}/actions/runs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
-  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
-  "GET /repos/{owner}/{repo}/actions/secrets",
-  "GET /repos/{owner}/{repo}/actions/variables",
-  "GET /repos/{owner}/{repo}/actions/workflows",
-  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
-  "GET /repos/{owner}/{repo}/activity",
-  "GET /repos/{owner}/{repo}/assignees",
-  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
-  "GET /repos/{owner}/{repo}/branches",
-  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
-  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts",
-  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-  "GET /repos/{owner}/{repo}/code-scanning/analyses",
-  "GET /repos/{owner}/{repo}/codespaces",
-  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
-  "GET /repos/{owner}/{repo}/codespaces/secrets",
-  "GET /repos/{owner}/{repo}/collaborators",
-  "GET /repos/{owner}/{repo}/comments",
-  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/commits",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
-  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
-  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
-  "GET /repos/{owner}/{repo}/commits/{ref}/status",
-  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
-  "GET /repos/{owner}/{repo}/compare/{basehead}",
-  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
-  "GET /repos/{owner}/{repo}/contributors",
-  "GET /repos/{owner}/{repo}/dependabot/alerts",
-  "GET /repos/{owner}/{repo}/dependabot/secrets",
-  "GET /repos/{owner}/{repo}/deployments",
-  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-  "GET /repos/{owner}/{repo}/environments",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
-  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
-  "GET /repos/{owner}/{repo}/events",
-  "GET /repos/{owner}/{repo}/forks",
-  "GET /repos/{owner}/{repo}/hooks",
-  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
-  "GET /repos/{owner}/{repo}/invitations",
-  "GET /repos/{owner}/{repo}/issues",
-  "GET /repos/{owner}/{repo}/issues/comments",
-  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/issues/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
-  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
-  "GET /repos/{owner}/{repo}/keys",
-  "GET /repos/{owner}/{repo}/labels",
-  "GET /repos/{owner}/{repo}/milestones",
-  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
-  "GET /repos/{owner}/{repo}/notifications",
-  "GET /repos/{owner}/{repo}/pages/builds",
-  "GET /repos/{owner}/{repo}/projects",
-  "GET /repos/{owner}/{repo}/pulls",
-  "GET /repos/{owner}/{repo}/pulls/comments",
-  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
-  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
-  "GET /repos/{owner}/{repo}/releases",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
-  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
-  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
-  "GET /repos/{owner}/{repo}/rulesets",
-  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
-  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
-  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
-  "GET /repos/{owner}/{repo}/security-advisories",
-  "GET /repos/{owner}/{repo}/stargazers",
-  "GET /repos/{owner}/{repo}/subscribers",
-  "GET /repos/{owner}/{repo}/tags",
-  "GET /repos/{owner}/{repo}/teams",
-  "GET /repos/{owner}/{repo}/topics",
-  "GET /repositories",
-  "GET /search/code",
-  "GET /search/commits",
-  "GET /search/issues",
-  "GET /search/labels",
-  "GET /search/repositories",
-  "GET /search/topics",
-  "GET /search/users",
-  "GET /teams/{team_id}/discussions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
-  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
-  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
-  "GET /teams/{team_id}/invitations",
-  "GET /teams/{team_id}/members",
-  "GET /teams/{team_id}/projects",
-  "GET /teams/{team_id}/repos",
-  "GET /teams/{team_id}/teams",
-  "GET /user/blocks",
-  "GET /user/codespaces",
-  "GET /user/codespaces/secrets",
-  "GET /user/emails",
-  "GET /user/followers",
-  "GET /user/following",
-  "GET /user/gpg_keys",
-  "GET /user/installations",
-  "GET /user/installations/{installation_id}/repositories",
-  "GET /user/issues",
-  "GET /user/keys",
-  "GET /user/marketplace_purchases",
-  "GET /user/marketplace_purchases/stubbed",
-  "GET /user/memberships/orgs",
-  "GET /user/migrations",
-  "GET /user/migrations/{migration_id}/repositories",
-  "GET /user/orgs",
-  "GET /user/packages",
-  "GET /user/packages/{package_type}/{package_name}/versions",
-  "GET /user/public_emails",
-  "GET /user/repos",
-  "GET /user/repository_invitations",
-  "GET /user/social_accounts",
-  "GET /user/ssh_signing_keys",
-  "GET /user/starred",
-  "GET /user/subscriptions",
-  "GET /user/teams",
-  "GET /users",
-  "GET /users/{username}/attestations/{subject_digest}",
-  "GET /users/{username}/events",
-  "GET /users/{username}/events/orgs/{org}",
-  "GET /users/{username}/events/public",
-  "GET /users/{username}/followers",
-  "GET /users/{username}/following",
-  "GET /users/{username}/gists",
-  "GET /users/{username}/gpg_keys",
-  "GET /users/{username}/keys",
-  "GET /users/{username}/orgs",
-  "GET /users/{username}/packages",
-  "GET /users/{username}/projects",
-  "GET /users/{username}/projectsV2",
-  "GET /users/{username}/projectsV2/{project_number}/fields",
-  "GET /users/{username}/projectsV2/{project_number}/items",
-  "GET /users/{username}/received_events",
-  "GET /users/{username}/received_events/public",
-  "GET /users/{username}/repos",
-  "GET /users/{username}/social_accounts",
-  "GET /users/{username}/ssh_signing_keys",
-  "GET /users/{username}/starred",
-  "GET /users/{username}/subscriptions"
-]));
-
-// pkg/dist-src/paginating-endpoints.js
-function isPaginatingEndpoint(arg) {
-  if (typeof arg === "string") {
-    return paginatingEndpoints.includes(arg);
-  } else {
-    return false;
-  }
-}
-
-// pkg/dist-src/index.js
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
-}
-paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
-
-
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
-
-
-// octokit + plugins
-
-
-
-const context = new Context();
-const baseUrl = getApiBaseUrl();
-const defaults = {
-    baseUrl,
-    request: {
-        agent: getProxyAgent(baseUrl),
-        fetch: getProxyFetch(baseUrl)
-    }
-};
-const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
-
-/**
- * Convience function to correctly format Octokit Options to pass into the constructor.
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokitOptions(token, options) {
-    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
-    // Auth
-    const auth = getAuthString(token, opts);
-    if (auth) {
-        opts.auth = auth;
-    }
-    // Orchestration ID
-    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
-    if (userAgent) {
-        opts.userAgent = userAgent;
-    }
-    return opts;
-}
-//# sourceMappingURL=utils.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
-
-
-const github_context = new Context();
-/**
- * Returns a hydrated octokit ready to use for GitHub Actions
- *
- * @param     token    the repo PAT or GITHUB_TOKEN
- * @param     options  other options to set
- */
-function getOctokit(token, options, ...additionalPlugins) {
-    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-    return new GitHubWithPlugins(getOctokitOptions(token, options));
-}
-//# sourceMappingURL=github.js.map
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-// EXTERNAL MODULE: ./src/loose-json.ts
-var loose_json = __nccwpck_require__(8096);
-;// CONCATENATED MODULE: ./src/github/api-failure.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ failureWarning),
+/* harmony export */   f: () => (/* binding */ readFailure)
+/* harmony export */ });
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _loose_json_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8096);
 // Turns a failed GitHub API call into one warning line the user can act on. GitHub deployments are
 // a record of a deploy, never a reason to fail it, so these failures are warnings, not errors.
 
@@ -67612,14 +62600,14 @@ function readFailure(error) {
     const e = (typeof error === 'object' && error !== null ? error : {});
     if (e.response && typeof e.response.status === 'number') {
         const data = e.response.data;
-        const msg = (0,loose_json/* isObject */.Gv)(data) ? data['message'] : data;
+        const msg = (0,_loose_json_js__WEBPACK_IMPORTED_MODULE_1__/* .isObject */ .Gv)(data) ? data['message'] : data;
         return {
             status: e.response.status,
             serverMessage: typeof msg === 'string' && msg.trim() ? msg.trim().slice(0, 300) : undefined,
             cause: undefined,
         };
     }
-    const text = (0,errors/* errorText */.kc)(error);
+    const text = (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorText */ .kc)(error);
     return { status: undefined, serverMessage: undefined, cause: text.slice(0, 300) };
 }
 /** What to check, by status: the usual cause of each failure in a workflow. */
@@ -67655,19 +62643,94 @@ function failureWarning(call, failure, apiUrl, consequence) {
     return `${text}. ${consequence} ${hintFor(failure.status, apiUrl)}`;
 }
 
+
+/***/ }),
+
+/***/ 7987:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ commentBody),
+/* harmony export */   Q: () => (/* binding */ commentMarker)
+/* harmony export */ });
+/* harmony import */ var _runner_text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5141);
+// The text of the pull request comment: one per app, found again by a hidden marker that names the
+// app. Every name, id and server word goes through the summary's escaping (runner-text.ts): the
+// comment is markdown that anyone who can read the pull request sees.
+
+/** The hidden line that says which app a comment is for (the name percent-encoded: no `-->` in it). */
+function commentMarker(appName) {
+    return `<!-- camposcloud-deploy app=${encodeURIComponent(appName)} -->`;
+}
+function commentBody(f) {
+    const heading = f.ended
+        ? `### CamposCloud preview ${(0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdCode */ .xs)(f.appName)}: ${f.ended === 'removed' ? '🗑️ removed' : '⏹️ stopped'}`
+        : `### CamposCloud preview ${(0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdCode */ .xs)(f.appName)}`;
+    const rows = [
+        ['App', f.appId ? `${(0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdCode */ .xs)(f.appName)}, id ${(0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdCode */ .xs)(f.appId)}` : (0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdCode */ .xs)(f.appName)],
+        ['State', (0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdText */ .bC)(f.state)],
+    ];
+    if (f.url && !f.ended)
+        rows.push(['URL', (0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdUrl */ .T3)(f.url)]);
+    if (f.sha)
+        rows.push(['Commit', (0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdCode */ .xs)(f.sha.slice(0, 12))]);
+    rows.push([
+        'Updated',
+        (0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdText */ .bC)(`${f.at
+            .replace('T', ' ')
+            .replace(/\.\d+Z$/, '')
+            .replace(/Z$/, '')} UTC`),
+    ]);
+    if (f.runUrl)
+        rows.push(['Run', (0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdUrl */ .T3)(f.runUrl)]);
+    return [
+        commentMarker(f.appName),
+        heading,
+        '',
+        '| | |',
+        '| --- | --- |',
+        ...rows.map(([k, v]) => `| ${k} | ${(0,_runner_text_js__WEBPACK_IMPORTED_MODULE_0__/* .mdCell */ .cz)(v)} |`),
+        '',
+        '<sub>Kept up to date by camposcloud-deploy: one comment per app, edited on every deploy.</sub>',
+        '',
+    ].join('\n');
+}
+
+
+/***/ }),
+
+/***/ 7382:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  GitHubDeployments: () => (/* binding */ GitHubDeployments)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
+var github = __nccwpck_require__(2413);
+// EXTERNAL MODULE: ./src/github/api-failure.ts
+var api_failure = __nccwpck_require__(9692);
+// EXTERNAL MODULE: ./src/loose-json.ts
+var loose_json = __nccwpck_require__(8096);
 ;// CONCATENATED MODULE: ./src/github/payload.ts
 // What the action keeps in a GitHub deployment's payload, and reading it back. The payload is the
-// link from a GitHub environment to its CamposCloud app: stop/delete find the app through it.
+// link from a GitHub environment to its CamposCloud app. Anyone who can create deployments in the
+// repository can write one, so what it says is a hint: target.ts acts on the app it names only
+// after reading that app and finding the name the run itself derived.
 
+/** A CamposCloud app id (a MongoDB ObjectId), as the API's `_id` always is. */
+const APP_ID = /^[0-9a-f]{24}$/i;
 function deploymentPayload(app) {
     return { camposcloudAppId: app.id, camposcloudAppName: app.name };
 }
 /**
- * The app id in a deployment's payload, or undefined when it holds none. GitHub returns the payload
+ * The app a deployment's payload names, or undefined when it names none. GitHub returns the payload
  * as an object, but as a JSON string where it was stored as one (older servers, other tools), so
  * both are read; anything else (a deployment made by another tool) yields undefined.
  */
-function appIdFromPayload(payload) {
+function recordedApp(payload) {
     let value = payload;
     if (typeof value === 'string') {
         try {
@@ -67680,7 +62743,14 @@ function appIdFromPayload(payload) {
     if (!(0,loose_json/* isObject */.Gv)(value))
         return undefined;
     const id = value['camposcloudAppId'];
-    return typeof id === 'string' && id.trim() !== '' ? id : undefined;
+    if (typeof id !== 'string' || id.trim() === '')
+        return undefined;
+    const name = value['camposcloudAppName'];
+    return {
+        appId: id.toLowerCase(),
+        appName: typeof name === 'string' ? name : undefined,
+        wellFormed: APP_ID.test(id),
+    };
 }
 
 // EXTERNAL MODULE: ./src/limit.ts
@@ -67727,7 +62797,7 @@ class GitHubDeployments {
         this.runUrl = opts.runUrl;
         this.timeoutMs = opts.timeoutMs ?? 30_000;
         const log = opts.log;
-        this.octokit = getOctokit(opts.token, {
+        this.octokit = (0,github/* getOctokit */.Q)(opts.token, {
             baseUrl: this.apiUrl,
             // Octokit's own notices (deprecations) go to the debug log, never to stdout unasked.
             log: {
@@ -67773,19 +62843,26 @@ class GitHubDeployments {
             this.log.info(`GitHub deployment ${id} marked failed for environment '${target.environment}'.`);
     }
     /**
-     * The CamposCloud app id kept by the environment's newest deployment that holds one, or undefined
-     * (no such deployment, or the GitHub API failed: then with a warning).
+     * The CamposCloud app the environment's newest deployment that names one says it holds, or
+     * undefined (no such deployment, or the GitHub API failed: then with a warning). Only a hint:
+     * anyone who can create deployments can write one, so the caller reads the app and checks its
+     * name before acting. A newest record whose id is not an app id is not followed, nor is any
+     * older one (it would name an older version), with a warning.
      */
     async findAppId(environment) {
         const data = await this.listDeployments(environment, FIND_PAGE_SIZE, 'No app id could be read from GitHub deployments.');
         if (!data)
             return undefined;
         for (const d of data) {
-            const appId = appIdFromPayload(d.payload);
-            if (appId) {
-                this.log.debug(`GitHub deployment ${d.id} of '${environment}' holds CamposCloud app ${appId}.`);
-                return { appId, deploymentId: d.id };
+            const recorded = recordedApp(d.payload);
+            if (!recorded)
+                continue;
+            if (!recorded.wellFormed) {
+                this.log.warning(`GitHub deployment ${d.id} of environment '${environment}' names a CamposCloud app id that is not 24 hexadecimal characters: it is not used, and no app is read through it.`);
+                return undefined;
             }
+            this.log.debug(`GitHub deployment ${d.id} of '${environment}' holds CamposCloud app ${recorded.appId}.`);
+            return { appId: recorded.appId, appName: recorded.appName, deploymentId: d.id };
         }
         this.log.debug(`No GitHub deployment of '${environment}' holds a CamposCloud app id (${data.length} looked at).`);
         return undefined;
@@ -67898,7 +62975,167 @@ class GitHubDeployments {
         }
     }
     warn(call, error, consequence) {
-        this.log.warning(failureWarning(call, readFailure(error), this.apiUrl, consequence));
+        this.log.warning((0,api_failure/* failureWarning */.F)(call, (0,api_failure/* readFailure */.f)(error), this.apiUrl, consequence));
+    }
+}
+
+
+/***/ }),
+
+/***/ 7580:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   PullRequestComments: () => (/* binding */ PullRequestComments)
+/* harmony export */ });
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2413);
+/* harmony import */ var _api_failure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9692);
+/* harmony import */ var _comment_body_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7987);
+// The pull request comment: one per app, found again by its hidden marker and edited in place.
+// Two runs may race (two pushes in quick succession without a concurrency group): both find no
+// comment and both create one. So after a create the comments are listed again, the oldest comment
+// of the app is kept and any newer one deleted; a run whose own comment was the newer one writes
+// its text into the oldest instead. Every run ends with exactly one comment, whatever the order.
+//
+// Best effort, like GitHub deployments: a failure is one warning and the deploy's result stands.
+// A 403 (the job lacks `pull-requests: write`, or a fork's read-only token) ends the commenting
+// for the run after that one warning.
+
+
+
+class PullRequestComments {
+    octokit;
+    owner;
+    repo;
+    log;
+    timeoutMs;
+    refused = false;
+    constructor(opts) {
+        const baseUrl = (opts.baseUrl ??
+            (process.env['GITHUB_API_URL'] || 'https://api.github.com')).replace(/\/+$/, '');
+        this.owner = opts.owner;
+        this.repo = opts.repo;
+        this.log = opts.log;
+        this.timeoutMs = opts.timeoutMs ?? 30_000;
+        const log = opts.log;
+        this.octokit = (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(opts.token, {
+            baseUrl,
+            log: {
+                debug: (m) => log.debug(m),
+                info: (m) => log.debug(m),
+                warn: (m) => log.debug(m),
+                error: (m) => log.debug(m),
+            },
+        });
+    }
+    /** The app's comment on the pull request set to body: edited when there is one, else created. */
+    async upsert(pr, appName, body) {
+        return this.guard(`comment on pull request #${pr}`, async () => {
+            const marker = (0,_comment_body_js__WEBPACK_IMPORTED_MODULE_2__/* .commentMarker */ .Q)(appName);
+            const [first, ...extra] = await this.find(pr, marker);
+            if (first) {
+                await this.update(first.id, body);
+                await this.deleteAll(extra);
+                this.log.info(`Updated the comment on pull request #${pr} for app '${appName}'.`);
+                return 'updated';
+            }
+            const mine = await this.create(pr, body);
+            // Another run may have created one meanwhile: the oldest stays, the others go.
+            const [oldest, ...newer] = await this.find(pr, marker);
+            if (oldest && oldest.id !== mine) {
+                await this.update(oldest.id, body);
+                await this.deleteAll(newer);
+                this.log.info(`Updated the comment on pull request #${pr} for app '${appName}' (another run had just made it).`);
+                return 'updated';
+            }
+            await this.deleteAll(newer);
+            this.log.info(`Commented on pull request #${pr} for app '${appName}'.`);
+            return 'created';
+        });
+    }
+    /** Edits the app's comment, if it has one (a removed preview gets no new comment). */
+    async updateIfPresent(pr, appName, body) {
+        return this.guard(`update the comment on pull request #${pr}`, async () => {
+            const [first, ...extra] = await this.find(pr, (0,_comment_body_js__WEBPACK_IMPORTED_MODULE_2__/* .commentMarker */ .Q)(appName));
+            if (!first)
+                return 'none';
+            await this.update(first.id, body);
+            await this.deleteAll(extra);
+            this.log.info(`Updated the comment on pull request #${pr} for app '${appName}'.`);
+            return 'updated';
+        });
+    }
+    /** The app's comments, oldest first (GitHub lists issue comments in creation order). */
+    async find(pr, marker) {
+        const all = (await this.octokit.paginate(this.octokit.rest.issues.listComments, {
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: pr,
+            per_page: 100,
+            request: { signal: AbortSignal.timeout(this.timeoutMs) },
+        }));
+        return all
+            .filter((c) => typeof c.body === 'string' && c.body.startsWith(marker))
+            .sort((a, b) => a.id - b.id);
+    }
+    async create(pr, body) {
+        const { data } = await this.octokit.rest.issues.createComment({
+            owner: this.owner,
+            repo: this.repo,
+            issue_number: pr,
+            body,
+            request: { signal: AbortSignal.timeout(this.timeoutMs) },
+        });
+        return data.id;
+    }
+    async update(id, body) {
+        await this.octokit.rest.issues.updateComment({
+            owner: this.owner,
+            repo: this.repo,
+            comment_id: id,
+            body,
+            request: { signal: AbortSignal.timeout(this.timeoutMs) },
+        });
+    }
+    /** Deletes duplicates; one another run deleted first (404) is gone all the same. */
+    async deleteAll(comments) {
+        for (const c of comments) {
+            try {
+                await this.octokit.rest.issues.deleteComment({
+                    owner: this.owner,
+                    repo: this.repo,
+                    comment_id: c.id,
+                    request: { signal: AbortSignal.timeout(this.timeoutMs) },
+                });
+            }
+            catch (error) {
+                if ((0,_api_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .readFailure */ .f)(error).status !== 404)
+                    throw error;
+            }
+        }
+    }
+    async guard(what, fn) {
+        if (this.refused)
+            return 'failed';
+        try {
+            return await fn();
+        }
+        catch (error) {
+            const failure = (0,_api_failure_js__WEBPACK_IMPORTED_MODULE_1__/* .readFailure */ .f)(error);
+            const said = failure.serverMessage ? `: ${failure.serverMessage}` : '';
+            const how = failure.status === undefined
+                ? ` with no response (${failure.cause ?? 'unknown error'})`
+                : ` with HTTP ${failure.status}${said}`;
+            const hint = failure.status === 403 || failure.status === 404
+                ? ' The job needs `permissions: pull-requests: write` (a pull request from a fork gets a read-only token: no comment is possible there).'
+                : failure.status === 401
+                    ? ' The github-token was refused.'
+                    : '';
+            if (failure.status === 403)
+                this.refused = true;
+            this.log.warning(`GitHub: could not ${what}: the call failed${how}. The deploy itself is not affected.${hint}`);
+            return 'failed';
+        }
     }
 }
 
@@ -67909,7 +63146,7 @@ class GitHubDeployments {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3567);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1943);
 /* harmony import */ var _young_generation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8263);
 // The action's entry point (dist/index.js after bundling).
 
@@ -67979,7 +63216,7 @@ function obj(v) {
 
 /***/ }),
 
-/***/ 3567:
+/***/ 1943:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70494,14 +65731,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -70521,8 +65758,8 @@ function getExecOutput(commandLine, args, options) {
         let stdout = '';
         let stderr = '';
         //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
-        const stderrDecoder = new external_string_decoder_namespaceObject.StringDecoder('utf8');
+        const stdoutDecoder = new StringDecoder('utf8');
+        const stderrDecoder = new StringDecoder('utf8');
         const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
         const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
         const stdErrListener = (data) => {
@@ -70936,10 +66173,6 @@ function getIDToken(aud) {
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/loose-json.ts
 var loose_json = __nccwpck_require__(8096);
 ;// CONCATENATED MODULE: ./src/camposcloud/normalize.ts
@@ -70958,45 +66191,61 @@ const APP_ID = /^[0-9a-f]{24}$/i;
 const CONTAINER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A DNS label, or a host name made of them (a scheme and a trailing '/' are tolerated). */
 const SUBDOMAIN = /^(https?:\/\/)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\/?$/i;
-/**
- * A field with a known shape that does not have it: the server answered something unexpected.
- * These fields reach outputs, log lines, URLs and later requests, so a malformed one stops the run
- * rather than travel on.
- */
-function checked(field, value, shape, what) {
-    if (value === undefined || shape.test(value))
-        return value;
-    const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-    throw new TypeError(`the server answered something unexpected: ${field} ${shown} is not ${what}`);
+/** A value as a message may quote it: JSON-quoted, at most 60 characters. */
+function shown(value) {
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
 }
 /**
- * Pure. Throws a TypeError when `raw` is not an app object (no `_id`), or when its id, container
- * id or subdomain does not have its documented shape.
+ * The app's id must have its shape: it goes into later requests' paths, outputs and log lines, so
+ * an odd one is an error (where the app is acted on; listing.ts skips such items elsewhere).
+ */
+function checkedId(value) {
+    if (value === undefined || APP_ID.test(value))
+        return value;
+    throw new TypeError(`the server answered something unexpected: _id ${shown(value)} is not a 24-character hex id`);
+}
+/**
+ * Fields the action only reports (the container id, the subdomain): a value without its shape is
+ * dropped, never passed on, and noted so that the command acting on the app can warn. Users choose
+ * subdomains, so one odd app must not fail a listing.
+ */
+function shaped(field, value, shape, what, odd) {
+    if (value === undefined || shape.test(value))
+        return value;
+    odd.push({ field, why: `${field} ${shown(value)} is not ${what}` });
+    return undefined;
+}
+/**
+ * Pure. Throws a TypeError when `raw` is not an app object (no `_id`), or when its id is not 24
+ * hex characters. A container id or subdomain without its shape is left out (see oddFields).
  */
 function normalizeApp(raw) {
     if (!(0,loose_json/* isObject */.Gv)(raw))
         throw new TypeError('expected an app object');
-    const id = checked('_id', refId(raw['_id']) ?? (0,loose_json/* str */.gx)(raw['id']), APP_ID, 'a 24-character hex id');
+    const id = checkedId(refId(raw['_id']) ?? (0,loose_json/* str */.gx)(raw['id']));
     if (!id)
         throw new TypeError('the app object has no _id');
     const metrics = raw['currentResourceMetrics'];
     const online = (0,loose_json/* isObject */.Gv)(metrics) && typeof metrics['online'] === 'boolean' ? metrics['online'] : undefined;
+    const odd = [];
     return {
         id,
         name: typeof raw['name'] === 'string' ? raw['name'] : '',
-        containerId: checked('containerId', (0,loose_json/* str */.gx)(raw['containerId']), CONTAINER_ID, 'a UUID'),
+        containerId: shaped('containerId', (0,loose_json/* str */.gx)(raw['containerId']), CONTAINER_ID, 'a UUID', odd),
         teamId: refId(raw['teamId']) ?? refId(raw['team']),
         status: (0,loose_json/* str */.gx)(raw['status']) ?? 'unknown',
         online,
         uptime: (0,loose_json/* isObject */.Gv)(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
         exposedViaWeb: bool(raw['exposedViaWeb']),
-        subdomain: checked('assignedSubdomain', (0,loose_json/* str */.gx)(raw['assignedSubdomain']) ?? (0,loose_json/* str */.gx)(raw['subdomain']), SUBDOMAIN, 'a host name'),
+        subdomain: shaped('assignedSubdomain', (0,loose_json/* str */.gx)(raw['assignedSubdomain']) ?? (0,loose_json/* str */.gx)(raw['subdomain']), SUBDOMAIN, 'a host name', odd),
         runtime: (0,loose_json/* str */.gx)(raw['runtimeEnvironment']) ?? (0,loose_json/* str */.gx)(raw['runtime']),
         createdAt: (0,loose_json/* str */.gx)(raw['createdAt']),
         startupCommand: (0,loose_json/* str */.gx)(raw['startupCommand']),
         environmentVariables: envVars(raw['environmentVariables']),
         memoryMB: positiveInt(raw['allocatedMemoryMB']),
         autoRestart: bool(raw['autoRestartEnabled']),
+        // Last: the fields above have filled it.
+        ...(odd.length > 0 ? { oddFields: odd } : {}),
     };
 }
 /** A boolean, or its text; undefined when absent or anything else. */
@@ -71011,7 +66260,11 @@ function positiveInt(v) {
     const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
     return typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : undefined;
 }
-/** [{key, value}] as the API returns it; undefined when absent or not that shape. */
+/**
+ * [{key, value}] as the API returns it; undefined when absent or not that shape. An item without
+ * a text value (keys shown, values withheld) makes the whole list unreadable: carried over, it
+ * would overwrite a secret with nothing.
+ */
 function envVars(v) {
     if (!Array.isArray(v))
         return undefined;
@@ -71019,7 +66272,9 @@ function envVars(v) {
     for (const item of v) {
         if (!(0,loose_json/* isObject */.Gv)(item) || typeof item['key'] !== 'string')
             return undefined;
-        out.push({ key: item['key'], value: typeof item['value'] === 'string' ? item['value'] : '' });
+        if (typeof item['value'] !== 'string')
+            return undefined;
+        out.push({ key: item['key'], value: item['value'] });
     }
     return out;
 }
@@ -71143,6 +66398,210 @@ function describer(rootPath) {
         updateApp: (id) => text(routes.updateApp(id)),
         uploadFiles: (id) => text(routes.uploadFiles(id)),
     };
+}
+
+;// CONCATENATED MODULE: ./src/camposcloud/unreachable.ts
+// A host that does not resolve or refuses connections before it ever answered is a wrong api-url
+// far more often than a passing fault: retrying it for most of a minute only delays the one thing
+// the user must do (fix the input). Once the host has answered in this run, the same errors are
+// a server restarting or a resolver hiccup, and are retried like any network error.
+/** Hosts that have answered (any HTTP response) during this run. */
+const answered = new Set();
+/** Called for every response: the host is reachable, later network errors are transient. */
+function markAnswered(host) {
+    answered.add(host);
+}
+/** The system error code of a failed request (undici puts it on the error or on its cause). */
+function networkCode(err) {
+    // Read by shape, not instanceof: an error made in another realm is an Error all the same.
+    let e = err;
+    for (let depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+        const { code, cause } = e;
+        if (typeof code === 'string' && /^E[A-Z_]+$/.test(code))
+            return code;
+        e = cause;
+    }
+    return undefined;
+}
+/**
+ * How many attempts a call gets against `host` after a network error of `code`, when the host
+ * has not answered yet: ENOTFOUND (no such name) and ECONNREFUSED (nothing listens there) fail at
+ * once; EAI_AGAIN (the resolver could not answer now) gets one more try. undefined: the usual
+ * retries apply.
+ */
+function attemptsBeforeFirstAnswer(host, code) {
+    if (answered.has(host) || code === undefined)
+        return undefined;
+    if (code === 'ENOTFOUND' || code === 'ECONNREFUSED')
+        return 1;
+    if (code === 'EAI_AGAIN')
+        return 2;
+    return undefined;
+}
+/** The hint of the error: the input to check, and the likely cause. */
+function unreachableHint(host, code) {
+    if (code === 'ECONNREFUSED') {
+        return `Nothing accepts connections at ${host} (connection refused), the host of input 'api-url': check its host and port, or leave api-url unset for https://api.camposcloud.com.`;
+    }
+    if (code === 'EAI_AGAIN') {
+        return `The name ${host}, the host of input 'api-url', could not be resolved (the DNS server did not answer, twice): check api-url for a typo, or re-run if the runner's network was down.`;
+    }
+    return `The name ${host}, the host of input 'api-url', does not exist (DNS found no such host): check api-url for a typo, or leave it unset for https://api.camposcloud.com.`;
+}
+
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
+;// CONCATENATED MODULE: ./src/camposcloud/proxy.ts
+// The dispatcher for every CamposCloud request: undici's default agent ignores HTTPS_PROXY,
+// HTTP_PROXY and NO_PROXY, which the GitHub calls honour, so behind a proxy only half the action
+// would get through. EnvHttpProxyAgent reads them as curl does and tunnels with CONNECT.
+
+let agent;
+/** One agent per process, made on first use: the proxy variables are read then. */
+function proxyAwareDispatcher() {
+    agent ??= new undici.EnvHttpProxyAgent();
+    return agent;
+}
+
+;// CONCATENATED MODULE: ./src/camposcloud/http.ts
+// One HTTP exchange with a time limit, and sleeps, both bounded by the run's deadline. No retries
+// and no interpretation here: the client decides what an outcome means.
+
+
+
+
+
+/**
+ * Most bytes of a response body read: API answers are a few KB (a page of apps, one app, an error);
+ * a body past this is cut off, so a broken or hostile server cannot grow the action's memory.
+ */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+function flattenHeaders(raw) {
+    const out = {};
+    for (const [key, value] of Object.entries(raw)) {
+        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return out;
+}
+function describeNetworkError(err) {
+    if (err instanceof Error) {
+        const code = err.code;
+        const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
+        return typeof code === 'string' ? `${code}: ${err.message}${cause}` : `${err.message}${cause}`;
+    }
+    return String(err);
+}
+/**
+ * Sends one request and reads the response, at most maxResponseBytes of it. A network failure or
+ * a timeout is a result, not an exception; only running into the deadline throws (DeadlineError).
+ */
+async function exchange(x) {
+    const remaining = x.deadline ? x.deadline.at - Date.now() : Infinity;
+    if (x.deadline && remaining <= 0) {
+        x.body?.destroy();
+        throw new errors/* DeadlineError */.j3(x.waitingFor, x.deadline.timeoutSeconds);
+    }
+    const controller = new AbortController();
+    // Which limit ended the exchange: the deadline, or the per-request one (whose words it keeps).
+    let fired;
+    const stop = (deadline, reason) => {
+        fired ??= { deadline, reason };
+        controller.abort(new Error(reason));
+    };
+    const deadlineTimer = remaining === Infinity ? undefined : setTimeout(() => stop(true, 'deadline'), remaining);
+    let limitTimer;
+    let armedFor;
+    const arm = (ms, reason) => {
+        // Once per chunk of an upload: restarting the same timer is cheaper than a new one.
+        if (armedFor === reason && limitTimer) {
+            limitTimer.refresh();
+            return;
+        }
+        clearTimeout(limitTimer);
+        armedFor = reason;
+        limitTimer = setTimeout(() => stop(false, reason), ms);
+    };
+    let body = x.body;
+    const up = x.upload;
+    let bodySent = false;
+    if (up) {
+        const stalled = `the upload stalled (nothing sent for ${(0,src_text/* duration */.p0)(up.stallMs)})`;
+        body = up.open(() => arm(up.stallMs, stalled));
+        body.once('end', () => {
+            bodySent = true;
+            arm(up.answerMs, `no response within ${(0,src_text/* duration */.p0)(up.answerMs)}`);
+        });
+        arm(up.stallMs, stalled);
+    }
+    else {
+        arm(x.timeoutMs, `no response within ${(0,src_text/* duration */.p0)(x.timeoutMs)}`);
+    }
+    // undici's own inactivity timers, as a second line should the abort be missed.
+    const idleMs = Math.min(remaining, up ? Math.max(up.stallMs, up.answerMs) : x.timeoutMs) + 1000;
+    try {
+        const res = await (0,undici.request)(x.url, {
+            method: x.method,
+            headers: x.headers,
+            body,
+            signal: controller.signal,
+            dispatcher: proxyAwareDispatcher(),
+            headersTimeout: idleMs,
+            bodyTimeout: idleMs,
+        });
+        const headers = flattenHeaders(res.headers);
+        const read = await readLimited(res.body, x.maxResponseBytes ?? MAX_RESPONSE_BYTES);
+        return { kind: 'response', status: res.statusCode, headers, ...read };
+    }
+    catch (err) {
+        if (fired?.deadline && x.deadline) {
+            throw new errors/* DeadlineError */.j3(x.waitingFor, x.deadline.timeoutSeconds);
+        }
+        const unsent = up && !bodySent ? { unsent: true } : {};
+        if (fired)
+            return { kind: 'network', reason: fired.reason, timedOut: true, ...unsent };
+        const reason = describeNetworkError(err);
+        const code = networkCode(err);
+        return {
+            kind: 'network',
+            reason,
+            timedOut: /timeout/i.test(reason),
+            ...unsent,
+            ...(code === undefined ? {} : { code }),
+        };
+    }
+    finally {
+        clearTimeout(limitTimer);
+        clearTimeout(deadlineTimer);
+        body?.destroy();
+    }
+}
+/**
+ * The body as text, or tooLarge once more than `max` bytes came: the rest is never read and the
+ * connection is closed, so memory stays flat whatever the server sends.
+ */
+async function readLimited(stream, max) {
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of stream) {
+        size += chunk.length;
+        if (size > max) {
+            stream.destroy();
+            return { text: '', tooLarge: true };
+        }
+        chunks.push(chunk);
+    }
+    return { text: Buffer.concat(chunks).toString('utf8') };
+}
+/** Waits `ms`, or throws DeadlineError at once when the wait would end past the deadline. */
+async function sleepWithin(ms, deadline, waitingFor) {
+    if (deadline && Date.now() + ms > deadline.at) {
+        throw new errors/* DeadlineError */.j3(waitingFor, deadline.timeoutSeconds);
+    }
+    if (ms <= 0)
+        return;
+    await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 ;// CONCATENATED MODULE: ./src/camposcloud/outcome.ts
@@ -71303,56 +66762,79 @@ class RetryBudget {
 }
 
 ;// CONCATENATED MODULE: ./src/camposcloud/app-state.ts
-// Stop and start, judged by the state the app reports, never by the server's words: a refused or
-// unanswered call is followed by a fresh read, and the app in the wanted state is success.
+// Stop and start, judged by the state the app reports, never by the server's words. Every change
+// is followed by a read of the app (GET /apps/{id}), and what that read shows is the result: a
+// stop's own answer may show the app as it was before the stop, and a refusal (in any wording,
+// any status) of a stop or start of an app already in that state is success when the read says so.
 
 
 
 
-/** CamposCloudClient.stopApp, whose comment says what it promises. */
-async function stopApp(http, read, id, current, opts = {}) {
-    // evenIfNotOnline: an app that never came online may still be starting (installing its
-    // dependencies), so its state cannot say the stop is not needed: send it all the same.
-    const before = opts.evenIfNotOnline ? undefined : (current ?? (await read(id)));
-    if (before && !isRunning(before))
-        return { app: before, alreadyStopped: true };
-    const app = await changeState(http, read, id, 'stop', (a) => !isRunning(a));
-    return { app, alreadyStopped: false };
-}
-/** CamposCloudClient.startApp, whose comment says what it promises. */
-async function startApp(http, read, id, current) {
-    const before = current ?? (await read(id));
-    if (isRunning(before))
-        return { app: before, alreadyRunning: true };
-    const app = await changeState(http, read, id, 'start', isRunning);
-    return { app, alreadyRunning: false };
+
+
+/**
+ * Running, as the platform reports it: `currentResourceMetrics.online === true`, and nothing else.
+ * `online: false` cannot tell a stopped app from one still starting (installing dependencies), and
+ * `uptime` and the other metrics are ordinary numbers a stopped app may still carry: neither is a
+ * state. The one definition of running for the whole action.
+ */
+function isRunning(app) {
+    return app.online === true;
 }
 /**
- * POST /apps/{id}/stop or start until the app's state says it is done. Any answer other than a
- * 2xx (a refusal in any wording or code, a 5xx, a lost response) is followed by a fresh read:
- * when `done` holds for it, the call succeeded whatever the server said; when not, a transient
- * failure is tried again and a refusal is an error that says the state the app is in.
- * Returns the app as the last answer or read showed it (a stop's own answer may be stale).
+ * CamposCloudClient.stopApp. The stop is always sent: an app that reads `online: false` may be
+ * starting, and only a stop keeps it from running as a second copy later. Then the app is read
+ * until it does not report running (bounded by `settleMs`): an accepted stop of an app that still
+ * reports running after that is an error, as is a refused one.
  */
-async function changeState(http, read, id, action, done) {
+async function stopApp(http, read, id, limits) {
+    return changeState(http, read, id, 'stop', (a) => !isRunning(a), limits);
+}
+/**
+ * CamposCloudClient.startApp. Not sent when the app reads running (`current`, else a fresh read).
+ * An accepted start is read back once: an app that installs its dependencies first is not online
+ * yet, and `answer: 'accepted'` with `online !== true` says exactly that. A refused start is
+ * success when the read after it says online, else an error that says what the read showed (an
+ * app still starting and one that cannot start read alike: the caller says so, and decides).
+ */
+async function startApp(http, read, id, limits, current) {
+    const before = current ?? (await read(id));
+    if (isRunning(before))
+        return { app: before, answer: 'not-sent' };
+    return changeState(http, read, id, 'start', isRunning, limits);
+}
+/**
+ * POST /apps/{id}/stop or start, then reads. Any answer other than a 2xx (a refusal, a 5xx, a lost
+ * response) is followed by a read: when `done` holds for it (at once, or for a refused start
+ * within `settleMs`), the call succeeded whatever the server said; when not, a transient failure is tried
+ * again and a refusal is an error that says the state the app is in.
+ */
+async function changeState(http, read, id, action, done, limits) {
     const route = action === 'stop' ? routes.stopApp(id) : routes.startApp(id);
     const endpoint = http.endpoint(route);
     const budget = http.budget();
     let backoff;
     for (let attempt = 1;; attempt++) {
         const outcome = await http.attempt(route, attempt, 'optional-json');
-        if (outcome.kind === 'ok')
-            return tryApp(outcome.json);
+        if (outcome.kind === 'ok') {
+            // A start only has to be accepted (coming online may take minutes: wait-for-online's job);
+            // a stop has to show, or a second copy could run.
+            const now = action === 'start' ? await read(id) : await settle(http, read, id, done, limits, endpoint);
+            if (action === 'stop' && !done(now)) {
+                throw apiErrorFor(endpoint, outcome, attempt, `the stop was accepted, but ${after(now, limits)}`);
+            }
+            return { app: now, answer: 'accepted' };
+        }
         const fatal = outcome.kind === 'http' && [401, 403, 404].includes(outcome.status);
         if (fatal)
             throw apiErrorFor(endpoint, outcome, attempt);
         if (!isRateLimited(outcome)) {
+            const refused = outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal';
             const now = await read(id);
             if (done(now)) {
                 http.log.debug(`${endpoint} ${describeOutcome(outcome)}, but the app now reports ${runState(now)}: done.`);
-                return now;
+                return { app: now, answer: 'refused' };
             }
-            const refused = outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal';
             const state = `the app still reports ${runState(now)}`;
             if (refused)
                 throw apiErrorFor(endpoint, outcome, attempt, state);
@@ -71365,22 +66847,29 @@ async function changeState(http, read, id, action, done) {
         backoff = await http.waitToRetry(endpoint, outcome, budget, backoff);
     }
 }
-/**
- * Running as the platform reports it: currentResourceMetrics.online, or a container that reports
- * an uptime while it is still starting (installing dependencies). A stop must not skip such an
- * app (two copies would run), and a start must not restart it. No metrics: not running.
- */
-function isRunning(app) {
-    return app.online === true || (app.online === false && app.uptime !== undefined);
+/** Reads the app until `done` holds or `settleMs` has passed; returns the last read. */
+async function settle(http, read, id, done, limits, endpoint) {
+    const endAt = Date.now() + limits.settleMs;
+    let gap = limits.pollMs;
+    for (;;) {
+        const now = await read(id);
+        const left = endAt - Date.now();
+        if (done(now) || left <= 0)
+            return now;
+        await sleepWithin(Math.min(gap, left), http.deadline, `app ${id} to show ${endpoint}`);
+        gap = Math.min(gap * 2, 5000);
+    }
 }
+function after(app, limits) {
+    return `the app still reports ${runState(app)} after ${(0,src_text/* duration */.p0)(limits.settleMs)}`;
+}
+/** The state a read shows, with the field it comes from (for errors and debug lines). */
 function runState(app) {
     if (app.online === true)
-        return 'running (online)';
-    if (isRunning(app))
-        return 'starting (online: false, with an uptime)';
+        return 'running (online: true)';
     return app.online === false ? 'not running (online: false)' : 'not running (no metrics)';
 }
-/** The app a 2xx answered with, if its body is one (a stop's or an update's answer may not be). */
+/** The app a 2xx answered with, if its body is one (an update's answer may not be). */
 function tryApp(json) {
     if (json === undefined)
         return undefined;
@@ -71392,149 +66881,35 @@ function tryApp(json) {
     }
 }
 
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
-;// CONCATENATED MODULE: ./src/camposcloud/proxy.ts
-// The dispatcher for every CamposCloud request. undici's default agent ignores HTTPS_PROXY,
-// HTTP_PROXY and NO_PROXY, while the GitHub calls (@actions/http-client) honour them: behind a
-// corporate proxy the GitHub half worked and the deploy timed out. EnvHttpProxyAgent reads the
-// same variables (lower case first, as curl does) and tunnels through the proxy with CONNECT.
-
-let agent;
-/** One agent per process, made on first use: the proxy variables are read then. */
-function proxyAwareDispatcher() {
-    agent ??= new undici.EnvHttpProxyAgent();
-    return agent;
-}
-
-;// CONCATENATED MODULE: ./src/camposcloud/http.ts
-
-
-
-
-/**
- * Most bytes of a response body read: API answers are a few KB (a page of apps, one app, an error);
- * a body past this is cut off, so a broken or hostile server cannot grow the action's memory.
- */
-const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
-function flattenHeaders(raw) {
-    const out = {};
-    for (const [key, value] of Object.entries(raw)) {
-        out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return out;
-}
-function describeNetworkError(err) {
-    if (err instanceof Error) {
-        const code = err.code;
-        const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
-        return typeof code === 'string' ? `${code}: ${err.message}${cause}` : `${err.message}${cause}`;
-    }
-    return String(err);
+;// CONCATENATED MODULE: ./src/camposcloud/fingerprint-var.ts
+const FINGERPRINT_VAR = 'CAMPOSCLOUD_DEPLOY_FINGERPRINT';
+/** The variables to send: any earlier fingerprint removed, this deploy's added when there is one. */
+function stampFingerprint(env, fingerprint) {
+    const kept = env.filter((v) => v.key !== FINGERPRINT_VAR);
+    return fingerprint === undefined ? kept : [...kept, { key: FINGERPRINT_VAR, value: fingerprint }];
 }
 /**
- * Sends one request and reads the response, at most maxResponseBytes of it. A network failure or
- * a timeout is a result, not an exception; only running into the deadline throws (DeadlineError).
+ * The fingerprint an app carries; undefined when it has none, an empty one (cleared: see
+ * CLEARED_FINGERPRINT), or several (not ours to trust).
  */
-async function exchange(x) {
-    const remaining = x.deadline ? x.deadline.at - Date.now() : Infinity;
-    if (x.deadline && remaining <= 0) {
-        x.body?.destroy();
-        throw new errors/* DeadlineError */.j3(x.waitingFor, x.deadline.timeoutSeconds);
-    }
-    const controller = new AbortController();
-    // Which limit ended the exchange: the deadline, or the per-request one (whose words it keeps).
-    let fired;
-    const stop = (deadline, reason) => {
-        fired ??= { deadline, reason };
-        controller.abort(new Error(reason));
-    };
-    const deadlineTimer = remaining === Infinity ? undefined : setTimeout(() => stop(true, 'deadline'), remaining);
-    let limitTimer;
-    let armedFor;
-    const arm = (ms, reason) => {
-        // Once per chunk of an upload: restarting the same timer is cheaper than a new one.
-        if (armedFor === reason && limitTimer) {
-            limitTimer.refresh();
-            return;
-        }
-        clearTimeout(limitTimer);
-        armedFor = reason;
-        limitTimer = setTimeout(() => stop(false, reason), ms);
-    };
-    let body = x.body;
-    const up = x.upload;
-    if (up) {
-        const stalled = `the upload stalled (nothing sent for ${(0,src_text/* duration */.p0)(up.stallMs)})`;
-        body = up.open(() => arm(up.stallMs, stalled));
-        body.once('end', () => arm(up.answerMs, `no response within ${(0,src_text/* duration */.p0)(up.answerMs)}`));
-        arm(up.stallMs, stalled);
-    }
-    else {
-        arm(x.timeoutMs, `no response within ${(0,src_text/* duration */.p0)(x.timeoutMs)}`);
-    }
-    // undici's own inactivity timers, as a second line should the abort be missed.
-    const idleMs = Math.min(remaining, up ? Math.max(up.stallMs, up.answerMs) : x.timeoutMs) + 1000;
-    try {
-        const res = await (0,undici.request)(x.url, {
-            method: x.method,
-            headers: x.headers,
-            body,
-            signal: controller.signal,
-            dispatcher: proxyAwareDispatcher(),
-            headersTimeout: idleMs,
-            bodyTimeout: idleMs,
-        });
-        const headers = flattenHeaders(res.headers);
-        const read = await readLimited(res.body, x.maxResponseBytes ?? MAX_RESPONSE_BYTES);
-        return { kind: 'response', status: res.statusCode, headers, ...read };
-    }
-    catch (err) {
-        if (fired?.deadline && x.deadline) {
-            throw new errors/* DeadlineError */.j3(x.waitingFor, x.deadline.timeoutSeconds);
-        }
-        if (fired)
-            return { kind: 'network', reason: fired.reason, timedOut: true };
-        const reason = describeNetworkError(err);
-        return { kind: 'network', reason, timedOut: /timeout/i.test(reason) };
-    }
-    finally {
-        clearTimeout(limitTimer);
-        clearTimeout(deadlineTimer);
-        body?.destroy();
-    }
+function readFingerprint(env) {
+    const found = env.filter((v) => v.key === FINGERPRINT_VAR);
+    return found.length === 1 && found[0].value !== '' ? found[0].value : undefined;
 }
 /**
- * The body as text, or tooLarge once more than `max` bytes came: the rest is never read and the
- * connection is closed, so memory stays flat whatever the server sends.
+ * Sent as the fingerprint when an app that has one is updated without skip-unchanged: an update may
+ * keep the variables it is not sent (merge them by key, undocumented), so leaving the key out
+ * could leave a fingerprint that no longer matches what the app runs.
  */
-async function readLimited(stream, max) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of stream) {
-        size += chunk.length;
-        if (size > max) {
-            stream.destroy();
-            return { text: '', tooLarge: true };
-        }
-        chunks.push(chunk);
-    }
-    return { text: Buffer.concat(chunks).toString('utf8') };
-}
-/** Waits `ms`, or throws DeadlineError at once when the wait would end past the deadline. */
-async function sleepWithin(ms, deadline, waitingFor) {
-    if (deadline && Date.now() + ms > deadline.at) {
-        throw new errors/* DeadlineError */.j3(waitingFor, deadline.timeoutSeconds);
-    }
-    if (ms <= 0)
-        return;
-    await new Promise((resolve) => setTimeout(resolve, ms));
-}
+const CLEARED_FINGERPRINT = '';
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/camposcloud/create.ts
-// The create: POST /apps/create with the zip, spaced by the documented rate limit, and never
-// blindly sent twice: after an answer that may hide a create (none, a 5xx, an unreadable 2xx),
-// an app of that name that was not there before is the one it made, and is adopted.
+// The create: POST /apps/create with the zip, spaced by the documented rate limit, and never sent
+// twice while the first may still be in progress: after an answer that may hide a create (none,
+// a 5xx, an unreadable 2xx), an app of that name that was not there before is the one it made,
+// and is adopted.
 
 
 
@@ -71542,6 +66917,33 @@ async function sleepWithin(ms, deadline, waitingFor) {
 
 
 
+
+/**
+ * A gateway's "the server did not answer in time" (504; 524, and 520 for an answer cut off, from
+ * Cloudflare-style proxies): the request reached the server, which may still be at work.
+ */
+const GATEWAY_GAVE_UP = new Set([504, 520, 524]);
+/** Pure. See CreateAttemptKind. */
+function createAttemptKind(outcome) {
+    switch (outcome.kind) {
+        case 'http':
+            if (isRateLimited(outcome))
+                return 'refused';
+            return GATEWAY_GAVE_UP.has(outcome.status) ? 'in-progress' : 'failed';
+        case 'network':
+            return outcome.unsent ? 'not-sent' : 'in-progress';
+        case 'bad-body':
+            return 'in-progress';
+    }
+}
+/** What an attempt with no usable answer got, as the start of an error's detail. */
+function causeText(outcome) {
+    if (outcome.kind === 'network')
+        return `no response: ${outcome.reason}; `;
+    if (outcome.kind === 'bad-body')
+        return `${outcome.why ?? 'the response was not valid JSON'}; `;
+    return '';
+}
 /** The creates of one client: the gap between them is kept per client. */
 class Creator {
     /** When the last create attempt ended (response or failure), for spacing the next one. */
@@ -71553,9 +66955,9 @@ class Creator {
         this.apps = apps;
     }
     /**
-     * POST /apps/create with the zip. A 429 is sent again after the wait. An ambiguous failure (no
-     * response, a 5xx, a 2xx that is not JSON) may have created the app, so before sending again
-     * this looks for an app of that name that was not there before, and adopts it if found.
+     * POST /apps/create with the zip. What happens after an attempt that did not succeed depends on
+     * what it says of the app (createAttemptKind): a create that may still be in progress is never
+     * sent again; the app it may make is looked for, and adopted when it appears.
      * `existingIds`: the ids of the apps already named req.appName, when the caller has just listed
      * them; saves listing every app again before the first attempt.
      */
@@ -71567,60 +66969,100 @@ class Creator {
         let backoff;
         let last;
         let attempt = 0;
+        // Attempts the server answered with an error, which may have made an app before failing.
+        let failed = 0;
         const budget = this.http.budget();
         // One body for every attempt: each opens the zip afresh.
         const body = await this.http.zipBody(createFields(req), req.zipPath, req.zipBytes);
-        const firstAt = Date.now();
+        const firstSentAt = Date.now();
+        const made = (app, recovered, unresolvedAttempts) => ({
+            app,
+            recovered,
+            unresolvedAttempts,
+            firstSentAt,
+        });
         for (;;) {
             attempt++;
             await this.waitForCreateSlot(endpoint);
+            const startedAt = Date.now();
             let outcome;
             try {
-                outcome = await this.http.attempt(route, attempt, 'json', { body });
+                outcome = await this.http.attempt(route, attempt, 'json', {
+                    body,
+                    answerMs: this.http.createAnswerMs,
+                });
             }
             finally {
                 this.lastCreateEndedAt = Date.now();
             }
-            last = outcome;
             if (outcome.kind === 'ok') {
                 try {
-                    return { app: appFromBody(outcome.json), recovered: false };
+                    return made(appFromBody(outcome.json), false, failed);
                 }
                 catch (err) {
                     // Created (2xx) but unreadable: find it like after a lost response.
                     this.http.log.debug(`${endpoint} returned an unreadable app: ${(0,errors/* errorText */.kc)(err)}`);
-                    outcome = last = { kind: 'bad-body', status: outcome.status, why: (0,errors/* errorText */.kc)(err) };
+                    outcome = { kind: 'bad-body', status: outcome.status, why: (0,errors/* errorText */.kc)(err) };
                 }
             }
+            last = outcome;
             if (outcome.kind === 'http' && verdictForStatus(outcome.status) === 'fatal') {
                 throw apiErrorFor(endpoint, outcome, attempt, outcome.status === 413 ? `the zip of ${req.zipBytes} bytes is too large` : undefined);
             }
-            const ambiguous = !isRateLimited(outcome);
+            const kind = createAttemptKind(outcome);
+            if (kind === 'in-progress') {
+                const until = Math.max(Date.now() + this.http.createSettleMs, startedAt + this.http.createAnswerMs);
+                const adopted = await this.awaitCreated(req.appName, before, endpoint, outcome, until);
+                if (adopted)
+                    return made(adopted, true, failed);
+                throw apiErrorFor(endpoint, outcome, attempt, `${causeText(outcome)}not sent again, as it may still be in progress, and no app named '${req.appName}' appeared within ${(0,src_text/* duration */.p0)(Date.now() - startedAt)} of it. Should one appear later, the next deploy stops it as another copy`);
+            }
+            if (kind === 'failed')
+                failed++;
             // The old app is down meanwhile: past the window, look for the app once more and give up.
-            if (ambiguous &&
-                Date.now() - firstAt + this.http.uploadAnswerMs > this.http.createRetryWindowMs) {
-                this.http.log.info(`${endpoint} ${describeOutcome(outcome)}; not sent again, ${(0,src_text/* duration */.p0)(Date.now() - firstAt)} after the first attempt (the old app must not stay down for long).`);
+            if (kind !== 'refused' && Date.now() - firstSentAt >= this.http.createRetryWindowMs) {
+                this.http.log.info(`${endpoint} ${describeOutcome(outcome)}; not sent again, ${(0,src_text/* duration */.p0)(Date.now() - firstSentAt)} after the first attempt (the old app must not stay down for long).`);
                 break;
             }
-            if (!budget.spend(!ambiguous))
+            if (!budget.spend(kind === 'refused'))
                 break;
             backoff = await this.http.waitToRetry(endpoint, outcome, budget, backoff);
-            if (ambiguous) {
+            if (kind === 'failed') {
                 const adopted = await this.adoptCreated(req.appName, before, endpoint, outcome);
                 if (adopted)
-                    return { app: adopted, recovered: true };
+                    return made(adopted, true, failed - 1);
             }
         }
         // The last attempt may have been the one that worked.
-        if (last && !isRateLimited(last)) {
+        if (last && createAttemptKind(last) === 'failed') {
             const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
             if (adopted)
-                return { app: adopted, recovered: true };
+                return made(adopted, true, failed - 1);
         }
         const final = last ?? { kind: 'network', reason: 'not sent', timedOut: false };
         throw apiErrorFor(endpoint, final, attempt, final.kind === 'network'
             ? `no response: ${final.reason}; no app named '${req.appName}' appeared`
             : exhausted(final, budget));
+    }
+    /**
+     * After a create that may still be in progress: looks for the app it may make, every
+     * createLookEveryMs until `until` (bounded by the run's deadline like every wait).
+     */
+    async awaitCreated(name, before, endpoint, outcome, until) {
+        let said = false;
+        for (;;) {
+            const adopted = await this.adoptCreated(name, before, endpoint, outcome);
+            if (adopted)
+                return adopted;
+            const left = until - Date.now();
+            if (left <= 0)
+                return undefined;
+            if (!said) {
+                said = true;
+                this.http.log.info(`${endpoint} ${describeOutcome(outcome)}. A create may take minutes and this one may still be in progress, so it is not sent again: looking for an app named '${name}' for up to ${(0,src_text/* duration */.p0)(left)}.`);
+            }
+            await sleepWithin(Math.min(this.http.createLookEveryMs, left), this.http.deadline, `the app named '${name}' that a create with no answer may still make`);
+        }
     }
     /** Spaces creates from this client by createSpacingMs (the documented 1 per 3 s limit). */
     async waitForCreateSlot(endpoint) {
@@ -71662,8 +67104,9 @@ function createFields(req) {
     // The docs call it teamId, the SDK sends team: send both.
     if (req.teamId)
         fields.push(['teamId', req.teamId], ['team', req.teamId]);
-    if (req.environmentVariables.length > 0) {
-        fields.push(['environmentVariables', JSON.stringify(req.environmentVariables)]);
+    const env = stampFingerprint(req.environmentVariables, req.deployFingerprint);
+    if (env.length > 0) {
+        fields.push(['environmentVariables', JSON.stringify(env)]);
     }
     return fields;
 }
@@ -71677,30 +67120,41 @@ function createFields(req) {
 
 
 
-/** A walk of GET /apps gives up here: far more apps than any plan holds. */
+
+/**
+ * A walk of GET /apps gives up past either bound, far beyond any plan's apps: a server that pages
+ * for ever, or answers pages of ids never seen before, must not hold the run or its memory. The
+ * items bound counts every item of every page, repeats too, so the memory a walk keeps stays small.
+ */
 const MAX_PAGES = 1000;
+const MAX_LISTED_APPS = 10_000;
 /** Every app, with the memory in use as the first page's totalUsedRAM says (undefined if unreadable). */
 async function listAppsWithUsage(http) {
     let totalUsedRamMB;
     const found = new Map();
+    const skipped = [];
     const pagesSeen = new Map();
     let total;
+    let listed = 0;
     const endpoint = http.endpoint(routes.listApps(1));
     for (let page = 1;; page++) {
         const route = routes.listApps(page);
         const { json } = await http.call(route, 'json');
         let parsed;
-        let apps;
         try {
             parsed = parseAppsPage(json);
-            apps = parsed.apps.map(normalizeApp);
             if (page === 1)
                 totalUsedRamMB = parsed.totalUsedRamMB;
         }
         catch (err) {
             throw unexpectedResponse(callText(route, http.rootPath), err);
         }
+        const apps = readableApps(parsed.apps, callText(route, http.rootPath), skipped);
         total = parsed.totalItems ?? total;
+        listed += parsed.apps.length;
+        if (listed > MAX_LISTED_APPS) {
+            throw new errors/* IncompleteListError */.hm(`${endpoint} answered more than ${MAX_LISTED_APPS} apps in ${page} pages, the most the action reads (far more than a plan holds)`, found.size, total);
+        }
         const signature = apps.map((a) => a.id).join(',');
         const repeated = apps.length > 0 ? pagesSeen.get(signature) : undefined;
         if (repeated !== undefined) {
@@ -71710,16 +67164,48 @@ async function listAppsWithUsage(http) {
         for (const app of apps)
             if (!found.has(app.id))
                 found.set(app.id, app);
-        if (!parsed.hasNextPage || apps.length === 0)
+        if (!parsed.hasNextPage || parsed.apps.length === 0)
             break;
         if (page >= MAX_PAGES) {
-            throw new errors/* IncompleteListError */.hm(`${endpoint} still had more pages after ${MAX_PAGES}`, found.size, total);
+            throw new errors/* IncompleteListError */.hm(`${endpoint} still had more pages after ${MAX_PAGES}, the most the action reads`, found.size, total);
         }
     }
-    if (total !== undefined && found.size < total) {
+    if (total !== undefined && found.size + skipped.length < total) {
         throw new errors/* IncompleteListError */.hm(`${endpoint} announced ${total} apps (pagination.totalItems) but its pages ended after ${found.size}`, found.size, total);
     }
-    return { apps: [...found.values()], totalUsedRamMB };
+    return { apps: [...found.values()], totalUsedRamMB, skipped };
+}
+/**
+ * The items of one page that are readable apps. The others are skipped, not fatal: one odd app
+ * elsewhere in the account must not stop a deploy (appsNamed refuses them under the run's name).
+ */
+function readableApps(items, call, skipped) {
+    const apps = [];
+    for (const item of items) {
+        try {
+            apps.push(normalizeApp(item));
+        }
+        catch (err) {
+            const name = (0,loose_json/* isObject */.Gv)(item) ? (0,loose_json/* str */.gx)(item['name']) : undefined;
+            skipped.push({ name, call, why: (0,errors/* errorText */.kc)(err) });
+        }
+    }
+    return apps;
+}
+/**
+ * The listed apps named exactly `name`. An unreadable item of that name may be one of them (a
+ * running copy the run would not see): an error, rather than act without it.
+ */
+function appsNamed(listing, name) {
+    const odd = listing.skipped?.find((item) => item.name === name);
+    if (odd) {
+        throw new errors/* ApiError */.hD({
+            endpoint: odd.call,
+            status: 200,
+            detail: `an app named '${name}', the name this run acts on, is not readable: ${odd.why}`,
+        });
+    }
+    return listing.apps.filter((app) => app.name === name);
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -71892,9 +67378,21 @@ function withUploadProgress(body, fileBytes, log, opts = {}) {
 /** Shorter values are left alone: hiding a '1' or 'on' would garble every message that has one. */
 const MIN_REDACTED_LENGTH = 4;
 const REDACTED = '***';
-/** Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden). */
+// A flag or a small number is a setting whatever its key (AUTH_ENABLED=true, TOKEN_TTL=3600):
+// masking it would hide every "true" or "3600" in the log, and no credential looks like that.
+const SETTING_VALUE = /^(true|false|yes|no|none|null)$|^\d{1,6}$/i;
+/** Whether a value is a flag or a small number: never worth masking. */
+function isSettingValue(value) {
+    return SETTING_VALUE.test(value);
+}
+/**
+ * Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden). A
+ * secret of several lines (an env-vars KEY<<EOF value) is also cut line by line: a server may quote
+ * one line of it.
+ */
 function redactSecrets(text, secrets) {
-    const values = [...new Set(secrets)]
+    const lines = (s) => s.includes('\n') ? s.split('\n').flatMap((l) => [l, l.trim()]) : [];
+    const values = [...new Set([...secrets].flatMap((s) => [s, ...lines(s)]))]
         .filter((s) => s.length >= MIN_REDACTED_LENGTH)
         .sort((a, b) => b.length - a.length);
     let out = text;
@@ -71991,6 +67489,12 @@ async function sayWhileWaiting(work, what, log, everyMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/camposcloud/request.ts
+// One call to the CamposCloud API and its retries: the request (auth, timeouts, the run's
+// deadline, a streamed upload), what the answer says (redacted of secrets), and the waits between
+// attempts of a call that is safe to repeat. The create (create.ts) and the stop and start
+// (app-state.ts) run their own loops over attempt(); everything else goes through call().
+
+
 
 
 
@@ -72006,6 +67510,9 @@ const DEFAULTS = {
     requestTimeoutMs: 30_000,
     uploadStallMs: 60_000,
     uploadAnswerMs: 60_000,
+    createAnswerMs: 180_000,
+    createSettleMs: 60_000,
+    createLookEveryMs: 10_000,
     createRetryWindowMs: 150_000,
     maxAttempts: 5,
     maxRateLimitRetries: 30,
@@ -72015,6 +67522,8 @@ const DEFAULTS = {
     createSpacingMs: 3000,
     userAgent: 'camposcloud-deploy',
     stillWaitingEveryMs: 10_000,
+    stateSettleMs: 30_000,
+    statePollMs: 1000,
 };
 /** Joins the API root and '/v1', tolerating a trailing '/' or an '/v1' already there. */
 function apiRoot(apiUrl) {
@@ -72026,10 +67535,15 @@ class Requester {
     root;
     /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
     rootPath;
+    /** host[:port] of api-url, as messages name it. */
+    host;
     token;
     requestTimeoutMs;
     uploadStallMs;
     uploadAnswerMs;
+    createAnswerMs;
+    createSettleMs;
+    createLookEveryMs;
     createRetryWindowMs;
     maxAttempts;
     maxRateLimitRetries;
@@ -72042,16 +67556,21 @@ class Requester {
     deadline;
     log;
     onChange;
+    mask;
     random;
     userAgent;
     stillWaitingEveryMs;
     constructor(opts) {
         this.root = apiRoot(opts.apiUrl);
         this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
+        this.host = new URL(this.root).host;
         this.token = opts.token;
         this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
         this.uploadStallMs = opts.uploadStallMs ?? DEFAULTS.uploadStallMs;
         this.uploadAnswerMs = opts.uploadAnswerMs ?? DEFAULTS.uploadAnswerMs;
+        this.createAnswerMs = opts.createAnswerMs ?? DEFAULTS.createAnswerMs;
+        this.createSettleMs = opts.createSettleMs ?? DEFAULTS.createSettleMs;
+        this.createLookEveryMs = opts.createLookEveryMs ?? DEFAULTS.createLookEveryMs;
         this.createRetryWindowMs = opts.createRetryWindowMs ?? DEFAULTS.createRetryWindowMs;
         this.maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULTS.maxAttempts);
         this.maxRateLimitRetries = opts.maxRateLimitRetries ?? DEFAULTS.maxRateLimitRetries;
@@ -72064,6 +67583,7 @@ class Requester {
         this.deadline = opts.deadline;
         this.log = opts.log ?? { debug: () => { }, info: () => { }, warning: () => { } };
         this.onChange = opts.onChange ?? (() => { });
+        this.mask = opts.mask ?? (() => { });
         this.random = opts.random ?? Math.random;
         this.userAgent = opts.userAgent ?? DEFAULTS.userAgent;
         this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? DEFAULTS.stillWaitingEveryMs;
@@ -72081,6 +67601,25 @@ class Requester {
         for (const v of vars ?? [])
             this.secrets.add(v.value);
     }
+    /**
+     * Values read from CamposCloud (an app's environment variables): masked in the runner's log,
+     * each line of a multi-line value too (the runner matches a log line against each secret, so a
+     * value spread over lines is only hidden line by line), and cut out of what the server says.
+     */
+    treatAsSecrets(vars) {
+        for (const { value } of vars ?? []) {
+            const pieces = new Set([value, ...value.split(/\r?\n/).map((l) => l.trim())]);
+            for (const piece of pieces) {
+                // Each app read again (before a stop, a start) must not repeat the mask commands.
+                if (piece.length < MIN_REDACTED_LENGTH || this.secrets.has(piece))
+                    continue;
+                this.secrets.add(piece);
+                // Masking 'true' or '3600' would garble every such word in the job log.
+                if (!isSettingValue(piece))
+                    this.mask(piece);
+            }
+        }
+    }
     /** A call that is safe to repeat (GET, stop, start, delete, update, upload): retried on 429, 5xx, network errors. */
     async call(route, mode, upload) {
         const endpoint = this.endpoint(route);
@@ -72096,6 +67635,17 @@ class Requester {
             // A body past the limit comes again the same way: not worth another attempt.
             if (outcome.kind === 'bad-body' && outcome.final)
                 throw apiErrorFor(endpoint, outcome, attempt);
+            if (outcome.kind === 'network' && outcome.code) {
+                const limit = attemptsBeforeFirstAnswer(this.host, outcome.code);
+                if (limit !== undefined && attempt >= limit) {
+                    throw new errors/* ApiError */.hD({
+                        endpoint,
+                        attempts: attempt,
+                        detail: `no response: ${outcome.reason}`,
+                        hint: unreachableHint(this.host, outcome.code),
+                    });
+                }
+            }
             if (!budget.spend(isRateLimited(outcome))) {
                 throw apiErrorFor(endpoint, outcome, attempt, exhausted(outcome, budget));
             }
@@ -72153,7 +67703,7 @@ class Requester {
             upload: zip && {
                 open: (onChunk) => zip.open(onChunk),
                 stallMs: this.uploadStallMs,
-                answerMs: this.uploadAnswerMs,
+                answerMs: upload?.answerMs ?? this.uploadAnswerMs,
             },
             timeoutMs: this.requestTimeoutMs,
             deadline: this.deadline,
@@ -72164,6 +67714,7 @@ class Requester {
             return result;
         }
         this.log.debug(`${endpoint}: HTTP ${result.status}`);
+        markAnswered(this.host);
         if (result.tooLarge) {
             return {
                 kind: 'bad-body',
@@ -72238,9 +67789,11 @@ class Requester {
 
 
 
+
 class CamposCloudClient {
     http;
     creator;
+    settle;
     /** The API's path, e.g. '/v1' (or '/prefix/v1' behind a proxy): how endpoints read in messages. */
     rootPath;
     /** The call each method would make, in words: a dry run's plan lists these. */
@@ -72248,6 +67801,10 @@ class CamposCloudClient {
     constructor(opts) {
         this.http = new Requester(opts);
         this.creator = new Creator(this.http, this);
+        this.settle = {
+            settleMs: opts.stateSettleMs ?? DEFAULTS.stateSettleMs,
+            pollMs: opts.statePollMs ?? DEFAULTS.statePollMs,
+        };
         this.rootPath = this.http.rootPath;
         this.describe = describer(this.rootPath);
     }
@@ -72255,7 +67812,10 @@ class CamposCloudClient {
     async getApp(id) {
         const route = routes.getApp(id);
         const { json } = await this.http.call(route, 'json');
-        return this.http.toApp(json, route);
+        const app = this.http.toApp(json, route);
+        // The full read is what a recreate or an update carries over: its values are secrets.
+        this.http.treatAsSecrets(app.environmentVariables);
+        return app;
     }
     /** Like getApp, but undefined when there is no such app. */
     async findApp(id) {
@@ -72276,9 +67836,12 @@ class CamposCloudClient {
     listAppsWithUsage() {
         return listAppsWithUsage(this.http);
     }
-    /** Every app whose name is exactly `name` (case-sensitive), in the API's order. */
+    /**
+     * Every app whose name is exactly `name` (case-sensitive), in the API's order; an error when an
+     * unreadable item has that name (listing.ts, appsNamed).
+     */
     async findAppsByName(name) {
-        return (await this.listApps()).filter((app) => app.name === name);
+        return appsNamed(await this.listAppsWithUsage(), name);
     }
     /**
      * The apps named `name` whose ids are not in `known`, newest first: after a create whose answer
@@ -72289,22 +67852,22 @@ class CamposCloudClient {
         return newestFirst(fresh);
     }
     /**
-     * Stops the app unless GET /apps/{id} says it is not running (see isRunning).
-     * A stop that is refused or gets no answer is judged by reading the state again, never by the
-     * server's words: the app not running is success. `alreadyStopped`: it was not running before.
-     * `current`: the app as just read by the caller, to spare the first read.
-     * `evenIfNotOnline`: send the stop whatever the app's state (one that never came online may
-     * still be starting).
+     * Sends a stop, whatever the app reports (`online: false` may be an app still starting), then
+     * reads the app until it does not report running. A refused or unanswered stop is judged by that
+     * read, never by the server's words. The result is the read, not the stop's own answer (which may
+     * show the app as it was before the stop). Throws when the app still reports running.
      */
-    stopApp(id, current, opts = {}) {
-        return stopApp(this.http, (i) => this.getApp(i), id, current, opts);
+    stopApp(id) {
+        return stopApp(this.http, (i) => this.getApp(i), id, this.settle);
     }
     /**
-     * Starts the app unless it reports running. A refused or unanswered start is judged by reading
-     * the state again: the app running is success. `alreadyRunning`: it was running before.
+     * Starts the app unless it reads running (`current`: the app as just read, else a fresh read),
+     * then reads it once: the result says what that read showed (an accepted start of an app that
+     * installs its dependencies is not online yet). A refused start is success when the app comes
+     * online soon after, else an error.
      */
     startApp(id, current) {
-        return startApp(this.http, (i) => this.getApp(i), id, current);
+        return startApp(this.http, (i) => this.getApp(i), id, this.settle, current);
     }
     /**
      * DELETE /apps/{id}/delete. 404 means it is gone already, also when a retry after a lost
@@ -72322,21 +67885,32 @@ class CamposCloudClient {
         }
     }
     /**
-     * POST /apps/create with the zip; never blindly sent twice (create.ts). `existingIds`: the ids
+     * POST /apps/create with the zip; never sent twice while the first may still be in progress
+     * (create.ts). `existingIds`: the ids
      * of the apps already named req.appName, when the caller has just listed them; saves listing
      * every app again before the first attempt.
      */
     createApp(req, opts = {}) {
         return this.creator.create(req, opts);
     }
+    /** How long a create's answer is awaited (createAnswerMs): a deadline shorter than it can cut a create short. */
+    get createAnswerMs() {
+        return this.http.createAnswerMs;
+    }
     /**
      * POST /apps/{id}/update with the settings the caller gives (it resends the app's own values for
      * those the user left unset). Safe to repeat: the same settings again change nothing.
      */
-    async updateApp(id, settings) {
+    async updateApp(id, settings, opts = {}) {
         // May resend the dashboard's own variables (strategy: update keeps them), not only the input's.
         this.http.hideEchoed(settings.environmentVariables);
-        const json = Buffer.from(JSON.stringify(settings));
+        const sent = settings.environmentVariables
+            ? {
+                ...settings,
+                environmentVariables: stampFingerprint(settings.environmentVariables, opts.deployFingerprint),
+            }
+            : settings;
+        const json = Buffer.from(JSON.stringify(sent));
         const body = {
             contentType: 'application/json',
             contentLength: json.length,
@@ -72359,6 +67933,8 @@ class CamposCloudClient {
 }
 
 ;// CONCATENATED MODULE: ./src/app-facts.ts
+// What a person is told about an app, from what the API says of it: its address, whether it runs.
+
 /**
  * The app's public address. Apps on CamposCloud are reached at <assignedSubdomain>.camposcloud.app
  * (the address public projects on the platform use; no API page documents it): a bare label goes
@@ -72371,23 +67947,53 @@ function appUrl(app) {
     return sub.includes('.') ? `https://${sub}` : `https://${sub}.${APP_DOMAIN}`;
 }
 const APP_DOMAIN = 'camposcloud.app';
-/** Whether it runs, as the create, get or stop answer said (metrics may be missing). */
+/**
+ * Whether it runs, as a read of it says: `online: true` is running (isRunning), anything else is
+ * not, whatever uptime it shows; a missing metrics object is said as such.
+ */
 function runningText(app) {
-    if (app.online === true)
+    if (isRunning(app))
         return 'running';
     if (app.online === false)
         return 'not running';
-    return 'running state not reported';
+    return 'not running (no state reported)';
 }
 /**
- * A just-created or just-started app: CamposCloud installs its dependencies first, so not online
- * yet means starting, not stopped. Only a wait that ran out says "not online".
+ * An app this run created or started, as the last read of it showed it. `startAnswer`: how the
+ * platform answered this run's start, when one was sent. Not online after an accepted start is
+ * said as it is: the app may be installing its dependencies or failing, and no field tells which.
  */
-function newAppStateText(app) {
-    return app.online === true ? 'online' : 'starting (not reported online yet)';
+function stateText(app, startAnswer) {
+    if (isRunning(app))
+        return 'online';
+    if (startAnswer === 'accepted')
+        return 'start accepted, not online yet';
+    return app.online === false ? 'not online' : 'not online (no state reported)';
+}
+/** A stop, in words: how it was answered and what the read after it showed. */
+function afterStopText(change) {
+    const how = change.answer === 'accepted' ? 'stop accepted' : 'stop refused';
+    return `${how}; a read after it says ${runningText(change.app)}`;
+}
+/** A start, in words, the same way; 'not-sent': the read before it already said running. */
+function afterStartText(change) {
+    if (change.answer === 'not-sent')
+        return `no start sent: a read says ${runningText(change.app)}`;
+    const how = change.answer === 'accepted' ? 'start accepted' : 'start refused';
+    return `${how}; a read after it says ${isRunning(change.app) ? 'online' : 'not online yet'}`;
+}
+/** The output each reported field feeds. */
+const OUTPUT_OF = { containerId: 'container-id', assignedSubdomain: 'url' };
+/**
+ * Warnings for the app a run reports on, one per field the server sent without its shape (the
+ * value was dropped when read: it reaches no output, link or path). Pure.
+ */
+function oddFieldWarnings(app) {
+    return (app?.oddFields ?? []).map((odd) => `App ${app.id}: the server's ${odd.why}, so the ${OUTPUT_OF[odd.field]} output is left empty.`);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/find-apps.ts
+
 
 async function findApps(client, query) {
     return findAppsWithUsage(client, query);
@@ -72399,24 +68005,37 @@ async function findAppsWithUsage(client, query) {
         return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}`, readById: true };
     }
     const listing = await client.listAppsWithUsage();
-    const apps = listing.apps.filter((app) => app.name === query.appName);
+    const apps = appsNamed(listing, query.appName);
+    const folded = query.appName.toLowerCase();
+    const sameButCase = apps.length > 0
+        ? []
+        : listing.apps.filter((a) => a.name !== query.appName && a.name.toLowerCase() === folded);
     return {
         apps: newestFirst(apps),
         lookedUpBy: `name '${query.appName}'`,
         listing,
         readById: false,
+        sameButCase,
     };
+}
+/** The notice for apps whose name differs only in case: said once, so a slip is not a surprise. */
+function caseNotice(near, name, then) {
+    const shown = near.map((a) => `'${a.name}' (${a.id})`).join(', ');
+    return `No app is named exactly '${name}', but found ${shown}; names match exactly, so ${then}. To act on it instead, set app-name to its name as written there.`;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/versions.ts
-/** Running, as the API reports it: currentResourceMetrics.online. */
-const versions_isRunning = (app) => app.online === true;
+// Versions of an app: every deploy with strategy recreate makes a new app of the same name and keeps
+// the one it replaced, stopped, as the way back. These pure functions decide, from the state the API
+// reports (running or not, createdAt, allocated memory, totalUsedRAM), which version is which: the
+// one to replace, the ones to keep, the ones to delete, the one a rollback starts.
+
 /**
  * The version a deploy replaces: the running one (after a rollback that is not the newest), else the
  * newest. `versions` is newest first.
  */
 function versionToReplace(versions) {
-    return versions.find(versions_isRunning) ?? versions[0];
+    return versions.find(isRunning) ?? versions[0];
 }
 /**
  * Which versions stay after a deploy that replaces `replaced`. The replaced app is always the first
@@ -72431,16 +68050,16 @@ function planVersions(versions, replaced, keepPrevious) {
     const beyond = others.slice(Math.max(0, keepPrevious - 1));
     return {
         kept,
-        excess: beyond.filter((a) => !versions_isRunning(a)),
+        excess: beyond.filter((a) => !isRunning(a)),
         deleteReplaced: keepPrevious === 0,
-        running: beyond.filter(versions_isRunning),
+        running: beyond.filter(isRunning),
     };
 }
 const mb = (apps) => apps.reduce((sum, a) => sum + (a.memoryMB ?? 0), 0);
 function memoryFacts(listing) {
-    const running = listing.apps.filter(versions_isRunning);
+    const running = listing.apps.filter(isRunning);
     const stopped = listing.apps
-        .filter((a) => !versions_isRunning(a) && (a.memoryMB ?? 0) > 0)
+        .filter((a) => !isRunning(a) && (a.memoryMB ?? 0) > 0)
         .sort((a, b) => (b.memoryMB ?? 0) - (a.memoryMB ?? 0));
     const runningMB = mb(running);
     const stoppedMB = mb(stopped);
@@ -72467,19 +68086,28 @@ function appWithMemory(app) {
 function planRollback(versions, current) {
     if (versions.length === 0)
         return { ok: false, why: 'there is no app of that name' };
-    const from = (current && versions_isRunning(current) ? current : undefined) ??
-        versions.find(versions_isRunning) ??
+    const from = (current && isRunning(current) ? current : undefined) ??
+        versions.find(isRunning) ??
         versions[0];
     // Newest first, so the next one down is the newest version created before `from`.
     const to = versions[versions.findIndex((a) => a.id === from.id) + 1];
     if (!to) {
-        const what = versions_isRunning(from) ? 'the running version' : 'the newest version';
+        const what = isRunning(from) ? 'the running version' : 'the newest version';
+        // Newer versions, stopped: what a rollback before this one left (it goes back, never forward).
+        const newer = versions.slice(0, versions.findIndex((a) => a.id === from.id));
+        if (newer.length > 0) {
+            const ids = newer.map((a) => a.id).join(', ');
+            return {
+                ok: false,
+                why: `${what} ${from.id} is the oldest version there is; ${ids} ${newer.length === 1 ? 'is' : 'are'} newer, stopped (as an earlier rollback left ${newer.length === 1 ? 'it' : 'them'}), and a rollback only goes back to an older version. To run ${newer[0].id} again, start it from the CamposCloud dashboard, or deploy again`,
+            };
+        }
         return {
             ok: false,
-            why: `${what} ${from.id} is the oldest there is: no kept version was created before it (keep-previous: 0, or the first deploy?)`,
+            why: `${what} ${from.id} is the only version: none was kept to go back to (the first deploy, or keep-previous: 0; a deploy keeps the replaced version when keep-previous is 1 or more)`,
         };
     }
-    const alsoRunning = versions.filter((a) => versions_isRunning(a) && a.id !== from.id && a.id !== to.id);
+    const alsoRunning = versions.filter((a) => isRunning(a) && a.id !== from.id && a.id !== to.id);
     return { ok: true, from, to, alsoRunning };
 }
 
@@ -72499,6 +68127,10 @@ async function findPrevious(inputs, ctx) {
     const listing = found.listing;
     if (!first) {
         log.info(`No app found by ${found.lookedUpBy}: a new app '${inputs.appName}' will be created.`);
+        const near = found.sameButCase ?? [];
+        if (near.length > 0) {
+            log.notice(caseNotice(near, inputs.appName, `a new app '${inputs.appName}' will be created beside it`));
+        }
         // Found by name, these are every app of that name: the create's lost-response check compares
         // against them instead of listing all apps again.
         const versions = planVersions([], undefined, inputs.keepPrevious);
@@ -72509,6 +68141,7 @@ async function findPrevious(inputs, ctx) {
             sameNameIds: [],
             versions,
             listing,
+            setup: undefined,
         };
     }
     let name = inputs.appName;
@@ -72539,7 +68172,13 @@ async function findPrevious(inputs, ctx) {
     if (older.length > 0) {
         log.info(`${older.length} other app(s) named '${name}': ${older.map((a) => `${a.id} (${runningText(a)})`).join(', ')}. Stopped ones are left as they are; running ones are stopped, so that one copy runs.`);
     }
-    return { name, previous: newest, older, sameNameIds, versions, listing };
+    // Found by app-id it was read in full just now.
+    const setup = inputs.strategy === 'recreate'
+        ? inputs.appId
+            ? newest
+            : await ctx.client.getApp(newest.id)
+        : undefined;
+    return { name, previous: newest, older, sameNameIds, versions, listing, setup };
 }
 /** keep-previous, as it applies to this deploy, for the log. */
 function versionsText(v, keepPrevious) {
@@ -72674,8 +68313,12 @@ function planMemoryError(err, facts, req, keepPrevious) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/result.ts
-/** 'already-stopped' -> 'already stopped', for logs and summaries. */
+/** For logs and summaries: the stop's answer, and what the read after it showed. */
 function outcomeText(outcome) {
+    if (outcome === 'stopped')
+        return 'stopped (stop accepted; a read says not running)';
+    if (outcome === 'already-stopped')
+        return 'not running (stop refused; a read says not running)';
     return outcome.replace('-', ' ');
 }
 /** Runs fn and records how long it took under phase. */
@@ -72690,6 +68333,11 @@ async function timed(timings, phase, fn) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/recover.ts
+// Putting the user's app back after a deploy failed half way: start again the app the run had
+// stopped, and say plainly which app is in which state (as a read of it shows), with the ids
+// needed to act.
+
+
 
 /** The replaced app, left stopped and kept so the user can start it again. */
 function stoppedPrevious(previous) {
@@ -72699,24 +68347,30 @@ async function restartAfterFailure(err, app, ctx, opts) {
     const why = (0,errors/* errorText */.kc)(err);
     const apps = [];
     let recovery;
+    const state = (s) => apps.unshift({ role: 'previous', id: app.id, name: app.name, state: s });
     if (!opts.weStoppedIt) {
-        apps.unshift({
-            role: 'previous',
-            id: app.id,
-            name: app.name,
-            state: 'stopped, as it was before the deploy',
-        });
-        recovery = `App ${app.id} was not running before the deploy and is left as it was. Fix the cause above and re-run the workflow.`;
+        state(`${(await readState(ctx, app.id)) ?? 'not running'}; it did not report running before the deploy`);
+        recovery = `App ${app.id} did not report running before the deploy and is left so. Fix the cause above and re-run the workflow.`;
     }
     else {
-        ctx.log.warning(`${capitalise(opts.failedStep)} failed: ${why}. Starting app ${app.id} again.`);
+        // The cause is the step's one error; this line says what is done about it.
+        ctx.log.info(`${capitalise(opts.failedStep)} failed: starting app ${app.id} again.`);
         try {
-            await ctx.recoveryClient.startApp(app.id);
-            apps.unshift({ role: 'previous', id: app.id, name: app.name, state: opts.runningState });
-            recovery = `App ${app.id} is running again, as before the deploy. Fix the cause above and re-run the workflow.`;
+            // Reads first: an app a failed stop left running is not sent a start.
+            const started = await ctx.recoveryClient.startApp(app.id);
+            if (isRunning(started.app)) {
+                state(opts.runningState);
+                recovery = `App ${app.id} is running again, as before the deploy (a read says online). Fix the cause above and re-run the workflow.`;
+            }
+            else {
+                const now = stateText(started.app, started.answer);
+                state(now);
+                recovery = `App ${app.id} was started again (${now}): check it in the CamposCloud dashboard. Fix the cause above and re-run the workflow.`;
+            }
+            ctx.log.info(`App ${app.id}: ${stateText(started.app, started.answer)}.`);
         }
         catch (startErr) {
-            apps.unshift({ role: 'previous', id: app.id, name: app.name, state: 'STOPPED' });
+            state('STOPPED');
             recovery =
                 `App ${app.id} is STOPPED and could not be started again (${(0,errors/* errorText */.kc)(startErr)}). ` +
                     `Start it from the CamposCloud dashboard (app id ${app.id}), or fix the cause above and re-run the workflow.`;
@@ -72728,36 +68382,320 @@ async function restartAfterFailure(err, app, ctx, opts) {
         recovery,
     });
 }
+/** What a read of the app says now, in words; undefined when it cannot be read. */
+async function readState(ctx, id) {
+    try {
+        return runningText(await ctx.recoveryClient.getApp(id));
+    }
+    catch {
+        return undefined;
+    }
+}
 function capitalise(s) {
     return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/start-created.ts
-// After a create: the docs' example answers with the app online, but the SDK's README calls
-// start() after createApplication. So a new app that is neither running nor starting is started;
-// one exposed to the web is read when the create answer lacks its subdomain.
 
 
-/** The new app as last read; never throws (the app exists: a failure here is a warning). */
+/**
+ * The new app as last read, and how a start was answered if one was sent. Never throws (the app
+ * exists: a failure here is a warning).
+ */
 async function startCreated(created, ctx) {
     const { client, log } = ctx;
-    if (isRunning(created) && (!created.exposedViaWeb || created.subdomain))
-        return created;
     let app = created;
     try {
-        // The create answer may be short or stale: the start decides on a fresh read.
         app = await client.getApp(created.id);
         const started = await client.startApp(created.id, app);
-        if (started.alreadyRunning)
-            return app;
-        log.info(`Started app ${created.id}: it had not started by itself.`);
-        return started.app ?? app;
+        if (started.answer !== 'not-sent') {
+            log.info(`Started app ${created.id}, which did not report running (${afterStartText(started)}).`);
+        }
+        return { app: started.app, startAnswer: started.answer };
     }
     catch (err) {
         log.warning(`App ${created.id} was created but does not report running, and starting it failed: ${(0,errors/* errorText */.kc)(err)}. ` +
             `Start it from the CamposCloud dashboard (app id ${created.id}).`);
-        return app;
+        return { app, startAnswer: undefined };
     }
+}
+
+;// CONCATENATED MODULE: ./src/commands/extra-copies.ts
+// After a create: the other apps of the name, read once more. A copy this run made itself (a
+// create whose outcome stayed unknown, beside the one that worked) is removed, stopped then
+// deleted, and named in the log, so the run ends with one copy running. A running copy this run
+// neither made nor replaced (another run deploying the same name at once) gets a warning and is
+// left alone: it may hold newer code than this run's, and two runs stopping each other's apps
+// would leave none running.
+
+
+
+/** Clocks of the runner and the server may differ: an app this much older than the run's first create may still be its own. */
+const CLOCK_SLACK_MS = 60_000;
+/**
+ * Which of `others` (apps of the name besides the new one) this run may have made: those that were
+ * not there before (`known`, when the run listed them) and that were created after its first
+ * create was sent, at most one per attempt whose outcome stayed unknown, newest first. Pure.
+ */
+function madeByThisRun(others, created, known) {
+    if (created.unresolvedAttempts <= 0)
+        return [];
+    return others
+        .filter((a) => !known?.has(a.id))
+        .filter((a) => {
+        const at = a.createdAt ? Date.parse(a.createdAt) : NaN;
+        // Without a date, only the listing before the create can say the app is new.
+        return Number.isNaN(at) ? known !== undefined : at >= created.firstSentAt - CLOCK_SLACK_MS;
+    })
+        .slice(0, created.unresolvedAttempts);
+}
+/**
+ * Reads the apps named `name` (the name the create sent) and settles the copies (see the top of
+ * the file). `known`: ids of the apps of that name before the run; `replaced`: the app this deploy
+ * replaced.
+ * Returns the copies removed. Throws DeployFailedError when a copy of its own making cannot be
+ * stopped: the run must not end as a success with two copies running.
+ */
+async function settleCopies(name, created, known, replaced, ctx) {
+    const { client, log } = ctx;
+    let apps;
+    try {
+        apps = await client.findAppsByName(name);
+    }
+    catch (err) {
+        log.warning(created.unresolvedAttempts > 0
+            ? `Could not list the apps to check that the create made only one app '${name}': ${(0,errors/* errorText */.kc)(err)}. Check the CamposCloud dashboard for apps of that name other than ${created.app.id}.`
+            : `Could not list the apps to check for other running copies of '${name}': ${(0,errors/* errorText */.kc)(err)}.`);
+        return [];
+    }
+    const others = apps.filter((a) => a.id !== created.app.id);
+    const ours = madeByThisRun(others, created, known);
+    const removed = [];
+    for (const copy of ours)
+        removed.push(await removeCopy(copy, created.app, name, ctx));
+    if (removed.length > 0) {
+        log.warning(`The create made ${(0,src_text/* count */.U9)(removed.length + 1, 'app')} named '${name}' (an attempt whose answer was lost went through after all): kept ${created.app.id}; removed ${removed.map((r) => `${r.id} (${r.how})`).join(', ')}.`);
+    }
+    const gone = new Set([...ours.map((a) => a.id), replaced?.id]);
+    const running = others.filter((a) => !gone.has(a.id) && isRunning(a));
+    if (running.length > 0) {
+        log.warning(`Another running copy of '${name}' was found after the create: ${running.map((a) => `app ${a.id}${createdText(a)}`).join(', ')}, which this run neither made nor replaced, so two copies of the app may be running. ` +
+            'Another run deploying the same name at the same time would do this: it is left as it is, since it may hold newer code. ' +
+            "Give the workflow a `concurrency:` group (README's quick start) and stop the copy you do not want from the CamposCloud dashboard.");
+    }
+    return removed;
+}
+/** ' (created 2026-...Z)' when the app's date reads as one; server text is not quoted as it is. */
+function createdText(app) {
+    const at = app.createdAt ? Date.parse(app.createdAt) : NaN;
+    return Number.isNaN(at) ? '' : ` (created ${new Date(at).toISOString()})`;
+}
+/** Stops, then deletes, a copy this run made; a copy that cannot be stopped fails the run. */
+async function removeCopy(copy, kept, name, ctx) {
+    try {
+        await ctx.client.stopApp(copy.id);
+    }
+    catch (err) {
+        throw new errors/* DeployFailedError */.P2(`Deploy failed: the create made two apps named '${name}', and stopping the extra one (${copy.id}) failed: ${(0,errors/* errorText */.kc)(err)}`, {
+            cause: err,
+            apps: [
+                { role: 'new', id: kept.id, name, state: 'created, kept' },
+                { role: 'new', id: copy.id, name, state: 'a second copy, NOT stopped' },
+            ],
+            recovery: `Stop or delete app ${copy.id} from the CamposCloud dashboard: ${kept.id} is the one this run deployed.`,
+        });
+    }
+    try {
+        const { alreadyGone } = await ctx.client.deleteApp(copy.id);
+        return {
+            id: copy.id,
+            how: alreadyGone ? 'stopped; it was gone when deleted' : 'stopped and deleted',
+        };
+    }
+    catch (err) {
+        return { id: copy.id, how: `stopped; deleting it failed: ${(0,errors/* errorText */.kc)(err)}` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/app-setup.ts
+/** The command the platform derives from the main file when a create gives none. */
+function derivedStartupCommand(runtime, mainFile) {
+    return runtime === 'nodejs' ? `node ${mainFile}` : `python -u ${mainFile}`;
+}
+/** `python -u x.py`, `python3 x.py`, `node x.js`: the form of a command the platform derived. */
+const DERIVED = /^(?:python3?(?: -u)?|node) \S+$/;
+/** Whether a command read from an app is one the platform derived from a main file. */
+function isDerivedCommand(command) {
+    return DERIVED.test(command);
+}
+/** The note for a custom command kept that does not name main-file (it may start an old file). */
+function staleCommandNote(command, mainFile) {
+    if (command.includes(mainFile))
+        return undefined;
+    return `startup-command: the app starts with '${command}', which does not name main-file '${mainFile}'. It is kept; set startup-command to change it.`;
+}
+/**
+ * env-vars-mode merge: the app's variables, by key, with the workflow's value where both set one,
+ * and the workflow's new keys after them. replace: the workflow's alone.
+ */
+function mergeEnvVars(workflow, app, mode) {
+    const mine = (vars) => vars.map((v) => ({ key: v.key, from: 'workflow' }));
+    if (mode === 'replace') {
+        return { vars: [...workflow], keys: mine(workflow), appRead: app !== undefined };
+    }
+    if (app === undefined) {
+        return {
+            vars: workflow.length > 0 ? [...workflow] : undefined,
+            keys: mine(workflow),
+            appRead: false,
+        };
+    }
+    const set = new Map(workflow.map((v) => [v.key, v.value]));
+    const vars = [];
+    const keys = [];
+    for (const v of app) {
+        const value = set.get(v.key);
+        vars.push({ key: v.key, value: value ?? v.value });
+        keys.push({ key: v.key, from: value === undefined ? 'previous app' : 'workflow' });
+    }
+    const had = new Set(app.map((v) => v.key));
+    for (const v of workflow) {
+        if (had.has(v.key))
+            continue;
+        vars.push({ ...v });
+        keys.push({ key: v.key, from: 'workflow' });
+    }
+    return { vars, keys, appRead: true };
+}
+/** The keys and whose they are, e.g. "DISCORD_TOKEN (previous app), LOG_LEVEL (workflow)". */
+function envKeysText(merge, say = {}) {
+    if (merge.keys.length === 0)
+        return 'none';
+    return merge.keys.map((k) => `${k.key} (${say[k.from] ?? k.from})`).join(', ');
+}
+/** What env-vars-mode did, for the origin column. */
+function envOrigin(merge, inputs, replaced) {
+    if (!replaced)
+        return 'workflow';
+    if (inputs.envVarsMode === 'replace')
+        return 'workflow only (env-vars-mode: replace)';
+    if (!merge.appRead)
+        return "workflow only (the previous app's could not be read)";
+    return 'previous app, merged by key with the workflow (its value wins)';
+}
+/**
+ * The plain warning when the replaced app's variables were not in CamposCloud's answer: the new
+ * app gets the workflow's alone, and a bot whose token was set in the dashboard would start
+ * without it.
+ */
+function unreadEnvNote(appId, merge, strategy) {
+    const own = merge.keys.length > 0 ? merge.keys.map((k) => k.key).join(', ') : 'none';
+    const gets = strategy === 'update'
+        ? `the update sends only the variables env-vars sets (${own})`
+        : `the new app gets only the variables env-vars sets (${own})`;
+    return `env-vars: CamposCloud's answer for app ${appId} carried no environment variables, so ${gets}. Variables set in the dashboard are not carried over: pass each one the app needs in env-vars from a secret (e.g. DISCORD_TOKEN=\${{ secrets.DISCORD_TOKEN }}), or set them again in the dashboard.`;
+}
+/**
+ * env-vars-mode: replace drops the keys only the app had: said, naming them (never their values),
+ * since a bot's token set in the dashboard goes with them.
+ */
+function replacedAway(app, inputs) {
+    if (!app?.environmentVariables || inputs.envVarsMode !== 'replace')
+        return undefined;
+    const set = new Set(inputs.envVars.map((v) => v.key));
+    const gone = app.environmentVariables.filter((v) => !set.has(v.key)).map((v) => v.key);
+    if (gone.length === 0)
+        return undefined;
+    return `env-vars-mode is replace: the app's ${gone.join(', ')} ${gone.length === 1 ? 'is' : 'are'} not in env-vars and ${gone.length === 1 ? 'is' : 'are'} dropped. Use env-vars-mode: merge (the default) to keep ${gone.length === 1 ? 'it' : 'them'}.`;
+}
+/**
+ * The create's set-up: the workflow's settings, else those of `previous` (the app it replaces,
+ * read in full), else the create defaults. A startup command the platform derived from a main file
+ * is derived anew (left empty) so a changed main-file takes effect; a custom one is kept.
+ */
+function setupForCreate(inputs, pkg, previous) {
+    const origins = [];
+    const unread = [];
+    const notes = [];
+    const pick = (input, given, set, read, show) => {
+        let value;
+        let from;
+        if (given)
+            [value, from] = [set, 'workflow'];
+        else if (previous && read !== undefined)
+            [value, from] = [read, 'previous app'];
+        else {
+            [value, from] = [set, 'default'];
+            if (previous)
+                unread.push(input);
+        }
+        origins.push({ input, shown: show(value), from });
+        return value;
+    };
+    const memoryMB = pick('memory-mb', inputs.given.memoryMB, inputs.memoryMB, previous?.memoryMB, (v) => `${v} MB`);
+    const exposedViaWeb = pick('exposed-via-web', inputs.given.exposedViaWeb, inputs.exposedViaWeb, previous?.exposedViaWeb, String);
+    const autoRestart = pick('auto-restart', inputs.given.autoRestart, inputs.autoRestart, previous?.autoRestart, String);
+    let startupCommand;
+    const readCommand = previous?.startupCommand;
+    if (inputs.startupCommand) {
+        startupCommand = inputs.startupCommand;
+        origins.push({ input: 'startup-command', shown: startupCommand, from: 'workflow' });
+    }
+    else if (readCommand && !isDerivedCommand(readCommand)) {
+        startupCommand = readCommand;
+        origins.push({ input: 'startup-command', shown: readCommand, from: 'previous app' });
+        const stale = staleCommandNote(readCommand, pkg.mainFile);
+        if (stale)
+            notes.push(stale);
+    }
+    else {
+        if (previous && readCommand === undefined)
+            unread.push('startup-command');
+        origins.push({
+            input: 'startup-command',
+            shown: `derived from main-file (${derivedStartupCommand(pkg.runtime, pkg.mainFile)})`,
+            from: 'default',
+        });
+    }
+    // The team has no "could not read" case: an app outside any team reads as no team.
+    const teamId = inputs.teamId ?? previous?.teamId;
+    origins.push({
+        input: 'team-id',
+        shown: teamId ?? "none (the token's user)",
+        from: inputs.teamId ? 'workflow' : previous?.teamId ? 'previous app' : 'default',
+    });
+    const merge = mergeEnvVars(inputs.envVars, previous?.environmentVariables, inputs.envVarsMode);
+    origins.push({
+        input: 'env-vars',
+        shown: envKeysText(merge),
+        from: envOrigin(merge, inputs, previous !== undefined),
+    });
+    if (previous && !merge.appRead && inputs.envVarsMode === 'merge') {
+        notes.push(unreadEnvNote(previous.id, merge, 'recreate'));
+    }
+    const dropped = replacedAway(previous, inputs);
+    if (dropped)
+        notes.push(dropped);
+    if (unread.length > 0 && previous) {
+        notes.push(`CamposCloud's answer for app ${previous.id} did not carry its ${unread.join(', ')} setting${unread.length > 1 ? 's' : ''}, so the new app gets the default for ${unread.length > 1 ? 'each' : 'it'} (see the settings below); set ${unread.join(', ')} in the workflow to choose.`);
+    }
+    return {
+        memoryMB,
+        exposedViaWeb,
+        autoRestart,
+        startupCommand,
+        teamId,
+        environmentVariables: merge.vars ?? [],
+        origins,
+        notes,
+    };
+}
+/** The origins as log lines: "memory-mb: 1024 MB (previous app)". */
+function originLines(origins) {
+    // Variables carry their origin key by key already: the rule that merged them follows.
+    return origins.map((o) => o.input === 'env-vars'
+        ? `${o.input}: ${o.shown}; ${o.from}`
+        : `${o.input}: ${o.shown} (${o.from})`);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/recreate.ts
@@ -72771,34 +68709,53 @@ async function startCreated(created, ctx) {
 
 
 
-/** The create in words, for the log and a dry run's plan. */
-function createSummary(inputs, pkg) {
-    return `create app '${inputs.appName}' (${pkg.runtime}, ${inputs.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}`;
+
+
+
+/** The create in words, for the log and a dry run's plan (the settings in full: planSetup). */
+function createSummary(inputs, pkg, setup) {
+    return `create app '${inputs.appName}' (${pkg.runtime}, ${setup.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}`;
 }
-async function recreate(base, inputs, pkg, found, ctx) {
+/**
+ * The set-up a create uses, said before it is sent: a warning for each thing the replaced app had
+ * that could not be carried over, and where each setting comes from.
+ */
+function planSetup(inputs, pkg, found, log) {
+    const setup = setupForCreate(inputs, pkg, found.setup);
+    for (const note of setup.notes)
+        log.warning(note);
+    log.info(`Settings of the new app (from the workflow, the previous app${found.setup ? ` ${found.setup.id}` : ''} or the default):`);
+    for (const line of originLines(setup.origins))
+        log.info(`  ${line}`);
+    return setup;
+}
+async function recreate(base, inputs, pkg, found, ctx, plannedSetup, 
+/** skip-unchanged: stored with the new app. */
+deployFingerprint) {
     const { client, log } = ctx;
     const { previous, versions } = found;
     const timings = base.timings;
     let previousOutcome;
     if (previous) {
         previousOutcome = await log.group('Stop the previous app', () => timed(timings, 'stop previous', async () => {
-            // The stop reads the app first: one that is not running is left alone, whatever the list
-            // said of it.
-            // Found by app-id it was read just now; an item of the list may lack the metrics or be stale.
-            const current = inputs.appId ? previous : undefined;
-            const { alreadyStopped } = await client.stopApp(previous.id, current).catch(async (err) => {
+            // Read in full just now (find-previous, for its set-up), or found by app-id: a list item may
+            // lack the metrics or be stale.
+            const before = found.setup ?? (inputs.appId ? previous : await client.getApp(previous.id));
+            // Only an app that read running is started again if the deploy fails: one the user had
+            // stopped stays stopped (one still starting cannot be told apart, and stays stopped too).
+            const wasRunning = isRunning(before);
+            // Sent even when it reads online: false: it may be starting, and would run as a second copy.
+            const stopped = await client.stopApp(previous.id).catch(async (err) => {
                 throw await restartAfterFailure(err, previous, ctx, {
                     failedStep: `stopping app ${previous.id}`,
                     runningState: 'running, as before the deploy',
-                    // The stop reads before it acts, so it fails on a running app, unless that read
-                    // failed: then the list's word is all there is.
-                    weStoppedIt: previous.online !== false,
+                    weStoppedIt: wasRunning,
                 });
             });
-            log.info(alreadyStopped
-                ? `App ${previous.id} was not running; it is kept as it is.`
-                : `Stopped app ${previous.id}.`);
-            return alreadyStopped ? 'was-stopped' : 'stopped';
+            log.info(wasRunning
+                ? `Stopped app ${previous.id} (${afterStopText(stopped)}).`
+                : `App ${previous.id} did not report running; a stop was sent all the same, as it may have been starting (${afterStopText(stopped)}).`);
+            return wasRunning ? 'stopped' : 'was-stopped';
         }));
     }
     const versionsDeleted = versions.excess.length > 0 && memoryFacts(found.listing ?? NO_LISTING).stoppedAppsCount === true
@@ -72807,21 +68764,27 @@ async function recreate(base, inputs, pkg, found, ctx) {
             return deleteVersions(versions.excess, ctx);
         }))
         : [];
+    const setup = plannedSetup ?? planSetup(inputs, pkg, found, log);
     const req = {
         zipPath: pkg.zipPath,
         zipBytes: pkg.zipBytes,
         appName: inputs.appName,
         mainFile: pkg.mainFile,
-        memoryMB: inputs.memoryMB,
+        memoryMB: setup.memoryMB,
         runtime: pkg.runtime,
-        exposedViaWeb: inputs.exposedViaWeb,
-        autoRestart: inputs.autoRestart,
-        startupCommand: inputs.startupCommand,
-        teamId: inputs.teamId,
-        environmentVariables: inputs.envVars,
+        exposedViaWeb: setup.exposedViaWeb,
+        autoRestart: setup.autoRestart,
+        startupCommand: setup.startupCommand,
+        teamId: setup.teamId,
+        environmentVariables: setup.environmentVariables,
+        ...(deployFingerprint === undefined ? {} : { deployFingerprint }),
     };
     const created = await log.group('Create the app', () => timed(timings, 'create', async () => {
-        log.info(`Uploading: ${createSummary(inputs, pkg)}.`);
+        log.info(`Uploading: ${createSummary(inputs, pkg, setup)}.`);
+        const left = ctx.deadlineAt - Date.now();
+        if (left < client.createAnswerMs) {
+            log.warning(`${(0,src_text/* duration */.p0)(left)} of timeout-seconds are left, and a create may take up to ${(0,src_text/* duration */.p0)(client.createAnswerMs)}: a slow create will be cut short, and the app it makes may appear after the run. Raise timeout-seconds.`);
+        }
         try {
             return await createMakingRoom(req, found, versionsDeleted, inputs, ctx);
         }
@@ -72832,9 +68795,20 @@ async function recreate(base, inputs, pkg, found, ctx) {
     if (created.recovered) {
         log.warning(`The create call's response was lost, but the server had created the app: using ${created.app.id} rather than creating a second one.`);
     }
-    log.info(`Created app '${created.app.name}' (${created.app.id}), ${newAppStateText(created.app)}.`);
-    const app = await startCreated(created.app, ctx);
-    return { ...base, app, recovered: created.recovered, previousOutcome, versionsDeleted };
+    log.info(`Created app '${created.app.name}' (${created.app.id}).`);
+    const { app, startAnswer } = await startCreated(created.app, ctx);
+    const known = found.sameNameIds ? new Set(found.sameNameIds) : undefined;
+    await settleCopies(inputs.appName, created, known, previous, ctx);
+    return {
+        ...base,
+        app,
+        startAnswer,
+        recovered: created.recovered,
+        previousOutcome,
+        versionsDeleted,
+        // Origins only: the result reaches the summary, and the values may be secrets.
+        setup: { origins: setup.origins },
+    };
 }
 const NO_LISTING = { apps: [], totalUsedRamMB: undefined };
 /**
@@ -72911,6 +68885,10 @@ async function failedCreate(err, inputs, found, weStoppedIt, ctx) {
                     : ''),
         });
     }
+    // Cut short while sent or looked for (not while waiting for its slot), the create may go on.
+    if (err instanceof errors/* DeadlineError */.j3 && !err.waitingFor.startsWith('the gap')) {
+        ctx.log.warning(`The create was cut short by the deadline and may still be in progress: an app named '${inputs.appName}' may appear after this run. The next deploy stops it as another copy; raise timeout-seconds so that a create has time to answer.`);
+    }
     if (!previous)
         return err;
     return restartAfterFailure(err, previous, ctx, {
@@ -72938,21 +68916,30 @@ async function appMadeAnyway(inputs, found, ctx) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/roll-back-new.ts
+// rollback-on-failure: the new version did not come online within wait-for-online. Stop it, then
+// start the previous version again (if this run had stopped it), in that order so that two copies
+// never run at once, and fail the step saying where each app is.
 
 
-async function rollBackNewVersion(made, previous, previousOutcome, inputs, ctx) {
+
+
+async function rollBackNewVersion(made, previous, previousOutcome, inputs, ctx, 
+/** Why it is rolled back, when not because it did not come online (a failed health check). */
+reason) {
     const { log } = ctx;
     const client = ctx.recoveryClient;
-    const why = `the new app ${made.id} did not report online within wait-for-online (${inputs.waitForOnlineSeconds} s)`;
+    const why = reason ??
+        `the new app ${made.id} did not report online within wait-for-online (${inputs.waitForOnlineSeconds} s)`;
     const apps = [];
     try {
-        await client.stopApp(made.id, undefined, { evenIfNotOnline: true });
-        log.info(`Stopped the new app ${made.id}.`);
+        // Sent whatever it reads: not online may mean still starting, and it would run beside the old.
+        const stopped = await client.stopApp(made.id);
+        log.info(`Stopped the new app ${made.id} (${afterStopText(stopped)}).`);
         apps.push({
             role: 'new',
             id: made.id,
             name: made.name,
-            state: 'STOPPED (did not come online)',
+            state: reason ? 'STOPPED (failed its health check)' : 'STOPPED (did not come online)',
         });
     }
     catch (err) {
@@ -72980,27 +68967,28 @@ async function rollBackNewVersion(made, previous, previousOutcome, inputs, ctx) 
             role: 'previous',
             id: previous.id,
             name: previous.name,
-            state: 'stopped, as it was before the deploy',
+            state: 'not running, as before the deploy',
         });
         return new errors/* DeployFailedError */.P2(`Deploy failed: ${why}; it was stopped.`, {
             cause: undefined,
             apps,
-            recovery: `App ${previous.id} was not running before the deploy and is left as it was. Check app ${made.id}'s console in the dashboard, fix it and re-run the workflow.`,
+            recovery: `App ${previous.id} did not report running before the deploy and is left so. Check app ${made.id}'s console in the dashboard, fix it and re-run the workflow.`,
         });
     }
     try {
-        await client.startApp(previous.id);
-        log.info(`Started the previous app ${previous.id} again.`);
-        apps.push({
-            role: 'previous',
-            id: previous.id,
-            name: previous.name,
-            state: 'running again (rolled back)',
-        });
+        const started = await client.startApp(previous.id);
+        log.info(`Started the previous app ${previous.id} again (${afterStartText(started)}).`);
+        const running = isRunning(started.app);
+        const state = running
+            ? 'running again (rolled back)'
+            : `${stateText(started.app, started.answer)} (rolled back)`;
+        apps.push({ role: 'previous', id: previous.id, name: previous.name, state });
         return new errors/* DeployFailedError */.P2(`Deploy failed: ${why}; rolled back to app ${previous.id}.`, {
             cause: undefined,
             apps,
-            recovery: `App ${previous.id} runs again, as before the deploy. Check app ${made.id}'s console in the dashboard for why it does not start, fix it and re-run the workflow.`,
+            recovery: running
+                ? `App ${previous.id} runs again, as before the deploy (a read says online). Check app ${made.id}'s console in the dashboard for why it does not start, fix it and re-run the workflow.`
+                : `App ${previous.id} was started again but does not report online yet: check it in the dashboard. Check app ${made.id}'s console for why it does not start, fix it and re-run the workflow.`,
         });
     }
     catch (err) {
@@ -73016,6 +69004,212 @@ async function rollBackNewVersion(made, previous, previousOutcome, inputs, ctx) 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/packaging/credentials.ts
+// Credential files that CI steps and developers leave in a workspace: left out of the zip by
+// default, whatever `path` is, judged by where each file really is (a symlink is judged by its
+// target) and, for keys and tokens, by what the file holds, as secret scanners do. Only an
+// `include` line that names the file brings one back: a .camposcloudignore line could come from the
+// very pull request being deployed, and a folder's include (`dist/`) does not reach the
+// credentials beneath it.
+
+
+/** File names that hold credentials wherever they are (compared case-insensitively). */
+const FILES = {
+    '.git-credentials': 'git credential store',
+    '.netrc': 'netrc login file',
+    _netrc: 'netrc login file',
+    '.pgpass': 'PostgreSQL password file',
+    '.my.cnf': 'MySQL client config',
+    '.pypirc': 'PyPI upload credentials',
+    '.vault-token': 'Vault token',
+    '.dockercfg': 'Docker registry credentials',
+    '.s3cfg': 's3cmd credentials',
+    id_rsa: 'SSH private key',
+    id_dsa: 'SSH private key',
+    id_ecdsa: 'SSH private key',
+    id_ecdsa_sk: 'SSH private key',
+    id_ed25519: 'SSH private key',
+    id_ed25519_sk: 'SSH private key',
+};
+/** Folders that hold keys as a whole. */
+const FOLDERS = {
+    '.ssh': 'SSH keys folder',
+    '.gnupg': 'GnuPG keyring',
+};
+/** Files that are credentials in a folder of this name (the tool's usual home). */
+const IN_FOLDER = {
+    '.aws': { credentials: 'AWS credentials' },
+    '.docker': { 'config.json': 'Docker registry credentials' },
+    '.kube': { config: 'Kubernetes config' },
+    gh: { 'hosts.yml': 'GitHub CLI token' },
+    gcloud: {
+        'application_default_credentials.json': 'Google Cloud credentials',
+        'credentials.db': 'Google Cloud credentials',
+        'access_tokens.db': 'Google Cloud credentials',
+    },
+    '.azure': {
+        'accesstokens.json': 'Azure CLI tokens',
+        'msal_token_cache.json': 'Azure CLI tokens',
+    },
+};
+/** Binary key stores and key formats: judged by their extension. */
+const KEY_EXTENSIONS = {
+    '.p12': 'key store',
+    '.pfx': 'key store',
+    '.jks': 'key store',
+    '.keystore': 'key store',
+    '.p8': 'private key (.p8)',
+    '.ppk': 'PuTTY private key',
+};
+/** Terraform state holds every resource's secrets in plain text. */
+const TFSTATE = /\.tfstate(\.backup)?$/;
+/**
+ * `.env`, `.env.production`...: secrets by convention. Templates (`.env.example`) hold none and are
+ * left to the ignore rules.
+ */
+const DOTENV = /^\.env(\..+)?$/;
+const DOTENV_TEMPLATE = /^\.env(\..+)?\.(example|sample|template|dist|defaults)$/;
+/** True for a `.env`-style file name that is not a template. */
+function isDotenv(name) {
+    const lower = name.toLowerCase();
+    return DOTENV.test(lower) && !DOTENV_TEMPLATE.test(lower);
+}
+/** A PEM private key's first line (PKCS#1/#8, OpenSSH, EC, encrypted, PGP blocks). */
+const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/;
+/** What the streamed scan looks for first; the line around a hit is then checked whole. */
+const PRIVATE_KEY_MARK = Buffer.from('PRIVATE KEY');
+/** Small config files whose head holds the token when there is one. */
+const HEAD_RULES = [
+    {
+        test: (name) => name === '.npmrc',
+        holds: /^[ \t]*(?![#;\s])[^\n]*(_authToken|_auth|_password)\s*=/im,
+        what: 'npm config with an auth token',
+    },
+    {
+        test: (name) => name === '.yarnrc.yml' || name === '.yarnrc',
+        holds: /npmAuthToken|_authToken/i,
+        what: 'yarn config with an auth token',
+    },
+    {
+        test: (_name, ext) => ext === '.json',
+        holds: /"type"\s*:\s*"service_account"/,
+        what: 'Google Cloud service-account key',
+    },
+    {
+        // A Docker config under another folder name (DOCKER_CONFIG pointed elsewhere).
+        test: (_name, ext) => ext === '.json',
+        holds: /"auths"\s*:\s*\{[^]*"(auth|identitytoken)"\s*:\s*"[^"]/,
+        what: 'Docker registry credentials',
+    },
+];
+/** How much of a file the head rules read: a token sits at the start of any real config. */
+const HEAD_BYTES = 64 * 1024;
+/** A file streamed for a private key is read in blocks this big. */
+const SCAN_BLOCK = 256 * 1024;
+/** Bytes kept from the previous block, so a key line cut by a block border is still seen. */
+const SCAN_OVERLAP = 128;
+/** Why a folder at this real location is a credential folder, or undefined. */
+function credentialFolder(realPath) {
+    return FOLDERS[external_node_path_default().basename(realPath).toLowerCase()];
+}
+/** Why the file is a credential judged by its name and folder alone, or undefined. */
+function credentialByName(realPath) {
+    const name = external_node_path_default().basename(realPath).toLowerCase();
+    const parent = external_node_path_default().basename(external_node_path_default().dirname(realPath)).toLowerCase();
+    const byName = FILES[name] ?? IN_FOLDER[parent]?.[name];
+    if (byName)
+        return byName;
+    const byExt = KEY_EXTENSIONS[external_node_path_default().extname(name)];
+    if (byExt)
+        return byExt;
+    if (TFSTATE.test(name))
+        return 'Terraform state';
+    if (isDotenv(name))
+        return 'dotenv file';
+    return undefined;
+}
+/**
+ * Whether a file of this name is read whole for a PEM private key: where keys are kept (.pem,
+ * .key, names with "key", id_*), and text or extension-less files, where one pasted key hides.
+ * Other files are not read: reading every byte twice would slow the packaging of big workspaces.
+ */
+function mayHoldKey(name, ext) {
+    return (['.pem', '.key', '.crt', '.cer', '.cert', '.txt', '.json', '.asc', ''].includes(ext) ||
+        name.includes('key') ||
+        name.startsWith('id_'));
+}
+/**
+ * The content check a file needs, or undefined when its name makes none worth its cost. The check
+ * answers why the file is (probably) a credential, or undefined; a file that may hold a PEM key is
+ * read whole, in blocks (memory stays bounded whatever its size), and `signal` stops a long read.
+ */
+function contentCheck(realPath, size) {
+    if (size === 0)
+        return undefined;
+    const name = external_node_path_default().basename(realPath).toLowerCase();
+    const ext = external_node_path_default().extname(name);
+    const head = HEAD_RULES.filter((r) => r.test(name, ext));
+    const keys = mayHoldKey(name, ext);
+    if (head.length === 0 && !keys)
+        return undefined;
+    return (signal) => scanFile(realPath, head, keys, signal);
+}
+async function scanFile(file, head, keys, signal) {
+    let handle;
+    try {
+        // Non-blocking: a file swapped for a FIFO since it was listed must not hang the run.
+        handle = await external_node_fs_namespaceObject.promises.open(file, external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0));
+    }
+    catch {
+        // Unreadable here is reported by the zip writer, with the file's name.
+        return undefined;
+    }
+    try {
+        if (!(await handle.stat()).isFile())
+            return undefined;
+        const buf = Buffer.allocUnsafe(SCAN_OVERLAP + SCAN_BLOCK);
+        let kept = 0;
+        let pos = 0;
+        for (;;) {
+            signal?.throwIfAborted();
+            const { bytesRead } = await handle.read(buf, kept, SCAN_BLOCK, pos);
+            if (bytesRead === 0)
+                return undefined;
+            const end = kept + bytesRead;
+            if (pos === 0 && head.length > 0) {
+                const text = buf.toString('latin1', 0, Math.min(end, HEAD_BYTES));
+                const hit = head.find((r) => r.holds.test(text));
+                if (hit)
+                    return hit.what;
+            }
+            if (!keys)
+                return undefined;
+            if (holdsPrivateKey(buf.subarray(0, end)))
+                return 'private key';
+            pos += bytesRead;
+            kept = Math.min(SCAN_OVERLAP, end);
+            buf.copy(buf, 0, end - kept, end);
+        }
+    }
+    catch (err) {
+        if (signal?.aborted && err === signal.reason)
+            throw err;
+        return undefined;
+    }
+    finally {
+        await handle.close();
+    }
+}
+function holdsPrivateKey(block) {
+    for (let at = block.indexOf(PRIVATE_KEY_MARK); at !== -1;) {
+        const line = block.toString('latin1', Math.max(0, at - 64), at + 64);
+        if (PRIVATE_KEY.test(line))
+            return true;
+        at = block.indexOf(PRIVATE_KEY_MARK, at + 1);
+    }
+    return false;
+}
+
 ;// CONCATENATED MODULE: ./src/packaging/runtime.ts
 const NODE_MARKERS = ['package.json'];
 const PYTHON_MARKERS = ['requirements.txt', 'pyproject.toml'];
@@ -73057,108 +69251,10 @@ function list(items) {
 
 // EXTERNAL MODULE: ./src/limit.ts
 var src_limit = __nccwpck_require__(7768);
-;// CONCATENATED MODULE: ./src/packaging/credentials.ts
-// Credential files that CI steps and developers leave in a workspace: left out of the zip by
-// default, whatever `path` is, judged by where each file really is (a symlink is judged by its
-// target) and, for private keys, by what the file holds. Only the `include` input brings one back:
-// a .camposcloudignore line could come from the very pull request being deployed.
-
-
-/** File names that hold credentials wherever they are (compared case-insensitively). */
-const FILES = {
-    '.git-credentials': 'git credential store',
-    '.netrc': 'netrc login file',
-    _netrc: 'netrc login file',
-    '.pgpass': 'PostgreSQL password file',
-    '.pypirc': 'PyPI upload credentials',
-    id_rsa: 'SSH private key',
-    id_dsa: 'SSH private key',
-    id_ecdsa: 'SSH private key',
-    id_ecdsa_sk: 'SSH private key',
-    id_ed25519: 'SSH private key',
-    id_ed25519_sk: 'SSH private key',
-};
-/** Folders that hold keys as a whole. */
-const FOLDERS = {
-    '.ssh': 'SSH keys folder',
-    '.gnupg': 'GnuPG keyring',
-};
-/** Files that are credentials in a folder of this name (the tool's usual home). */
-const IN_FOLDER = {
-    '.aws': { credentials: 'AWS credentials' },
-    '.docker': { 'config.json': 'Docker registry credentials' },
-    '.kube': { config: 'Kubernetes config' },
-};
-/** Key stores: binary, so judged by their extension. */
-const KEY_STORES = new Set(['.p12', '.pfx', '.jks', '.keystore']);
-/** Files whose content is read to decide: a token in an npm/yarn config, a PEM private key. */
-const CONTENT_RULES = [
-    {
-        test: (name) => name === '.npmrc',
-        holds: /^\s*[^#;\s][^\n]*(_authToken|_auth|_password)\s*=/im,
-        what: 'npm config with an auth token',
-    },
-    {
-        test: (name) => name === '.yarnrc.yml' || name === '.yarnrc',
-        holds: /npmAuthToken|_authToken/i,
-        what: 'yarn config with an auth token',
-    },
-    {
-        // Where private keys are usually kept; other files are not opened (it would slow packaging).
-        test: (name, ext) => ['.pem', '.key', '.crt', '.cer', '.cert', '.txt', ''].includes(ext) ||
-            name.includes('key') ||
-            name.startsWith('id_'),
-        holds: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY[A-Z ]*-----/,
-        what: 'private key',
-    },
-];
-/** Only the head of a file is read: a PEM key or an auth line sits there in any real file. */
-const SNIFF_BYTES = 16 * 1024;
-/** Larger files are not opened for a look: no credential file is this big. */
-const SNIFF_MAX_SIZE = 256 * 1024;
-/** Why a folder at this real location is a credential folder, or undefined. */
-function credentialFolder(realPath) {
-    return FOLDERS[external_node_path_default().basename(realPath).toLowerCase()];
-}
-/**
- * Why the file at this real location is (probably) a credential, or undefined. Reads at most the
- * first 16 KB, and only of small files whose name makes a credential plausible.
- */
-function credentialFile(realPath, size) {
-    const name = external_node_path_default().basename(realPath).toLowerCase();
-    const parent = external_node_path_default().basename(external_node_path_default().dirname(realPath)).toLowerCase();
-    const ext = external_node_path_default().extname(name);
-    const byName = FILES[name] ?? IN_FOLDER[parent]?.[name];
-    if (byName)
-        return byName;
-    if (KEY_STORES.has(ext))
-        return 'key store';
-    if (size > SNIFF_MAX_SIZE || size === 0)
-        return undefined;
-    const rules = CONTENT_RULES.filter((r) => r.test(name, ext));
-    if (rules.length === 0)
-        return undefined;
-    const head = readHead(realPath);
-    return rules.find((r) => r.holds.test(head))?.what;
-}
-function readHead(file) {
-    let fd;
-    try {
-        fd = (0,external_node_fs_namespaceObject.openSync)(file, 'r');
-        const buf = Buffer.alloc(SNIFF_BYTES);
-        const n = (0,external_node_fs_namespaceObject.readSync)(fd, buf, 0, SNIFF_BYTES, 0);
-        return buf.toString('latin1', 0, n);
-    }
-    catch {
-        // Unreadable here is reported by the zip writer, with the file's name.
-        return '';
-    }
-    finally {
-        if (fd !== undefined)
-            (0,external_node_fs_namespaceObject.closeSync)(fd);
-    }
-}
-
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/packaging/git-ignored.ts
 // In a git checkout, git itself says which files its ignore rules leave out, so the selection's
 // gitignore layer is exactly git's (including what a library reading .gitignore files can get wrong:
@@ -73167,21 +69263,25 @@ function readHead(file) {
 
 
 
+
 /**
  * The paths under `root` that git ignores, relative to root ('/'-separated; a folder ignored as a
  * whole ends with '/' and stands for everything in it), each with git's reason; undefined when
  * root is not in a git work tree or git cannot answer (not installed, a repository it refuses).
+ * `signal` (the run's deadline) ends a git that hangs (a FIFO named .gitignore blocks it for good):
+ * git is killed and the signal's reason thrown.
  */
-async function gitIgnored(root) {
+async function gitIgnored(root, signal) {
+    const git = (args, input) => runGit(root, args, signal, input);
     try {
         // Not a folder: the walk reports it (a git run there would not even start).
         if (!(await (0,promises_.stat)(root)).isDirectory())
             return undefined;
-        const top = (await git(root, ['rev-parse', '--show-toplevel']))?.trim();
+        const top = (await git(['rev-parse', '--show-toplevel']))?.[0]?.trim();
         if (!top)
             return undefined;
         // Untracked and ignored, a folder once rather than its contents; paths relative to root.
-        const listed = await git(root, [
+        const listed = await git([
             'ls-files',
             '-z',
             '--others',
@@ -73191,13 +69291,15 @@ async function gitIgnored(root) {
         ]);
         if (listed === undefined)
             return undefined;
-        const paths = listed.split('\0').filter((p) => p !== '');
+        // A name that is not UTF-8 is never shipped (the walk says so); decoded, it could pass for
+        // another file's name.
+        const paths = listed.filter((p) => p !== '');
         const ignored = new Map();
         if (paths.length === 0)
             return ignored;
         // Each as "source\0line\0pattern\0path\0", the source relative to the checkout's top.
-        const why = await git(root, ['check-ignore', '-z', '-v', '--no-index', '--stdin'], paths);
-        const fields = (why ?? '').split('\0');
+        const why = await git(['check-ignore', '-z', '-v', '--no-index', '--stdin'], paths);
+        const fields = why ?? [];
         const reasons = new Map();
         for (let i = 0; i + 3 < fields.length; i += 4) {
             reasons.set(fields[i + 3], {
@@ -73210,6 +69312,8 @@ async function gitIgnored(root) {
         return ignored;
     }
     catch {
+        if (signal?.aborted)
+            throw signal.reason;
         return undefined;
     }
 }
@@ -73222,15 +69326,53 @@ function sourceLabel(source, top, root) {
         return source;
     return external_node_path_default().relative(root, external_node_path_default().join(top, source)).split((external_node_path_default()).sep).join('/');
 }
-/** stdout of a git command run in `cwd`, or undefined when it failed. */
-async function git(cwd, args, input) {
-    const out = await getExecOutput('git', args, {
-        cwd,
-        silent: true,
-        ignoreReturnCode: true,
-        ...(input ? { input: Buffer.from(`${input.join('\0')}\0`) } : {}),
+/**
+ * The NUL-separated fields of a git command's stdout (those that are not UTF-8 dropped), or
+ * undefined when it failed. Not through @actions/exec: it can neither stop a program nor kill one
+ * that hangs. git stays in the action's process group, so that a runner stopping the job by its
+ * group stops git too.
+ */
+function runGit(cwd, args, signal, input) {
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
+            cwd,
+            stdio: ['pipe', 'pipe', 'ignore'],
+            windowsHide: true,
+        });
+        const chunks = [];
+        child.stdout.on('data', (c) => chunks.push(c));
+        const onAbort = () => {
+            child.kill('SIGKILL');
+            // Nothing of git's may keep the action alive: not its pipes either.
+            child.stdout.destroy();
+            child.stdin.destroy();
+            reject(signal?.reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        child.stdin.on('error', () => { }); // git may exit before reading all of it
+        child.stdin.end(input ? Buffer.from(`${input.join('\0')}\0`) : undefined);
+        child.on('error', () => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve(undefined);
+        });
+        child.on('close', (code) => {
+            signal?.removeEventListener('abort', onAbort);
+            if (code !== 0)
+                return resolve(undefined);
+            const out = Buffer.concat(chunks);
+            const fields = [];
+            for (let start = 0; start < out.length;) {
+                let end = out.indexOf(0, start);
+                if (end === -1)
+                    end = out.length;
+                const field = out.subarray(start, end);
+                fields.push((0,external_node_buffer_.isUtf8)(field) ? field.toString('utf8') : '');
+                start = end + 1;
+            }
+            resolve(fields);
+        });
     });
-    return out.exitCode === 0 ? out.stdout : undefined;
 }
 
 // EXTERNAL MODULE: ./node_modules/ignore/index.js
@@ -73287,6 +69429,18 @@ function ruleLines(text) {
 /** Each `include` line is a re-include: `dist/` means `!dist/`. */
 function includeLines(lines) {
     return ruleLines(lines).map((l) => `!${l}`);
+}
+/**
+ * The include lines (as `!pattern`) that name a file or folder itself rather than everything in a
+ * folder: `dist/.npmrc`, `*.pem`, `.ssh/` do; `dist/`, `dist/*`, `dist/**` do not, nor does a line
+ * of wildcards alone.
+ */
+function namingLines(lines) {
+    return includeLines(lines).filter((l) => {
+        const segs = l.slice(1).replace(/\/+$/, '').split('/');
+        const last = segs[segs.length - 1] ?? '';
+        return /[^*]/.test(last);
+    });
 }
 const GLOB = /[*?[\\]/;
 /**
@@ -73345,11 +69499,17 @@ function unreadable(rel, err) {
 
 
 
+
+
 /** Where a symlink really leads, or why it is skipped (the warning text). */
 async function resolveLink(abs, rel, root, chain) {
     let real;
     try {
-        real = await external_node_fs_namespaceObject.promises.realpath(abs);
+        const raw = await external_node_fs_namespaceObject.promises.realpath(abs, { encoding: 'buffer' });
+        if (!(0,external_node_buffer_.isUtf8)(raw)) {
+            return `Skipped symlink '${rel}': its target's path is not valid UTF-8 (${escapeBytes(raw)}).`;
+        }
+        real = raw.toString('utf8');
     }
     catch (err) {
         const code = errCode(err);
@@ -73383,11 +69543,52 @@ async function resolveLink(abs, rel, root, chain) {
 }
 async function readDir(abs, rel) {
     try {
-        return await external_node_fs_namespaceObject.promises.readdir(abs, { withFileTypes: true });
+        const entries = await external_node_fs_namespaceObject.promises.readdir(abs, { withFileTypes: true });
+        // Node decodes a byte that is not UTF-8 as U+FFFD: only then are the raw names read.
+        if (!entries.some((e) => e.name.includes('\uFFFD')))
+            return { entries, badNames: [] };
+        const raw = await external_node_fs_namespaceObject.promises.readdir(abs, { withFileTypes: true, encoding: 'buffer' });
+        const listing = { entries: [], badNames: [] };
+        for (const e of raw) {
+            const name = e.name;
+            if ((0,external_node_buffer_.isUtf8)(name)) {
+                listing.entries.push(Object.assign(e, { name: name.toString('utf8') }));
+            }
+            else {
+                listing.badNames.push({ shown: escapeBytes(name), isDir: e.isDirectory() });
+            }
+        }
+        return listing;
     }
     catch (err) {
         throw unreadable(rel === '' ? '.' : rel, err);
     }
+}
+/** A name that is not valid UTF-8, readable: valid characters as they are, other bytes as `\xNN`. */
+function escapeBytes(name) {
+    let out = '';
+    let start = 0;
+    for (let i = 0; i < name.length;) {
+        const len = utf8Length(name, i);
+        if (len === 0) {
+            out +=
+                name.toString('utf8', start, i) +
+                    `\\x${name[i].toString(16).toUpperCase().padStart(2, '0')}`;
+            i++;
+            start = i;
+        }
+        else
+            i += len;
+    }
+    return out + name.toString('utf8', start);
+}
+/** Length of the valid UTF-8 sequence starting at `i`, or 0 when the byte there starts none. */
+function utf8Length(b, i) {
+    for (let len = 1; len <= 4 && i + len <= b.length; len++) {
+        if ((0,external_node_buffer_.isUtf8)(b.subarray(i, i + len)))
+            return len;
+    }
+    return 0;
 }
 /**
  * Blocking on purpose, and so not through the concurrency limit: one stat is a single syscall, while
@@ -73405,25 +69606,61 @@ function statFile(abs, rel) {
         throw unreadable(rel, err);
     }
 }
-async function readText(abs, rel) {
+/** The largest ignore file read: real ones are a few KB; anything near this is not a rule list. */
+const MAX_IGNORE_FILE_BYTES = 1024 * 1024;
+/**
+ * An ignore file's text, read only as a regular file, never through a symlink, and never a FIFO or
+ * device (opened non-blocking, checked once open); undefined when there is none.
+ * `strict`: anything else under that name is an error rather than no file (git reads no symlinked
+ * .gitignore, but the action's own .camposcloudignore must not vanish unnoticed).
+ */
+async function readIgnoreFile(abs, rel, strict = false) {
+    let handle;
     try {
-        return await external_node_fs_namespaceObject.promises.readFile(abs, 'utf8');
+        handle = await external_node_fs_namespaceObject.promises.open(abs, external_node_fs_namespaceObject.constants.O_RDONLY | NO_FOLLOW | NON_BLOCK);
+    }
+    catch (err) {
+        const code = errCode(err);
+        if (code === 'ENOENT' || code === 'ENOTDIR')
+            return undefined;
+        if (code === 'ELOOP' || code === 'EMLINK') {
+            if (!strict)
+                return undefined;
+            throw new errors/* PackagingError */.yr(`'${rel}' is a symlink: ignore files are read only as regular files inside the deployed folder.`, `Replace the link with a copy of the file.`);
+        }
+        throw unreadable(rel, err);
+    }
+    try {
+        const st = await handle.stat();
+        if (!st.isFile()) {
+            if (!strict)
+                return undefined;
+            throw new errors/* PackagingError */.yr(`'${rel}' is not a regular file: ignore files are read only as regular files.`, 'Remove it, or replace it with a text file of ignore rules.');
+        }
+        const buf = Buffer.allocUnsafe(Math.min(st.size, MAX_IGNORE_FILE_BYTES) + 1);
+        let n = 0;
+        for (;;) {
+            const { bytesRead } = await handle.read(buf, n, buf.length - n, n);
+            if (bytesRead === 0)
+                break;
+            n += bytesRead;
+            if (n === buf.length)
+                break;
+        }
+        if (n > MAX_IGNORE_FILE_BYTES) {
+            throw new errors/* PackagingError */.yr(`'${rel}' is larger than ${MAX_IGNORE_FILE_BYTES / 1024 / 1024} MB, the most an ignore file may hold: its rules were not read, so nothing is deployed.`, 'Shorten it (a folder rule such as data/ leaves out everything in it).');
+        }
+        return buf.toString('utf8', 0, n);
     }
     catch (err) {
         throw unreadable(rel, err);
     }
-}
-async function readTextIfFile(abs, rel) {
-    try {
-        const st = await external_node_fs_namespaceObject.promises.stat(abs);
-        if (!st.isFile())
-            return undefined;
+    finally {
+        await handle.close();
     }
-    catch {
-        return undefined;
-    }
-    return readText(abs, rel);
 }
+const NO_FOLLOW = external_node_fs_namespaceObject.constants.O_NOFOLLOW ?? 0;
+const NON_BLOCK = external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0;
 async function walk_fs_exists(abs) {
     try {
         await external_node_fs_namespaceObject.promises.lstat(abs);
@@ -73491,7 +69728,7 @@ async function outerGitignores(root) {
         const outerPrefix = outer === '' ? '' : `${outer}/`;
         const label = (p) => toPosix(external_node_path_default().relative(root, external_node_path_default().join(dir, p)));
         if (dir !== root) {
-            const text = await readTextIfFile(external_node_path_default().join(dir, '.gitignore'), label('.gitignore'));
+            const text = await readIgnoreFile(external_node_path_default().join(dir, '.gitignore'), label('.gitignore'));
             if (text !== undefined) {
                 found.push({
                     ig: matcher(ruleLines(text)),
@@ -73503,7 +69740,7 @@ async function outerGitignores(root) {
         }
         if (hasGit) {
             const infoPath = external_node_path_default().join(dir, '.git', 'info', 'exclude');
-            const text = await readTextIfFile(infoPath, label('.git/info/exclude'));
+            const text = await readIgnoreFile(infoPath, label('.git/info/exclude'));
             if (text !== undefined) {
                 const ig = matcher(ruleLines(text));
                 found.push({ ig, base: '', outer: outerPrefix, source: '.git/info/exclude' });
@@ -73519,6 +69756,22 @@ async function outerGitignores(root) {
 }
 
 ;// CONCATENATED MODULE: ./src/packaging/select.ts
+// Choose the files to ship: walk `root`, apply the ignore layers, follow safe symlinks.
+//
+// Layers, in order (a later layer overrides an earlier one):
+//   always            .git and gha-creds-*.json: excluded, never re-includable
+//   gitignore         in a git checkout, what git itself says it ignores (git-ignored.ts); elsewhere
+//                     the .gitignore files read as git reads them (gitignore.ts)
+//   builtin           DEFAULT_EXCLUDES
+//   camposcloudignore .camposcloudignore at root
+//   exclude           the `exclude` input
+//   include           the `include` input, each line a re-include
+// A path starts included; a layer that ignores it excludes it, a layer whose negation matches it (or
+// matches one of its folders, e.g. `!dist/` for dist/app.js) includes it again. Within one layer the
+// git rule holds: a file cannot be re-included when that layer excludes its parent folder. Across
+// layers a later `!folder/` brings back the whole folder, including files an earlier layer's own
+// patterns matched (e.g. a .DS_Store inside a re-included node_modules/): drop those with `exclude`.
+
 
 
 
@@ -73536,17 +69789,25 @@ const NO_VERDICTS = {
     include: undefined,
 };
 const FS_CONCURRENCY = 32;
+/**
+ * A real file or folder appears in the package under at most this many paths (symlinks give it
+ * more): links that point at one another would otherwise multiply a file without end.
+ */
+const MAX_PATHS_PER_REAL = 8;
 async function selectFiles(opts) {
     const root = opts.root;
     const warn = opts.warn ?? (() => { });
     const limit = (0,src_limit/* limiter */.T)(FS_CONCURRENCY);
-    const cciText = await readTextIfFile(external_node_path_default().join(root, '.camposcloudignore'), '.camposcloudignore');
+    // The first failure stops every branch of the walk still running, as the deadline does.
+    const failed = new AbortController();
+    const signal = opts.signal ? AbortSignal.any([opts.signal, failed.signal]) : failed.signal;
+    const cciText = await readIgnoreFile(external_node_path_default().join(root, '.camposcloudignore'), '.camposcloudignore', true);
     const cci = ruleLines(cciText ?? '');
     const exclude = ruleLines(opts.exclude);
     const include = includeLines(opts.include);
     const layers = {
         always: matcher(ALWAYS_EXCLUDES, true),
-        fromGit: await gitIgnored(root),
+        fromGit: await gitIgnored(root, opts.signal),
         flat: [
             { layer: 'builtin', ig: matcher(DEFAULT_EXCLUDES), source: 'built-in list' },
             { layer: 'camposcloudignore', ig: matcher(cci), source: '.camposcloudignore' },
@@ -73554,12 +69815,24 @@ async function selectFiles(opts) {
             { layer: 'include', ig: matcher(include), source: 'input include' },
         ],
         negations: [...cci, ...exclude, ...include].filter((l) => l.startsWith('!')),
+        naming: matcher(namingLines(opts.include)),
     };
     const files = [];
     const excluded = [];
+    // How many paths each real file and folder has in the package so far.
+    const paths = new Map();
+    const countPath = (real, rel) => {
+        const n = (paths.get(real) ?? 0) + 1;
+        paths.set(real, n);
+        if (n > MAX_PATHS_PER_REAL) {
+            const realRel = toPosix(external_node_path_default().relative(root, real)) || '.';
+            throw new errors/* PackagingError */.yr(`Symlinks reach '${realRel}' under more than ${MAX_PATHS_PER_REAL} paths (one is '${rel}'): the package would hold its content that many times over.`, 'Remove the extra symlinks, or leave them out with the exclude input.');
+        }
+    };
     const walk = async (absDir, dir, dirExcluded) => {
-        opts.signal?.throwIfAborted();
-        const entries = await limit(() => readDir(absDir, dir.rel));
+        signal.throwIfAborted();
+        countPath(absDir, dir.rel || '.');
+        const { entries, badNames } = await limit(() => readDir(absDir, dir.rel));
         let gitignores = dir.gitignores;
         // git does not read the .gitignore of a folder it ignores.
         const gitReads = dir.verdicts.gitignore === undefined || dir.verdicts.gitignore === 'include';
@@ -73567,18 +69840,38 @@ async function selectFiles(opts) {
             const own = entries.find((e) => e.name === '.gitignore' && e.isFile());
             if (own) {
                 const rel = join(dir.rel, '.gitignore');
-                const text = await limit(() => readText(external_node_path_default().join(absDir, '.gitignore'), rel));
-                gitignores = [gitignoreFile(text, dir.rel, rel), ...gitignores];
+                const text = await limit(() => readIgnoreFile(external_node_path_default().join(absDir, '.gitignore'), rel));
+                if (text !== undefined)
+                    gitignores = [gitignoreFile(text, dir.rel, rel), ...gitignores];
             }
         }
         const here = { ...dir, gitignores };
+        for (const bad of badNames)
+            badName(here, dirExcluded, bad.shown, bad.isDir);
         const tasks = [];
         for (const entry of entries) {
             tasks.push(visit(absDir, here, dirExcluded, entry));
         }
         await Promise.all(tasks);
     };
+    /**
+     * A zip entry's name is UTF-8 (its flag says so, and CamposCloud's extractor can only go by it):
+     * a name that is not cannot be shipped under its own bytes, and shipped under another it could
+     * collide with a real name. So it is left out, with a warning, unless a rule leaves it out anyway.
+     */
+    const badName = (dir, dirExcluded, shown, isDir) => {
+        const rel = join(dir.rel, shown);
+        const outcome = evaluate(layers, dir, rel, isDir, rel);
+        if (outcome.exclusion)
+            return record(outcome.exclusion, dirExcluded);
+        if (dirExcluded)
+            return;
+        warn(isDir
+            ? `Skipped folder '${rel}/' and everything in it: its name is not valid UTF-8, which a zip entry's name must be. Rename it in an earlier step to deploy it.`
+            : `Skipped '${rel}': its name is not valid UTF-8, which a zip entry's name must be. Rename it in an earlier step to deploy it.`);
+    };
     const visit = async (absDir, dir, dirExcluded, entry) => {
+        signal.throwIfAborted();
         const rel = join(dir.rel, entry.name);
         const abs = external_node_path_default().join(absDir, entry.name);
         let isDir = entry.isDirectory();
@@ -73608,8 +69901,10 @@ async function selectFiles(opts) {
         if (!outcome.exclusion && entry.name.includes('\\')) {
             return warn(`Skipped '${rel}': a backslash in a name is a folder separator in a zip.`);
         }
-        // Credentials are judged where they really are, and only the include input brings one back.
-        if (!outcome.exclusion && outcome.verdicts.include !== 'include') {
+        // Credentials are judged where they really are, and only an include line naming one brings it
+        // back (a folder's include does not reach the credentials beneath it).
+        const named = layers.naming.test(isDir ? `${rel}/` : rel).unignored;
+        if (!outcome.exclusion && !named) {
             const credential = isDir ? credentialFolder(target) : undefined;
             if (credential)
                 return record(credentialExclusion(rel, true, credential), dirExcluded);
@@ -73633,11 +69928,15 @@ async function selectFiles(opts) {
         const st = statFile(target, rel);
         if (st === undefined)
             return warn(`Skipped '${rel}': it disappeared while the files were listed.`);
-        if (outcome.verdicts.include !== 'include') {
-            const credential = credentialFile(target, st.size);
+        if (!named) {
+            let credential = credentialByName(target);
+            const check = credential === undefined ? contentCheck(target, st.size) : undefined;
+            if (check)
+                credential = await limit(() => check(signal));
             if (credential)
                 return record(credentialExclusion(rel, false, credential), dirExcluded);
         }
+        countPath(target, rel);
         files.push({ name: rel, absPath: target, size: st.size, mode: st.mode & 0o7777 });
     };
     const record = (exclusion, insideExcluded) => {
@@ -73651,7 +69950,13 @@ async function selectFiles(opts) {
         verdicts: NO_VERDICTS,
         chain: new Set([root]),
     };
-    await walk(root, rootState, false);
+    try {
+        await walk(root, rootState, false);
+    }
+    catch (err) {
+        failed.abort(err);
+        throw err;
+    }
     files.sort((a, b) => (0,src_text/* compare */.UD)(a.name, b.name));
     excluded.sort((a, b) => (0,src_text/* compare */.UD)(a.path, b.path));
     const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
@@ -79871,7 +76176,7 @@ async function openEntry(file, level, onError) {
     const storeByName = level === 0 || STORED_EXTENSIONS.has(extension(file.name));
     try {
         if (file.size <= READ_WHOLE) {
-            const data = file.size < SYNC_READ_BELOW ? (0,external_node_fs_namespaceObject.readFileSync)(file.absPath) : await external_node_fs_namespaceObject.promises.readFile(file.absPath);
+            const data = file.size < SYNC_READ_BELOW ? readSmall(file) : await readWhole(file);
             const at = sampleOffset(data.length);
             const store = storeByName ||
                 (data.length <= SAMPLE_BYTES
@@ -79879,7 +76184,7 @@ async function openEntry(file, level, onError) {
                     : looksIncompressible(data.subarray(at, at + SAMPLE_BYTES)));
             return { data, store, dispose: async () => { } };
         }
-        const handle = await external_node_fs_namespaceObject.promises.open(file.absPath, 'r');
+        const handle = await openRegular(file);
         let store = storeByName;
         if (!store) {
             const sample = Buffer.allocUnsafe(SAMPLE_BYTES);
@@ -79904,6 +76209,45 @@ async function openEntry(file, level, onError) {
     }
     catch (err) {
         throw readError(file, err);
+    }
+}
+/**
+ * Opened non-blocking and checked once open: a file swapped for a FIFO since it was listed would
+ * otherwise block the read for good (and a blocking read, the whole process).
+ */
+const READ_FLAGS = external_node_fs_namespaceObject.constants.O_RDONLY | (external_node_fs_namespaceObject.constants.O_NONBLOCK ?? 0);
+function notRegular(file) {
+    return new errors/* PackagingError */.yr(`'${file.name}' is no longer a regular file (it was replaced while the zip was being written).`, 'Check that no earlier step is still changing the files under path.');
+}
+function readSmall(file) {
+    const fd = (0,external_node_fs_namespaceObject.openSync)(file.absPath, READ_FLAGS);
+    try {
+        if (!(0,external_node_fs_namespaceObject.fstatSync)(fd).isFile())
+            throw notRegular(file);
+        return (0,external_node_fs_namespaceObject.readFileSync)(fd);
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+async function openRegular(file) {
+    const handle = await external_node_fs_namespaceObject.promises.open(file.absPath, READ_FLAGS);
+    const regular = await handle.stat().then((st) => st.isFile(), async (err) => {
+        await handle.close();
+        throw err;
+    });
+    if (regular)
+        return handle;
+    await handle.close();
+    throw notRegular(file);
+}
+async function readWhole(file) {
+    const handle = await openRegular(file);
+    try {
+        return await handle.readFile();
+    }
+    finally {
+        await handle.close();
     }
 }
 function extension(name) {
@@ -80093,6 +76437,7 @@ function assertSafeName(name) {
 
 
 
+
 /**
  * `deadlineAt` (a Date.now() time, the run's timeout-seconds) stops the listing and the zip: a
  * workspace too big for the run's time ends in a DeadlineError, with no zip left behind.
@@ -80172,7 +76517,15 @@ function logExclusions(selection, log) {
     if (folders.length > MAX_FOLDER_LINES) {
         log.info(`...and ${folders.length - MAX_FOLDER_LINES} more folders left out (all in the debug log).`);
     }
+    const dotenvs = selection.excluded.filter((e) => !e.isDir && isDotenv(external_node_path_default().posix.basename(e.path)));
+    if (dotenvs.length > 0) {
+        const shown = dotenvs.slice(0, 5).map((e) => e.path);
+        const more = dotenvs.length > shown.length ? ` and ${dotenvs.length - shown.length} more` : '';
+        log.info(`Left out ${shown.join(', ')}${more}: .env files hold secrets by convention and are not deployed. Give the app the values it needs with the env-vars input (from secrets); to ship a .env on purpose, name it in the include input.`);
+    }
     for (const ex of selection.excluded.filter((e) => e.layer === 'credentials')) {
+        if (!ex.isDir && isDotenv(external_node_path_default().posix.basename(ex.path)))
+            continue;
         log.info(`Left out ${ex.path}${ex.isDir ? '/' : ''}: it looks like a credential (${ex.rule}). ${overrideHint(ex.layer, ex.path, ex.isDir)}`);
     }
     for (const ex of selection.excluded) {
@@ -80213,12 +76566,9 @@ function describeExclusions(selection) {
 
 
 
-/** The command the platform derives from the main file when a create gives none. */
-function derivedStartupCommand(runtime, mainFile) {
-    return runtime === 'nodejs' ? `node ${mainFile}` : `python -u ${mainFile}`;
-}
-/** `python -u x.py`, `python3 x.py`, `node x.js`: the form of a command the platform derived. */
-const DERIVED = /^(?:python3?(?: -u)?|node) \S+$/;
+
+
+
 /**
  * The startup command to send. The update body has no main file, so a changed main-file only
  * takes effect through the command: one the platform derived from another file (or none read) is
@@ -80230,11 +76580,11 @@ function startupCommandFor(inputs, pkg, current, warn) {
     const derived = derivedStartupCommand(pkg.runtime, pkg.mainFile);
     if (!current)
         return derived;
-    if (DERIVED.test(current))
+    if (isDerivedCommand(current))
         return derived;
-    if (!current.includes(pkg.mainFile)) {
-        warn(`startup-command: the app starts with '${current}', which does not name main-file '${pkg.mainFile}'. It is kept; set startup-command to change it.`);
-    }
+    const stale = staleCommandNote(current, pkg.mainFile);
+    if (stale)
+        warn(stale);
     return current;
 }
 /**
@@ -80255,9 +76605,17 @@ function settingsFor(inputs, pkg, app, warn) {
     const autoRestart = inputs.given.autoRestart ? inputs.autoRestart : app.autoRestart;
     if (autoRestart === undefined)
         lost('auto-restart', 'auto-restart setting');
-    const environmentVariables = inputs.envVars.length > 0 ? inputs.envVars : app.environmentVariables;
-    if (environmentVariables === undefined)
-        lost('env-vars', 'environment variables');
+    const merge = mergeEnvVars(inputs.envVars, app.environmentVariables, inputs.envVarsMode);
+    const environmentVariables = merge.vars;
+    if (!merge.appRead && inputs.envVarsMode === 'merge') {
+        if (environmentVariables === undefined)
+            lost('env-vars', 'environment variables');
+        else
+            warn(unreadEnvNote(app.id, merge, 'update'));
+    }
+    const dropped = replacedAway(app, inputs);
+    if (dropped)
+        warn(dropped);
     return {
         // Found by app-id, the app keeps its name unless app-name was set.
         appName: inputs.given.appName || !inputs.appId ? inputs.appName : app.name,
@@ -80270,7 +76628,7 @@ function settingsFor(inputs, pkg, app, warn) {
     };
 }
 /** The update body in words, for a dry run: values, and whose they are (env values never shown). */
-function describeSettings(settings, inputs) {
+function describeSettings(settings, inputs, app) {
     const whose = (set) => (set ? 'set' : "the app's");
     const parts = [
         `appName '${settings.appName}'`,
@@ -80285,47 +76643,101 @@ function describeSettings(settings, inputs) {
     }
     parts.push(`startupCommand '${settings.startupCommand ?? ''}'`);
     if (settings.environmentVariables) {
-        const names = settings.environmentVariables.map((v) => v.key).join(', ') || 'none';
-        parts.push(`environment variables ${names} (${whose(inputs.envVars.length > 0)})`);
+        const merge = mergeEnvVars(inputs.envVars, app.environmentVariables, inputs.envVarsMode);
+        parts.push(`environment variables ${envKeysText(merge, { workflow: 'set', 'previous app': "the app's" })}`);
     }
     return parts.join(', ');
 }
+/** Where each setting the update sends comes from, for the summary (variables by key only). */
+function updateOrigins(settings, inputs, app) {
+    const KEPT = "the app's own";
+    const NOT_SENT = "not sent (the app's could not be read)";
+    const whose = (given) => (given ? 'workflow' : KEPT);
+    const flag = (input, value, given) => value === undefined
+        ? { input, shown: 'unchanged', from: NOT_SENT }
+        : { input, shown: String(value), from: whose(given) };
+    const command = settings.startupCommand ?? '';
+    const merge = mergeEnvVars(inputs.envVars, app.environmentVariables, inputs.envVarsMode);
+    return [
+        {
+            input: 'memory-mb',
+            shown: `${settings.memoryMB} MB`,
+            from: inputs.given.memoryMB ? 'workflow' : app.memoryMB === undefined ? 'default' : KEPT,
+        },
+        flag('exposed-via-web', settings.exposedViaWeb, inputs.given.exposedViaWeb),
+        flag('auto-restart', settings.autoRestartEnabled, inputs.given.autoRestart),
+        {
+            input: 'startup-command',
+            shown: command,
+            from: inputs.startupCommand
+                ? 'workflow'
+                : command === app.startupCommand && !isDerivedCommand(command)
+                    ? KEPT
+                    : 'derived from main-file',
+        },
+        settings.environmentVariables
+            ? {
+                input: 'env-vars',
+                shown: envKeysText(merge, { 'previous app': KEPT }),
+                from: inputs.envVarsMode === 'replace'
+                    ? 'workflow only (env-vars-mode: replace)'
+                    : merge.appRead
+                        ? "the app's, merged by key with the workflow (its value wins)"
+                        : "workflow only (the app's could not be read)",
+            }
+            : { input: 'env-vars', shown: 'unchanged', from: NOT_SENT },
+    ];
+}
 /** A dry run's plan: the app read in full (a read-only call), and the settings it would send. */
-function plannedUpdateCalls(app, pkg, inputs, call, warn) {
+function plannedUpdateCalls(app, pkg, inputs, call, warn, record = () => { }) {
     const settings = settingsFor(inputs, pkg, app, warn);
+    record(updateOrigins(settings, inputs, app));
     return [
         `${call.getApp(app.id)}  (read its settings and state)`,
-        ...(isRunning(app) ? [`${call.stopApp(app.id)}  (stop '${app.name}')`] : []),
-        `${call.updateApp(app.id)}  (${describeSettings(settings, inputs)})`,
+        `${call.stopApp(app.id)}  (stop '${app.name}', also when it does not report running: it may be starting)`,
+        `${call.updateApp(app.id)}  (${describeSettings(settings, inputs, app)})`,
         `${call.uploadFiles(app.id)}  (a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}, extracted over the app's files)`,
         call.startApp(app.id),
     ];
 }
-/** Returns the app as the last call left it (start's answer, else the app read before). */
-async function updateInPlace(found, pkg, inputs, ctx, timings) {
+/**
+ * Returns the app as the read after the start showed it, and how the start was answered. The app
+ * is started at the end whatever it read before: a deploy is meant to leave it running.
+ */
+async function updateInPlace(found, pkg, inputs, ctx, timings, record = () => { }, 
+/** skip-unchanged: stored with the app, in its environment variables. */
+deployFingerprint) {
     const { client, log } = ctx;
     if (inputs.teamId && found.teamId !== inputs.teamId) {
         log.warning(`team-id is ${inputs.teamId}, but strategy update keeps app ${found.id} where it is (${found.teamId ?? 'no team'}): an app cannot move teams.`);
     }
     // The whole app, before anything is written: a list item may lack its settings.
     const app = await log.group('Read the app', () => timed(timings, 'read', () => client.getApp(found.id)));
-    // undefined until the stop answers: a stop that failed without a clear answer may have happened.
-    let stopped;
     let stopAttempted = false;
     try {
         return await log.group('Update the app in place', () => timed(timings, 'update', async () => {
             const settings = settingsFor(inputs, pkg, app, log.warning);
+            record(updateOrigins(settings, inputs, app));
             stopAttempted = true;
-            const { alreadyStopped } = await client.stopApp(app.id, app);
-            stopped = alreadyStopped ? 'already' : 'by-us';
-            log.info(alreadyStopped ? `App ${app.id} was not running.` : `Stopped app ${app.id}.`);
-            await client.updateApp(app.id, settings);
+            // Sent even when it reads online: false (it may be starting): the files change under it.
+            const stopped = await client.stopApp(app.id);
+            log.info(`Stopped app ${app.id} (${afterStopText(stopped)}).`);
+            if (deployFingerprint !== undefined && !settings.environmentVariables) {
+                log.warning("skip-unchanged: the app's environment variables could not be read, so no fingerprint is stored with it: the next deploy will not be skipped.");
+            }
+            // Unread variables may hold an earlier fingerprint an update that merges by key would keep.
+            const stale = app.environmentVariables === undefined ||
+                readFingerprint(app.environmentVariables) !== undefined;
+            await client.updateApp(app.id, settings, {
+                deployFingerprint: deployFingerprint ?? (stale ? CLEARED_FINGERPRINT : undefined),
+            });
             log.info(`Updated the settings of app ${app.id}.`);
             log.info(`Uploading a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')} into app ${app.id} (files not in the zip stay on the app).`);
             await client.uploadFiles(app.id, pkg.zipPath, pkg.zipBytes);
+            // Reads first: an upload that restarted it leaves nothing to start.
             const started = await client.startApp(app.id);
-            log.info(`Started app ${app.id}.`);
-            return started.app ?? app;
+            log.info(`Started app ${app.id} (${afterStartText(started)}).`);
+            return started;
         }));
     }
     catch (err) {
@@ -80334,13 +76746,17 @@ async function updateInPlace(found, pkg, inputs, ctx, timings) {
         throw await restartAfterFailure(err, app, ctx, {
             failedStep: `updating app ${app.id}`,
             runningState: 'running again (its files may be partly updated)',
-            // A stop that failed was of a running app (it reads first): start it to be sure.
-            weStoppedIt: stopped === 'by-us' || stopped === undefined,
+            // Only an app that read running is started again; one the user had stopped stays stopped.
+            weStoppedIt: isRunning(app),
         });
     }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/wait-online.ts
+// wait-for-online: CamposCloud has no deploy status endpoint, so the only sign that the new app
+// runs is currentResourceMetrics.online on GET /apps/{id}; poll it until it is true or time is up.
+// The deploy itself has succeeded by now: nothing here may fail the run or lose its outputs.
+
 
 
 /** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
@@ -80363,13 +76779,14 @@ async function waitForOnline(client, appId, opts, log) {
     for (;;) {
         let online;
         try {
-            online = (await client.getApp(appId)).online;
+            const app = await client.getApp(appId);
+            online = isRunning(app) ? true : app.online;
         }
         catch (err) {
             log.warning(`Could not check whether app ${appId} is online: ${(0,errors/* errorText */.kc)(err)}`);
             return outcome(undefined);
         }
-        if (online === true) {
+        if (online) {
             const done = outcome(true);
             log.info(`App ${appId} is online (after ${(0,src_text/* duration */.p0)(done.waitedMs)}).`);
             return done;
@@ -80394,6 +76811,488 @@ async function waitForOnline(client, appId, opts, log) {
     }
 }
 
+// EXTERNAL MODULE: ./src/runner-text.ts
+var runner_text = __nccwpck_require__(5141);
+;// CONCATENATED MODULE: ./src/health/target.ts
+// What the health-check and health-check-status inputs mean, as data: where to send the request
+// and which answers count as healthy. Pure; inputs.ts parses with it and the check reads it.
+
+const DEFAULT_HEALTH_STATUS = '200-399';
+// eslint-disable-next-line no-control-regex
+const UNSAFE_IN_PATH = /[\u0000-\u0020\u007f\\]/;
+/**
+ * health-check: a path starting with one '/', or a full http(s) URL. The path is resolved against
+ * the app's address later, so it must not be able to name another host: '//host' and any '\' (which
+ * URL parsers read as '/') are refused. A URL never carries a user name or password: the check sends
+ * no credential of any kind.
+ */
+function parseHealthCheck(raw) {
+    const name = 'health-check';
+    const allowed = "Give a path on the app's address starting with /, e.g. health-check: /health, or a full http(s) URL, e.g. https://bot.example.com/health";
+    const v = raw.trim();
+    if (v === '') {
+        if (raw !== '')
+            throw new errors/* InputError */.dz(name, 'is only whitespace', `${allowed}, or leave it unset`);
+        return undefined;
+    }
+    if (v.startsWith('/')) {
+        if (v.startsWith('//') || UNSAFE_IN_PATH.test(v)) {
+            throw new errors/* InputError */.dz(name, `${JSON.stringify(shorten(v))} could name another host or holds spaces, control characters or a backslash`, allowed);
+        }
+        return { path: v };
+    }
+    let url;
+    try {
+        url = new URL(v);
+    }
+    catch {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(shorten(v))} is neither a path nor a URL`, allowed);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+        throw new errors/* InputError */.dz(name, `${JSON.stringify(shorten(v))} uses ${url.protocol}, not http or https`, allowed);
+    }
+    if (url.username !== '' || url.password !== '') {
+        // The value holds a credential: never quote it.
+        throw new errors/* InputError */.dz(name, 'contains a user name or password', `${allowed}. The check sends no credentials: make the health endpoint answer without them`);
+    }
+    url.hash = '';
+    return { url: url.toString() };
+}
+/** health-check-status: a code (200), a range (200-299), or a comma list of both. */
+function parseStatusSpec(raw) {
+    const name = 'health-check-status';
+    const allowed = 'Give a status code (200), a range (200-299) or a comma list (200,204,300-399) of codes from 100 to 599';
+    const v = raw.trim() || DEFAULT_HEALTH_STATUS;
+    const ranges = [];
+    for (const part of v.split(',')) {
+        const m = /^\s*(\d{3})\s*(?:-\s*(\d{3})\s*)?$/.exec(part);
+        const lo = m ? Number(m[1]) : NaN;
+        const hi = m ? Number(m[2] ?? m[1]) : NaN;
+        if (!m || lo < 100 || hi > 599 || lo > hi) {
+            throw new errors/* InputError */.dz(name, `${JSON.stringify(shorten(part.trim()))} is not a status code or range`, allowed);
+        }
+        ranges.push([lo, hi]);
+    }
+    return ranges;
+}
+function statusAccepted(status, ranges) {
+    return ranges.some(([lo, hi]) => status >= lo && status <= hi);
+}
+/** '200-399', '200,204': the ranges as the user reads them. */
+function statusSpecText(ranges) {
+    return ranges.map(([lo, hi]) => (lo === hi ? String(lo) : `${lo}-${hi}`)).join(',');
+}
+/**
+ * The URL to check: a full URL as given; a path on the app's address (appUrl, '' when the app has
+ * none). undefined when a path is given and the app has no address. The result is checked to stay
+ * on the app's host whatever the path holds.
+ */
+function healthCheckUrl(target, appUrl) {
+    if (target.url !== undefined)
+        return target.url;
+    if (!appUrl)
+        return undefined;
+    const base = new URL(appUrl);
+    const url = new URL(target.path, base.origin);
+    return url.origin === base.origin ? url.toString() : undefined;
+}
+function shorten(v) {
+    return v.length > 80 ? `${v.slice(0, 77)}...` : v;
+}
+
+;// CONCATENATED MODULE: ./src/health/check.ts
+// health-check: after CamposCloud reports the app online, ask the app itself. A GET of one URL,
+// tried until it answers with an accepted status or the time runs out. It carries no credential
+// (not the CamposCloud token, no cookie, no secret), goes through the same proxy settings as every
+// other request (EnvHttpProxyAgent), follows redirects only on the same host, and reads at most a
+// little of each answer: a body is the app's, and is only ever shown as a short escaped excerpt.
+
+
+
+
+
+
+/** Of an answer, this much is read; the rest is dropped unread. */
+const BODY_CAP_BYTES = 16 * 1024;
+/** Of what was read, this much is shown (escaped, on one line). */
+const EXCERPT_CHARS = 160;
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const USER_AGENT = 'camposcloud-deploy-health-check';
+const check_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function runHealthCheck(opts, log) {
+    const started = Date.now();
+    const tryTimeout = opts.tryTimeoutMs ?? 10_000;
+    let interval = opts.intervalMs ?? 2000;
+    const maxInterval = opts.maxIntervalMs ?? 5000;
+    const reportEvery = opts.reportEveryMs ?? 10_000;
+    let reportedAt = started;
+    const expected = statusSpecText(opts.statuses);
+    log.info(`Health check: GET ${shownUrl(opts.url)}, expecting HTTP ${expected}.`);
+    let tries = 0;
+    let status;
+    for (;;) {
+        tries++;
+        const left = opts.endAt - Date.now();
+        const answer = await probe(opts.url, Math.max(1000, Math.min(tryTimeout, left)));
+        if (answer.status !== undefined)
+            status = answer.status;
+        const done = (passed, problem) => ({
+            passed,
+            url: shownUrl(opts.url),
+            status,
+            tries,
+            waitedMs: Date.now() - started,
+            problem,
+        });
+        if (answer.status !== undefined && statusAccepted(answer.status, opts.statuses)) {
+            log.info(`Health check passed: HTTP ${answer.status} from ${shownUrl(answer.url)} (after ${(0,src_text/* duration */.p0)(Date.now() - started)}, ${tries} ${tries === 1 ? 'try' : 'tries'}).`);
+            return done(true, undefined);
+        }
+        const problem = describe(answer, expected);
+        if (Date.now() >= opts.endAt) {
+            log.warning(`Health check failed: ${shownUrl(opts.url)} did not answer as expected within the time left (${tries} ${tries === 1 ? 'try' : 'tries'} in ${(0,src_text/* duration */.p0)(Date.now() - started)}); the last try: ${problem}.`);
+            return done(false, problem);
+        }
+        if (Date.now() - reportedAt >= reportEvery) {
+            reportedAt = Date.now();
+            log.info(`Health check: not healthy yet (${problem}); trying again.`);
+        }
+        else {
+            log.debug(`Health check: ${problem}; trying again in ${(0,src_text/* duration */.p0)(interval)}.`);
+        }
+        await check_sleep(Math.max(0, Math.min(interval, opts.endAt - Date.now())));
+        interval = Math.min(maxInterval, Math.round(interval * 1.5));
+    }
+}
+function describe(a, expected) {
+    if (a.status === undefined)
+        return a.note ?? 'no answer';
+    const parts = [`HTTP ${a.status} from ${shownUrl(a.url)} (expected ${expected})`];
+    if (a.note)
+        parts.push(a.note);
+    if (a.excerpt)
+        parts.push(`body begins: "${a.excerpt}"`);
+    return parts.join('; ');
+}
+/** One GET, following same-host redirects; never throws. */
+async function probe(start, timeoutMs) {
+    const signal = AbortSignal.timeout(timeoutMs);
+    let url = start;
+    for (let hop = 0;; hop++) {
+        let res;
+        try {
+            res = await (0,undici.request)(url, {
+                method: 'GET',
+                dispatcher: proxyAwareDispatcher(),
+                headers: { 'user-agent': USER_AGENT, accept: '*/*' },
+                signal,
+                headersTimeout: timeoutMs,
+                bodyTimeout: timeoutMs,
+            });
+        }
+        catch (err) {
+            const why = signal.aborted ? `no answer within ${(0,src_text/* duration */.p0)(timeoutMs)}` : (0,errors/* errorText */.kc)(err);
+            return {
+                status: undefined,
+                url,
+                excerpt: '',
+                note: `${shownUrl(url)}: ${(0,src_text/* truncate */.xv)(why, 200)}`,
+            };
+        }
+        const location = header(res.headers['location']);
+        if (REDIRECTS.has(res.statusCode) && location !== undefined) {
+            discard(res.body);
+            const next = sameHostRedirect(url, location);
+            if (next && hop < MAX_REDIRECTS) {
+                url = next;
+                continue;
+            }
+            return {
+                status: res.statusCode,
+                url,
+                excerpt: '',
+                note: next ? 'too many redirects' : 'a redirect to another host, not followed',
+            };
+        }
+        const excerpt = await readExcerpt(res.body).catch(() => '');
+        return { status: res.statusCode, url, excerpt, note: undefined };
+    }
+}
+/** Drops the rest of a body unread (its error, an abort, is the expected end). */
+function discard(body) {
+    body.on('error', () => { });
+    body.destroy();
+}
+/**
+ * The URL as logs and the summary show it: a query string may carry a key (?token=...), so it is
+ * shown as '?…'.
+ */
+function shownUrl(url) {
+    try {
+        const u = new URL(url);
+        return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
+    }
+    catch {
+        return url;
+    }
+}
+function header(v) {
+    return Array.isArray(v) ? v[0] : v;
+}
+/**
+ * The redirect's target when it stays on the same host and port (http to https allowed, never
+ * back), else undefined.
+ */
+function sameHostRedirect(from, location) {
+    let next;
+    try {
+        next = new URL(location, from);
+    }
+    catch {
+        return undefined;
+    }
+    const here = new URL(from);
+    if (next.hostname !== here.hostname)
+        return undefined;
+    if (next.protocol === here.protocol)
+        return next.port === here.port ? next.toString() : undefined;
+    // An upgrade to https on the default port is the same site; a downgrade never is.
+    if (here.protocol === 'http:' && next.protocol === 'https:' && next.port === '') {
+        return next.toString();
+    }
+    return undefined;
+}
+/** Up to BODY_CAP_BYTES of the body, shown as one short escaped line; the rest is dropped. */
+async function readExcerpt(body) {
+    const chunks = [];
+    let size = 0;
+    body.on('error', () => { });
+    try {
+        for await (const chunk of body) {
+            chunks.push(chunk);
+            size += chunk.length;
+            if (size >= BODY_CAP_BYTES)
+                break;
+        }
+    }
+    finally {
+        discard(body);
+    }
+    const text = Buffer.concat(chunks).subarray(0, BODY_CAP_BYTES).toString('utf8');
+    return (0,src_text/* truncate */.xv)((0,runner_text/* visibleText */.Q6)(text).replace(/"/g, "'"), EXCERPT_CHARS);
+}
+
+;// CONCATENATED MODULE: ./src/health/after-deploy.ts
+// The health check of a deployed app: where to send it (a path on the app's address as CamposCloud
+// reports it now, or the URL given), and what a failed check means for the run.
+
+
+
+
+/** Left for the steps after the check (recovery, GitHub, outputs) before the run's deadline. */
+const after_deploy_DEADLINE_MARGIN_MS = 5000;
+/**
+ * Checks the app, trying until endAt (the end of wait-for-online). A path needs the app's address,
+ * read afresh: the create's answer may lack the subdomain. Never throws.
+ */
+async function checkDeployedApp(app, inputs, endAt, ctx, timing = {}) {
+    const target = inputs.healthCheck;
+    let url = target.url;
+    if (url === undefined) {
+        let read;
+        try {
+            read = await ctx.client.getApp(app.id);
+        }
+        catch (err) {
+            return notRun(`the app's address could not be read: ${(0,errors/* errorText */.kc)(err)}`, ctx.log);
+        }
+        url = healthCheckUrl(target, appUrl(read));
+        if (url === undefined) {
+            return notRun(`app ${app.id} has no web address to check ${target.path} on (CamposCloud reports it ${read.exposedViaWeb === false ? 'not exposed via web' : 'without a subdomain'})`, ctx.log);
+        }
+    }
+    return runHealthCheck({
+        url,
+        statuses: inputs.healthCheckStatus,
+        endAt: Math.min(endAt, ctx.deadlineAt - after_deploy_DEADLINE_MARGIN_MS),
+        ...timing,
+    }, ctx.log);
+}
+function notRun(problem, log) {
+    log.warning(`Health check failed: ${problem}.`);
+    return { passed: false, url: '', status: undefined, tries: 0, waitedMs: 0, problem };
+}
+/**
+ * A path needs the app to be exposed via web. Unset, exposed-via-web leaves the app its own setting,
+ * or the platform's default (not exposed) for a first deploy: known once the app is found, before
+ * anything is changed. undefined when the check can go ahead (or it cannot be told yet: then the
+ * check itself says so after the deploy).
+ */
+function pathWithoutAddress(inputs, existing) {
+    const path = inputs.healthCheck?.path;
+    if (path === undefined || inputs.given.exposedViaWeb)
+        return undefined;
+    const exposed = existing ? existing.exposedViaWeb : inputs.exposedViaWeb;
+    if (exposed !== false)
+        return undefined;
+    return new errors/* InputError */.dz('health-check', `is the path ${JSON.stringify(path)}, but ${existing ? `app ${existing.id} is not exposed via web` : 'a new app is not exposed via web unless exposed-via-web is true'}, so it has no web address to check`, 'Set exposed-via-web: true, give health-check a full URL (e.g. on a custom domain), or leave health-check unset');
+}
+/** The failure's reason, for the rollback's message ("the new app ... "). */
+function healthFailureWhy(app, check) {
+    return `the new app ${app.id} did not pass its health check (${check.problem ?? 'no accepted answer'})`;
+}
+/** A deploy whose app failed its health check: the step fails, and the outputs say why. */
+class HealthCheckFailedError extends errors/* DeployFailedError */.P2 {
+    healthCheck;
+    constructor(from, healthCheck) {
+        super(from.message, { cause: from.cause, apps: from.apps, recovery: from.recovery });
+        this.name = 'HealthCheckFailedError';
+        this.healthCheck = healthCheck;
+    }
+}
+/**
+ * Without rollback-on-failure, a failed check leaves the new app as it is (it may only need
+ * longer) and the replaced one kept as the deploy left it: the step fails and says both.
+ */
+function healthCheckFailure(app, check, previous) {
+    const apps = [
+        {
+            role: 'new',
+            id: app.id,
+            name: app.name,
+            state: 'online on CamposCloud, but FAILING its health check',
+        },
+    ];
+    if (previous) {
+        apps.push({
+            role: 'previous',
+            id: previous.app.id,
+            name: previous.app.name,
+            state: previous.state,
+        });
+    }
+    const back = previous
+        ? ` To go back, run this action with command: rollback, or start app ${previous.app.id} from the dashboard after stopping ${app.id}; rollback-on-failure: true does that on its own.`
+        : '';
+    const failure = new errors/* DeployFailedError */.P2(`Deploy failed: ${healthFailureWhy(app, check)}.`, {
+        cause: undefined,
+        apps,
+        recovery: `Check app ${app.id}'s console in the CamposCloud dashboard and the health-check URL, fix it and re-run the workflow.${back}`,
+    });
+    return new HealthCheckFailedError(failure, check);
+}
+
+;// CONCATENATED MODULE: ./src/commands/skip-unchanged.ts
+// skip-unchanged: a deploy of the package and settings the running app was deployed with changes
+// nothing. The fingerprint of a deploy covers the app it is for (name, team), the zip's sha256 and
+// every setting the workflow sets (environment variables as a hash: no value is kept in clear);
+// CamposCloud keeps it with the app (camposcloud/fingerprint-var.ts). A skip needs all of: the
+// app to replace read afresh and online === true, no other copy running, its fingerprint equal to
+// this deploy's, the settings the workflow sets still what the app reports (not changed in the
+// dashboard since), and, with health-check, the running app passing it. Anything less deploys,
+// saying why.
+
+
+
+
+
+
+/** A running app's health is checked for at most this long before a skip (it runs already). */
+const SKIP_HEALTH_CHECK_MAX_MS = 30_000;
+const sha256 = (text) => (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex');
+/** 'v1.<sha256 hex>': the same package and settings for the same app give the same value. */
+function deployFingerprint(appName, inputs, pkg) {
+    const env = [...inputs.envVars].sort((a, b) => (0,src_text/* compare */.UD)(a.key, b.key));
+    const settings = {
+        app: appName,
+        team: inputs.teamId ?? null,
+        zip: pkg.sha256,
+        runtime: pkg.runtime,
+        mainFile: pkg.mainFile,
+        // Unset, the app's own (or the platform's default) stands: only a change of the input counts.
+        memoryMB: inputs.given.memoryMB ? inputs.memoryMB : null,
+        exposedViaWeb: inputs.given.exposedViaWeb ? inputs.exposedViaWeb : null,
+        autoRestart: inputs.given.autoRestart ? inputs.autoRestart : null,
+        startupCommand: inputs.startupCommand ?? null,
+        env: sha256(JSON.stringify(env.map((v) => [v.key, v.value]))),
+    };
+    return `v1.${sha256(JSON.stringify(settings))}`;
+}
+/**
+ * What the app reports now that differs from what the workflow sets (names only, never values).
+ * A setting the app does not report cannot be confirmed, so it counts as different.
+ */
+function settingsDrift(app, inputs, pkg) {
+    const drift = [];
+    if (app.runtime !== pkg.runtime)
+        drift.push('runtime');
+    if (inputs.given.memoryMB && app.memoryMB !== inputs.memoryMB)
+        drift.push('memory-mb');
+    if (inputs.given.exposedViaWeb && app.exposedViaWeb !== inputs.exposedViaWeb) {
+        drift.push('exposed-via-web');
+    }
+    if (inputs.given.autoRestart && app.autoRestart !== inputs.autoRestart) {
+        drift.push('auto-restart');
+    }
+    if (inputs.startupCommand !== undefined && app.startupCommand !== inputs.startupCommand) {
+        drift.push('startup-command');
+    }
+    const has = new Map((app.environmentVariables ?? []).map((v) => [v.key, v.value]));
+    const changed = inputs.envVars.filter((v) => has.get(v.key) !== v.value).map((v) => v.key);
+    if (changed.length > 0)
+        drift.push(`env-vars (${changed.join(', ')})`);
+    return drift;
+}
+/** Reads only (the app, and the health check's GET): nothing changes, whatever it decides. */
+async function decideSkip(found, fingerprint, inputs, pkg, ctx) {
+    const no = (why) => {
+        ctx.log.info(`skip-unchanged: deploying, because ${why}.`);
+        return { skip: false, why };
+    };
+    const previous = found.previous;
+    if (!previous)
+        return no('there is no app to compare with (a first deploy)');
+    const others = found.older.filter(isRunning);
+    if (others.length > 0) {
+        return no(`other copies of '${found.name}' run too (${others.map((a) => a.id).join(', ')}) and must be stopped`);
+    }
+    let app;
+    try {
+        app = await ctx.client.getApp(previous.id);
+    }
+    catch (err) {
+        return no(`app ${previous.id} could not be read: ${(0,errors/* errorText */.kc)(err)}`);
+    }
+    if (app.online !== true)
+        return no(`app ${app.id} is not running (CamposCloud does not report it online)`);
+    if (app.name !== found.name)
+        return no(`app ${app.id} is named '${app.name}', not '${found.name}'`);
+    if (app.environmentVariables === undefined) {
+        return no(`CamposCloud did not return app ${app.id}'s environment variables, where the fingerprint is kept`);
+    }
+    const kept = readFingerprint(app.environmentVariables);
+    if (kept === undefined) {
+        return no(`app ${app.id} carries no deploy fingerprint (it was deployed without skip-unchanged, or by other means)`);
+    }
+    if (kept !== fingerprint) {
+        return no(`the package or the settings differ from those app ${app.id} was deployed with`);
+    }
+    const drift = settingsDrift(app, inputs, pkg);
+    if (drift.length > 0) {
+        return no(`app ${app.id}'s settings were changed since it was deployed: ${drift.join(', ')}`);
+    }
+    let healthCheck;
+    if (inputs.healthCheck) {
+        const endAt = Date.now() + Math.min(SKIP_HEALTH_CHECK_MAX_MS, inputs.waitForOnlineSeconds * 1000);
+        healthCheck = await checkDeployedApp(app, inputs, endAt, ctx);
+        if (!healthCheck.passed)
+            return no(`the running app ${app.id} does not pass its health check`);
+    }
+    ctx.log.info(`skip-unchanged: app ${app.id} runs this package (zip sha256 ${pkg.sha256.slice(0, 12)}…) with these settings already: nothing is stopped or created.`);
+    return { skip: true, app, healthCheck };
+}
+
 ;// CONCATENATED MODULE: ./src/commands/deploy.ts
 // deploy: package, find the app to replace, then either recreate it (stop the old app, create a
 // new one, keep keep-previous versions and delete older ones) or update it in place; then, if
@@ -80402,6 +77301,8 @@ async function waitForOnline(client, appId, opts, log) {
 // nothing on CamposCloud changes until the package is known to be good.
 // The parts: find-previous.ts (what is replaced), recreate.ts and update-in-place.ts (the two
 // strategies); this file runs them in order, with the dry run, the waits and the clean-up.
+
+
 
 
 
@@ -80443,6 +77344,7 @@ async function deployPackage(given, ctx, pkg, timings) {
         onlineWait: undefined,
         githubDeployment: undefined,
         app: undefined,
+        startAnswer: undefined,
         recovered: false,
         previous: found.previous,
         previousOutcome: undefined,
@@ -80452,15 +77354,47 @@ async function deployPackage(given, ctx, pkg, timings) {
         plannedCalls: [],
         timings,
     };
+    const noAddress = pathWithoutAddress(inputs, found.setup ?? found.previous);
+    if (noAddress)
+        throw noAddress;
+    const fingerprint = inputs.skipUnchanged
+        ? deployFingerprint(inputs.appName, inputs, pkg)
+        : undefined;
+    if (fingerprint) {
+        // Reads only: a dry run shows the decision a real run would make.
+        const decision = await log.group('Compare with the running app (skip-unchanged)', () => timed(timings, 'compare', () => decideSkip(found, fingerprint, inputs, pkg, ctx)));
+        if (decision.skip && inputs.dryRun) {
+            return {
+                ...base,
+                plannedCalls: [
+                    `none: app ${decision.app.id} already runs this package and these settings (skip-unchanged)`,
+                ],
+            };
+        }
+        if (decision.skip)
+            return unchanged(base, decision.app, decision.healthCheck, inputs, ctx);
+        base.skipDeclined = decision.why;
+    }
+    // A create's settings are decided (and any that cannot be carried over said) before anything
+    // is stopped.
+    const setup = inputs.strategy === 'update' && found.previous
+        ? undefined
+        : await log.group('Settings of the new app', async () => planSetup(inputs, pkg, found, log));
+    if (setup)
+        base.setup = { origins: setup.origins };
     if (inputs.dryRun)
-        return dryRun(base, inputs, found, ctx);
+        return dryRun(base, inputs, found, ctx, setup);
     let result;
     try {
         await stopOtherCopies(found.older, ctx);
-        result =
-            inputs.strategy === 'update' && found.previous
-                ? { ...base, app: await updateInPlace(found.previous, pkg, inputs, ctx, timings) }
-                : await recreate(base, inputs, pkg, found, ctx);
+        if (inputs.strategy === 'update' && found.previous) {
+            const record = (origins) => (base.setup = { origins });
+            const updated = await updateInPlace(found.previous, pkg, inputs, ctx, timings, record, fingerprint);
+            result = { ...base, app: updated.app, startAnswer: updated.answer };
+        }
+        else {
+            result = await recreate(base, inputs, pkg, found, ctx, setup, fingerprint);
+        }
     }
     catch (err) {
         // The status description is visible to anyone who can read the repository: keep the
@@ -80470,15 +77404,32 @@ async function deployPackage(given, ctx, pkg, timings) {
     }
     const app = result.app;
     if (inputs.waitForOnlineSeconds > 0) {
+        const waitStartedAt = Date.now();
         result.onlineWait = await log.group('Wait for the app to come online', () => timed(timings, 'wait for online', () => waitForOnline(ctx.client, app.id, { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt }, log)));
         result.app = { ...app, online: result.onlineWait.online };
-    }
-    if (inputs.strategy === 'recreate' && inputs.rollbackOnFailure && result.onlineWait) {
-        if (result.onlineWait.online !== true) {
-            const failure = await log.group('Roll back: the new version did not come online', () => timed(timings, 'roll back', () => rollBackNewVersion(app, found.previous, result.previousOutcome, inputs, ctx)));
-            await ctx.deployments?.recordFailure(deploymentTarget(inputs, ctx), 'The new CamposCloud app did not come online; the previous one was started again.', found.previous);
-            throw failure;
+        // The check shares wait-for-online's time: the app has until then to come online and answer.
+        if (inputs.healthCheck && result.onlineWait.online === true) {
+            const endAt = waitStartedAt + inputs.waitForOnlineSeconds * 1000;
+            result.healthCheck = await log.group('Health check', () => timed(timings, 'health check', () => checkDeployedApp(app, inputs, endAt, ctx)));
         }
+    }
+    const failedCheck = result.healthCheck?.passed === false ? result.healthCheck : undefined;
+    if (inputs.strategy === 'recreate' && inputs.rollbackOnFailure && result.onlineWait) {
+        if (result.onlineWait.online !== true || failedCheck) {
+            const title = failedCheck
+                ? 'Roll back: the new version failed its health check'
+                : 'Roll back: the new version did not come online';
+            const failure = await log.group(title, () => timed(timings, 'roll back', () => rollBackNewVersion(app, found.previous, result.previousOutcome, inputs, ctx, failedCheck && healthFailureWhy(app, failedCheck))));
+            await ctx.deployments?.recordFailure(deploymentTarget(inputs, ctx), failedCheck
+                ? 'The new CamposCloud app failed its health check and was stopped; see the workflow run for the state of each app.'
+                : 'The new CamposCloud app did not come online and was stopped; see the workflow run for the state of each app.', found.previous);
+            throw failedCheck ? new HealthCheckFailedError(failure, failedCheck) : failure;
+        }
+    }
+    if (failedCheck) {
+        // Before old versions are deleted (keep-previous: 0 would delete the way back).
+        await ctx.deployments?.recordFailure(deploymentTarget(inputs, ctx), 'The new CamposCloud app failed its health check.', found.previous);
+        throw healthCheckFailure(app, failedCheck, replacedState(inputs, found.previous, result));
     }
     if (inputs.strategy === 'recreate' && found.previous) {
         const previous = found.previous;
@@ -80518,7 +77469,7 @@ function logKept(v, result, log) {
 }
 /**
  * Other apps of the same name that still run are copies of this app: stopped before anything else,
- * so a deploy never ends with two of them running. Each is read again first (stopApp does).
+ * so a deploy never ends with two of them running.
  */
 async function stopOtherCopies(older, ctx) {
     const running = older.filter(isRunning);
@@ -80526,14 +77477,12 @@ async function stopOtherCopies(older, ctx) {
         return;
     await ctx.log.group('Stop other copies of the app', async () => {
         for (const app of running) {
-            const { alreadyStopped } = await ctx.client.stopApp(app.id);
-            ctx.log.info(alreadyStopped
-                ? `App ${app.id} ('${app.name}') was not running after all; left as it is.`
-                : `Stopped app ${app.id}, another copy of '${app.name}'.`);
+            const stopped = await ctx.client.stopApp(app.id);
+            ctx.log.info(`Stopped app ${app.id}, another copy of '${app.name}' (${afterStopText(stopped)}).`);
         }
     });
 }
-async function dryRun(base, inputs, found, ctx) {
+async function dryRun(base, inputs, found, ctx, setup) {
     const { log } = ctx;
     const pkg = base.package;
     const { previous, versions } = found;
@@ -80545,12 +77494,10 @@ async function dryRun(base, inputs, found, ctx) {
         ...olderStops,
         ...(inputs.strategy === 'update' && previous
             ? // The same read a real run makes first, so the plan shows the settings it would send.
-                plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, call, log.warning)
+                plannedUpdateCalls(await ctx.client.getApp(previous.id), pkg, inputs, call, log.warning, (origins) => (base.setup = { origins }))
             : [
-                ...(previous
-                    ? [`${call.stopApp(previous.id)}  (stop '${previous.name}', if it runs)`]
-                    : []),
-                `${call.createApp()}  (${createSummary(inputs, pkg)})`,
+                ...(previous ? [`${call.stopApp(previous.id)}  (stop '${previous.name}')`] : []),
+                `${call.createApp()}  (${createSummary(inputs, pkg, setup ?? planSetup(inputs, pkg, found, log))})`,
                 ...versions.excess.map((a) => `${call.deleteApp(a.id)}  (an old version beyond keep-previous)`),
                 ...(previous && versions.deleteReplaced
                     ? [`${call.deleteApp(previous.id)}  (delete the replaced app: keep-previous: 0)`]
@@ -80585,6 +77532,31 @@ async function deletePrevious(previous, outcome, result, ctx) {
         return 'delete-failed';
     }
 }
+/** skip-unchanged: the running app stays as it is; it is recorded as this commit's deploy. */
+async function unchanged(base, app, healthCheck, inputs, ctx) {
+    const result = { ...base, app, previous: undefined, unchanged: true };
+    if (healthCheck)
+        result.healthCheck = healthCheck;
+    if (ctx.deployments) {
+        const id = await ctx.log.group('Record the GitHub deployment', () => ctx.deployments.recordDeployment(deploymentTarget(inputs, ctx), {
+            id: app.id,
+            name: app.name,
+            url: appUrl(app) || undefined,
+        }));
+        if (id > 0)
+            result.githubDeployment = { id, environment: inputs.environment };
+    }
+    return result;
+}
+/** The replaced app, as a recreate left it (an update has none: it is the same app). */
+function replacedState(inputs, previous, result) {
+    if (inputs.strategy !== 'recreate' || !previous)
+        return undefined;
+    const state = result.previousOutcome === 'was-stopped'
+        ? 'not running, as before the deploy (kept)'
+        : 'stopped, kept to roll back to';
+    return { app: previous, state };
+}
 function deploymentTarget(inputs, ctx) {
     return {
         ref: ctx.event.sha ?? ctx.event.branch ?? 'HEAD',
@@ -80592,6 +77564,74 @@ function deploymentTarget(inputs, ctx) {
         transient: inputs.preview,
         description: `CamposCloud app ${inputs.appName}`,
     };
+}
+
+;// CONCATENATED MODULE: ./src/input-names.ts
+// The names of the inputs a workflow passed, checked against action.yml's before anything runs.
+// The runner passes every `with:` entry as INPUT_<NAME> (upper-cased, spaces as _, hyphens kept),
+// declared or not, and only warns about undeclared ones: `app_name: my-bot` reaches the action as
+// INPUT_APP_NAME, which nothing reads, so the deploy would go to the app named after the
+// repository, beside the running my-bot. One of ours spelled with _ (or, outside the runner, in
+// another case) fails the step; any other unknown name is a warning with the closest one.
+
+const PREFIX = 'INPUT_';
+/** The variable the runner (and @actions/core's getInput) uses for an input. */
+function inputVariable(name) {
+    return `${PREFIX}${name.replace(/ /g, '_').toUpperCase()}`;
+}
+/** The form two spellings of one name share: lower case, `_` and spaces as `-`. */
+function loose(name) {
+    return name.toLowerCase().replace(/[_ ]/g, '-');
+}
+/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
+function distance(a, b) {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const next = [i];
+        for (let j = 1; j <= b.length; j++) {
+            next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        row = next;
+    }
+    return row[b.length];
+}
+/** The input whose name is nearest, when it is near enough to be the one meant. */
+function closest(name, known) {
+    let best;
+    for (const k of known) {
+        const d = distance(loose(name), k);
+        if (!best || d < best.d)
+            best = { name: k, d };
+    }
+    if (!best)
+        return undefined;
+    return best.d <= Math.min(3, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}
+/**
+ * Checks the INPUT_* variables in `variables` (names only) against `known`, action.yml's inputs.
+ * Throws an InputError naming the right input for one of ours spelled otherwise; returns a
+ * warning for each other unknown input.
+ */
+function checkInputNames(variables, known) {
+    const expected = new Set(known.map(inputVariable));
+    const warnings = [];
+    for (const variable of [...variables].sort()) {
+        if (!variable.startsWith(PREFIX) || expected.has(variable))
+            continue;
+        const given = variable.slice(PREFIX.length);
+        const shown = given.toLowerCase();
+        const ours = known.find((k) => loose(given) === k);
+        if (ours) {
+            // The runner upper-cases every name: a variable in another case was set by hand.
+            const problem = given.toLowerCase() === ours
+                ? `was passed as ${variable}, but the action reads ${inputVariable(ours)} (the runner upper-cases input names; a local run must too)`
+                : `is spelled '${shown}' in the workflow (the runner passes it as ${variable}), which is not an input of this action: its value would be ignored and the run would go on as if it were not set (for app_name: a second app named after the repository)`;
+            throw new errors/* InputError */.dz(ours, problem, `Spell it '${ours}', in lower case with hyphens, as action.yml and the README write every input`);
+        }
+        const near = closest(given, known);
+        warnings.push(`Input '${shown}' (${variable}) is not an input of this action and is ignored${near ? `: did you mean '${near}'?` : '.'}`);
+    }
+    return warnings;
 }
 
 ;// CONCATENATED MODULE: ./src/event.ts
@@ -80682,9 +77722,12 @@ function defaultEnvironment(event, previewSuffixValue) {
 }
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
-// Reads and validates every input of action.yml, once, into one typed object. Nothing else in the
-// action reads inputs. The first bad input (in action.yml's order) throws an InputError that names it,
-// says what is wrong and what is allowed; secrets are masked before anything can throw.
+// Reads and validates every input of action.yml, once, into one typed object (main.ts alone also
+// reads `command` as typed, to title a failure that comes before the inputs are parsed). The first
+// bad input (in action.yml's order) throws an InputError that names it, says what is wrong and
+// what is allowed; secrets are masked before anything can throw.
+
+
 
 
 
@@ -80710,6 +77753,7 @@ const inputs_DEFAULTS = {
     'startup-command': '',
     'team-id': '',
     'env-vars': '',
+    'env-vars-mode': 'merge',
     path: '.',
     exclude: '',
     include: '',
@@ -80726,6 +77770,10 @@ const inputs_DEFAULTS = {
     preview: 'false',
     'github-token': '',
     environment: '',
+    'health-check': '',
+    'health-check-status': DEFAULT_HEALTH_STATUS,
+    'comment-on-pr': 'false',
+    'skip-unchanged': 'false',
 };
 /**
  * What a new app gets for the settings the workflow leaves empty. Documented in action.yml's
@@ -80785,6 +77833,9 @@ function parseInputs(read, ctx, mask) {
     // The token is read and masked before anything else can throw, so even a failing run never prints it.
     const rawToken = read('token');
     maskToken(rawToken, mask);
+    // A misspelled input is the first thing said: every later message would mislead (main_file:
+    // would read as a missing main-file).
+    const unknownInputs = ctx.variables ? checkInputNames(ctx.variables, Object.keys(inputs_DEFAULTS)) : [];
     const raw = { token: rawToken };
     for (const name of Object.keys(inputs_DEFAULTS)) {
         if (name !== 'token')
@@ -80792,6 +77843,7 @@ function parseInputs(read, ctx, mask) {
     }
     if (raw['github-token'].trim())
         mask(raw['github-token'].trim());
+    maskUrlCredentials(raw['api-url'], mask);
     // Env values that are secrets are masked up front, before any validation below can fail.
     maskEnvValues(raw['env-vars'], mask);
     // '' means unset: the default applies. core.getInput trims inputs, so only a direct caller (a test) sees '  '.
@@ -80824,6 +77876,10 @@ function parseInputs(read, ctx, mask) {
     const startupCommand = parseStartupCommand(forDeploy('startup-command'));
     const teamId = parseTeamId(forDeploy('team-id'));
     const envVars = parseEnvVars(forDeploy('env-vars'));
+    const envVarsMode = parseChoice('env-vars-mode', forDeploy('env-vars-mode'), [
+        'merge',
+        'replace',
+    ]);
     // stop and delete read no files: a missing workspace (a job with no checkout) is fine for them.
     const workspace = deploy ? realWorkspace(ctx.workspace) : ctx.workspace;
     const dir = deploy ? parsePath(value('path'), workspace) : workspace;
@@ -80840,11 +77896,14 @@ function parseInputs(read, ctx, mask) {
             ' (6 hours, the job limit), e.g. 900',
     });
     const strategy = parseChoice('strategy', forDeploy('strategy'), ['recreate', 'update']);
-    const waitForOnlineSeconds = parseWholeNumber('wait-for-online', forDeploy('wait-for-online'), {
+    const waitForOnlineGiven = parseWholeNumber('wait-for-online', forDeploy('wait-for-online'), {
         min: 0,
         max: MAX_TIMEOUT_SECONDS,
         allowed: 'Give a whole number of seconds, e.g. 120, or 0 not to wait',
     });
+    // Read here, ahead of its turn: a health check gives wait-for-online its meaning.
+    const healthCheck = deploy ? parseHealthCheck(raw['health-check']) : undefined;
+    const waitForOnlineSeconds = healthCheck && waitForOnlineGiven === 0 ? healthCheckWait(timeoutSeconds) : waitForOnlineGiven;
     if (deploy && waitForOnlineSeconds >= timeoutSeconds) {
         throw new errors/* InputError */.dz('wait-for-online', `${waitForOnlineSeconds} is not less than timeout-seconds (${timeoutSeconds})`, 'The wait is part of the run: make it shorter than timeout-seconds, or raise timeout-seconds');
     }
@@ -80862,10 +77921,24 @@ function parseInputs(read, ctx, mask) {
     }
     const appName = suffix ? previewAppName(baseAppName, suffix) : baseAppName;
     const githubToken = value('github-token').trim() || undefined;
-    if (!deploy && !appId && raw['app-name'] === '' && !preview && !githubToken) {
-        throw new errors/* InputError */.dz('app-name', unsafeReason({ appName, command }, event.eventName), 'Set app-name to the app to act on (e.g. app-name: my-bot-${{ github.event.ref }} on a delete event), or app-id, or preview: true with the app-name your deploys use, or github-token so the GitHub deployment of the environment names the app');
+    if (!deploy && !appId && raw['app-name'] === '' && !preview) {
+        // A GitHub deployment is not enough on its own: anyone who can create deployments in the
+        // repository can write one naming any app id (commands/target.ts checks it against the name).
+        const notByDeployment = githubToken
+            ? "; github-token does not name it either: a GitHub deployment is only checked against the name the run derives, since anyone who can create deployments could point one at another app, such as production's"
+            : '';
+        throw new errors/* InputError */.dz('app-name', `${unsafeReason({ appName, command }, event.eventName)}${notByDeployment}`, 'Set app-name to the app to act on (e.g. app-name: my-bot-${{ github.event.ref }} on a delete event), or app-id, or preview: true with the app-name your deploys use');
     }
     const environment = parseEnvironment(value('environment')) ?? defaultEnvironment(event, suffix);
+    const healthCheckStatus = parseStatusSpec(forDeploy('health-check-status'));
+    if (healthCheck?.path !== undefined && given.exposedViaWeb && !exposedViaWeb) {
+        throw new errors/* InputError */.dz('health-check', `is the path ${JSON.stringify(healthCheck.path)}, but exposed-via-web is false, so the app has no web address to check`, 'Set exposed-via-web: true, give health-check a full URL (e.g. on a custom domain), or leave health-check unset');
+    }
+    const commentOnPr = parseBoolean('comment-on-pr', value('comment-on-pr'));
+    if (commentOnPr && !githubToken) {
+        throw new errors/* InputError */.dz('comment-on-pr', 'is true, but github-token is not set, so the pull request cannot be commented on', 'Set github-token: ${{ github.token }} (the job needs permissions: pull-requests: write), or leave comment-on-pr false');
+    }
+    const skipUnchanged = parseBoolean('skip-unchanged', forDeploy('skip-unchanged'));
     return {
         token,
         apiUrl,
@@ -80882,6 +77955,7 @@ function parseInputs(read, ctx, mask) {
         startupCommand,
         teamId,
         envVars,
+        envVarsMode,
         workspace,
         path: dir,
         exclude,
@@ -80897,7 +77971,21 @@ function parseInputs(read, ctx, mask) {
         githubToken,
         environment,
         deprecations,
+        unknownInputs,
+        healthCheck,
+        healthCheckStatus,
+        commentOnPr,
+        skipUnchanged,
     };
+}
+/**
+ * The wait a health check gets when wait-for-online is 0: the check needs time for the app to
+ * start (a runner passes action.yml's default 0 when the input is unset, so 0 cannot mean "no
+ * time at all" here). 120 s, or half of timeout-seconds when that is shorter.
+ */
+const HEALTH_CHECK_DEFAULT_WAIT_SECONDS = 120;
+function healthCheckWait(timeoutSeconds) {
+    return Math.min(HEALTH_CHECK_DEFAULT_WAIT_SECONDS, Math.floor(timeoutSeconds / 2));
 }
 /** Why stop/delete/rollback cannot know the app: no app-id, app-name, preview or github-token. */
 function unsafeReason(inputs, eventName) {
@@ -80945,11 +78033,39 @@ function maskToken(rawToken, mask) {
             mask(piece);
     }
 }
-function envLines(rawEnv) {
-    return rawEnv
-        .split('\n')
-        .map((line, i) => ({ line: line.endsWith('\r') ? line.slice(0, -1) : line, lineNumber: i + 1 }))
-        .filter(({ line }) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+// KEY<<DELIMITER opens a value of several lines, closed by a line that is exactly DELIMITER: the
+// syntax of GitHub's own GITHUB_ENV and GITHUB_OUTPUT files.
+const ENV_BLOCK_START = /^\s*([A-Za-z_][A-Za-z0-9_]*)<<([^\s=]+)\s*$/;
+/**
+ * Pure, never throws: the masking reads it before anything is validated. Blank lines and # lines
+ * are skipped, except inside a block, where every line is part of the value.
+ */
+function envEntries(rawEnv) {
+    const lines = rawEnv.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    const entries = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] ?? '';
+        if (line.trim() === '' || line.trimStart().startsWith('#'))
+            continue;
+        const block = ENV_BLOCK_START.exec(line);
+        if (!block) {
+            entries.push({ lineNumber: i + 1, line });
+            continue;
+        }
+        const [, key = '', delimiter = ''] = block;
+        const end = lines.indexOf(delimiter, i + 1);
+        const closed = end !== -1;
+        const last = closed ? end : lines.length;
+        entries.push({
+            lineNumber: i + 1,
+            key,
+            delimiter,
+            valueLines: lines.slice(i + 1, last),
+            closed,
+        });
+        i = last;
+    }
+    return entries;
 }
 /**
  * Masks the env-vars values that are secrets, not every value: masking LOG_LEVEL=info would turn
@@ -80959,26 +78075,48 @@ function envLines(rawEnv) {
  * is still cut out of what the server says back (redact.ts).
  */
 function maskEnvValues(rawEnv, mask) {
-    for (const { line } of envLines(rawEnv)) {
+    const maskable = (v) => v.length >= MIN_REDACTED_LENGTH && !isSettingValue(v);
+    for (const entry of envEntries(rawEnv)) {
+        if (!('line' in entry)) {
+            // A value of several lines is a key, a certificate, a JSON credential: every line is masked
+            // on its own, as the runner matches masks line by line.
+            for (const line of entry.valueLines) {
+                if (!maskable(line.trim()))
+                    continue;
+                for (const piece of new Set([line, line.trim()]))
+                    mask(piece);
+            }
+            continue;
+        }
+        const { line } = entry;
         const eq = line.indexOf('=');
-        // A line with no '=' is most likely a piece of a multi-line secret value: mask it whole.
-        const secret = eq === -1 ? line.trim() : line.slice(eq + 1);
+        // A line with no '=', or with no variable name before it, or whose value starts with '=' (the
+        // end of base64 text) is most likely a piece of a multi-line secret value: mask it whole.
+        if (eq === -1 || splitsValue(line, eq)) {
+            if (maskable(line.trim()))
+                mask(line.trim());
+            continue;
+        }
+        const secret = line.slice(eq + 1);
         // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
         // that short are settings, not secrets (the client's redaction uses the same limit).
-        if (secret.length < MIN_REDACTED_LENGTH || SETTING_VALUE.test(secret))
+        if (!maskable(secret))
             continue;
-        if (eq === -1 || isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret)) {
+        if (isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret))
             mask(secret);
-        }
     }
+}
+/**
+ * Whether a line with '=' at `eq` reads as a piece of another value rather than a variable: no
+ * valid name before the '=', or a value that starts with '=' (base64 padding, as in 'QUJD==').
+ */
+function splitsValue(line, eq) {
+    return !ENV_KEY.test(line.slice(0, eq).trim()) || line[eq + 1] === '=';
 }
 // Words that name a credential, anywhere in the key (DISCORD_TOKEN, dbPassword, STRIPE_API_KEY).
 const SECRET_WORDS = /token|secret|passw|pwd|apikey|api_key|private|credential|cookie|session|signing|webhook|dsn|auth(?!or)/i;
 // KEY as a word of its own (SSH_KEY, KEY, LICENSE_KEYS), not inside MONKEY or KEYBOARD_LAYOUT.
 const KEY_WORD = /(^|_)keys?($|_)/i;
-// A flag or a small number is a setting even under such a key (AUTH_ENABLED=true, TOKEN_TTL=3600):
-// masking it would hide every "true" or "3600" in the log, and no credential looks like that.
-const SETTING_VALUE = /^(true|false|yes|no|none|null)$|^\d{1,6}$/i;
 // scheme://user:password@host, as in DATABASE_URL=postgres://bot:pw@db.example.com/bot.
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 /** Whether an env-vars key says its value is a credential. */
@@ -81005,33 +78143,89 @@ function parseApiUrl(raw) {
     const allowed = 'Give the https base URL of the API without /v1, e.g. https://api.camposcloud.com' +
         ' (plain http only for localhost, 127.0.0.1 or [::1])';
     const text = raw.trim();
+    // Before any check that quotes the value: a user name or password is never shown, not even cut
+    // short (a cut value no longer matches the runner's mask).
+    if (urlCredentials(text) !== undefined) {
+        throw new errors/* InputError */.dz(name, 'contains a user name or password (text before an @, not shown here)', `${allowed}. The token input carries the credentials; remove the user:password@ part`);
+    }
+    const shown = urlForMessage(raw);
     let url;
     try {
         url = new URL(text);
     }
     catch {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is not a valid URL`, allowed);
+        throw new errors/* InputError */.dz(name, `${shown} is not a valid URL`, allowed);
     }
     if (url.protocol === 'http:') {
         if (!LOCAL_HTTP_HOSTS.includes(url.hostname)) {
-            throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} uses plain http to a remote host, which would send the token unencrypted`, allowed);
+            throw new errors/* InputError */.dz(name, `${shown} uses plain http to a remote host, which would send the token unencrypted`, allowed);
         }
     }
     else if (url.protocol !== 'https:') {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} uses ${url.protocol} instead of https`, allowed);
-    }
-    if (url.username !== '' || url.password !== '') {
-        // The URL holds credentials: don't quote it.
-        throw new errors/* InputError */.dz(name, 'contains a user name or password', allowed);
+        throw new errors/* InputError */.dz(name, `${shown} uses ${url.protocol} instead of https`, allowed);
     }
     if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} has a query (?) or fragment (#)`, allowed);
+        throw new errors/* InputError */.dz(name, `${shown} has a query (?) or fragment (#)`, allowed);
     }
     const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
     if (/\/v1$/i.test(base)) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} ends with /v1, which the action adds itself`, allowed);
+        throw new errors/* InputError */.dz(name, `${shown} ends with /v1, which the action adds itself`, allowed);
     }
     return base;
+}
+/**
+ * The user name and password part of a URL (what comes before the host's @), or undefined when it
+ * has none. Other text (no URL parser accepts a password holding '/' or '#') counts as having one
+ * when it holds an '@' anywhere: a password may hold the characters that end the host.
+ */
+function urlCredentials(text) {
+    let parsed;
+    try {
+        parsed = new URL(text);
+    }
+    catch {
+        parsed = undefined;
+    }
+    // Only http(s) URLs have a host the parser can be trusted to find ('user:pw@host' reads as the
+    // scheme 'user:'): any other text counts by its '@'.
+    const web = parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
+    if (web && parsed?.username === '' && parsed.password === '')
+        return undefined;
+    const afterScheme = text.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/^[/\\]+/, '');
+    // As a URL parser reads it: the host ends at the first / \ ? or #, the user part at its last @.
+    const part = web ? (afterScheme.split(/[/\\?#]/, 1)[0] ?? '') : afterScheme;
+    const at = part.lastIndexOf('@');
+    if (at !== -1)
+        return part.slice(0, at);
+    return web ? '' : undefined;
+}
+/** An api-url quoted in a message; a value with an '@' anywhere is described, never shown. */
+function urlForMessage(raw) {
+    return raw.includes('@') ? "the value (not shown: it holds an '@')" : inputs_quote(raw);
+}
+/**
+ * Masks the user name and password of an api-url before anything can fail: the input error names
+ * no part of them, and the mask covers any other path they might take to the log. Each form is
+ * masked: as written, and percent-decoded (as a parser would show it).
+ */
+function maskUrlCredentials(rawUrl, mask) {
+    const userinfo = urlCredentials(rawUrl.trim());
+    if (userinfo === undefined)
+        return;
+    const colon = userinfo.indexOf(':');
+    const password = colon === -1 ? userinfo : userinfo.slice(colon + 1);
+    const forms = new Set([userinfo, password]);
+    for (const form of [...forms]) {
+        try {
+            forms.add(decodeURIComponent(form));
+        }
+        catch {
+            // Not valid percent-encoding: only the form as written can appear.
+        }
+    }
+    for (const form of forms)
+        if (form.length >= MIN_REDACTED_LENGTH)
+            mask(form);
 }
 function parseChoice(name, raw, choices) {
     const allowed = `Use one of: ${choices.join(', ')}`;
@@ -81176,36 +78370,62 @@ function parseTeamId(raw) {
     }
     return v;
 }
-/** KEY=VALUE lines. Messages name the line and the key, never the value: it may be a secret. */
+/**
+ * KEY=VALUE lines, and KEY<<DELIMITER blocks for values of several lines. Messages name the line,
+ * and the key only where it is one: text that may be a piece of a secret value is never quoted.
+ */
 function parseEnvVars(raw) {
     const name = 'env-vars';
     const allowed = 'Write one KEY=VALUE per line, KEY made of letters, digits and _ and not starting with a digit' +
-        ' (blank lines and lines starting with # are skipped; a value cannot span lines)';
+        ' (blank lines and lines starting with # are skipped). A value of several lines, such as a key' +
+        ' or certificate, is written KEY<<EOF, then its lines, then a line EOF (any delimiter you choose)';
     const vars = [];
     const seen = new Map();
-    for (const { line, lineNumber } of envLines(raw)) {
-        const eq = line.indexOf('=');
-        if (eq === -1) {
-            throw new errors/* InputError */.dz(name, `line ${lineNumber} has no '=' (expected KEY=VALUE)`, allowed);
+    for (const entry of envEntries(raw)) {
+        const { lineNumber } = entry;
+        let key;
+        let value;
+        if ('line' in entry) {
+            ({ key, value } = envLine(entry.line, lineNumber, allowed));
         }
-        const key = line.slice(0, eq).trimStart();
-        if (key === '') {
-            throw new errors/* InputError */.dz(name, `line ${lineNumber} has no key before '='`, allowed);
-        }
-        if (key !== key.trimEnd()) {
-            throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${inputs_quote(key.trimEnd())} is followed by a space before '='`, allowed);
-        }
-        if (!ENV_KEY.test(key)) {
-            throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${inputs_quote(key)} is not a valid name`, allowed);
+        else {
+            if (!entry.closed) {
+                throw new errors/* InputError */.dz(name, `line ${lineNumber}: ${entry.key}<<${entry.delimiter} opens a value of several lines, but no later line is exactly ${inputs_quote(entry.delimiter)} to close it`, allowed);
+            }
+            key = entry.key;
+            value = entry.valueLines.join('\n');
         }
         const first = seen.get(key);
         if (first !== undefined) {
             throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${inputs_quote(key)} is already set on line ${first}`, allowed);
         }
         seen.set(key, lineNumber);
-        vars.push({ key, value: line.slice(eq + 1) });
+        vars.push({ key, value });
     }
     return vars;
+}
+/** One KEY=VALUE line. A line that may be a piece of another value is described, never quoted. */
+function envLine(line, lineNumber, allowed) {
+    const name = 'env-vars';
+    const split = 'if it continues the value above, write that value as KEY<<EOF, its lines, then EOF';
+    const eq = line.indexOf('=');
+    if (eq === -1) {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber} has no '=' (expected KEY=VALUE; ${split})`, allowed);
+    }
+    const key = line.slice(0, eq).trimStart();
+    if (key === '') {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber} has no key before '='`, allowed);
+    }
+    if (!ENV_KEY.test(key.trimEnd())) {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber}: the text before '=' is not a variable name (${split})`, allowed);
+    }
+    if (key !== key.trimEnd()) {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${inputs_quote(key.trimEnd())} is followed by a space before '='`, allowed);
+    }
+    if (line[eq + 1] === '=') {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber}: the value after the first '=' starts with '=' too, as the end of base64 text does (${split}; a value that really starts with '=' is written the same way)`, allowed);
+    }
+    return { key, value: line.slice(eq + 1) };
 }
 function realWorkspace(workspace) {
     const abs = external_node_path_default().resolve(workspace);
@@ -81261,6 +78481,8 @@ function parseList(raw) {
 
 
 
+/** A CamposCloud app id: nothing else from a deployment's payload reaches a request. */
+const target_APP_ID = /^[0-9a-f]{24}$/;
 /**
  * The apps to act on, newest first. `allVersions`: for a rollback, every app of the found app's
  * name (its versions) rather than only the one a deployment names.
@@ -81268,46 +78490,36 @@ function parseList(raw) {
 async function findTarget(inputs, ctx, allVersions = false) {
     if (inputs.appId)
         return findApps(ctx.client, inputs);
-    const byDefaultName = inputs.appNameDefaulted && !inputs.preview;
-    if (!ctx.deployments) {
-        // inputs.ts refuses this case; kept here too, so no other caller can get it wrong.
-        if (byDefaultName)
-            throw new errors/* UnsafeTargetError */.k3(inputs.command, `app-name ${unsafeReason(inputs, ctx.event.eventName)}`);
+    if (inputs.appNameDefaulted && !inputs.preview) {
+        // inputs.ts refuses this case before any call; kept here too, so no other caller can get it wrong.
+        throw new errors/* UnsafeTargetError */.k3(inputs.command, `app-name ${unsafeReason(inputs, ctx.event.eventName)}`);
+    }
+    if (!ctx.deployments)
+        return findApps(ctx.client, inputs);
+    const { environment } = inputs;
+    const recorded = await ctx.deployments.findAppId(environment);
+    if (!recorded)
+        return findApps(ctx.client, inputs);
+    const via = `GitHub deployment ${recorded.deploymentId} of environment '${environment}'`;
+    if (!target_APP_ID.test(recorded.appId)) {
+        ctx.log.warning(`${via} names an app id that is not 24 hexadecimal characters: not followed; looking by name '${inputs.appName}'.`);
         return findApps(ctx.client, inputs);
     }
-    const { environment } = inputs;
-    const branchEnd = isBranchEndEvent(ctx.event.eventName);
-    if (byDefaultName && branchEnd && environment === 'production') {
-        throw new errors/* UnsafeTargetError */.k3(inputs.command, `on a '${ctx.event.eventName}' event, app-name is not set and the environment is 'production': its GitHub deployment names the production app, not the branch's`);
-    }
-    const recorded = await ctx.deployments.findAppId(environment);
-    const via = recorded
-        ? `GitHub deployment ${recorded.deploymentId} of environment '${environment}'`
-        : `a GitHub deployment of environment '${environment}'`;
-    const app = recorded ? await ctx.client.findApp(recorded.appId) : undefined;
-    if (byDefaultName) {
-        // The name to check the deployment's app against is only a default: the deployment alone
-        // names the app, and a name lookup would find the app the repository's name belongs to.
-        if (!app) {
-            ctx.log.info(recorded
-                ? `The app ${recorded.appId} named by ${via} no longer exists. app-name is not set, so no app is looked up by name.`
-                : `No ${via} names an app. app-name is not set, so no app is looked up by name.`);
-            return { apps: [], lookedUpBy: via, readById: true };
-        }
-        if (branchEnd && app.name === inputs.appName) {
-            throw new errors/* UnsafeTargetError */.k3(inputs.command, `${via} names app ${app.id} '${app.name}', the repository's name, which a deploy without app-name gives the production app: on a '${ctx.event.eventName}' event that is not the branch's app`);
-        }
-        return withVersions({ apps: [app], lookedUpBy: via, readById: true, recorded: app }, ctx, allVersions);
-    }
-    // The deployment must be of this app: an environment reused by another app (a manual run whose
-    // environment defaults to production) must never stop or delete that app.
+    const app = await ctx.client.findApp(recorded.appId);
     if (app && app.name === inputs.appName) {
         return withVersions({ apps: [app], lookedUpBy: via, readById: true, recorded: app }, ctx, allVersions);
     }
-    if (recorded) {
-        ctx.log.info(app
-            ? `${via} names app ${app.id} '${app.name}', not '${inputs.appName}'; looking by name.`
-            : `The app ${recorded.appId} named by ${via} no longer exists; looking by name.`);
+    if (!app) {
+        ctx.log.info(`The app ${recorded.appId} named by ${via} no longer exists; looking by name '${inputs.appName}'.`);
+    }
+    else {
+        // A deployment of this environment names an app of another name: an environment reused by
+        // another app, or a deployment written to point elsewhere. Either way it is not this run's app.
+        // Names are at most 100 characters where the action sets them; a payload may hold anything.
+        const claimed = recorded.appName !== undefined && recorded.appName !== app.name
+            ? ` (its payload says '${(0,src_text/* truncate */.xv)(recorded.appName, 100)}')`
+            : '';
+        ctx.log.warning(`${via} names app ${app.id}, which CamposCloud calls '${(0,src_text/* truncate */.xv)(app.name, 100)}'${claimed}, not '${inputs.appName}': that app is not touched; looking by name '${inputs.appName}' instead.`);
     }
     return findApps(ctx.client, inputs);
 }
@@ -81320,6 +78532,8 @@ async function withVersions(found, ctx, allVersions) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/rollback.ts
+
+
 
 
 
@@ -81351,6 +78565,7 @@ async function rollback(inputs, ctx) {
         lookedUpBy: found.lookedUpBy,
         from: undefined,
         to: undefined,
+        toStart: undefined,
         alsoStopped: [],
         onlineWait: undefined,
         githubDeployment: undefined,
@@ -81388,11 +78603,14 @@ async function rollback(inputs, ctx) {
     await log.group('Stop the running version', () => timed(timings, 'stop', async () => {
         for (const app of [from, ...alsoRunning]) {
             try {
-                const { alreadyStopped } = await client.stopApp(app.id, app);
-                log.info(alreadyStopped ? `App ${app.id} was not running.` : `Stopped app ${app.id}.`);
+                // Sent whatever it reads: one that reads online: false may be starting.
+                const stopped = await client.stopApp(app.id);
+                log.info(`Stopped app ${app.id} (${afterStopText(stopped)}).`);
+                if (app === from)
+                    result.from = stopped.app;
             }
             catch (err) {
-                throw await failed(err, `stopping app ${app.id}`, from, to, ctx, app !== from);
+                throw await failed(err, `stopping app ${app.id}`, from, to, ctx, app !== from, false);
             }
         }
         result.alsoStopped = alsoRunning;
@@ -81400,17 +78618,18 @@ async function rollback(inputs, ctx) {
     const started = await log.group('Start the kept version', () => timed(timings, 'start', async () => {
         try {
             const r = await client.startApp(to.id);
-            log.info(r.alreadyRunning ? `App ${to.id} was already running.` : `Started app ${to.id}.`);
-            return r.app ?? to;
+            log.info(`Started app ${to.id} (${afterStartText(r)}).`);
+            return r;
         }
         catch (err) {
-            throw await failed(err, `starting app ${to.id}`, from, to, ctx, true);
+            throw await failed(err, `starting app ${to.id}`, from, to, ctx, true, true);
         }
     }));
-    result.to = started;
+    result.to = started.app;
+    result.toStart = started.answer;
     if (inputs.waitForOnlineSeconds > 0) {
         result.onlineWait = await log.group('Wait for the app to come online', () => timed(timings, 'wait for online', () => waitForOnline(client, to.id, { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt }, log)));
-        result.to = { ...started, online: result.onlineWait.online };
+        result.to = { ...started.app, online: result.onlineWait.online };
     }
     if (ctx.deployments) {
         const environment = inputs.environment;
@@ -81419,7 +78638,7 @@ async function rollback(inputs, ctx) {
             environment,
             transient: inputs.preview,
             description: `CamposCloud app ${to.name}, rolled back to ${to.id}`,
-        }, { id: to.id, name: to.name, url: appUrl(started) || undefined }));
+        }, { id: to.id, name: to.name, url: appUrl(started.app) || undefined }));
         if (id > 0)
             result.githubDeployment = { id, environment };
     }
@@ -81427,32 +78646,57 @@ async function rollback(inputs, ctx) {
 }
 /**
  * A failed stop or start: put the version that ran back (`restart`: this run stopped it), so the
- * app is not left with nothing running, and say where each version is.
+ * app is not left with nothing running, and say where each version is. A kept version whose start
+ * failed is stopped first (`stopKept`): it may be starting, and two versions must never run.
  */
-async function failed(err, step, from, to, ctx, restart) {
+async function failed(err, step, from, to, ctx, restart, stopKept) {
     const why = (0,errors/* errorText */.kc)(err);
-    const wasRunning = from.online === true;
+    const wasRunning = isRunning(from);
+    let mayRestart = restart;
     let fromState = wasRunning
         ? 'running, unless the failed stop went through (check the dashboard)'
-        : 'stopped, as it was';
+        : 'not running, as it was';
+    let toState = 'STOPPED (not started)';
     let recovery = `Nothing was changed. Fix the cause above and re-run, or start app ${to.id} from the CamposCloud dashboard.`;
-    if (restart && wasRunning) {
-        ctx.log.warning(`${step} failed: ${why}. Starting app ${from.id} again.`);
+    if (stopKept) {
         try {
-            await ctx.recoveryClient.startApp(from.id);
-            fromState = 'running again, as before the rollback';
-            recovery = `App ${from.id} runs again, as before. Kept version ${to.id} is stopped. Fix the cause above and re-run the rollback.`;
+            const stopped = await ctx.recoveryClient.stopApp(to.id);
+            toState = `not running (${afterStopText(stopped)})`;
+        }
+        catch (stopErr) {
+            toState = `unknown: the start failed and so did a stop (${(0,errors/* errorText */.kc)(stopErr)})`;
+            mayRestart = false;
+            recovery = `Check app ${to.id} (the kept version) in the CamposCloud dashboard: stop it, then start app ${from.id} (the version that ran) if you want it back.`;
+        }
+    }
+    if (mayRestart && wasRunning) {
+        ctx.log.info(`${step} failed: starting app ${from.id} again.`);
+        try {
+            const started = await ctx.recoveryClient.startApp(from.id);
+            if (isRunning(started.app)) {
+                fromState = 'running again, as before the rollback';
+                recovery = `App ${from.id} runs again, as before (a read says online). Kept version ${to.id} is not running. Fix the cause above and re-run the rollback.`;
+            }
+            else {
+                fromState = stateText(started.app, started.answer);
+                recovery = `App ${from.id} was started again (${fromState}): check it in the dashboard. Kept version ${to.id} is not running. Fix the cause above and re-run the rollback.`;
+            }
         }
         catch (startErr) {
             fromState = 'STOPPED';
             recovery = `Nothing runs now: start app ${from.id} (the version that ran) or ${to.id} (the kept one) from the CamposCloud dashboard. Starting ${from.id} again failed: ${(0,errors/* errorText */.kc)(startErr)}`;
         }
     }
+    if (!(mayRestart && wasRunning)) {
+        const now = await readState(ctx, from.id);
+        if (now)
+            fromState = `${now} (read after the failure)`;
+    }
     return new errors/* DeployFailedError */.P2(`Rollback failed: ${step} failed: ${why}`, {
         cause: err,
         apps: [
             { role: 'current', id: from.id, name: from.name, state: fromState },
-            { role: 'kept', id: to.id, name: to.name, state: 'STOPPED (not started)' },
+            { role: 'kept', id: to.id, name: to.name, state: toState },
         ],
         recovery,
     });
@@ -81462,6 +78706,7 @@ async function failed(err, step, from, to, ctx, restart) {
 // stop and delete: find the app (by id, the GitHub deployment, else every app with that exact
 // name: target.ts says what is never touched) and stop or delete it. Already stopped or already
 // gone counts as done: these run from branch-delete workflows, which must be safe to re-run.
+
 
 
 
@@ -81481,6 +78726,10 @@ async function stopOrDelete(inputs, ctx) {
         timings,
     };
     if (found.apps.length === 0) {
+        const near = found.sameButCase ?? [];
+        if (near.length > 0) {
+            log.notice(caseNotice(near, inputs.appName, `nothing is ${command === 'stop' ? 'stopped' : 'deleted'}`));
+        }
         if (inputs.ifMissing === 'ignore') {
             log.notice(`No app found by ${found.lookedUpBy}; nothing to ${command} (if-missing: ignore).`);
             // The environment's deployments may still point at an app that is not there: close them.
@@ -81508,9 +78757,11 @@ async function stopOrDelete(inputs, ctx) {
             let acted;
             try {
                 if (command === 'stop') {
-                    const current = found.readById ? app : undefined;
-                    const { alreadyStopped } = await client.stopApp(app.id, current);
-                    acted = { app, outcome: alreadyStopped ? 'already-stopped' : 'stopped' };
+                    // Sent whatever the app reads: one that reads online: false may be starting. A refusal
+                    // (the app was stopped already) is success when the read after it says not running.
+                    const stopped = await client.stopApp(app.id);
+                    const outcome = stopped.answer === 'accepted' ? 'stopped' : 'already-stopped';
+                    acted = { app: stopped.app, outcome };
                 }
                 else {
                     const { alreadyGone } = await client.deleteApp(app.id);
@@ -81608,11 +78859,10 @@ function readPayload(file, warn) {
     return {};
 }
 
-// EXTERNAL MODULE: ./src/runner-text.ts
-var runner_text = __nccwpck_require__(5141);
 ;// CONCATENATED MODULE: ./src/report.ts
-// Turns what a run did (or how it failed) into step outputs, the job summary and the last log
-// line. Pure: main.ts writes what these functions return.
+// Turns what a run did (or how it failed) into step outputs and the job summary. Pure: main.ts
+// writes what these functions return (and makes the last log line itself).
+
 
 
 
@@ -81631,10 +78881,13 @@ function outputsFor(result) {
         'file-count': '',
         'zip-bytes': '',
         'zip-sha256': '',
+        'health-check': '',
+        'health-check-status': '',
     };
     if (result.command === 'deploy') {
         const app = result.app;
-        out.status = result.dryRun ? 'dry-run' : 'deployed';
+        out.status = result.dryRun ? 'dry-run' : result.unchanged ? 'unchanged' : 'deployed';
+        Object.assign(out, healthCheckOutputs(result.healthCheck));
         out['previous-app-id'] = result.previous?.id ?? '';
         out['file-count'] = String(result.package.fileCount);
         out['zip-bytes'] = String(result.package.zipBytes);
@@ -81659,10 +78912,41 @@ function outputsFor(result) {
     if (first) {
         out['app-id'] = first.id;
         out['container-id'] = first.containerId ?? '';
-        if (!result.dryRun)
-            out.online = 'false';
+        // A stop: what the read after it showed. A deleted app runs nowhere.
+        if (!result.dryRun) {
+            out.online = result.command === 'delete' ? 'false' : String(isRunning(first));
+        }
     }
     return out;
+}
+/** health-check: passed, failed, or empty when no check ran; the last status the app answered. */
+function healthCheckOutputs(check) {
+    return {
+        'health-check': check ? (check.passed ? 'passed' : 'failed') : '',
+        'health-check-status': check?.status === undefined ? '' : String(check.status),
+    };
+}
+function healthCheckText(c) {
+    const where = c.url ? `${code(c.url)}: ` : '';
+    if (c.passed)
+        return `${where}passed, HTTP ${c.status} (after ${(0,src_text/* duration */.p0)(c.waitedMs)})`;
+    return `${where}**failed**: ${(0,runner_text/* mdText */.bC)(c.problem ?? 'no accepted answer')}`;
+}
+/** skip-unchanged: the app that runs, as read before deciding to leave it. */
+function unchangedRows(r, app) {
+    const rows = [
+        ['App', `${code(app.name)}, id ${code(app.id)}`],
+        ['State', `${runningText(app)} (as read before deciding; nothing was stopped or created)`],
+        ['URL', appUrl(app) && (0,runner_text/* mdUrl */.T3)(appUrl(app))],
+        ['Health check', r.healthCheck ? healthCheckText(r.healthCheck) : ''],
+        [
+            'GitHub deployment',
+            r.githubDeployment
+                ? `${r.githubDeployment.id} in environment ${code(r.githubDeployment.environment)}`
+                : '',
+        ],
+    ];
+    return rows.filter(([, v]) => v !== '');
 }
 function rollbackOutputs(out, r) {
     out.status = r.dryRun ? 'dry-run' : r.to ? 'rolled-back' : 'missing';
@@ -81708,7 +78992,7 @@ function onlineWaitText(w) {
 }
 const previousText = {
     stopped: 'stopped, kept',
-    'was-stopped': 'was not running, kept',
+    'was-stopped': 'not running before the deploy (sent a stop in case it was starting), kept',
     deleted: 'deleted',
     'delete-failed': 'stopped, kept (delete failed: see the log)',
     'delete-skipped': 'stopped, kept (not deleted: the new app did not report online)',
@@ -81727,15 +79011,23 @@ function renderDeploy(r, totalMs) {
     if (r.dryRun || !r.app) {
         lines.push('## CamposCloud deploy: dry run, nothing changed');
     }
+    else if (r.unchanged) {
+        lines.push(`## ✅ ${code(r.app.name)} unchanged: it already runs this package and settings`);
+        rows.push(...unchangedRows(r, r.app));
+    }
     else {
         const wait = r.onlineWait;
         const icon = wait && wait.online !== true ? '⚠️' : '✅';
         lines.push(`## ${icon} Deployed ${code(r.app.name)} to CamposCloud`);
         rows.push(['App', `${code(r.app.name)}, id ${code(r.app.id)}`]);
-        rows.push(['State', wait ? onlineWaitText(wait) : newAppStateText(r.app)]);
+        rows.push(['State', wait ? onlineWaitText(wait) : stateText(r.app, r.startAnswer)]);
         const url = appUrl(r.app);
         if (url)
             rows.push(['URL', (0,runner_text/* mdUrl */.T3)(url)]);
+        if (r.healthCheck)
+            rows.push(['Health check', healthCheckText(r.healthCheck)]);
+        if (r.skipDeclined)
+            rows.push(['Not skipped', (0,runner_text/* mdText */.bC)(r.skipDeclined)]);
         if (r.githubDeployment) {
             rows.push([
                 'GitHub deployment',
@@ -81743,7 +79035,10 @@ function renderDeploy(r, totalMs) {
             ]);
         }
     }
-    if (r.strategy === 'update' && r.previous) {
+    if (r.unchanged) {
+        // Nothing was replaced: the app that runs is the one found.
+    }
+    else if (r.strategy === 'update' && r.previous) {
         rows.push([
             'Strategy',
             r.dryRun
@@ -81769,6 +79064,17 @@ function renderDeploy(r, totalMs) {
     rows.push(['Runtime', `${pkg.runtime}, main file ${code(pkg.mainFile)}`]);
     rows.push(['Time', timingLine(r.timings, totalMs)]);
     lines.push('', table(rows), '');
+    if (r.setup) {
+        const updated = r.strategy === 'update' && r.previous !== undefined;
+        const title = updated
+            ? r.dryRun
+                ? 'Settings the update would send'
+                : 'Settings sent to the app'
+            : r.dryRun
+                ? 'Settings the new app would get'
+                : 'Settings of the new app';
+        lines.push(...settingLines(r.setup.origins, title));
+    }
     if (r.recovered) {
         lines.push('> [!WARNING]', "> The create call's response was lost; the app the server had created was found and used, so no duplicate was made.", '');
     }
@@ -81809,16 +79115,19 @@ function renderRollback(r, totalMs) {
         const icon = wait && wait.online !== true ? '⚠️' : '✅';
         lines.push(`## ${icon} Rolled back ${code(r.to.name)} on CamposCloud`);
         rows.push([
-            'Now running',
-            `id ${code(r.to.id)}, the kept version (created ${r.to.createdAt ?? 'earlier'})`,
+            isRunning(r.to) ? 'Now running' : 'Started',
+            `id ${code(r.to.id)}, the kept version (created ${(0,runner_text/* mdText */.bC)(r.to.createdAt ?? 'earlier')})`,
         ]);
-        rows.push(['State', wait ? onlineWaitText(wait) : runningText(r.to)]);
-        rows.push(['Stopped', `id ${code(r.from.id)}, the version that ran (kept, stopped)`]);
+        rows.push(['State', wait ? onlineWaitText(wait) : stateText(r.to, r.toStart)]);
+        rows.push([
+            'Stopped',
+            `id ${code(r.from.id)}, the version that ran (kept; a read says ${runningText(r.from)})`,
+        ]);
         for (const a of r.alsoStopped)
             rows.push(['Also stopped', `id ${code(a.id)} (it was running too)`]);
         const url = appUrl(r.to);
         if (url)
-            rows.push(['URL', url]);
+            rows.push(['URL', (0,runner_text/* mdUrl */.T3)(url)]);
         if (r.githubDeployment) {
             rows.push([
                 'GitHub deployment',
@@ -81826,13 +79135,24 @@ function renderRollback(r, totalMs) {
             ]);
         }
     }
-    rows.push(['Found by', r.lookedUpBy]);
+    rows.push(['Found by', (0,runner_text/* mdText */.bC)(r.lookedUpBy)]);
     rows.push(['Time', timingLine(r.timings, totalMs)]);
     lines.push('', table(rows), '');
     if (r.dryRun) {
         lines.push(...plannedCallLines(r.plannedCalls));
     }
     return lines.join('\n');
+}
+/** Where each setting of the new app came from (environment variables by key, never values). */
+function settingLines(origins, title) {
+    return [
+        `**${title}:**`,
+        '',
+        '| setting | value | from |',
+        '| --- | --- | --- |',
+        ...origins.map((o) => row(code(o.input), (0,runner_text/* mdText */.bC)(o.shown), (0,runner_text/* mdText */.bC)(o.from))),
+        '',
+    ];
 }
 /** keep-previous's effect: which versions are kept to roll back to, which were deleted. */
 function versionRows(r) {
@@ -81915,9 +79235,149 @@ function renderFailureSummary(command, err, where, totalMs) {
     return lines.join('\n');
 }
 
+// EXTERNAL MODULE: ./src/github/comment-body.ts
+var comment_body = __nccwpck_require__(7987);
+;// CONCATENATED MODULE: ./src/github/preview-comment.ts
+// comment-on-pr: what a run says on its pull request. A deploy (or its failure) creates or edits the
+// app's comment; a delete or stop edits it to say the preview is removed or stopped. Only on
+// pull_request and pull_request_target events, and never for a dry run.
+
+
+
+
+/** What to write for a finished run, or undefined when it says nothing on the pull request. */
+function factsForResult(result, ctx) {
+    if (result.dryRun)
+        return undefined;
+    const base = { sha: ctx.event.sha, at: ctx.now, runUrl: ctx.runUrl };
+    if (result.command === 'deploy') {
+        const app = result.app;
+        if (!app)
+            return undefined;
+        return {
+            create: true,
+            facts: {
+                ...base,
+                appName: app.name,
+                appId: app.id,
+                state: deployState(result),
+                url: appUrl(app),
+            },
+        };
+    }
+    if (result.command === 'rollback') {
+        if (!result.to)
+            return undefined;
+        const state = `rolled back to the kept version; ${result.to.online === true ? 'online' : 'not reported online yet'}`;
+        return {
+            create: false,
+            facts: {
+                ...base,
+                appName: result.to.name,
+                appId: result.to.id,
+                state,
+                url: appUrl(result.to),
+            },
+        };
+    }
+    const first = result.acted[0]?.app;
+    const removed = result.command === 'delete';
+    return {
+        create: false,
+        facts: {
+            ...base,
+            appName: first?.name ?? '',
+            appId: first?.id,
+            state: removed ? 'deleted: the preview is gone' : 'stopped',
+            url: '',
+            ended: removed ? 'removed' : 'stopped',
+        },
+    };
+}
+function deployState(r) {
+    const app = r.app;
+    let state;
+    if (r.unchanged)
+        state = 'online (unchanged: it already ran this package and settings)';
+    else if (!r.onlineWait)
+        state = stateText(app, r.startAnswer);
+    else if (r.onlineWait.online === true)
+        state = 'online';
+    else if (r.onlineWait.online === false) {
+        state = `not online after ${(0,src_text/* duration */.p0)(r.onlineWait.waitedMs)} (wait-for-online)`;
+    }
+    else
+        state = 'unknown: it could not be read';
+    const check = r.healthCheck;
+    if (check)
+        state += check.passed
+            ? `; health check passed (HTTP ${check.status})`
+            : '; health check FAILED';
+    return state;
+}
+/** A failed deploy: the app it left (when one was made) and that it failed. */
+function factsForFailure(err, appName, ctx) {
+    const made = err instanceof errors/* DeployFailedError */.P2 ? err.apps.find((a) => a.role === 'new') : undefined;
+    return {
+        appName,
+        appId: made?.id,
+        state: made
+            ? `deploy failed; this app is ${made.state}: see the run`
+            : 'deploy failed: see the run',
+        url: '',
+        sha: ctx.event.sha,
+        at: ctx.now,
+        runUrl: ctx.runUrl,
+    };
+}
+/** Writes the comment when comment-on-pr asks for one on this event; never throws. */
+async function commentOnPullRequest(inputs, what, ctx) {
+    if (!inputs.commentOnPr || !inputs.githubToken)
+        return;
+    const pr = ctx.event.pullRequest;
+    const [owner, repo] = (ctx.event.repository ?? '').split('/');
+    if (pr === undefined || !owner || !repo) {
+        ctx.log.info(`comment-on-pr: the '${ctx.event.eventName || 'unknown'}' event is not about a pull request: no comment.`);
+        return;
+    }
+    const planned = 'result' in what
+        ? factsForResult(what.result, ctx)
+        : { facts: factsForFailure(what.failure, inputs.appName, ctx), create: true };
+    if (!planned)
+        return;
+    if (!planned.facts.appName)
+        planned.facts.appName = inputs.appName;
+    // Loaded only when used, like the deployments client ('eager' keeps it in the one bundle file).
+    const { PullRequestComments } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 7580));
+    const comments = new PullRequestComments({
+        token: inputs.githubToken,
+        owner,
+        repo,
+        log: ctx.log,
+    });
+    const body = (0,comment_body/* commentBody */.I)(planned.facts);
+    await (planned.create
+        ? comments.upsert(pr, planned.facts.appName, body)
+        : comments.updateIfPresent(pr, planned.facts.appName, body));
+}
+
+;// CONCATENATED MODULE: ./src/github/run-url.ts
+/** The workflow run's page, from what the runner sets; undefined outside a run. */
+function run_url_runUrl(env, repository) {
+    const [owner, repo] = (repository ?? '').split('/');
+    if (!owner || !repo || !env['GITHUB_RUN_ID'])
+        return undefined;
+    const server = env['GITHUB_SERVER_URL'] || 'https://github.com';
+    return `${server}/${owner}/${repo}/actions/runs/${env['GITHUB_RUN_ID']}`;
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 // Wires the boxes together: inputs -> command -> report. run() never throws: every failure ends
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
+
+
+
+
 
 
 
@@ -81951,14 +79411,20 @@ async function run() {
             return group((0,runner_text/* annotationText */.xr)(title), fn);
         },
     };
+    // For the pull request comment of a failed deploy (comment-on-pr), once known.
+    let commentTo;
     try {
         const event = eventInfo(readRunnerContext(process.env, log.warning));
         const inputs = parseInputs((name) => getInput(name), {
             workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
             repository: process.env.GITHUB_REPOSITORY,
             event,
+            variables: Object.keys(process.env),
         }, (secret) => core_setSecret(secret));
         command = inputs.command;
+        for (const unknown of inputs.unknownInputs)
+            log.warning(unknown);
+        commentTo = { inputs, event };
         for (const deprecation of inputs.deprecations)
             log.warning(deprecation);
         const emptyEnv = emptyEnvWarning(inputs.envVars, event);
@@ -81968,6 +79434,9 @@ async function run() {
             changed = true;
         };
         const result = await execute(inputs, await makeContext(inputs, log, started, event, onChange));
+        for (const line of oddFieldWarnings(reportedApp(result)))
+            log.warning(line);
+        await commentOnPullRequest(inputs, { result }, commentContext(event, log));
         const outputs = outputsFor(result);
         const written = setOutputs(outputs);
         await writeSummary(renderSummary(result, Date.now() - started));
@@ -81983,9 +79452,11 @@ async function run() {
         const message = (0,errors/* errorText */.kc)(err);
         const outputs = { status: 'failed' };
         if (err instanceof errors/* DeployFailedError */.P2) {
+            // One failure, one error (the cause, below): where the apps are is told, not shouted, and
+            // the next step is a notice.
             for (const a of err.apps)
-                error((0,runner_text/* annotationText */.xr)(`${a.role} app ${a.name} (${a.id}): ${a.state}`));
-            error((0,runner_text/* annotationText */.xr)(err.recovery));
+                log.info(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
+            log.notice(err.recovery);
             // A rollback's roles read like a deploy's: the kept version is the one it meant to run.
             const previous = err.apps.find((a) => a.role === 'previous' || a.role === 'current');
             const made = err.apps.find((a) => a.role === 'new' || a.role === 'kept');
@@ -81994,9 +79465,14 @@ async function run() {
             if (made)
                 outputs['app-id'] = made.id;
         }
+        if (err instanceof HealthCheckFailedError)
+            Object.assign(outputs, healthCheckOutputs(err.healthCheck));
+        if (commentTo?.inputs.command === 'deploy' && !commentTo.inputs.dryRun) {
+            await commentOnPullRequest(commentTo.inputs, { failure: err }, commentContext(commentTo.event, log));
+        }
         const written = setOutputs(outputs);
         if (written !== true)
-            error((0,runner_text/* annotationText */.xr)(`The step outputs could not be written (${written}).`));
+            log.warning(`The step outputs could not be written (${written}).`);
         if (err instanceof Error && err.stack)
             core_debug((0,runner_text/* annotationText */.xr)(err.stack));
         await writeSummary(renderFailureSummary(command, err, { phase, changed }, Date.now() - started));
@@ -82017,6 +79493,14 @@ function setOutputs(outputs) {
         return (0,errors/* errorText */.kc)(err);
     }
 }
+/** The app whose fields the outputs give. */
+function reportedApp(result) {
+    if (result.command === 'deploy')
+        return result.app;
+    if (result.command === 'rollback')
+        return result.to;
+    return result.acted[0]?.app;
+}
 function execute(inputs, ctx) {
     if (inputs.command === 'deploy')
         return deploy(inputs, ctx);
@@ -82033,6 +79517,7 @@ async function makeContext(inputs, log, started, event, onChange) {
             ...inputs.envVars.map((v) => v.value),
             ...(inputs.githubToken ? [inputs.githubToken] : []),
         ],
+        mask: (secret) => core_setSecret(secret),
         log,
         onChange,
     };
@@ -82067,19 +79552,27 @@ async function makeDeployments(inputs, log, event) {
         log.warning('github-token is set, but GITHUB_REPOSITORY is unknown: no GitHub deployment is recorded.');
         return undefined;
     }
-    const server = process.env.GITHUB_SERVER_URL || 'https://github.com';
-    const runUrl = process.env.GITHUB_RUN_ID
-        ? `${server}/${owner}/${repo}/actions/runs/${process.env.GITHUB_RUN_ID}`
-        : undefined;
+    const runUrl = run_url_runUrl(process.env, event.repository);
     // Evaluated only when used ('eager' keeps it in the one bundle file, whose licenses.txt ncc only
     // writes whole for a single chunk): Octokit costs 2-3 MB on runs that never call GitHub.
-    const { GitHubDeployments } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 9214));
+    const { GitHubDeployments } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 7382));
     return new GitHubDeployments({ token: inputs.githubToken, owner, repo, log, runUrl });
+}
+function commentContext(event, log) {
+    return {
+        event,
+        log,
+        runUrl: run_url_runUrl(process.env, event.repository),
+        now: new Date().toISOString(),
+    };
 }
 function finalLine(result, outputs) {
     if (result.command === 'deploy') {
         if (result.dryRun)
             return 'Dry run finished: nothing was changed on CamposCloud.';
+        if (result.unchanged) {
+            return `Unchanged: '${result.app?.name}' (app ${outputs['app-id']}) already runs this package and these settings; nothing was stopped or created.`;
+        }
         const via = outputs.url ? ` at ${outputs.url}` : '';
         // An update keeps the app: the "previous" app is this same one, not something it replaced.
         const replaced = !result.previous
@@ -82087,18 +79580,22 @@ function finalLine(result, outputs) {
             : result.strategy === 'update'
                 ? ', updated in place'
                 : `, replacing ${result.previous.id}`;
-        return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced}.`;
+        const state = result.app ? stateText(result.app, result.startAnswer) : 'unknown';
+        return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced} (${state}).`;
     }
     if (result.dryRun)
         return 'Dry run finished: nothing was changed on CamposCloud.';
     if (result.command === 'rollback') {
         if (!result.to || !result.from)
             return `No app found by ${result.lookedUpBy}: nothing to do.`;
-        return `Rolled back '${result.to.name}': ${result.to.id} runs now, ${result.from.id} is stopped.`;
+        const now = isRunning(result.to) ? 'runs now' : `reads ${stateText(result.to, result.toStart)}`;
+        const from = isRunning(result.from) ? 'still reads running' : 'is stopped';
+        return `Rolled back '${result.to.name}': ${result.to.id} ${now}, ${result.from.id} ${from}.`;
     }
     if (result.acted.length === 0)
         return `No app found by ${result.lookedUpBy}: nothing to do.`;
-    const ids = result.acted.map((a) => `${a.app.id} (${outcomeText(a.outcome)})`).join(', ');
+    // Every outcome of a stop comes from a read after it that said not running (outcomeText).
+    const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
     return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
 }
 async function writeSummary(markdown) {
@@ -82122,6 +79619,7 @@ async function writeSummary(markdown) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   BP: () => (/* binding */ logLine),
+/* harmony export */   Q6: () => (/* binding */ visibleText),
 /* harmony export */   T3: () => (/* binding */ mdUrl),
 /* harmony export */   bC: () => (/* binding */ mdText),
 /* harmony export */   cz: () => (/* binding */ mdCell),
@@ -82130,7 +79628,6 @@ async function writeSummary(markdown) {
 /* harmony export */   xr: () => (/* binding */ annotationText),
 /* harmony export */   xs: () => (/* binding */ mdCode)
 /* harmony export */ });
-/* unused harmony export visibleText */
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 // The one place that decides how text reaches the runner. Log lines, annotations, step outputs, the
@@ -82192,16 +79689,28 @@ function deploymentDescription(text) {
     return line.length <= DESCRIPTION_MAX ? line : `${line.slice(0, DESCRIPTION_MAX - 1).trimEnd()}…`;
 }
 /**
+ * Characters that can start markup in prose: each is written as a numeric character reference,
+ * which CommonMark reads as literal text (never as a delimiter) and renders as the character
+ * itself. A backslash escape would do as much, but shows as a stray backslash wherever a renderer
+ * does not take it (and in the raw file): the rendered message must read exactly as written.
+ * `_` only at a word's edge (DISCORD_TOKEN stays as it is: inside a word it is never emphasis),
+ * `>` only where it could open a quote.
+ */
+const MARKUP = /[\\`*[\]<&|~$]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|^(\s*)>/g;
+/**
  * Prose in the job summary (an error message, a server's words): rendered as the same text, never
- * as markdown or HTML. Inline markup characters are backslash-escaped; a zero-width space breaks
- * what GitHub would turn into a link on its own (`https://`, `www.`, e-mail addresses).
+ * as markdown or HTML. A zero-width space breaks what GitHub would turn into a link on its own
+ * (`https://`, `www.`, e-mail addresses).
  */
 function mdText(text) {
     return visibleText(text)
-        .replace(/[\\`*_[\]<>&|~$]/g, (c) => (c === '&' ? '&amp;' : `\\${c}`))
+        .replace(MARKUP, (c, lead) => lead === undefined ? reference(c) : `${lead}${reference('>')}`)
         .replace(/:\/\//g, ':\u200b//')
         .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}\u200b.`)
         .replace(/@/g, '@\u200b');
+}
+function reference(c) {
+    return c === '&' ? '&amp;' : `&#${c.charCodeAt(0)};`;
 }
 /**
  * A name or id in the job summary, as inline code: nothing inside a code span is markup. The fence
@@ -82280,20 +79789,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
 ;// CONCATENATED MODULE: ./src/young-generation.ts
-// Keeps V8's young generation at the size start-up left it.
-// Kept because the memory goal needs it: without it (and without the upload's old buffer ring) peak
-// RSS was 170 MB on the 300 MB bench workspace and 189 MB on the 1 GB one, with it 129 and 126 MB.
-//
-// V8 doubles its young generation (here up to 2 x 16 MB) once enough objects have survived its
-// collections, to make allocation cheaper. This action's time goes to the file system, zlib and the
-// network, not to allocating: measured with `npm run bench` and alternating runs, the growth bought
-// no speed and cost 15-40 MB of peak RSS ((b) 135-163 -> 120-131 MB, 1 GB 146-158 -> 121-127 MB,
-// (a) 160-172 -> 131-147 MB).
-//
-// Called once the bundle has loaded, not before: kept at its very first size while the modules
-// load, the young generation made (a) 5% slower. V8 reads the factor at each growth decision, so
-// setting it now only stops later growth. (--max-semi-space-size would cap it as well, but only as a
-// start-up flag, which a JavaScript action cannot pass.)
+// Keeps V8's young generation at the size start-up left it: its growth makes allocation cheaper,
+// but this action's time goes to the file system, zlib and the network, so growth buys no speed and
+// costs peak memory (figures in bench/README.md). Called once the bundle has loaded: V8 reads the
+// factor at each growth decision, so this stops later growth without slowing the start-up.
 
 function stopYoungGenerationGrowth() {
     external_node_v8_default().setFlagsFromString('--semi-space-growth-factor=1');
@@ -82544,6 +80043,5024 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 2413:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Q: () => (/* binding */ getOctokit)
+});
+
+// UNUSED EXPORTS: context
+
+// EXTERNAL MODULE: external "fs"
+var external_fs_ = __nccwpck_require__(9896);
+// EXTERNAL MODULE: external "os"
+var external_os_ = __nccwpck_require__(857);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+// EXTERNAL MODULE: ./node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var lib = __nccwpck_require__(9659);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new lib.HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => __awaiter(this, void 0, void 0, function* () {
+        return (0,undici.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return parse(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
 
 /***/ })
 

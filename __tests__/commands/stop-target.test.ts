@@ -3,7 +3,7 @@
 // checks from the server's request log what was stopped, and that a refusal comes before any call.
 import { rollback } from '../../src/commands/rollback.js';
 import { stopOrDelete } from '../../src/commands/stop.js';
-import { UnsafeTargetError } from '../../src/errors.js';
+import { InputError } from '../../src/errors.js';
 import type { EventInfo } from '../../src/event.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
@@ -52,7 +52,7 @@ async function stop(raw: Record<string, string>, ev: EventInfo, withGitHub = tru
   const run = inputs.command === 'rollback' ? rollback : stopOrDelete;
   const outcome = await run(inputs, {
     ...ctx,
-    log: { ...quietLog, info: (m) => said.push(m) },
+    log: { ...quietLog, info: (m) => said.push(m), warning: (m) => said.push(m) },
     deployments: withGitHub ? github() : undefined,
   }).catch((err: unknown) => err);
   const sent = server.requests.map((r) => `${r.method} ${r.path}`);
@@ -65,81 +65,25 @@ async function stop(raw: Record<string, string>, ev: EventInfo, withGitHub = tru
   };
 }
 
-describe('app-name unset: only a GitHub deployment can name the app', () => {
-  test("the environment's deployment names the branch's app: that app alone is stopped", async () => {
-    const id = await recorded('feature-x', { id: branchApp, name: 'bot-feature-x' });
-    const run = await stop({}, BRANCH_DELETE);
-    expect(run.stopped).toEqual([branchApp]);
-    // Read once, by id: the stop starts from that read.
-    expect(run.sent.slice(0, 2)).toEqual([
-      `GET /v1/apps/${branchApp}`,
-      `POST /v1/apps/${branchApp}/stop`,
-    ]);
-    expect(run.outcome).toMatchObject({
-      lookedUpBy: `GitHub deployment ${id} of environment 'feature-x'`,
-      acted: [{ outcome: 'stopped' }],
-    });
-  });
-
-  test.each(['delete', 'pull_request', 'pull_request_target'])(
-    "on %s, a deployment naming the repository's app is refused before any change",
+describe('app-name unset: a GitHub deployment never names the app on its own', () => {
+  // Anyone who can create deployments could point one at production: with neither app-name nor
+  // preview the run knows no name to check the deployment's app against, so the inputs refuse it
+  // before CamposCloud or GitHub is asked anything.
+  test.each(['delete', 'pull_request', 'pull_request_target', 'push'])(
+    'on %s, even a deployment naming the branch app is not followed: an input error, nothing sent',
     async (eventName) => {
-      await recorded('feature-x', { id: prod, name: 'bot' });
-      const run = await stop({}, event(eventName));
-      expect(run.outcome).toBeInstanceOf(UnsafeTargetError);
-      expect((run.outcome as Error).message).toContain(
-        `names app ${prod} 'bot', the repository's name, which a deploy without app-name gives the production app: on a '${eventName}' event that is not the branch's app`,
-      );
-      expect(run.stopped).toEqual([]);
+      await recorded('feature-x', { id: branchApp, name: 'bot-feature-x' });
+      const githubBefore = gh.requests.length;
+      const err = await stop({}, event(eventName)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as Error).message).toContain("Input 'app-name': is not set");
+      expect((err as Error).message).toContain('github-token does not name it either');
+      expect(server.requests).toEqual([]);
+      expect(gh.requests.length).toBe(githubBefore);
+      expect(server.apps.get(prod)?.running).toBe(true);
+      expect(server.apps.get(branchApp)?.running).toBe(true);
     },
   );
-
-  test('on a push, the deployment is trusted even when it names the repository app', async () => {
-    await recorded('production', { id: prod, name: 'bot' });
-    const run = await stop({ environment: 'production' }, event('push', 'main'));
-    expect(run.stopped).toEqual([prod]);
-  });
-
-  test('on a branch delete with environment production: refused before GitHub or CamposCloud is asked', async () => {
-    await recorded('production', { id: prod, name: 'bot' });
-    const requestsBefore = gh.requests.length;
-    const run = await stop({ environment: 'production' }, BRANCH_DELETE);
-    expect(run.outcome).toBeInstanceOf(UnsafeTargetError);
-    expect((run.outcome as Error).message).toContain(
-      "on a 'delete' event, app-name is not set and the environment is 'production'",
-    );
-    expect(run.sent).toEqual([]);
-    expect(gh.requests.length).toBe(requestsBefore);
-  });
-
-  test('no deployment names an app, or its app is gone: nothing is looked up by name', async () => {
-    const none = await stop({ 'if-missing': 'ignore' }, BRANCH_DELETE);
-    expect(none).toMatchObject({ stopped: [], listed: false, sent: [] });
-    expect(none.said).toContain(
-      "No a GitHub deployment of environment 'feature-x' names an app. app-name is not set, so no app is looked up by name.",
-    );
-    expect(none.outcome).toMatchObject({
-      acted: [],
-      lookedUpBy: "a GitHub deployment of environment 'feature-x'",
-    });
-
-    const id = await recorded('feature-x', { id: 'f'.repeat(24), name: 'bot-feature-x' });
-    const gone = await stop({ 'if-missing': 'ignore' }, BRANCH_DELETE);
-    expect(gone).toMatchObject({ stopped: [], listed: false });
-    expect(gone.outcome).toMatchObject({ acted: [] });
-    expect(gone.said).toContain(
-      `The app ${'f'.repeat(24)} named by GitHub deployment ${id} of environment 'feature-x' no longer exists. app-name is not set, so no app is looked up by name.`,
-    );
-  });
-
-  test('without a GitHub client to ask, nothing is touched (inputs refuse it too)', async () => {
-    const run = await stop({}, BRANCH_DELETE, false);
-    expect(run.outcome).toBeInstanceOf(UnsafeTargetError);
-    expect((run.outcome as Error).message).toContain(
-      "Nothing was done (command stop): app-name is not set, so the only name known is the repository's, 'bot'",
-    );
-    expect(run.sent).toEqual([]);
-  });
 
   test('without a GitHub client, a named app is found by its name', async () => {
     const run = await stop({ 'app-name': 'bot-feature-x' }, BRANCH_DELETE, false);
@@ -163,16 +107,17 @@ describe('app-name set', () => {
     const id = await recorded('feature-x', { id: prod, name: 'bot' });
     const run = await stop({ 'app-name': 'bot-feature-x' }, BRANCH_DELETE);
     expect(run.stopped).toEqual([branchApp]);
-    // Found in the listing, so read again by id before the stop.
+    // Found in the listing; the stop is sent (a read cannot tell stopped from starting) and the
+    // app read after it.
     expect(run.sent).toEqual([
       `GET /v1/apps/${prod}`,
       'GET /v1/apps',
-      `GET /v1/apps/${branchApp}`,
       `POST /v1/apps/${branchApp}/stop`,
+      `GET /v1/apps/${branchApp}`,
     ]);
     expect(run.outcome).toMatchObject({ lookedUpBy: "name 'bot-feature-x'" });
     expect(run.said).toContain(
-      `GitHub deployment ${id} of environment 'feature-x' names app ${prod} 'bot', not 'bot-feature-x'; looking by name.`,
+      `GitHub deployment ${id} of environment 'feature-x' names app ${prod}, which CamposCloud calls 'bot', not 'bot-feature-x': that app is not touched; looking by name 'bot-feature-x' instead.`,
     );
   });
 
@@ -182,7 +127,7 @@ describe('app-name set', () => {
     const run = await stop({ 'app-name': 'bot-feature-x' }, BRANCH_DELETE);
     expect(run.stopped).toEqual([branchApp]);
     expect(run.said).toContain(
-      `The app ${gone} named by GitHub deployment ${id} of environment 'feature-x' no longer exists; looking by name.`,
+      `The app ${gone} named by GitHub deployment ${id} of environment 'feature-x' no longer exists; looking by name 'bot-feature-x'.`,
     );
   });
 
@@ -216,7 +161,10 @@ describe('rollback by a deployment: every version of the app it names', () => {
       createdAt: '2026-01-01T00:00:00.000Z',
     })._id;
     await recorded('feature-x', { id: branchApp, name: 'bot-feature-x' });
-    const run = await stop({ command: 'rollback' }, event('push', 'feature-x'));
+    const run = await stop(
+      { command: 'rollback', 'app-name': 'bot-feature-x' },
+      event('push', 'feature-x'),
+    );
     expect(run.outcome).toMatchObject({ from: { id: branchApp }, to: { id: older } });
     expect(run.stopped).toEqual([branchApp]);
     expect(server.apps.get(prod)?.running).toBe(true);
@@ -224,7 +172,10 @@ describe('rollback by a deployment: every version of the app it names', () => {
 
   test('with no other version, there is nothing to roll back to, and nothing is stopped', async () => {
     await recorded('feature-x', { id: branchApp, name: 'bot-feature-x' });
-    const run = await stop({ command: 'rollback' }, event('push', 'feature-x'));
+    const run = await stop(
+      { command: 'rollback', 'app-name': 'bot-feature-x' },
+      event('push', 'feature-x'),
+    );
     expect(run.outcome).toBeInstanceOf(Error);
     expect(run.stopped).toEqual([]);
   });

@@ -100,7 +100,7 @@ describe('planRollback', () => {
     const only = app(false);
     expect(planRollback([only])).toEqual({
       ok: false,
-      why: `the newest version ${only.id} is the oldest there is: no kept version was created before it (keep-previous: 0, or the first deploy?)`,
+      why: `the newest version ${only.id} is the only version: none was kept to go back to (the first deploy, or keep-previous: 0; a deploy keeps the replaced version when keep-previous is 1 or more)`,
     });
   });
 });

@@ -21,7 +21,7 @@ export function watchPeakRss(everyMs = 20): PeakWatch {
           },
           () => undefined,
         );
-      timer = setInterval(sample, everyMs);
+      timer = setInterval(() => void sample(), everyMs);
     },
     stop: () => {
       clearInterval(timer);
