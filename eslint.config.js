@@ -60,10 +60,7 @@ export default tseslint.config(
       // Table-driven suites (one table of calls times one of faults) pick a row's assertions by the
       // row; a test that asserts nothing is still caught by expect-expect.
       'jest/no-conditional-expect': 'off',
-      'jest/no-standalone-expect': [
-        'error',
-        { additionalTestBlockFunctions: ['linux', 'linux.each'] },
-      ],
+      'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['linux'] }],
       'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'checkRejected'] }],
     },
   },

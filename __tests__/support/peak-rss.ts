@@ -14,8 +14,8 @@ export function watchPeakRss(everyMs = 20): PeakWatch {
   let timer: ReturnType<typeof setInterval> | undefined;
   return {
     onSpawn: (pid) => {
-      const sample = (): void =>
-        void readFile(`/proc/${pid}/status`, 'utf8').then(
+      const sample = () =>
+        readFile(`/proc/${pid}/status`, 'utf8').then(
           (text) => {
             peakKb = Math.max(peakKb, Number(/^VmHWM:\s+(\d+) kB/m.exec(text)?.[1] ?? 0));
           },
