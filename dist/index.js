@@ -63146,7 +63146,7 @@ class PullRequestComments {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1943);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(304);
 /* harmony import */ var _young_generation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8263);
 // The action's entry point (dist/index.js after bundling).
 
@@ -63197,26 +63197,26 @@ function limiter(max) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Gv: () => (/* binding */ isObject),
-/* harmony export */   WL: () => (/* binding */ obj),
-/* harmony export */   gx: () => (/* binding */ str)
+/* harmony export */   YN: () => (/* binding */ objectOrEmpty),
+/* harmony export */   y0: () => (/* binding */ nonEmptyString)
 /* harmony export */ });
 // Reading JSON whose shape is not promised (API responses, event payloads) without trusting it.
 function isObject(v) {
     return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 /** A non-empty string, else undefined. */
-function str(v) {
+function nonEmptyString(v) {
     return typeof v === 'string' && v !== '' ? v : undefined;
 }
 /** The object, or an empty one: for walking down optional fields. */
-function obj(v) {
+function objectOrEmpty(v) {
     return isObject(v) ? v : {};
 }
 
 
 /***/ }),
 
-/***/ 1943:
+/***/ 304:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66182,8 +66182,8 @@ var loose_json = __nccwpck_require__(8096);
 /** A populated reference ({_id} or {id}) or a plain id string, as an id string. */
 function refId(v) {
     if ((0,loose_json/* isObject */.Gv)(v))
-        return (0,loose_json/* str */.gx)(v['_id']) ?? (0,loose_json/* str */.gx)(v['id']);
-    return (0,loose_json/* str */.gx)(v);
+        return (0,loose_json/* nonEmptyString */.y0)(v['_id']) ?? (0,loose_json/* nonEmptyString */.y0)(v['id']);
+    return (0,loose_json/* nonEmptyString */.y0)(v);
 }
 /** A MongoDB ObjectId, as the API's `_id` always is. */
 const APP_ID = /^[0-9a-f]{24}$/i;
@@ -66222,7 +66222,7 @@ function shaped(field, value, shape, what, odd) {
 function normalizeApp(raw) {
     if (!(0,loose_json/* isObject */.Gv)(raw))
         throw new TypeError('expected an app object');
-    const id = checkedId(refId(raw['_id']) ?? (0,loose_json/* str */.gx)(raw['id']));
+    const id = checkedId(refId(raw['_id']) ?? (0,loose_json/* nonEmptyString */.y0)(raw['id']));
     if (!id)
         throw new TypeError('the app object has no _id');
     const metrics = raw['currentResourceMetrics'];
@@ -66231,16 +66231,16 @@ function normalizeApp(raw) {
     return {
         id,
         name: typeof raw['name'] === 'string' ? raw['name'] : '',
-        containerId: shaped('containerId', (0,loose_json/* str */.gx)(raw['containerId']), CONTAINER_ID, 'a UUID', odd),
+        containerId: shaped('containerId', (0,loose_json/* nonEmptyString */.y0)(raw['containerId']), CONTAINER_ID, 'a UUID', odd),
         teamId: refId(raw['teamId']) ?? refId(raw['team']),
-        status: (0,loose_json/* str */.gx)(raw['status']) ?? 'unknown',
+        status: (0,loose_json/* nonEmptyString */.y0)(raw['status']) ?? 'unknown',
         online,
         uptime: (0,loose_json/* isObject */.Gv)(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
         exposedViaWeb: bool(raw['exposedViaWeb']),
-        subdomain: shaped('assignedSubdomain', (0,loose_json/* str */.gx)(raw['assignedSubdomain']) ?? (0,loose_json/* str */.gx)(raw['subdomain']), SUBDOMAIN, 'a host name', odd),
-        runtime: (0,loose_json/* str */.gx)(raw['runtimeEnvironment']) ?? (0,loose_json/* str */.gx)(raw['runtime']),
-        createdAt: (0,loose_json/* str */.gx)(raw['createdAt']),
-        startupCommand: (0,loose_json/* str */.gx)(raw['startupCommand']),
+        subdomain: shaped('assignedSubdomain', (0,loose_json/* nonEmptyString */.y0)(raw['assignedSubdomain']) ?? (0,loose_json/* nonEmptyString */.y0)(raw['subdomain']), SUBDOMAIN, 'a host name', odd),
+        runtime: (0,loose_json/* nonEmptyString */.y0)(raw['runtimeEnvironment']) ?? (0,loose_json/* nonEmptyString */.y0)(raw['runtime']),
+        createdAt: (0,loose_json/* nonEmptyString */.y0)(raw['createdAt']),
+        startupCommand: (0,loose_json/* nonEmptyString */.y0)(raw['startupCommand']),
         environmentVariables: envVars(raw['environmentVariables']),
         memoryMB: positiveInt(raw['allocatedMemoryMB']),
         autoRestart: bool(raw['autoRestartEnabled']),
@@ -67186,7 +67186,7 @@ function readableApps(items, call, skipped) {
             apps.push(normalizeApp(item));
         }
         catch (err) {
-            const name = (0,loose_json/* isObject */.Gv)(item) ? (0,loose_json/* str */.gx)(item['name']) : undefined;
+            const name = (0,loose_json/* isObject */.Gv)(item) ? (0,loose_json/* nonEmptyString */.y0)(item['name']) : undefined;
             skipped.push({ name, call, why: (0,errors/* errorText */.kc)(err) });
         }
     }
@@ -67472,7 +67472,7 @@ function extractServerMessage(body, contentType) {
     return (0,src_text/* truncate */.xv)(text, MAX_CHARS) || undefined;
 }
 
-;// CONCATENATED MODULE: ./src/camposcloud/still-waiting.ts
+;// CONCATENATED MODULE: ./src/camposcloud/say-while-waiting.ts
 // A request that is waited on long says so at the normal log level: without it, a create the server
 // takes a minute to answer looks, to a person reading the log, exactly like a hung run.
 
@@ -67506,7 +67506,8 @@ async function sayWhileWaiting(work, what, log, everyMs) {
 
 
 
-const DEFAULTS = {
+/** The client's time limits, retries and pacing, where ClientOptions leaves one unset. */
+const CLIENT_TUNING = {
     requestTimeoutMs: 30_000,
     uploadStallMs: 60_000,
     uploadAnswerMs: 60_000,
@@ -67565,28 +67566,28 @@ class Requester {
         this.rootPath = new URL(this.root).pathname.replace(/\/+$/, '');
         this.host = new URL(this.root).host;
         this.token = opts.token;
-        this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs;
-        this.uploadStallMs = opts.uploadStallMs ?? DEFAULTS.uploadStallMs;
-        this.uploadAnswerMs = opts.uploadAnswerMs ?? DEFAULTS.uploadAnswerMs;
-        this.createAnswerMs = opts.createAnswerMs ?? DEFAULTS.createAnswerMs;
-        this.createSettleMs = opts.createSettleMs ?? DEFAULTS.createSettleMs;
-        this.createLookEveryMs = opts.createLookEveryMs ?? DEFAULTS.createLookEveryMs;
-        this.createRetryWindowMs = opts.createRetryWindowMs ?? DEFAULTS.createRetryWindowMs;
-        this.maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULTS.maxAttempts);
-        this.maxRateLimitRetries = opts.maxRateLimitRetries ?? DEFAULTS.maxRateLimitRetries;
+        this.requestTimeoutMs = opts.requestTimeoutMs ?? CLIENT_TUNING.requestTimeoutMs;
+        this.uploadStallMs = opts.uploadStallMs ?? CLIENT_TUNING.uploadStallMs;
+        this.uploadAnswerMs = opts.uploadAnswerMs ?? CLIENT_TUNING.uploadAnswerMs;
+        this.createAnswerMs = opts.createAnswerMs ?? CLIENT_TUNING.createAnswerMs;
+        this.createSettleMs = opts.createSettleMs ?? CLIENT_TUNING.createSettleMs;
+        this.createLookEveryMs = opts.createLookEveryMs ?? CLIENT_TUNING.createLookEveryMs;
+        this.createRetryWindowMs = opts.createRetryWindowMs ?? CLIENT_TUNING.createRetryWindowMs;
+        this.maxAttempts = Math.max(1, opts.maxAttempts ?? CLIENT_TUNING.maxAttempts);
+        this.maxRateLimitRetries = opts.maxRateLimitRetries ?? CLIENT_TUNING.maxRateLimitRetries;
         for (const s of [opts.token, ...(opts.secrets ?? [])])
             this.secrets.add(s);
-        this.retryBase429Ms = opts.retryBaseMs ?? DEFAULTS.retryBase429Ms;
-        this.retryBaseTransientMs = opts.retryBaseMs ?? DEFAULTS.retryBaseTransientMs;
-        this.maxRetryAfterMs = opts.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
-        this.createSpacingMs = opts.createSpacingMs ?? DEFAULTS.createSpacingMs;
+        this.retryBase429Ms = opts.retryBaseMs ?? CLIENT_TUNING.retryBase429Ms;
+        this.retryBaseTransientMs = opts.retryBaseMs ?? CLIENT_TUNING.retryBaseTransientMs;
+        this.maxRetryAfterMs = opts.maxRetryAfterMs ?? CLIENT_TUNING.maxRetryAfterMs;
+        this.createSpacingMs = opts.createSpacingMs ?? CLIENT_TUNING.createSpacingMs;
         this.deadline = opts.deadline;
         this.log = opts.log ?? { debug: () => { }, info: () => { }, warning: () => { } };
         this.onChange = opts.onChange ?? (() => { });
         this.mask = opts.mask ?? (() => { });
         this.random = opts.random ?? Math.random;
-        this.userAgent = opts.userAgent ?? DEFAULTS.userAgent;
-        this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? DEFAULTS.stillWaitingEveryMs;
+        this.userAgent = opts.userAgent ?? CLIENT_TUNING.userAgent;
+        this.stillWaitingEveryMs = opts.stillWaitingEveryMs ?? CLIENT_TUNING.stillWaitingEveryMs;
     }
     /** How errors and logs name the call: 'POST /v1/apps/{id}/stop'. */
     endpoint(route) {
@@ -67802,8 +67803,8 @@ class CamposCloudClient {
         this.http = new Requester(opts);
         this.creator = new Creator(this.http, this);
         this.settle = {
-            settleMs: opts.stateSettleMs ?? DEFAULTS.stateSettleMs,
-            pollMs: opts.statePollMs ?? DEFAULTS.statePollMs,
+            settleMs: opts.stateSettleMs ?? CLIENT_TUNING.stateSettleMs,
+            pollMs: opts.statePollMs ?? CLIENT_TUNING.statePollMs,
         };
         this.rootPath = this.http.rootPath;
         this.describe = describer(this.rootPath);
@@ -68201,7 +68202,7 @@ function versionsText(v, keepPrevious) {
     return `${parts.join('; ')}.`;
 }
 
-;// CONCATENATED MODULE: ./src/commands/prune.ts
+;// CONCATENATED MODULE: ./src/commands/delete-versions.ts
 
 async function deleteVersions(apps, ctx) {
     const done = [];
@@ -68261,7 +68262,7 @@ function formatBytes(n) {
     return `${n} B`; // unreachable: the loop returns at GB
 }
 
-;// CONCATENATED MODULE: ./src/commands/plan-memory.ts
+;// CONCATENATED MODULE: ./src/commands/memory-refusal.ts
 
 
 /** 401 token, 404 no such thing, 408 timeout, 413 zip size, 429 rate: never the plan's memory. */
@@ -68332,7 +68333,7 @@ async function timed(timings, phase, fn) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/commands/recover.ts
+;// CONCATENATED MODULE: ./src/commands/restart-after-failure.ts
 // Putting the user's app back after a deploy failed half way: start again the app the run had
 // stopped, and say plainly which app is in which state (as a read of it shows), with the ids
 // needed to act.
@@ -68915,7 +68916,7 @@ async function appMadeAnyway(inputs, found, ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/commands/roll-back-new.ts
+;// CONCATENATED MODULE: ./src/commands/rollback-on-failure.ts
 // rollback-on-failure: the new version did not come online within wait-for-online. Stop it, then
 // start the previous version again (if this run had stopped it), in that order so that two copies
 // never run at once, and fail the step saying where each app is.
@@ -69255,11 +69256,11 @@ var src_limit = __nccwpck_require__(7768);
 var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/packaging/git-ignored.ts
+;// CONCATENATED MODULE: ./src/packaging/git-check-ignore.ts
 // In a git checkout, git itself says which files its ignore rules leave out, so the selection's
 // gitignore layer is exactly git's (including what a library reading .gitignore files can get wrong:
 // tracked files that a later rule matches are not ignored, core.excludesFile, every corner of the
-// pattern syntax). Outside a checkout, or without a usable git, gitignore.ts reads the files itself.
+// pattern syntax). Outside a checkout, or without a usable git, gitignore-files.ts reads the files itself.
 
 
 
@@ -69674,7 +69675,7 @@ function toPosix(p) {
     return p.split((external_node_path_default()).sep).join('/');
 }
 
-;// CONCATENATED MODULE: ./src/packaging/gitignore.ts
+;// CONCATENATED MODULE: ./src/packaging/gitignore-files.ts
 // The .gitignore layer of the selection, as git reads it: every .gitignore from the deployed folder
 // down, plus, when that folder is inside a checkout, the .gitignore files above it and
 // .git/info/exclude. The deepest file with a matching rule decides.
@@ -69760,8 +69761,8 @@ async function outerGitignores(root) {
 //
 // Layers, in order (a later layer overrides an earlier one):
 //   always            .git and gha-creds-*.json: excluded, never re-includable
-//   gitignore         in a git checkout, what git itself says it ignores (git-ignored.ts); elsewhere
-//                     the .gitignore files read as git reads them (gitignore.ts)
+//   gitignore         in a git checkout, what git itself says it ignores (git-check-ignore.ts);
+//                     elsewhere the .gitignore files read as git reads them (gitignore-files.ts)
 //   builtin           DEFAULT_EXCLUDES
 //   camposcloudignore .camposcloudignore at root
 //   exclude           the `exclude` input
@@ -77566,105 +77567,37 @@ function deploymentTarget(inputs, ctx) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/input-names.ts
-// The names of the inputs a workflow passed, checked against action.yml's before anything runs.
-// The runner passes every `with:` entry as INPUT_<NAME> (upper-cased, spaces as _, hyphens kept),
-// declared or not, and only warns about undeclared ones: `app_name: my-bot` reaches the action as
-// INPUT_APP_NAME, which nothing reads, so the deploy would go to the app named after the
-// repository, beside the running my-bot. One of ours spelled with _ (or, outside the runner, in
-// another case) fails the step; any other unknown name is a warning with the closest one.
-
-const PREFIX = 'INPUT_';
-/** The variable the runner (and @actions/core's getInput) uses for an input. */
-function inputVariable(name) {
-    return `${PREFIX}${name.replace(/ /g, '_').toUpperCase()}`;
-}
-/** The form two spellings of one name share: lower case, `_` and spaces as `-`. */
-function loose(name) {
-    return name.toLowerCase().replace(/[_ ]/g, '-');
-}
-/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
-function distance(a, b) {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const next = [i];
-        for (let j = 1; j <= b.length; j++) {
-            next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        row = next;
-    }
-    return row[b.length];
-}
-/** The input whose name is nearest, when it is near enough to be the one meant. */
-function closest(name, known) {
-    let best;
-    for (const k of known) {
-        const d = distance(loose(name), k);
-        if (!best || d < best.d)
-            best = { name: k, d };
-    }
-    if (!best)
-        return undefined;
-    return best.d <= Math.min(3, Math.floor(best.name.length / 3)) ? best.name : undefined;
-}
-/**
- * Checks the INPUT_* variables in `variables` (names only) against `known`, action.yml's inputs.
- * Throws an InputError naming the right input for one of ours spelled otherwise; returns a
- * warning for each other unknown input.
- */
-function checkInputNames(variables, known) {
-    const expected = new Set(known.map(inputVariable));
-    const warnings = [];
-    for (const variable of [...variables].sort()) {
-        if (!variable.startsWith(PREFIX) || expected.has(variable))
-            continue;
-        const given = variable.slice(PREFIX.length);
-        const shown = given.toLowerCase();
-        const ours = known.find((k) => loose(given) === k);
-        if (ours) {
-            // The runner upper-cases every name: a variable in another case was set by hand.
-            const problem = given.toLowerCase() === ours
-                ? `was passed as ${variable}, but the action reads ${inputVariable(ours)} (the runner upper-cases input names; a local run must too)`
-                : `is spelled '${shown}' in the workflow (the runner passes it as ${variable}), which is not an input of this action: its value would be ignored and the run would go on as if it were not set (for app_name: a second app named after the repository)`;
-            throw new errors/* InputError */.dz(ours, problem, `Spell it '${ours}', in lower case with hyphens, as action.yml and the README write every input`);
-        }
-        const near = closest(given, known);
-        warnings.push(`Input '${shown}' (${variable}) is not an input of this action and is ignored${near ? `: did you mean '${near}'?` : '.'}`);
-    }
-    return warnings;
-}
-
 ;// CONCATENATED MODULE: ./src/event.ts
 // What the triggering event says about the branch or pull request, from the runner's context.
 // Pure: main.ts hands in what the runner gave (runner-context.ts); tests hand in real payloads.
 
 function eventInfo(ctx) {
     const payload = ctx.payload ?? {};
-    const repo = (0,loose_json/* obj */.WL)(payload.repository);
+    const repo = (0,loose_json/* objectOrEmpty */.YN)(payload.repository);
     const info = {
         eventName: ctx.eventName,
         branch: undefined,
         pullRequest: undefined,
-        defaultBranch: (0,loose_json/* str */.gx)(repo.default_branch),
-        sha: (0,loose_json/* str */.gx)(ctx.sha),
-        repository: ctx.repository ?? (0,loose_json/* str */.gx)(repo.full_name),
+        defaultBranch: (0,loose_json/* nonEmptyString */.y0)(repo.default_branch),
+        sha: (0,loose_json/* nonEmptyString */.y0)(ctx.sha),
+        repository: ctx.repository ?? (0,loose_json/* nonEmptyString */.y0)(repo.full_name),
     };
     if (ctx.eventName === 'pull_request' || ctx.eventName === 'pull_request_target') {
-        const pr = (0,loose_json/* obj */.WL)(payload.pull_request);
+        const pr = (0,loose_json/* objectOrEmpty */.YN)(payload.pull_request);
         const number = typeof pr.number === 'number' ? pr.number : payload.number;
         info.pullRequest = typeof number === 'number' ? number : undefined;
-        const head = (0,loose_json/* obj */.WL)(pr.head);
-        const headRepo = (0,loose_json/* str */.gx)((0,loose_json/* obj */.WL)(head.repo).full_name);
-        const baseRepo = (0,loose_json/* str */.gx)((0,loose_json/* obj */.WL)((0,loose_json/* obj */.WL)(pr.base).repo).full_name);
+        const head = (0,loose_json/* objectOrEmpty */.YN)(pr.head);
+        const headRepo = (0,loose_json/* nonEmptyString */.y0)((0,loose_json/* objectOrEmpty */.YN)(head.repo).full_name);
+        const baseRepo = (0,loose_json/* nonEmptyString */.y0)((0,loose_json/* objectOrEmpty */.YN)((0,loose_json/* objectOrEmpty */.YN)(pr.base).repo).full_name);
         info.fromFork = headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo;
-        info.branch = (0,loose_json/* str */.gx)(head.ref);
-        info.sha = (0,loose_json/* str */.gx)(head.sha) ?? info.sha;
+        info.branch = (0,loose_json/* nonEmptyString */.y0)(head.ref);
+        info.sha = (0,loose_json/* nonEmptyString */.y0)(head.sha) ?? info.sha;
         return info;
     }
     if (ctx.eventName === 'delete') {
         // GITHUB_REF is the default branch here: the deleted ref is only in the payload.
         if (payload.ref_type === 'branch')
-            info.branch = (0,loose_json/* str */.gx)(payload.ref)?.replace(/^refs\/heads\//, '');
+            info.branch = (0,loose_json/* nonEmptyString */.y0)(payload.ref)?.replace(/^refs\/heads\//, '');
         return info;
     }
     const ref = ctx.ref ?? '';
@@ -77721,298 +77654,15 @@ function defaultEnvironment(event, previewSuffixValue) {
     return event.branch;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-// Reads and validates every input of action.yml, once, into one typed object (main.ts alone also
-// reads `command` as typed, to title a failure that comes before the inputs are parsed). The first
-// bad input (in action.yml's order) throws an InputError that names it, says what is wrong and
-// what is allowed; secrets are masked before anything can throw.
+;// CONCATENATED MODULE: ./src/inputs/parsers.ts
+// The generic parsers: a choice, a whole number, a boolean, a list; how a value is quoted in a message.
 
-
-
-
-
-
-
-
-/**
- * Every input of action.yml with its default ('' = none), in action.yml's order, which is also the
- * order of validation. A test checks this against action.yml. Applied in code too, because a local
- * run or a test may leave an input unset.
- */
-const inputs_DEFAULTS = {
-    token: '',
-    'api-url': 'https://api.camposcloud.com',
-    command: 'deploy',
-    'app-id': '',
-    'app-name': '',
-    'main-file': '',
-    runtime: '',
-    'memory-mb': '',
-    'exposed-via-web': '',
-    'auto-restart': '',
-    'startup-command': '',
-    'team-id': '',
-    'env-vars': '',
-    'env-vars-mode': 'merge',
-    path: '.',
-    exclude: '',
-    include: '',
-    'dry-run': 'false',
-    // Unset, 1 applies (DEFAULT_KEEP_PREVIOUS); no default in action.yml, so a set value can be told
-    // apart from none when delete-previous is set too.
-    'keep-previous': '',
-    'delete-previous': '',
-    'rollback-on-failure': 'false',
-    'if-missing': 'fail',
-    'timeout-seconds': '900',
-    strategy: 'recreate',
-    'wait-for-online': '0',
-    preview: 'false',
-    'github-token': '',
-    environment: '',
-    'health-check': '',
-    'health-check-status': DEFAULT_HEALTH_STATUS,
-    'comment-on-pr': 'false',
-    'skip-unchanged': 'false',
-};
-/**
- * What a new app gets for the settings the workflow leaves empty. Documented in action.yml's
- * descriptions but not declared as defaults there: the runner passes a declared default as if the
- * workflow had set it, and an update must be able to tell "not set" (keep the app's own).
- */
-const CREATE_DEFAULTS = {
-    'memory-mb': '256',
-    'exposed-via-web': 'false',
-    'auto-restart': 'false',
-};
-const COMMANDS = ['deploy', 'stop', 'delete', 'rollback'];
-const RUNTIMES = ['python', 'nodejs'];
 const TRUE_SPELLINGS = ['true', 'True', 'TRUE'];
 const FALSE_SPELLINGS = ['false', 'False', 'FALSE'];
-const LOCAL_HTTP_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
-const MAX_MEMORY_MB = 65536;
-// Each kept version holds its memory on the plan while stopped (if the plan counts stopped apps):
-// more than a handful is a bill, not a safety net.
-const MAX_KEEP_PREVIOUS = 10;
-const DEFAULT_KEEP_PREVIOUS = '1';
-// 10 s leaves room for one API round trip; 6 h is GitHub's own limit for a job.
-const MIN_TIMEOUT_SECONDS = 10;
-const MAX_TIMEOUT_SECONDS = 21600;
-const MAX_NAME_LENGTH = 100;
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const inputs_APP_ID = /^[0-9a-f]{24}$/i;
-// containerId, the other id an app object carries: a tempting but wrong value for app-id.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-/**
- * keep-previous, and delete-previous, the input it replaces: still accepted so existing workflows
- * keep working, with a warning (true means keep-previous: 0; false is what keep-previous does).
- */
-function parseKeepPrevious(rawKeep, rawDelete) {
-    const keepPrevious = parseWholeNumber('keep-previous', rawKeep || DEFAULT_KEEP_PREVIOUS, {
-        min: 0,
-        max: MAX_KEEP_PREVIOUS,
-        allowed: `Give how many replaced versions to keep, stopped, from 0 to ${MAX_KEEP_PREVIOUS}, e.g. keep-previous: 1 (0 deletes the replaced app once the new one is up)`,
-    });
-    if (rawDelete === '')
-        return { keepPrevious, deprecations: [] };
-    const deleteIt = parseBoolean('delete-previous', rawDelete);
-    if (deleteIt && rawKeep !== '' && keepPrevious !== 0) {
-        throw new errors/* InputError */.dz('delete-previous', `is true, which means keep-previous: 0, but keep-previous is ${keepPrevious}`, 'delete-previous is replaced by keep-previous: remove delete-previous and keep only keep-previous');
-    }
-    return {
-        keepPrevious: deleteIt ? 0 : keepPrevious,
-        deprecations: [
-            `Input 'delete-previous' is deprecated and will be removed in the next major version: use keep-previous: ${deleteIt ? 0 : keepPrevious} instead (it does the same here).`,
-        ],
-    };
-}
-/** Parses and validates every input; throws InputError for the first bad one, in action.yml's order. */
-function parseInputs(read, ctx, mask) {
-    // The token is read and masked before anything else can throw, so even a failing run never prints it.
-    const rawToken = read('token');
-    maskToken(rawToken, mask);
-    // A misspelled input is the first thing said: every later message would mislead (main_file:
-    // would read as a missing main-file).
-    const unknownInputs = ctx.variables ? checkInputNames(ctx.variables, Object.keys(inputs_DEFAULTS)) : [];
-    const raw = { token: rawToken };
-    for (const name of Object.keys(inputs_DEFAULTS)) {
-        if (name !== 'token')
-            raw[name] = read(name);
-    }
-    if (raw['github-token'].trim())
-        mask(raw['github-token'].trim());
-    maskUrlCredentials(raw['api-url'], mask);
-    // Env values that are secrets are masked up front, before any validation below can fail.
-    maskEnvValues(raw['env-vars'], mask);
-    // '' means unset: the default applies. core.getInput trims inputs, so only a direct caller (a test) sees '  '.
-    const value = (name) => (raw[name] === '' ? inputs_DEFAULTS[name] : raw[name]);
-    const token = parseToken(raw.token);
-    const apiUrl = parseApiUrl(value('api-url'));
-    const command = parseChoice('command', value('command'), COMMANDS);
-    const appId = parseAppId(value('app-id'));
-    const baseAppName = parseAppName(value('app-name'), ctx.repository);
-    const deploy = command === 'deploy';
-    // Inputs that only deploy uses are ignored (not validated) for stop and delete; their defaults stand in.
-    const forDeploy = (name) => (deploy ? value(name) : inputs_DEFAULTS[name]);
-    const mainFile = deploy ? parseMainFile(value('main-file')) : undefined;
-    const runtimeRaw = forDeploy('runtime');
-    const runtime = runtimeRaw === '' ? undefined : parseChoice('runtime', runtimeRaw, RUNTIMES);
-    const forCreate = (name) => forDeploy(name) || CREATE_DEFAULTS[name];
-    const memoryMB = parseWholeNumber('memory-mb', forCreate('memory-mb'), {
-        min: 1,
-        max: MAX_MEMORY_MB,
-        allowed: `Give a positive whole number of MB, e.g. 256 or 512 (at most ${MAX_MEMORY_MB})`,
-    });
-    const exposedViaWeb = parseBoolean('exposed-via-web', forCreate('exposed-via-web'));
-    const autoRestart = parseBoolean('auto-restart', forCreate('auto-restart'));
-    const given = {
-        appName: raw['app-name'].trim() !== '',
-        memoryMB: deploy && raw['memory-mb'] !== '',
-        exposedViaWeb: deploy && raw['exposed-via-web'] !== '',
-        autoRestart: deploy && raw['auto-restart'] !== '',
-    };
-    const startupCommand = parseStartupCommand(forDeploy('startup-command'));
-    const teamId = parseTeamId(forDeploy('team-id'));
-    const envVars = parseEnvVars(forDeploy('env-vars'));
-    const envVarsMode = parseChoice('env-vars-mode', forDeploy('env-vars-mode'), [
-        'merge',
-        'replace',
-    ]);
-    // stop and delete read no files: a missing workspace (a job with no checkout) is fine for them.
-    const workspace = deploy ? realWorkspace(ctx.workspace) : ctx.workspace;
-    const dir = deploy ? parsePath(value('path'), workspace) : workspace;
-    const exclude = parseList(forDeploy('exclude'));
-    const include = parseList(forDeploy('include'));
-    const dryRun = parseBoolean('dry-run', value('dry-run'));
-    const { keepPrevious, deprecations } = parseKeepPrevious(deploy ? raw['keep-previous'] : '', deploy ? raw['delete-previous'] : '');
-    const rollbackOnFailure = parseBoolean('rollback-on-failure', forDeploy('rollback-on-failure'));
-    const ifMissing = parseChoice('if-missing', deploy ? inputs_DEFAULTS['if-missing'] : value('if-missing'), ['fail', 'ignore']);
-    const timeoutSeconds = parseWholeNumber('timeout-seconds', value('timeout-seconds'), {
-        min: MIN_TIMEOUT_SECONDS,
-        max: MAX_TIMEOUT_SECONDS,
-        allowed: `Give a whole number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}` +
-            ' (6 hours, the job limit), e.g. 900',
-    });
-    const strategy = parseChoice('strategy', forDeploy('strategy'), ['recreate', 'update']);
-    const waitForOnlineGiven = parseWholeNumber('wait-for-online', forDeploy('wait-for-online'), {
-        min: 0,
-        max: MAX_TIMEOUT_SECONDS,
-        allowed: 'Give a whole number of seconds, e.g. 120, or 0 not to wait',
-    });
-    // Read here, ahead of its turn: a health check gives wait-for-online its meaning.
-    const healthCheck = deploy ? parseHealthCheck(raw['health-check']) : undefined;
-    const waitForOnlineSeconds = healthCheck && waitForOnlineGiven === 0 ? healthCheckWait(timeoutSeconds) : waitForOnlineGiven;
-    if (deploy && waitForOnlineSeconds >= timeoutSeconds) {
-        throw new errors/* InputError */.dz('wait-for-online', `${waitForOnlineSeconds} is not less than timeout-seconds (${timeoutSeconds})`, 'The wait is part of the run: make it shorter than timeout-seconds, or raise timeout-seconds');
-    }
-    if (rollbackOnFailure && strategy === 'update') {
-        throw new errors/* InputError */.dz('rollback-on-failure', 'is true, but strategy is update, which keeps no previous version to go back to', 'Use rollback-on-failure with strategy: recreate (the default), or set it to false');
-    }
-    if (rollbackOnFailure && waitForOnlineSeconds === 0) {
-        throw new errors/* InputError */.dz('rollback-on-failure', 'is true, but wait-for-online is 0, so a new version that does not come online is never seen', 'Set wait-for-online to the seconds the app may take to start, e.g. wait-for-online: 120');
-    }
-    const preview = parseBoolean('preview', value('preview'));
-    const event = ctx.event ?? NO_EVENT;
-    const suffix = preview ? previewSuffix(event) : undefined;
-    if (preview && !suffix) {
-        throw new errors/* InputError */.dz('preview', `is true, but the '${event.eventName || 'unknown'}' event names no branch or pull request to name the app after`, 'Use preview on push, pull_request or delete (of a branch) events, or set app-name yourself and leave preview false');
-    }
-    const appName = suffix ? previewAppName(baseAppName, suffix) : baseAppName;
-    const githubToken = value('github-token').trim() || undefined;
-    if (!deploy && !appId && raw['app-name'] === '' && !preview) {
-        // A GitHub deployment is not enough on its own: anyone who can create deployments in the
-        // repository can write one naming any app id (commands/target.ts checks it against the name).
-        const notByDeployment = githubToken
-            ? "; github-token does not name it either: a GitHub deployment is only checked against the name the run derives, since anyone who can create deployments could point one at another app, such as production's"
-            : '';
-        throw new errors/* InputError */.dz('app-name', `${unsafeReason({ appName, command }, event.eventName)}${notByDeployment}`, 'Set app-name to the app to act on (e.g. app-name: my-bot-${{ github.event.ref }} on a delete event), or app-id, or preview: true with the app-name your deploys use');
-    }
-    const environment = parseEnvironment(value('environment')) ?? defaultEnvironment(event, suffix);
-    const healthCheckStatus = parseStatusSpec(forDeploy('health-check-status'));
-    if (healthCheck?.path !== undefined && given.exposedViaWeb && !exposedViaWeb) {
-        throw new errors/* InputError */.dz('health-check', `is the path ${JSON.stringify(healthCheck.path)}, but exposed-via-web is false, so the app has no web address to check`, 'Set exposed-via-web: true, give health-check a full URL (e.g. on a custom domain), or leave health-check unset');
-    }
-    const commentOnPr = parseBoolean('comment-on-pr', value('comment-on-pr'));
-    if (commentOnPr && !githubToken) {
-        throw new errors/* InputError */.dz('comment-on-pr', 'is true, but github-token is not set, so the pull request cannot be commented on', 'Set github-token: ${{ github.token }} (the job needs permissions: pull-requests: write), or leave comment-on-pr false');
-    }
-    const skipUnchanged = parseBoolean('skip-unchanged', forDeploy('skip-unchanged'));
-    return {
-        token,
-        apiUrl,
-        command,
-        appId,
-        appName,
-        appNameDefaulted: raw['app-name'] === '',
-        mainFile,
-        runtime,
-        memoryMB,
-        exposedViaWeb,
-        autoRestart,
-        given,
-        startupCommand,
-        teamId,
-        envVars,
-        envVarsMode,
-        workspace,
-        path: dir,
-        exclude,
-        include,
-        dryRun,
-        keepPrevious,
-        rollbackOnFailure,
-        ifMissing,
-        timeoutSeconds,
-        strategy,
-        waitForOnlineSeconds,
-        preview,
-        githubToken,
-        environment,
-        deprecations,
-        unknownInputs,
-        healthCheck,
-        healthCheckStatus,
-        commentOnPr,
-        skipUnchanged,
-    };
-}
-/**
- * The wait a health check gets when wait-for-online is 0: the check needs time for the app to
- * start (a runner passes action.yml's default 0 when the input is unset, so 0 cannot mean "no
- * time at all" here). 120 s, or half of timeout-seconds when that is shorter.
- */
-const HEALTH_CHECK_DEFAULT_WAIT_SECONDS = 120;
-function healthCheckWait(timeoutSeconds) {
-    return Math.min(HEALTH_CHECK_DEFAULT_WAIT_SECONDS, Math.floor(timeoutSeconds / 2));
-}
-/** Why stop/delete/rollback cannot know the app: no app-id, app-name, preview or github-token. */
-function unsafeReason(inputs, eventName) {
-    const where = isBranchEndEvent(eventName)
-        ? `on a '${eventName}' event the app to ${inputs.command} is the branch's or pull request's, not the one named after the repository`
-        : `the app to ${inputs.command} must be named, not guessed`;
-    return `is not set, so the only name known is the repository's, '${inputs.appName}' (the production app's, when deploys leave app-name unset); ${where}`;
-}
-const NO_EVENT = {
-    eventName: '',
-    branch: undefined,
-    pullRequest: undefined,
-    defaultBranch: undefined,
-    sha: undefined,
-    repository: undefined,
-};
-function parseEnvironment(v) {
-    const name = v.trim();
-    if (name === '')
-        return undefined;
-    if (CONTROL_CHARS.test(name) || name.length > 255) {
-        throw new errors/* InputError */.dz('environment', `${inputs_quote(name)} is not a usable environment name`, 'Give a name of at most 255 characters without control characters, e.g. production');
-    }
-    return name;
-}
 /** Shows a value in a message: quoted, escapes visible (a newline reads as \n), long ones cut. */
-function inputs_quote(v) {
+function parsers_quote(v) {
     const shown = v.length > 80 ? `${v.slice(0, 77)}...` : v;
     return JSON.stringify(shown);
 }
@@ -78022,290 +77672,15 @@ function rejectBlank(name, v, allowed) {
         throw new errors/* InputError */.dz(name, 'is only whitespace', `${allowed}, or leave it unset`);
     }
 }
-function maskToken(rawToken, mask) {
-    const token = rawToken.trim();
-    if (token === '')
-        return;
-    mask(token);
-    // A token broken by whitespace would be logged piece by piece if anything ever printed it.
-    for (const piece of token.split(/\s+/)) {
-        if (piece !== '' && piece !== token)
-            mask(piece);
-    }
-}
-// KEY<<DELIMITER opens a value of several lines, closed by a line that is exactly DELIMITER: the
-// syntax of GitHub's own GITHUB_ENV and GITHUB_OUTPUT files.
-const ENV_BLOCK_START = /^\s*([A-Za-z_][A-Za-z0-9_]*)<<([^\s=]+)\s*$/;
-/**
- * Pure, never throws: the masking reads it before anything is validated. Blank lines and # lines
- * are skipped, except inside a block, where every line is part of the value.
- */
-function envEntries(rawEnv) {
-    const lines = rawEnv.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-    const entries = [];
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i] ?? '';
-        if (line.trim() === '' || line.trimStart().startsWith('#'))
-            continue;
-        const block = ENV_BLOCK_START.exec(line);
-        if (!block) {
-            entries.push({ lineNumber: i + 1, line });
-            continue;
-        }
-        const [, key = '', delimiter = ''] = block;
-        const end = lines.indexOf(delimiter, i + 1);
-        const closed = end !== -1;
-        const last = closed ? end : lines.length;
-        entries.push({
-            lineNumber: i + 1,
-            key,
-            delimiter,
-            valueLines: lines.slice(i + 1, last),
-            closed,
-        });
-        i = last;
-    }
-    return entries;
-}
-/**
- * Masks the env-vars values that are secrets, not every value: masking LOG_LEVEL=info would turn
- * every "info" in the job log into ***, and BOT_NAME=my-bot the app's own name. A value from
- * ${{ secrets.NAME }} is masked by the runner already, whatever its key; this catches the ones typed
- * under a key that names a credential, and URLs that carry a password. Every value, secret or not,
- * is still cut out of what the server says back (redact.ts).
- */
-function maskEnvValues(rawEnv, mask) {
-    const maskable = (v) => v.length >= MIN_REDACTED_LENGTH && !isSettingValue(v);
-    for (const entry of envEntries(rawEnv)) {
-        if (!('line' in entry)) {
-            // A value of several lines is a key, a certificate, a JSON credential: every line is masked
-            // on its own, as the runner matches masks line by line.
-            for (const line of entry.valueLines) {
-                if (!maskable(line.trim()))
-                    continue;
-                for (const piece of new Set([line, line.trim()]))
-                    mask(piece);
-            }
-            continue;
-        }
-        const { line } = entry;
-        const eq = line.indexOf('=');
-        // A line with no '=', or with no variable name before it, or whose value starts with '=' (the
-        // end of base64 text) is most likely a piece of a multi-line secret value: mask it whole.
-        if (eq === -1 || splitsValue(line, eq)) {
-            if (maskable(line.trim()))
-                mask(line.trim());
-            continue;
-        }
-        const secret = line.slice(eq + 1);
-        // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
-        // that short are settings, not secrets (the client's redaction uses the same limit).
-        if (!maskable(secret))
-            continue;
-        if (isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret))
-            mask(secret);
-    }
-}
-/**
- * Whether a line with '=' at `eq` reads as a piece of another value rather than a variable: no
- * valid name before the '=', or a value that starts with '=' (base64 padding, as in 'QUJD==').
- */
-function splitsValue(line, eq) {
-    return !ENV_KEY.test(line.slice(0, eq).trim()) || line[eq + 1] === '=';
-}
-// Words that name a credential, anywhere in the key (DISCORD_TOKEN, dbPassword, STRIPE_API_KEY).
-const SECRET_WORDS = /token|secret|passw|pwd|apikey|api_key|private|credential|cookie|session|signing|webhook|dsn|auth(?!or)/i;
-// KEY as a word of its own (SSH_KEY, KEY, LICENSE_KEYS), not inside MONKEY or KEYBOARD_LAYOUT.
-const KEY_WORD = /(^|_)keys?($|_)/i;
-// scheme://user:password@host, as in DATABASE_URL=postgres://bot:pw@db.example.com/bot.
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
-/** Whether an env-vars key says its value is a credential. */
-function isSecretKey(key) {
-    return SECRET_WORDS.test(key) || KEY_WORD.test(key);
-}
-function parseToken(raw) {
-    const token = raw.trim();
-    const allowed = 'Pass your CamposCloud API token from a secret, e.g. token: ${{ secrets.CAMPOSCLOUD_TOKEN }}';
-    if (token === '') {
-        throw new errors/* InputError */.dz('token', 'is required but empty (is the secret set for this repository?)', allowed);
-    }
-    // Never quote the token, not even in part.
-    if (/^bearer\s/i.test(token)) {
-        throw new errors/* InputError */.dz('token', "starts with 'Bearer ': the action adds that word itself", 'Pass the token alone, as the CamposCloud dashboard shows it');
-    }
-    if (/\s/.test(token)) {
-        throw new errors/* InputError */.dz('token', 'contains whitespace (a space or a line break inside it)', allowed);
-    }
-    return token;
-}
-function parseApiUrl(raw) {
-    const name = 'api-url';
-    const allowed = 'Give the https base URL of the API without /v1, e.g. https://api.camposcloud.com' +
-        ' (plain http only for localhost, 127.0.0.1 or [::1])';
-    const text = raw.trim();
-    // Before any check that quotes the value: a user name or password is never shown, not even cut
-    // short (a cut value no longer matches the runner's mask).
-    if (urlCredentials(text) !== undefined) {
-        throw new errors/* InputError */.dz(name, 'contains a user name or password (text before an @, not shown here)', `${allowed}. The token input carries the credentials; remove the user:password@ part`);
-    }
-    const shown = urlForMessage(raw);
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        throw new errors/* InputError */.dz(name, `${shown} is not a valid URL`, allowed);
-    }
-    if (url.protocol === 'http:') {
-        if (!LOCAL_HTTP_HOSTS.includes(url.hostname)) {
-            throw new errors/* InputError */.dz(name, `${shown} uses plain http to a remote host, which would send the token unencrypted`, allowed);
-        }
-    }
-    else if (url.protocol !== 'https:') {
-        throw new errors/* InputError */.dz(name, `${shown} uses ${url.protocol} instead of https`, allowed);
-    }
-    if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
-        throw new errors/* InputError */.dz(name, `${shown} has a query (?) or fragment (#)`, allowed);
-    }
-    const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
-    if (/\/v1$/i.test(base)) {
-        throw new errors/* InputError */.dz(name, `${shown} ends with /v1, which the action adds itself`, allowed);
-    }
-    return base;
-}
-/**
- * The user name and password part of a URL (what comes before the host's @), or undefined when it
- * has none. Other text (no URL parser accepts a password holding '/' or '#') counts as having one
- * when it holds an '@' anywhere: a password may hold the characters that end the host.
- */
-function urlCredentials(text) {
-    let parsed;
-    try {
-        parsed = new URL(text);
-    }
-    catch {
-        parsed = undefined;
-    }
-    // Only http(s) URLs have a host the parser can be trusted to find ('user:pw@host' reads as the
-    // scheme 'user:'): any other text counts by its '@'.
-    const web = parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
-    if (web && parsed?.username === '' && parsed.password === '')
-        return undefined;
-    const afterScheme = text.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/^[/\\]+/, '');
-    // As a URL parser reads it: the host ends at the first / \ ? or #, the user part at its last @.
-    const part = web ? (afterScheme.split(/[/\\?#]/, 1)[0] ?? '') : afterScheme;
-    const at = part.lastIndexOf('@');
-    if (at !== -1)
-        return part.slice(0, at);
-    return web ? '' : undefined;
-}
-/** An api-url quoted in a message; a value with an '@' anywhere is described, never shown. */
-function urlForMessage(raw) {
-    return raw.includes('@') ? "the value (not shown: it holds an '@')" : inputs_quote(raw);
-}
-/**
- * Masks the user name and password of an api-url before anything can fail: the input error names
- * no part of them, and the mask covers any other path they might take to the log. Each form is
- * masked: as written, and percent-decoded (as a parser would show it).
- */
-function maskUrlCredentials(rawUrl, mask) {
-    const userinfo = urlCredentials(rawUrl.trim());
-    if (userinfo === undefined)
-        return;
-    const colon = userinfo.indexOf(':');
-    const password = colon === -1 ? userinfo : userinfo.slice(colon + 1);
-    const forms = new Set([userinfo, password]);
-    for (const form of [...forms]) {
-        try {
-            forms.add(decodeURIComponent(form));
-        }
-        catch {
-            // Not valid percent-encoding: only the form as written can appear.
-        }
-    }
-    for (const form of forms)
-        if (form.length >= MIN_REDACTED_LENGTH)
-            mask(form);
-}
 function parseChoice(name, raw, choices) {
     const allowed = `Use one of: ${choices.join(', ')}`;
     rejectBlank(name, raw, allowed);
     const v = raw.trim().toLowerCase();
     const found = choices.find((c) => c === v);
     if (found === undefined) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is not a known value`, allowed);
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} is not a known value`, allowed);
     }
     return found;
-}
-function parseAppId(raw) {
-    const allowed = 'Give the 24 hexadecimal characters of the app id (e.g. 64b7f0c2a1d4e5f6a7b8c9d0), or leave it empty to find the app by app-name';
-    rejectBlank('app-id', raw, allowed);
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (UUID.test(v)) {
-        throw new errors/* InputError */.dz('app-id', `${inputs_quote(raw)} looks like a container id (a UUID), not an app id`, `${allowed}. The app id is the app's _id in the CamposCloud dashboard or API, or the app-id output of the deploy step`);
-    }
-    if (!inputs_APP_ID.test(v)) {
-        const what = /^[0-9a-f]*$/i.test(v)
-            ? `has ${v.length} characters, not 24`
-            : 'contains characters other than 0-9 and a-f';
-        throw new errors/* InputError */.dz('app-id', `${inputs_quote(raw)} ${what}`, allowed);
-    }
-    return v.toLowerCase();
-}
-function parseAppName(raw, repository) {
-    const name = 'app-name';
-    const allowed = `Give a name of 1 to ${MAX_NAME_LENGTH} characters on one line, e.g. app-name: my-bot`;
-    if (raw === '') {
-        const repoName = repository?.split('/')[1]?.trim() ?? '';
-        if (repoName === '') {
-            throw new errors/* InputError */.dz(name, 'is not set and there is no GITHUB_REPOSITORY to take the repository name from', allowed);
-        }
-        raw = repoName;
-    }
-    const v = raw.trim();
-    if (v === '')
-        throw new errors/* InputError */.dz(name, 'is only whitespace', allowed);
-    if (CONTROL_CHARS.test(v)) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} contains a line break or control character`, allowed);
-    }
-    if (v.length > MAX_NAME_LENGTH) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is ${v.length} characters long`, allowed);
-    }
-    return v;
-}
-/** Normalises main-file to a relative posix path inside the package. */
-function parseMainFile(raw) {
-    const name = 'main-file';
-    const allowed = 'Give the entry file relative to path, e.g. main-file: main.py or main-file: src/index.js';
-    rejectBlank(name, raw, allowed);
-    const text = raw.trim();
-    if (text === '')
-        throw new errors/* InputError */.dz(name, 'is required for command deploy', allowed);
-    if (CONTROL_CHARS.test(text)) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} contains a line break or control character`, allowed);
-    }
-    const slashed = text.replace(/\\/g, '/');
-    if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is an absolute path`, allowed);
-    }
-    if (slashed.endsWith('/')) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is a folder, not a file`, allowed);
-    }
-    const segments = slashed.split('/');
-    if (segments.includes('..')) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} goes up with '..', outside path`, allowed);
-    }
-    if (segments.includes('')) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} has an empty segment ('//')`, allowed);
-    }
-    // './x' and 'a/./b' name the same file as 'x' and 'a/b'.
-    const kept = segments.filter((s) => s !== '.');
-    if (kept.length === 0) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is a folder, not a file`, allowed);
-    }
-    return kept.join('/');
 }
 function parseWholeNumber(name, raw, limits) {
     const { min, max, allowed } = limits;
@@ -78335,7 +77710,7 @@ function parseWholeNumber(name, raw, limits) {
     else {
         problem = 'is not a number';
     }
-    throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} ${problem}`, allowed);
+    throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} ${problem}`, allowed);
 }
 /** Exactly what @actions/core's getBooleanInput accepts (the YAML 1.2 core schema booleans). */
 function parseBoolean(name, raw) {
@@ -78343,129 +77718,7 @@ function parseBoolean(name, raw) {
         return true;
     if (FALSE_SPELLINGS.includes(raw))
         return false;
-    throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is not a boolean`, `Use one of: ${[...TRUE_SPELLINGS, ...FALSE_SPELLINGS].join(', ')}`);
-}
-function parseStartupCommand(raw) {
-    const allowed = 'Give one command on one line, e.g. python -u main.py, or leave it empty to let CamposCloud derive it';
-    rejectBlank('startup-command', raw, allowed);
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (/[\r\n]/.test(v)) {
-        throw new errors/* InputError */.dz('startup-command', `${inputs_quote(raw)} contains a line break`, allowed);
-    }
-    return v;
-}
-function parseTeamId(raw) {
-    const allowed = `Give the team's id (no spaces, at most ${MAX_NAME_LENGTH} characters), or leave it empty`;
-    rejectBlank('team-id', raw, allowed);
-    const v = raw.trim();
-    if (v === '')
-        return undefined;
-    if (/\s/.test(v) || CONTROL_CHARS.test(v)) {
-        throw new errors/* InputError */.dz('team-id', `${inputs_quote(raw)} contains whitespace or control characters`, allowed);
-    }
-    if (v.length > MAX_NAME_LENGTH) {
-        throw new errors/* InputError */.dz('team-id', `${inputs_quote(raw)} is ${v.length} characters long`, allowed);
-    }
-    return v;
-}
-/**
- * KEY=VALUE lines, and KEY<<DELIMITER blocks for values of several lines. Messages name the line,
- * and the key only where it is one: text that may be a piece of a secret value is never quoted.
- */
-function parseEnvVars(raw) {
-    const name = 'env-vars';
-    const allowed = 'Write one KEY=VALUE per line, KEY made of letters, digits and _ and not starting with a digit' +
-        ' (blank lines and lines starting with # are skipped). A value of several lines, such as a key' +
-        ' or certificate, is written KEY<<EOF, then its lines, then a line EOF (any delimiter you choose)';
-    const vars = [];
-    const seen = new Map();
-    for (const entry of envEntries(raw)) {
-        const { lineNumber } = entry;
-        let key;
-        let value;
-        if ('line' in entry) {
-            ({ key, value } = envLine(entry.line, lineNumber, allowed));
-        }
-        else {
-            if (!entry.closed) {
-                throw new errors/* InputError */.dz(name, `line ${lineNumber}: ${entry.key}<<${entry.delimiter} opens a value of several lines, but no later line is exactly ${inputs_quote(entry.delimiter)} to close it`, allowed);
-            }
-            key = entry.key;
-            value = entry.valueLines.join('\n');
-        }
-        const first = seen.get(key);
-        if (first !== undefined) {
-            throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${inputs_quote(key)} is already set on line ${first}`, allowed);
-        }
-        seen.set(key, lineNumber);
-        vars.push({ key, value });
-    }
-    return vars;
-}
-/** One KEY=VALUE line. A line that may be a piece of another value is described, never quoted. */
-function envLine(line, lineNumber, allowed) {
-    const name = 'env-vars';
-    const split = 'if it continues the value above, write that value as KEY<<EOF, its lines, then EOF';
-    const eq = line.indexOf('=');
-    if (eq === -1) {
-        throw new errors/* InputError */.dz(name, `line ${lineNumber} has no '=' (expected KEY=VALUE; ${split})`, allowed);
-    }
-    const key = line.slice(0, eq).trimStart();
-    if (key === '') {
-        throw new errors/* InputError */.dz(name, `line ${lineNumber} has no key before '='`, allowed);
-    }
-    if (!ENV_KEY.test(key.trimEnd())) {
-        throw new errors/* InputError */.dz(name, `line ${lineNumber}: the text before '=' is not a variable name (${split})`, allowed);
-    }
-    if (key !== key.trimEnd()) {
-        throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${inputs_quote(key.trimEnd())} is followed by a space before '='`, allowed);
-    }
-    if (line[eq + 1] === '=') {
-        throw new errors/* InputError */.dz(name, `line ${lineNumber}: the value after the first '=' starts with '=' too, as the end of base64 text does (${split}; a value that really starts with '=' is written the same way)`, allowed);
-    }
-    return { key, value: line.slice(eq + 1) };
-}
-function realWorkspace(workspace) {
-    const abs = external_node_path_default().resolve(workspace);
-    try {
-        return external_node_fs_default().realpathSync(abs);
-    }
-    catch {
-        // Not an input the user sets, but path is resolved against it: say so under that input.
-        throw new errors/* InputError */.dz('path', `the workspace ${inputs_quote(abs)} does not exist`, 'Run actions/checkout before this step, or set GITHUB_WORKSPACE to an existing folder');
-    }
-}
-/** Resolves path against the workspace; it must be an existing folder really inside it (symlinks followed). */
-function parsePath(raw, workspace) {
-    const name = 'path';
-    const allowed = 'Give a folder inside the workspace, relative to it, e.g. path: . or path: app';
-    rejectBlank(name, raw, allowed);
-    const resolved = external_node_path_default().resolve(workspace, raw.trim());
-    let real;
-    try {
-        real = external_node_fs_default().realpathSync(resolved);
-    }
-    catch {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} does not exist in the workspace`, allowed);
-    }
-    const rel = external_node_path_default().relative(workspace, real);
-    if (rel === '..' || rel.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(rel)) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is outside the workspace (it resolves to ${inputs_quote(real)})`, allowed);
-    }
-    if (!external_node_fs_default().statSync(real).isDirectory()) {
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is a file, not a folder`, allowed);
-    }
-    // .git holds the checkout's credentials (.git/config): never the folder deployed, nor a way into it.
-    const inGit = (p) => p.split((external_node_path_default()).sep).some((s) => s.toLowerCase() === '.git');
-    if (inGit(external_node_path_default().relative(workspace, resolved)) || inGit(rel)) {
-        const via = inGit(rel) && !inGit(external_node_path_default().relative(workspace, resolved))
-            ? ` (through a symlink, it is ${inputs_quote(real)})`
-            : '';
-        throw new errors/* InputError */.dz(name, `${inputs_quote(raw)} is or is inside a .git folder${via}, which holds the checkout's credentials and is never deployed`, allowed);
-    }
-    return real;
+    throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} is not a boolean`, `Use one of: ${[...TRUE_SPELLINGS, ...FALSE_SPELLINGS].join(', ')}`);
 }
 /** One pattern per line; blank lines and # comments dropped. */
 function parseList(raw) {
@@ -78473,6 +77726,104 @@ function parseList(raw) {
         .split(/\r?\n/)
         .map((l) => l.trim())
         .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+;// CONCATENATED MODULE: ./src/inputs/rules.ts
+// The rules between inputs: a value one input may take depends on another's.
+
+
+
+
+// Each kept version holds its memory on the plan while stopped (if the plan counts stopped apps):
+// more than a handful is a bill, not a safety net.
+const MAX_KEEP_PREVIOUS = 10;
+const DEFAULT_KEEP_PREVIOUS = '1';
+/**
+ * keep-previous, and delete-previous, the input it replaces: still accepted so existing workflows
+ * keep working, with a warning (true means keep-previous: 0; false is what keep-previous does).
+ */
+function parseKeepPrevious(rawKeep, rawDelete) {
+    const keepPrevious = parseWholeNumber('keep-previous', rawKeep || DEFAULT_KEEP_PREVIOUS, {
+        min: 0,
+        max: MAX_KEEP_PREVIOUS,
+        allowed: `Give how many replaced versions to keep, stopped, from 0 to ${MAX_KEEP_PREVIOUS}, e.g. keep-previous: 1 (0 deletes the replaced app once the new one is up)`,
+    });
+    if (rawDelete === '')
+        return { keepPrevious, deprecations: [] };
+    const deleteIt = parseBoolean('delete-previous', rawDelete);
+    if (deleteIt && rawKeep !== '' && keepPrevious !== 0) {
+        throw new errors/* InputError */.dz('delete-previous', `is true, which means keep-previous: 0, but keep-previous is ${keepPrevious}`, 'delete-previous is replaced by keep-previous: remove delete-previous and keep only keep-previous');
+    }
+    return {
+        keepPrevious: deleteIt ? 0 : keepPrevious,
+        deprecations: [
+            `Input 'delete-previous' is deprecated and will be removed in the next major version: use keep-previous: ${deleteIt ? 0 : keepPrevious} instead (it does the same here).`,
+        ],
+    };
+}
+/**
+ * The wait a health check gets when wait-for-online is 0: the check needs time for the app to
+ * start (a runner passes action.yml's default 0 when the input is unset, so 0 cannot mean "no
+ * time at all" here). 120 s, or half of timeout-seconds when that is shorter.
+ */
+const HEALTH_CHECK_DEFAULT_WAIT_SECONDS = 120;
+/** wait-for-online as given, or the health check's own wait when it is 0. */
+function rules_waitForOnline(healthCheck, given, timeoutSeconds) {
+    if (!healthCheck || given !== 0)
+        return given;
+    return Math.min(HEALTH_CHECK_DEFAULT_WAIT_SECONDS, Math.floor(timeoutSeconds / 2));
+}
+/** The wait is part of the run; going back needs a previous version kept and a wait to see the failure. */
+function checkWaitAndRollback(settings) {
+    const { deploy, waitForOnlineSeconds, timeoutSeconds, rollbackOnFailure, strategy } = settings;
+    if (deploy && waitForOnlineSeconds >= timeoutSeconds) {
+        throw new errors/* InputError */.dz('wait-for-online', `${waitForOnlineSeconds} is not less than timeout-seconds (${timeoutSeconds})`, 'The wait is part of the run: make it shorter than timeout-seconds, or raise timeout-seconds');
+    }
+    if (rollbackOnFailure && strategy === 'update') {
+        throw new errors/* InputError */.dz('rollback-on-failure', 'is true, but strategy is update, which keeps no previous version to go back to', 'Use rollback-on-failure with strategy: recreate (the default), or set it to false');
+    }
+    if (rollbackOnFailure && waitForOnlineSeconds === 0) {
+        throw new errors/* InputError */.dz('rollback-on-failure', 'is true, but wait-for-online is 0, so a new version that does not come online is never seen', 'Set wait-for-online to the seconds the app may take to start, e.g. wait-for-online: 120');
+    }
+}
+/** The branch or pull request suffix of a preview app's name; the event must give one. */
+function previewSuffixFor(preview, event) {
+    const suffix = preview ? previewSuffix(event) : undefined;
+    if (preview && !suffix) {
+        throw new errors/* InputError */.dz('preview', `is true, but the '${event.eventName || 'unknown'}' event names no branch or pull request to name the app after`, 'Use preview on push, pull_request or delete (of a branch) events, or set app-name yourself and leave preview false');
+    }
+    return suffix;
+}
+/** stop, delete and rollback act only on an app named by app-id, app-name or preview. */
+function checkTargetNamed(settings) {
+    const { command, appId, appNameSet, appName, preview, githubToken, eventName } = settings;
+    if (command === 'deploy' || appId || appNameSet || preview)
+        return;
+    // A GitHub deployment is not enough on its own: anyone who can create deployments in the
+    // repository can write one naming any app id (commands/target.ts checks it against the name).
+    const notByDeployment = githubToken
+        ? "; github-token does not name it either: a GitHub deployment is only checked against the name the run derives, since anyone who can create deployments could point one at another app, such as production's"
+        : '';
+    throw new errors/* InputError */.dz('app-name', `${unsafeReason({ appName, command }, eventName)}${notByDeployment}`, 'Set app-name to the app to act on (e.g. app-name: my-bot-${{ github.event.ref }} on a delete event), or app-id, or preview: true with the app-name your deploys use');
+}
+/** A health check by path needs the app's web address, which exposed-via-web: false takes away. */
+function checkHealthCheckReachable(healthCheck, exposedGiven, exposedViaWeb) {
+    if (healthCheck?.path !== undefined && exposedGiven && !exposedViaWeb) {
+        throw new errors/* InputError */.dz('health-check', `is the path ${JSON.stringify(healthCheck.path)}, but exposed-via-web is false, so the app has no web address to check`, 'Set exposed-via-web: true, give health-check a full URL (e.g. on a custom domain), or leave health-check unset');
+    }
+}
+/** A pull request is commented on with github-token. */
+function checkCommentOnPr(commentOnPr, githubToken) {
+    if (commentOnPr && !githubToken) {
+        throw new errors/* InputError */.dz('comment-on-pr', 'is true, but github-token is not set, so the pull request cannot be commented on', 'Set github-token: ${{ github.token }} (the job needs permissions: pull-requests: write), or leave comment-on-pr false');
+    }
+}
+/** Why stop/delete/rollback cannot know the app: no app-id, app-name, preview or github-token. */
+function unsafeReason(inputs, eventName) {
+    const where = isBranchEndEvent(eventName)
+        ? `on a '${eventName}' event the app to ${inputs.command} is the branch's or pull request's, not the one named after the repository`
+        : `the app to ${inputs.command} must be named, not guessed`;
+    return `is not set, so the only name known is the repository's, '${inputs.appName}' (the production app's, when deploys leave app-name unset); ${where}`;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/target.ts
@@ -78491,7 +77842,7 @@ async function findTarget(inputs, ctx, allVersions = false) {
     if (inputs.appId)
         return findApps(ctx.client, inputs);
     if (inputs.appNameDefaulted && !inputs.preview) {
-        // inputs.ts refuses this case before any call; kept here too, so no other caller can get it wrong.
+        // inputs/rules.ts refuses this case before any call; kept here too, so no other caller can get it wrong.
         throw new errors/* UnsafeTargetError */.k3(inputs.command, `app-name ${unsafeReason(inputs, ctx.event.eventName)}`);
     }
     if (!ctx.deployments)
@@ -78814,6 +78165,738 @@ function emptyEnvWarning(envVars, event) {
         : 'A ${{ secrets.NAME }} that is not set in this repository (or its environment), or is misspelled, gives an empty value: check Settings > Secrets and variables > Actions.';
     return `env-vars: ${which} empty, so the app gets an empty value and may fail at start. ${cause}`;
 }
+
+;// CONCATENATED MODULE: ./src/inputs/api-url.ts
+// api-url: https (plain http only to this machine), no /v1, and no credentials, which are masked first.
+
+
+
+const LOCAL_HTTP_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+function parseApiUrl(raw) {
+    const name = 'api-url';
+    const allowed = 'Give the https base URL of the API without /v1, e.g. https://api.camposcloud.com' +
+        ' (plain http only for localhost, 127.0.0.1 or [::1])';
+    const text = raw.trim();
+    // Before any check that quotes the value: a user name or password is never shown, not even cut
+    // short (a cut value no longer matches the runner's mask).
+    if (urlCredentials(text) !== undefined) {
+        throw new errors/* InputError */.dz(name, 'contains a user name or password (text before an @, not shown here)', `${allowed}. The token input carries the credentials; remove the user:password@ part`);
+    }
+    const shown = urlForMessage(raw);
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        throw new errors/* InputError */.dz(name, `${shown} is not a valid URL`, allowed);
+    }
+    if (url.protocol === 'http:') {
+        if (!LOCAL_HTTP_HOSTS.includes(url.hostname)) {
+            throw new errors/* InputError */.dz(name, `${shown} uses plain http to a remote host, which would send the token unencrypted`, allowed);
+        }
+    }
+    else if (url.protocol !== 'https:') {
+        throw new errors/* InputError */.dz(name, `${shown} uses ${url.protocol} instead of https`, allowed);
+    }
+    if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
+        throw new errors/* InputError */.dz(name, `${shown} has a query (?) or fragment (#)`, allowed);
+    }
+    const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+    if (/\/v1$/i.test(base)) {
+        throw new errors/* InputError */.dz(name, `${shown} ends with /v1, which the action adds itself`, allowed);
+    }
+    return base;
+}
+/**
+ * The user name and password part of a URL (what comes before the host's @), or undefined when it
+ * has none. Other text (no URL parser accepts a password holding '/' or '#') counts as having one
+ * when it holds an '@' anywhere: a password may hold the characters that end the host.
+ */
+function urlCredentials(text) {
+    let parsed;
+    try {
+        parsed = new URL(text);
+    }
+    catch {
+        parsed = undefined;
+    }
+    // Only http(s) URLs have a host the parser can be trusted to find ('user:pw@host' reads as the
+    // scheme 'user:'): any other text counts by its '@'.
+    const web = parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
+    if (web && parsed?.username === '' && parsed.password === '')
+        return undefined;
+    const afterScheme = text.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/^[/\\]+/, '');
+    // As a URL parser reads it: the host ends at the first / \ ? or #, the user part at its last @.
+    const part = web ? (afterScheme.split(/[/\\?#]/, 1)[0] ?? '') : afterScheme;
+    const at = part.lastIndexOf('@');
+    if (at !== -1)
+        return part.slice(0, at);
+    return web ? '' : undefined;
+}
+/** An api-url quoted in a message; a value with an '@' anywhere is described, never shown. */
+function urlForMessage(raw) {
+    return raw.includes('@') ? "the value (not shown: it holds an '@')" : parsers_quote(raw);
+}
+/**
+ * Masks the user name and password of an api-url before anything can fail: the input error names
+ * no part of them, and the mask covers any other path they might take to the log. Each form is
+ * masked: as written, and percent-decoded (as a parser would show it).
+ */
+function maskUrlCredentials(rawUrl, mask) {
+    const userinfo = urlCredentials(rawUrl.trim());
+    if (userinfo === undefined)
+        return;
+    const colon = userinfo.indexOf(':');
+    const password = colon === -1 ? userinfo : userinfo.slice(colon + 1);
+    const forms = new Set([userinfo, password]);
+    for (const form of [...forms]) {
+        try {
+            forms.add(decodeURIComponent(form));
+        }
+        catch {
+            // Not valid percent-encoding: only the form as written can appear.
+        }
+    }
+    for (const form of forms)
+        if (form.length >= MIN_REDACTED_LENGTH)
+            mask(form);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/app-fields.ts
+// The app's own fields: its id, name, startup command, team, and the GitHub environment it deploys to.
+
+
+const MAX_NAME_LENGTH = 100;
+const app_fields_APP_ID = /^[0-9a-f]{24}$/i;
+// containerId, the other id an app object carries: a tempting but wrong value for app-id.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function parseAppId(raw) {
+    const allowed = 'Give the 24 hexadecimal characters of the app id (e.g. 64b7f0c2a1d4e5f6a7b8c9d0), or leave it empty to find the app by app-name';
+    rejectBlank('app-id', raw, allowed);
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (UUID.test(v)) {
+        throw new errors/* InputError */.dz('app-id', `${parsers_quote(raw)} looks like a container id (a UUID), not an app id`, `${allowed}. The app id is the app's _id in the CamposCloud dashboard or API, or the app-id output of the deploy step`);
+    }
+    if (!app_fields_APP_ID.test(v)) {
+        const what = /^[0-9a-f]*$/i.test(v)
+            ? `has ${v.length} characters, not 24`
+            : 'contains characters other than 0-9 and a-f';
+        throw new errors/* InputError */.dz('app-id', `${parsers_quote(raw)} ${what}`, allowed);
+    }
+    return v.toLowerCase();
+}
+function parseAppName(raw, repository) {
+    const name = 'app-name';
+    const allowed = `Give a name of 1 to ${MAX_NAME_LENGTH} characters on one line, e.g. app-name: my-bot`;
+    if (raw === '') {
+        const repoName = repository?.split('/')[1]?.trim() ?? '';
+        if (repoName === '') {
+            throw new errors/* InputError */.dz(name, 'is not set and there is no GITHUB_REPOSITORY to take the repository name from', allowed);
+        }
+        raw = repoName;
+    }
+    const v = raw.trim();
+    if (v === '')
+        throw new errors/* InputError */.dz(name, 'is only whitespace', allowed);
+    if (CONTROL_CHARS.test(v)) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} contains a line break or control character`, allowed);
+    }
+    if (v.length > MAX_NAME_LENGTH) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} is ${v.length} characters long`, allowed);
+    }
+    return v;
+}
+function parseStartupCommand(raw) {
+    const allowed = 'Give one command on one line, e.g. python -u main.py, or leave it empty to let CamposCloud derive it';
+    rejectBlank('startup-command', raw, allowed);
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (/[\r\n]/.test(v)) {
+        throw new errors/* InputError */.dz('startup-command', `${parsers_quote(raw)} contains a line break`, allowed);
+    }
+    return v;
+}
+function parseTeamId(raw) {
+    const allowed = `Give the team's id (no spaces, at most ${MAX_NAME_LENGTH} characters), or leave it empty`;
+    rejectBlank('team-id', raw, allowed);
+    const v = raw.trim();
+    if (v === '')
+        return undefined;
+    if (/\s/.test(v) || CONTROL_CHARS.test(v)) {
+        throw new errors/* InputError */.dz('team-id', `${parsers_quote(raw)} contains whitespace or control characters`, allowed);
+    }
+    if (v.length > MAX_NAME_LENGTH) {
+        throw new errors/* InputError */.dz('team-id', `${parsers_quote(raw)} is ${v.length} characters long`, allowed);
+    }
+    return v;
+}
+function parseEnvironment(v) {
+    const name = v.trim();
+    if (name === '')
+        return undefined;
+    if (CONTROL_CHARS.test(name) || name.length > 255) {
+        throw new errors/* InputError */.dz('environment', `${parsers_quote(name)} is not a usable environment name`, 'Give a name of at most 255 characters without control characters, e.g. production');
+    }
+    return name;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/defaults.ts
+// Every input's default, and what a new app gets for the settings the workflow leaves empty.
+
+/**
+ * Every input of action.yml with its default ('' = none), in action.yml's order, which is also the
+ * order of validation. A test checks this against action.yml. Applied in code too, because a local
+ * run or a test may leave an input unset.
+ */
+const DEFAULTS = {
+    token: '',
+    'api-url': 'https://api.camposcloud.com',
+    command: 'deploy',
+    'app-id': '',
+    'app-name': '',
+    'main-file': '',
+    runtime: '',
+    'memory-mb': '',
+    'exposed-via-web': '',
+    'auto-restart': '',
+    'startup-command': '',
+    'team-id': '',
+    'env-vars': '',
+    'env-vars-mode': 'merge',
+    path: '.',
+    exclude: '',
+    include: '',
+    'dry-run': 'false',
+    // Unset, 1 applies (DEFAULT_KEEP_PREVIOUS); no default in action.yml, so a set value can be told
+    // apart from none when delete-previous is set too.
+    'keep-previous': '',
+    'delete-previous': '',
+    'rollback-on-failure': 'false',
+    'if-missing': 'fail',
+    'timeout-seconds': '900',
+    strategy: 'recreate',
+    'wait-for-online': '0',
+    preview: 'false',
+    'github-token': '',
+    environment: '',
+    'health-check': '',
+    'health-check-status': DEFAULT_HEALTH_STATUS,
+    'comment-on-pr': 'false',
+    'skip-unchanged': 'false',
+};
+/**
+ * What a new app gets for the settings the workflow leaves empty. Documented in action.yml's
+ * descriptions but not declared as defaults there: the runner passes a declared default as if the
+ * workflow had set it, and an update must be able to tell "not set" (keep the app's own).
+ */
+const CREATE_DEFAULTS = {
+    'memory-mb': '256',
+    'exposed-via-web': 'false',
+    'auto-restart': 'false',
+};
+const COMMANDS = ['deploy', 'stop', 'delete', 'rollback'];
+
+;// CONCATENATED MODULE: ./src/inputs/env-vars.ts
+// env-vars: KEY=VALUE lines and KEY<<DELIMITER blocks, parsed, and their secret values masked first.
+
+
+
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// KEY<<DELIMITER opens a value of several lines, closed by a line that is exactly DELIMITER: the
+// syntax of GitHub's own GITHUB_ENV and GITHUB_OUTPUT files.
+const ENV_BLOCK_START = /^\s*([A-Za-z_][A-Za-z0-9_]*)<<([^\s=]+)\s*$/;
+/**
+ * Pure, never throws: the masking reads it before anything is validated. Blank lines and # lines
+ * are skipped, except inside a block, where every line is part of the value.
+ */
+function envEntries(rawEnv) {
+    const lines = rawEnv.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    const entries = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i] ?? '';
+        if (line.trim() === '' || line.trimStart().startsWith('#'))
+            continue;
+        const block = ENV_BLOCK_START.exec(line);
+        if (!block) {
+            entries.push({ lineNumber: i + 1, line });
+            continue;
+        }
+        const [, key = '', delimiter = ''] = block;
+        const end = lines.indexOf(delimiter, i + 1);
+        const closed = end !== -1;
+        const last = closed ? end : lines.length;
+        entries.push({
+            lineNumber: i + 1,
+            key,
+            delimiter,
+            valueLines: lines.slice(i + 1, last),
+            closed,
+        });
+        i = last;
+    }
+    return entries;
+}
+/**
+ * Masks the env-vars values that are secrets, not every value: masking LOG_LEVEL=info would turn
+ * every "info" in the job log into ***, and BOT_NAME=my-bot the app's own name. A value from
+ * ${{ secrets.NAME }} is masked by the runner already, whatever its key; this catches the ones typed
+ * under a key that names a credential, and URLs that carry a password. Every value, secret or not,
+ * is still cut out of what the server says back (redact.ts).
+ */
+function maskEnvValues(rawEnv, mask) {
+    const maskable = (v) => v.length >= MIN_REDACTED_LENGTH && !isSettingValue(v);
+    for (const entry of envEntries(rawEnv)) {
+        if (!('line' in entry)) {
+            // A value of several lines is a key, a certificate, a JSON credential: every line is masked
+            // on its own, as the runner matches masks line by line.
+            for (const line of entry.valueLines) {
+                if (!maskable(line.trim()))
+                    continue;
+                for (const piece of new Set([line, line.trim()]))
+                    mask(piece);
+            }
+            continue;
+        }
+        const { line } = entry;
+        const eq = line.indexOf('=');
+        // A line with no '=', or with no variable name before it, or whose value starts with '=' (the
+        // end of base64 text) is most likely a piece of a multi-line secret value: mask it whole.
+        if (eq === -1 || splitsValue(line, eq)) {
+            if (maskable(line.trim()))
+                mask(line.trim());
+            continue;
+        }
+        const secret = line.slice(eq + 1);
+        // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
+        // that short are settings, not secrets (the client's redaction uses the same limit).
+        if (!maskable(secret))
+            continue;
+        if (isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret))
+            mask(secret);
+    }
+}
+/**
+ * Whether a line with '=' at `eq` reads as a piece of another value rather than a variable: no
+ * valid name before the '=', or a value that starts with '=' (base64 padding, as in 'QUJD==').
+ */
+function splitsValue(line, eq) {
+    return !ENV_KEY.test(line.slice(0, eq).trim()) || line[eq + 1] === '=';
+}
+// Words that name a credential, anywhere in the key (DISCORD_TOKEN, dbPassword, STRIPE_API_KEY).
+const SECRET_WORDS = /token|secret|passw|pwd|apikey|api_key|private|credential|cookie|session|signing|webhook|dsn|auth(?!or)/i;
+// KEY as a word of its own (SSH_KEY, KEY, LICENSE_KEYS), not inside MONKEY or KEYBOARD_LAYOUT.
+const KEY_WORD = /(^|_)keys?($|_)/i;
+// scheme://user:password@host, as in DATABASE_URL=postgres://bot:pw@db.example.com/bot.
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
+/** Whether an env-vars key says its value is a credential. */
+function isSecretKey(key) {
+    return SECRET_WORDS.test(key) || KEY_WORD.test(key);
+}
+/**
+ * KEY=VALUE lines, and KEY<<DELIMITER blocks for values of several lines. Messages name the line,
+ * and the key only where it is one: text that may be a piece of a secret value is never quoted.
+ */
+function parseEnvVars(raw) {
+    const name = 'env-vars';
+    const allowed = 'Write one KEY=VALUE per line, KEY made of letters, digits and _ and not starting with a digit' +
+        ' (blank lines and lines starting with # are skipped). A value of several lines, such as a key' +
+        ' or certificate, is written KEY<<EOF, then its lines, then a line EOF (any delimiter you choose)';
+    const vars = [];
+    const seen = new Map();
+    for (const entry of envEntries(raw)) {
+        const { lineNumber } = entry;
+        let key;
+        let value;
+        if ('line' in entry) {
+            ({ key, value } = envLine(entry.line, lineNumber, allowed));
+        }
+        else {
+            if (!entry.closed) {
+                throw new errors/* InputError */.dz(name, `line ${lineNumber}: ${entry.key}<<${entry.delimiter} opens a value of several lines, but no later line is exactly ${parsers_quote(entry.delimiter)} to close it`, allowed);
+            }
+            key = entry.key;
+            value = entry.valueLines.join('\n');
+        }
+        const first = seen.get(key);
+        if (first !== undefined) {
+            throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${parsers_quote(key)} is already set on line ${first}`, allowed);
+        }
+        seen.set(key, lineNumber);
+        vars.push({ key, value });
+    }
+    return vars;
+}
+/** One KEY=VALUE line. A line that may be a piece of another value is described, never quoted. */
+function envLine(line, lineNumber, allowed) {
+    const name = 'env-vars';
+    const split = 'if it continues the value above, write that value as KEY<<EOF, its lines, then EOF';
+    const eq = line.indexOf('=');
+    if (eq === -1) {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber} has no '=' (expected KEY=VALUE; ${split})`, allowed);
+    }
+    const key = line.slice(0, eq).trimStart();
+    if (key === '') {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber} has no key before '='`, allowed);
+    }
+    if (!ENV_KEY.test(key.trimEnd())) {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber}: the text before '=' is not a variable name (${split})`, allowed);
+    }
+    if (key !== key.trimEnd()) {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber}: key ${parsers_quote(key.trimEnd())} is followed by a space before '='`, allowed);
+    }
+    if (line[eq + 1] === '=') {
+        throw new errors/* InputError */.dz(name, `line ${lineNumber}: the value after the first '=' starts with '=' too, as the end of base64 text does (${split}; a value that really starts with '=' is written the same way)`, allowed);
+    }
+    return { key, value: line.slice(eq + 1) };
+}
+
+;// CONCATENATED MODULE: ./src/inputs/input-names.ts
+// The names of the inputs a workflow passed, checked against action.yml's before anything runs.
+// The runner passes every `with:` entry as INPUT_<NAME> (upper-cased, spaces as _, hyphens kept),
+// declared or not, and only warns about undeclared ones: `app_name: my-bot` reaches the action as
+// INPUT_APP_NAME, which nothing reads, so the deploy would go to the app named after the
+// repository, beside the running my-bot. One of ours spelled with _ (or, outside the runner, in
+// another case) fails the step; any other unknown name is a warning with the closest one.
+
+const PREFIX = 'INPUT_';
+/** The variable the runner (and @actions/core's getInput) uses for an input. */
+function inputVariable(name) {
+    return `${PREFIX}${name.replace(/ /g, '_').toUpperCase()}`;
+}
+/** The form two spellings of one name share: lower case, `_` and spaces as `-`. */
+function loose(name) {
+    return name.toLowerCase().replace(/[_ ]/g, '-');
+}
+/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
+function distance(a, b) {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const next = [i];
+        for (let j = 1; j <= b.length; j++) {
+            next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        row = next;
+    }
+    return row[b.length];
+}
+/** The input whose name is nearest, when it is near enough to be the one meant. */
+function closest(name, known) {
+    let best;
+    for (const k of known) {
+        const d = distance(loose(name), k);
+        if (!best || d < best.d)
+            best = { name: k, d };
+    }
+    if (!best)
+        return undefined;
+    return best.d <= Math.min(3, Math.floor(best.name.length / 3)) ? best.name : undefined;
+}
+/**
+ * Checks the INPUT_* variables in `variables` (names only) against `known`, action.yml's inputs.
+ * Throws an InputError naming the right input for one of ours spelled otherwise; returns a
+ * warning for each other unknown input.
+ */
+function checkInputNames(variables, known) {
+    const expected = new Set(known.map(inputVariable));
+    const warnings = [];
+    for (const variable of [...variables].sort()) {
+        if (!variable.startsWith(PREFIX) || expected.has(variable))
+            continue;
+        const given = variable.slice(PREFIX.length);
+        const shown = given.toLowerCase();
+        const ours = known.find((k) => loose(given) === k);
+        if (ours) {
+            // The runner upper-cases every name: a variable in another case was set by hand.
+            const problem = given.toLowerCase() === ours
+                ? `was passed as ${variable}, but the action reads ${inputVariable(ours)} (the runner upper-cases input names; a local run must too)`
+                : `is spelled '${shown}' in the workflow (the runner passes it as ${variable}), which is not an input of this action: its value would be ignored and the run would go on as if it were not set (for app_name: a second app named after the repository)`;
+            throw new errors/* InputError */.dz(ours, problem, `Spell it '${ours}', in lower case with hyphens, as action.yml and the README write every input`);
+        }
+        const near = closest(given, known);
+        warnings.push(`Input '${shown}' (${variable}) is not an input of this action and is ignored${near ? `: did you mean '${near}'?` : '.'}`);
+    }
+    return warnings;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/paths.ts
+// main-file, the workspace and path: where the files to ship are, never outside it nor in .git.
+
+
+
+
+/** Normalises main-file to a relative posix path inside the package. */
+function parseMainFile(raw) {
+    const name = 'main-file';
+    const allowed = 'Give the entry file relative to path, e.g. main-file: main.py or main-file: src/index.js';
+    rejectBlank(name, raw, allowed);
+    const text = raw.trim();
+    if (text === '')
+        throw new errors/* InputError */.dz(name, 'is required for command deploy', allowed);
+    if (CONTROL_CHARS.test(text)) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} contains a line break or control character`, allowed);
+    }
+    const slashed = text.replace(/\\/g, '/');
+    if (slashed.startsWith('/') || /^[A-Za-z]:/.test(slashed)) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} is an absolute path`, allowed);
+    }
+    if (slashed.endsWith('/')) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} is a folder, not a file`, allowed);
+    }
+    const segments = slashed.split('/');
+    if (segments.includes('..')) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} goes up with '..', outside path`, allowed);
+    }
+    if (segments.includes('')) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} has an empty segment ('//')`, allowed);
+    }
+    // './x' and 'a/./b' name the same file as 'x' and 'a/b'.
+    const kept = segments.filter((s) => s !== '.');
+    if (kept.length === 0) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} is a folder, not a file`, allowed);
+    }
+    return kept.join('/');
+}
+function realWorkspace(workspace) {
+    const abs = external_node_path_default().resolve(workspace);
+    try {
+        return external_node_fs_default().realpathSync(abs);
+    }
+    catch {
+        // Not an input the user sets, but path is resolved against it: say so under that input.
+        throw new errors/* InputError */.dz('path', `the workspace ${parsers_quote(abs)} does not exist`, 'Run actions/checkout before this step, or set GITHUB_WORKSPACE to an existing folder');
+    }
+}
+/** Resolves path against the workspace; it must be an existing folder really inside it (symlinks followed). */
+function parsePath(raw, workspace) {
+    const name = 'path';
+    const allowed = 'Give a folder inside the workspace, relative to it, e.g. path: . or path: app';
+    rejectBlank(name, raw, allowed);
+    const resolved = external_node_path_default().resolve(workspace, raw.trim());
+    let real;
+    try {
+        real = external_node_fs_default().realpathSync(resolved);
+    }
+    catch {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} does not exist in the workspace`, allowed);
+    }
+    const rel = external_node_path_default().relative(workspace, real);
+    if (rel === '..' || rel.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(rel)) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} is outside the workspace (it resolves to ${parsers_quote(real)})`, allowed);
+    }
+    if (!external_node_fs_default().statSync(real).isDirectory()) {
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} is a file, not a folder`, allowed);
+    }
+    // .git holds the checkout's credentials (.git/config): never the folder deployed, nor a way into it.
+    const inGit = (p) => p.split((external_node_path_default()).sep).some((s) => s.toLowerCase() === '.git');
+    if (inGit(external_node_path_default().relative(workspace, resolved)) || inGit(rel)) {
+        const via = inGit(rel) && !inGit(external_node_path_default().relative(workspace, resolved))
+            ? ` (through a symlink, it is ${parsers_quote(real)})`
+            : '';
+        throw new errors/* InputError */.dz(name, `${parsers_quote(raw)} is or is inside a .git folder${via}, which holds the checkout's credentials and is never deployed`, allowed);
+    }
+    return real;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/token.ts
+// The CamposCloud token: masked before anything can throw, and never quoted in a message.
+
+function maskToken(rawToken, mask) {
+    const token = rawToken.trim();
+    if (token === '')
+        return;
+    mask(token);
+    // A token broken by whitespace would be logged piece by piece if anything ever printed it.
+    for (const piece of token.split(/\s+/)) {
+        if (piece !== '' && piece !== token)
+            mask(piece);
+    }
+}
+function parseToken(raw) {
+    const token = raw.trim();
+    const allowed = 'Pass your CamposCloud API token from a secret, e.g. token: ${{ secrets.CAMPOSCLOUD_TOKEN }}';
+    if (token === '') {
+        throw new errors/* InputError */.dz('token', 'is required but empty (is the secret set for this repository?)', allowed);
+    }
+    // Never quote the token, not even in part.
+    if (/^bearer\s/i.test(token)) {
+        throw new errors/* InputError */.dz('token', "starts with 'Bearer ': the action adds that word itself", 'Pass the token alone, as the CamposCloud dashboard shows it');
+    }
+    if (/\s/.test(token)) {
+        throw new errors/* InputError */.dz('token', 'contains whitespace (a space or a line break inside it)', allowed);
+    }
+    return token;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parse-inputs.ts
+
+
+
+
+
+
+
+
+
+
+
+const RUNTIMES = ['python', 'nodejs'];
+const MAX_MEMORY_MB = 65536;
+// 10 s leaves room for one API round trip; 6 h is GitHub's own limit for a job.
+const MIN_TIMEOUT_SECONDS = 10;
+const MAX_TIMEOUT_SECONDS = 21600;
+/** Parses and validates every input; throws InputError for the first bad one, in action.yml's order. */
+function parseInputs(read, ctx, mask) {
+    // The token is read and masked before anything else can throw, so even a failing run never prints it.
+    const rawToken = read('token');
+    maskToken(rawToken, mask);
+    // A misspelled input is the first thing said: every later message would mislead (main_file:
+    // would read as a missing main-file).
+    const unknownInputs = ctx.variables ? checkInputNames(ctx.variables, Object.keys(DEFAULTS)) : [];
+    const raw = { token: rawToken };
+    for (const name of Object.keys(DEFAULTS)) {
+        if (name !== 'token')
+            raw[name] = read(name);
+    }
+    if (raw['github-token'].trim())
+        mask(raw['github-token'].trim());
+    maskUrlCredentials(raw['api-url'], mask);
+    // Env values that are secrets are masked up front, before any validation below can fail.
+    maskEnvValues(raw['env-vars'], mask);
+    // '' means unset: the default applies. core.getInput trims inputs, so only a direct caller (a test) sees '  '.
+    const value = (name) => (raw[name] === '' ? DEFAULTS[name] : raw[name]);
+    const token = parseToken(raw.token);
+    const apiUrl = parseApiUrl(value('api-url'));
+    const command = parseChoice('command', value('command'), COMMANDS);
+    const appId = parseAppId(value('app-id'));
+    const baseAppName = parseAppName(value('app-name'), ctx.repository);
+    const deploy = command === 'deploy';
+    // Inputs that only deploy uses are ignored (not validated) for stop and delete; their defaults stand in.
+    const forDeploy = (name) => (deploy ? value(name) : DEFAULTS[name]);
+    const mainFile = deploy ? parseMainFile(value('main-file')) : undefined;
+    const runtimeRaw = forDeploy('runtime');
+    const runtime = runtimeRaw === '' ? undefined : parseChoice('runtime', runtimeRaw, RUNTIMES);
+    const forCreate = (name) => forDeploy(name) || CREATE_DEFAULTS[name];
+    const memoryMB = parseWholeNumber('memory-mb', forCreate('memory-mb'), {
+        min: 1,
+        max: MAX_MEMORY_MB,
+        allowed: `Give a positive whole number of MB, e.g. 256 or 512 (at most ${MAX_MEMORY_MB})`,
+    });
+    const exposedViaWeb = parseBoolean('exposed-via-web', forCreate('exposed-via-web'));
+    const autoRestart = parseBoolean('auto-restart', forCreate('auto-restart'));
+    const given = {
+        appName: raw['app-name'].trim() !== '',
+        memoryMB: deploy && raw['memory-mb'] !== '',
+        exposedViaWeb: deploy && raw['exposed-via-web'] !== '',
+        autoRestart: deploy && raw['auto-restart'] !== '',
+    };
+    const startupCommand = parseStartupCommand(forDeploy('startup-command'));
+    const teamId = parseTeamId(forDeploy('team-id'));
+    const envVars = parseEnvVars(forDeploy('env-vars'));
+    const envVarsMode = parseChoice('env-vars-mode', forDeploy('env-vars-mode'), [
+        'merge',
+        'replace',
+    ]);
+    // stop and delete read no files: a missing workspace (a job with no checkout) is fine for them.
+    const workspace = deploy ? realWorkspace(ctx.workspace) : ctx.workspace;
+    const dir = deploy ? parsePath(value('path'), workspace) : workspace;
+    const exclude = parseList(forDeploy('exclude'));
+    const include = parseList(forDeploy('include'));
+    const dryRun = parseBoolean('dry-run', value('dry-run'));
+    const { keepPrevious, deprecations } = parseKeepPrevious(deploy ? raw['keep-previous'] : '', deploy ? raw['delete-previous'] : '');
+    const rollbackOnFailure = parseBoolean('rollback-on-failure', forDeploy('rollback-on-failure'));
+    const ifMissing = parseChoice('if-missing', deploy ? DEFAULTS['if-missing'] : value('if-missing'), ['fail', 'ignore']);
+    const timeoutSeconds = parseWholeNumber('timeout-seconds', value('timeout-seconds'), {
+        min: MIN_TIMEOUT_SECONDS,
+        max: MAX_TIMEOUT_SECONDS,
+        allowed: `Give a whole number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}` +
+            ' (6 hours, the job limit), e.g. 900',
+    });
+    const strategy = parseChoice('strategy', forDeploy('strategy'), ['recreate', 'update']);
+    const waitForOnlineGiven = parseWholeNumber('wait-for-online', forDeploy('wait-for-online'), {
+        min: 0,
+        max: MAX_TIMEOUT_SECONDS,
+        allowed: 'Give a whole number of seconds, e.g. 120, or 0 not to wait',
+    });
+    // Read here, ahead of its turn: a health check gives wait-for-online its meaning.
+    const healthCheck = deploy ? parseHealthCheck(raw['health-check']) : undefined;
+    const waitForOnlineSeconds = rules_waitForOnline(healthCheck, waitForOnlineGiven, timeoutSeconds);
+    checkWaitAndRollback({
+        deploy,
+        waitForOnlineSeconds,
+        timeoutSeconds,
+        rollbackOnFailure,
+        strategy,
+    });
+    const preview = parseBoolean('preview', value('preview'));
+    const event = ctx.event ?? NO_EVENT;
+    const suffix = previewSuffixFor(preview, event);
+    const appName = suffix ? previewAppName(baseAppName, suffix) : baseAppName;
+    const githubToken = value('github-token').trim() || undefined;
+    checkTargetNamed({
+        command,
+        appId,
+        appNameSet: raw['app-name'] !== '',
+        appName,
+        preview,
+        githubToken,
+        eventName: event.eventName,
+    });
+    const environment = parseEnvironment(value('environment')) ?? defaultEnvironment(event, suffix);
+    const healthCheckStatus = parseStatusSpec(forDeploy('health-check-status'));
+    checkHealthCheckReachable(healthCheck, given.exposedViaWeb, exposedViaWeb);
+    const commentOnPr = parseBoolean('comment-on-pr', value('comment-on-pr'));
+    checkCommentOnPr(commentOnPr, githubToken);
+    const skipUnchanged = parseBoolean('skip-unchanged', forDeploy('skip-unchanged'));
+    return {
+        token,
+        apiUrl,
+        command,
+        appId,
+        appName,
+        appNameDefaulted: raw['app-name'] === '',
+        mainFile,
+        runtime,
+        memoryMB,
+        exposedViaWeb,
+        autoRestart,
+        given,
+        startupCommand,
+        teamId,
+        envVars,
+        envVarsMode,
+        workspace,
+        path: dir,
+        exclude,
+        include,
+        dryRun,
+        keepPrevious,
+        rollbackOnFailure,
+        ifMissing,
+        timeoutSeconds,
+        strategy,
+        waitForOnlineSeconds,
+        preview,
+        githubToken,
+        environment,
+        deprecations,
+        unknownInputs,
+        healthCheck,
+        healthCheckStatus,
+        commentOnPr,
+        skipUnchanged,
+    };
+}
+const NO_EVENT = {
+    eventName: '',
+    branch: undefined,
+    pullRequest: undefined,
+    defaultBranch: undefined,
+    sha: undefined,
+    repository: undefined,
+};
 
 ;// CONCATENATED MODULE: ./src/runner-context.ts
 // The run's context as the Actions runner hands it over: environment variables and the event
