@@ -6,8 +6,8 @@
 // CamposCloud. It is logged as a warning naming the call, the HTTP status and what to check, and the
 // method returns a sentinel (-1, 0, undefined) instead of throwing.
 
-import { getOctokit } from '@actions/github';
 import { failureWarning, readFailure } from './api-failure.js';
+import { githubApiUrl, makeOctokit, type Octokit } from './octokit.js';
 import { deploymentPayload, recordedApp } from './payload.js';
 import { limiter } from '../limit.js';
 import type { LineLog } from '../log.js';
@@ -37,8 +37,6 @@ export interface GitHubDeploymentsOptions {
   timeoutMs?: number;
 }
 
-type Octokit = ReturnType<typeof getOctokit>;
-
 /** findAppId looks this far back for a deployment that holds an app id. */
 const FIND_PAGE_SIZE = 30;
 /** markInactive examines this many of the newest deployments (GitHub already inactivates older ones). */
@@ -58,28 +56,13 @@ export class GitHubDeployments {
   private readonly timeoutMs: number;
 
   constructor(opts: GitHubDeploymentsOptions) {
-    // @actions/github reads GITHUB_API_URL once, when it is first imported; reading it here as well
-    // keeps a later change to the environment (tests, a composite step) from being ignored.
-    this.apiUrl = (
-      opts.baseUrl ??
-      (process.env['GITHUB_API_URL'] || 'https://api.github.com')
-    ).replace(/\/+$/, '');
+    this.apiUrl = githubApiUrl(opts.baseUrl);
     this.owner = opts.owner;
     this.repo = opts.repo;
     this.log = opts.log;
     this.runUrl = opts.runUrl;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    const log = opts.log;
-    this.octokit = getOctokit(opts.token, {
-      baseUrl: this.apiUrl,
-      // Octokit's own notices (deprecations) go to the debug log, never to stdout unasked.
-      log: {
-        debug: (m) => log.debug(m),
-        info: (m) => log.debug(m),
-        warn: (m) => log.debug(m),
-        error: (m) => log.debug(m),
-      },
-    });
+    this.octokit = makeOctokit(opts.token, this.apiUrl, opts.log);
   }
 
   /**

@@ -7,9 +7,9 @@
 // Best effort, like GitHub deployments: a failure is one warning and the deploy's result stands.
 // A 403 (the job lacks `pull-requests: write`, or a fork's read-only token) ends the commenting
 // for the run after that one warning.
-import { getOctokit } from '@actions/github';
 import { readFailure } from './api-failure.js';
 import { commentMarker } from './comment-body.js';
+import { githubApiUrl, makeOctokit, type Octokit } from './octokit.js';
 import type { LineLog } from '../log.js';
 
 export interface PullRequestCommentsOptions {
@@ -22,8 +22,6 @@ export interface PullRequestCommentsOptions {
   /** Per request; default 30 s. */
   timeoutMs?: number;
 }
-
-type Octokit = ReturnType<typeof getOctokit>;
 
 interface Listed {
   id: number;
@@ -41,24 +39,11 @@ export class PullRequestComments {
   private refused = false;
 
   constructor(opts: PullRequestCommentsOptions) {
-    const baseUrl = (
-      opts.baseUrl ??
-      (process.env['GITHUB_API_URL'] || 'https://api.github.com')
-    ).replace(/\/+$/, '');
     this.owner = opts.owner;
     this.repo = opts.repo;
     this.log = opts.log;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    const log = opts.log;
-    this.octokit = getOctokit(opts.token, {
-      baseUrl,
-      log: {
-        debug: (m) => log.debug(m),
-        info: (m) => log.debug(m),
-        warn: (m) => log.debug(m),
-        error: (m) => log.debug(m),
-      },
-    });
+    this.octokit = makeOctokit(opts.token, githubApiUrl(opts.baseUrl), opts.log);
   }
 
   /** The app's comment on the pull request set to body: edited when there is one, else created. */
