@@ -18,8 +18,8 @@ export interface EventInfo {
   repository: string | undefined;
 }
 
-/** What the runner hands over about the run (see runner-context.ts). */
-export interface RunnerContext {
+/** What the runner hands over about the event (runner-context.ts reads it). */
+export interface RunnerEvent {
   eventName: string;
   payload: Record<string, unknown>;
   ref: string;
@@ -27,7 +27,7 @@ export interface RunnerContext {
   repository: string | undefined;
 }
 
-export function eventInfo(ctx: RunnerContext): EventInfo {
+export function eventInfo(ctx: RunnerEvent): EventInfo {
   const payload = ctx.payload ?? {};
   const repo = objectOrEmpty(payload.repository);
   const info: EventInfo = {

@@ -1,28 +1,32 @@
 // Wires the boxes together: inputs -> command -> report. run() never throws: every failure ends
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
 import * as core from '@actions/core';
-import os from 'node:os';
-import { isRunning } from './camposcloud/app-state.js';
 import { CamposCloudClient } from './camposcloud/client.js';
-import { oddFieldWarnings, stateText } from './app-facts.js';
-import type { App } from './camposcloud/types.js';
+import { oddFieldWarnings } from './app-facts.js';
 import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
 import type { RunResult } from './commands/result.js';
 import { rollback } from './commands/rollback.js';
 import { stopOrDelete } from './commands/stop.js';
 import { emptyEnvWarning } from './env-advice.js';
-import { DeployFailedError, errorText } from './errors.js';
+import { errorText } from './errors.js';
 import { eventInfo, type EventInfo } from './event.js';
 import type { GitHubDeployments } from './github/deployments.js';
 import { parseInputs } from './inputs/parse-inputs.js';
 import type { Inputs } from './inputs/settings.js';
 import type { Log } from './log.js';
-import { readRunnerContext } from './runner-context.js';
-import { healthCheckOutputs, outputsFor, renderFailureSummary, renderSummary } from './report.js';
-import { HealthCheckFailedError } from './health/after-deploy.js';
+import { readRunnerContext, type RunnerContext } from './runner-context.js';
+import {
+  failureLog,
+  failureOutputs,
+  finalLine,
+  outputsFor,
+  renderFailureSummary,
+  renderSummary,
+  reportedApp,
+} from './report.js';
 import { commentOnPullRequest, type CommentContext } from './github/preview-comment.js';
-import { runUrl as runUrlOf } from './github/run-url.js';
+import { runUrl } from './github/run-url.js';
 import { annotationText, logLine, outputValue } from './runner-text.js';
 
 /** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
@@ -46,35 +50,41 @@ export async function run(): Promise<void> {
     },
   };
 
+  // The runner's environment, read once; the failure summary needs it too.
+  let runner: RunnerContext | undefined;
   // For the pull request comment of a failed deploy (comment-on-pr), once known.
-  let commentTo: { inputs: Inputs; event: EventInfo } | undefined;
+  let commentTo: { inputs: Inputs; runner: RunnerContext; event: EventInfo } | undefined;
   try {
-    const event = eventInfo(readRunnerContext(process.env, log.warning));
+    runner = readRunnerContext(log.warning);
+    const event = eventInfo(runner);
     const inputs = parseInputs(
       (name) => core.getInput(name),
       {
-        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-        repository: process.env.GITHUB_REPOSITORY,
+        workspace: runner.workspace,
+        repository: runner.repository,
         event,
-        variables: Object.keys(process.env),
+        variables: runner.variables,
       },
       (secret) => core.setSecret(secret),
     );
     command = inputs.command;
     for (const unknown of inputs.unknownInputs) log.warning(unknown);
-    commentTo = { inputs, event };
+    commentTo = { inputs, runner, event };
     for (const deprecation of inputs.deprecations) log.warning(deprecation);
     const emptyEnv = emptyEnvWarning(inputs.envVars, event);
     if (emptyEnv) log.warning(emptyEnv);
     const onChange = () => {
       changed = true;
     };
-    const result = await execute(inputs, await makeContext(inputs, log, started, event, onChange));
+    const result = await execute(
+      inputs,
+      await makeContext(inputs, log, started, runner, event, onChange),
+    );
     for (const line of oddFieldWarnings(reportedApp(result))) log.warning(line);
-    await commentOnPullRequest(inputs, { result }, commentContext(event, log));
+    await commentOnPullRequest(inputs, { result }, commentContext(runner, event, log));
     const outputs = outputsFor(result);
     const written = setOutputs(outputs);
-    await writeSummary(renderSummary(result, Date.now() - started));
+    await writeSummary(runner, renderSummary(result, Date.now() - started));
     if (written !== true) {
       // The work is done, but a later step cannot read its outputs: fail, saying where things stand.
       core.setFailed(
@@ -88,31 +98,23 @@ export async function run(): Promise<void> {
     log.info(finalLine(result, outputs));
   } catch (err) {
     const message = errorText(err);
-    const outputs: Record<string, string> = { status: 'failed' };
-    if (err instanceof DeployFailedError) {
-      // One failure, one error (the cause, below): where the apps are is told, not shouted, and
-      // the next step is a notice.
-      for (const a of err.apps) log.info(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
-      log.notice(err.recovery);
-      // A rollback's roles read like a deploy's: the kept version is the one it meant to run.
-      const previous = err.apps.find((a) => a.role === 'previous' || a.role === 'current');
-      const made = err.apps.find((a) => a.role === 'new' || a.role === 'kept');
-      if (previous) outputs['previous-app-id'] = previous.id;
-      if (made) outputs['app-id'] = made.id;
-    }
-    if (err instanceof HealthCheckFailedError)
-      Object.assign(outputs, healthCheckOutputs(err.healthCheck));
+    // One failure, one error (the cause, below): where the apps are is told, not shouted, and the
+    // next step is a notice.
+    const { lines, notice } = failureLog(err);
+    for (const line of lines) log.info(line);
+    if (notice !== undefined) log.notice(notice);
     if (commentTo?.inputs.command === 'deploy' && !commentTo.inputs.dryRun) {
       await commentOnPullRequest(
         commentTo.inputs,
         { failure: err },
-        commentContext(commentTo.event, log),
+        commentContext(commentTo.runner, commentTo.event, log),
       );
     }
-    const written = setOutputs(outputs);
+    const written = setOutputs(failureOutputs(err));
     if (written !== true) log.warning(`The step outputs could not be written (${written}).`);
     if (err instanceof Error && err.stack) core.debug(annotationText(err.stack));
     await writeSummary(
+      runner,
       renderFailureSummary(command, err, { phase, changed }, Date.now() - started),
     );
     core.setFailed(annotationText(message));
@@ -132,13 +134,6 @@ function setOutputs(outputs: Record<string, string>): true | string {
   }
 }
 
-/** The app whose fields the outputs give. */
-function reportedApp(result: RunResult): App | undefined {
-  if (result.command === 'deploy') return result.app;
-  if (result.command === 'rollback') return result.to;
-  return result.acted[0]?.app;
-}
-
 function execute(inputs: Inputs, ctx: CommandContext): Promise<RunResult> {
   if (inputs.command === 'deploy') return deploy(inputs, ctx);
   if (inputs.command === 'rollback') return rollback(inputs, ctx);
@@ -149,6 +144,7 @@ async function makeContext(
   inputs: Inputs,
   log: Log,
   started: number,
+  runner: RunnerContext,
   event: EventInfo,
   onChange: () => void,
 ): Promise<CommandContext> {
@@ -179,9 +175,9 @@ async function makeContext(
       },
     }),
     log,
-    tempDir: process.env.RUNNER_TEMP || os.tmpdir(),
+    tempDir: runner.tempDir,
     event,
-    deployments: await makeDeployments(inputs, log, event),
+    deployments: await makeDeployments(inputs, log, runner, event),
     startedAt: started,
     deadlineAt,
   };
@@ -190,6 +186,7 @@ async function makeContext(
 async function makeDeployments(
   inputs: Inputs,
   log: Log,
+  runner: RunnerContext,
   event: EventInfo,
 ): Promise<GitHubDeployments | undefined> {
   // Dry runs get it too: finding an app through its deployment only reads.
@@ -201,54 +198,32 @@ async function makeDeployments(
     );
     return undefined;
   }
-  const runUrl = runUrlOf(process.env, event.repository);
   // Evaluated only when used ('eager' keeps it in the one bundle file, whose licenses.txt ncc only
   // writes whole for a single chunk): Octokit costs 2-3 MB on runs that never call GitHub.
   const { GitHubDeployments } = await import(/* webpackMode: "eager" */ './github/deployments.js');
-  return new GitHubDeployments({ token: inputs.githubToken, owner, repo, log, runUrl });
+  return new GitHubDeployments({
+    token: inputs.githubToken,
+    owner,
+    repo,
+    log,
+    runUrl: runUrl(runner, event.repository),
+    baseUrl: runner.apiUrl,
+  });
 }
 
-function commentContext(event: EventInfo, log: Log): CommentContext {
+function commentContext(runner: RunnerContext, event: EventInfo, log: Log): CommentContext {
   return {
     event,
     log,
-    runUrl: runUrlOf(process.env, event.repository),
+    runUrl: runUrl(runner, event.repository),
+    apiUrl: runner.apiUrl,
     now: new Date().toISOString(),
   };
 }
 
-function finalLine(result: RunResult, outputs: Record<string, string>): string {
-  if (result.command === 'deploy') {
-    if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
-    if (result.unchanged) {
-      return `Unchanged: '${result.app?.name}' (app ${outputs['app-id']}) already runs this package and these settings; nothing was stopped or created.`;
-    }
-    const via = outputs.url ? ` at ${outputs.url}` : '';
-    // An update keeps the app: the "previous" app is this same one, not something it replaced.
-    const replaced = !result.previous
-      ? ''
-      : result.strategy === 'update'
-        ? ', updated in place'
-        : `, replacing ${result.previous.id}`;
-    const state = result.app ? stateText(result.app, result.startAnswer) : 'unknown';
-    return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced} (${state}).`;
-  }
-  if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
-  if (result.command === 'rollback') {
-    if (!result.to || !result.from) return `No app found by ${result.lookedUpBy}: nothing to do.`;
-    const now = isRunning(result.to) ? 'runs now' : `reads ${stateText(result.to, result.toStart)}`;
-    const from = isRunning(result.from) ? 'still reads running' : 'is stopped';
-    return `Rolled back '${result.to.name}': ${result.to.id} ${now}, ${result.from.id} ${from}.`;
-  }
-  if (result.acted.length === 0) return `No app found by ${result.lookedUpBy}: nothing to do.`;
-  // Every outcome of a stop comes from a read after it that said not running (outcomeText).
-  const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
-  return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
-}
-
-async function writeSummary(markdown: string): Promise<void> {
+async function writeSummary(runner: RunnerContext | undefined, markdown: string): Promise<void> {
   // Outside a runner there is no summary file; that must not turn a good run into a failure.
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  if (!runner?.stepSummary) return;
   try {
     await core.summary.addRaw(markdown, true).write();
   } catch (err) {

@@ -1,5 +1,5 @@
-// Turns what a run did (or how it failed) into step outputs and the job summary. Pure: main.ts
-// writes what these functions return (and makes the last log line itself).
+// Turns what a run did (or how it failed) into step outputs, the job summary and the lines logged
+// at the end. Pure: main.ts writes what these functions return.
 import {
   outcomeText,
   type DeployResult,
@@ -13,6 +13,7 @@ import type { SettingOrigin } from './commands/app-setup.js';
 import { DeployFailedError, errorText } from './errors.js';
 import { appUrl, runningText, stateText } from './app-facts.js';
 import { isRunning } from './camposcloud/app-state.js';
+import { HealthCheckFailedError } from './health/after-deploy.js';
 import { formatBytes } from './packaging/manifest.js';
 import { COMMANDS } from './inputs/defaults.js';
 import type { HealthCheckResult } from './health/check.js';
@@ -79,6 +80,70 @@ export function outputsFor(result: RunResult): Outputs {
     }
   }
   return out;
+}
+
+/** The app whose fields the outputs give. */
+export function reportedApp(result: RunResult): App | undefined {
+  if (result.command === 'deploy') return result.app;
+  if (result.command === 'rollback') return result.to;
+  return result.acted[0]?.app;
+}
+
+/** The outputs of a failed run: status failed, and the app ids and health check it carries. */
+export function failureOutputs(err: unknown): Record<string, string> {
+  const outputs: Record<string, string> = { status: 'failed' };
+  if (err instanceof DeployFailedError) {
+    // A rollback's roles read like a deploy's: the kept version is the one it meant to run.
+    const previous = err.apps.find((a) => a.role === 'previous' || a.role === 'current');
+    const made = err.apps.find((a) => a.role === 'new' || a.role === 'kept');
+    if (previous) outputs['previous-app-id'] = previous.id;
+    if (made) outputs['app-id'] = made.id;
+  }
+  if (err instanceof HealthCheckFailedError)
+    Object.assign(outputs, healthCheckOutputs(err.healthCheck));
+  return outputs;
+}
+
+/**
+ * What a failed run logs before its error: where each app is (plain lines; one failure, one error)
+ * and the next step (a notice). Nothing for a failure that changed no app.
+ */
+export function failureLog(err: unknown): { lines: string[]; notice: string | undefined } {
+  if (!(err instanceof DeployFailedError)) return { lines: [], notice: undefined };
+  return {
+    lines: err.apps.map((a) => `${a.role} app ${a.name} (${a.id}): ${a.state}`),
+    notice: err.recovery,
+  };
+}
+
+/** The last line of a run that worked: what it did, from the reads the outputs come from. */
+export function finalLine(result: RunResult, outputs: Record<string, string>): string {
+  if (result.command === 'deploy') {
+    if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
+    if (result.unchanged) {
+      return `Unchanged: '${result.app?.name}' (app ${outputs['app-id']}) already runs this package and these settings; nothing was stopped or created.`;
+    }
+    const via = outputs.url ? ` at ${outputs.url}` : '';
+    // An update keeps the app: the "previous" app is this same one, not something it replaced.
+    const replaced = !result.previous
+      ? ''
+      : result.strategy === 'update'
+        ? ', updated in place'
+        : `, replacing ${result.previous.id}`;
+    const state = result.app ? stateText(result.app, result.startAnswer) : 'unknown';
+    return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced} (${state}).`;
+  }
+  if (result.dryRun) return 'Dry run finished: nothing was changed on CamposCloud.';
+  if (result.command === 'rollback') {
+    if (!result.to || !result.from) return `No app found by ${result.lookedUpBy}: nothing to do.`;
+    const now = isRunning(result.to) ? 'runs now' : `reads ${stateText(result.to, result.toStart)}`;
+    const from = isRunning(result.from) ? 'still reads running' : 'is stopped';
+    return `Rolled back '${result.to.name}': ${result.to.id} ${now}, ${result.from.id} ${from}.`;
+  }
+  if (result.acted.length === 0) return `No app found by ${result.lookedUpBy}: nothing to do.`;
+  // Every outcome of a stop comes from a read after it that said not running (outcomeText).
+  const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
+  return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
 }
 
 /** health-check: passed, failed, or empty when no check ran; the last status the app answered. */

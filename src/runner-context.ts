@@ -1,13 +1,36 @@
-// The run's context as the Actions runner hands it over: environment variables and the event
-// payload file. Read here rather than through @actions/github's `context`, because importing that
-// package loads Octokit (2-3 MB of memory, measured) on runs that never call GitHub.
+// The run's context as the Actions runner hands it over: its environment variables and the event
+// payload file. The one module that reads the environment, once per run; everything else gets the
+// values from here. Read here rather than through @actions/github's `context`, because importing
+// that package loads Octokit on runs that never call GitHub (figures in bench/README.md).
 import { readFileSync } from 'node:fs';
-import type { RunnerContext } from './event.js';
+import os from 'node:os';
+import type { RunnerEvent } from './event.js';
 import { isObject } from './loose-json.js';
 
+export interface RunnerContext extends RunnerEvent {
+  /** GITHUB_WORKSPACE, or the current directory for a local run. */
+  workspace: string;
+  /** RUNNER_TEMP, or the system's temporary folder: where the zip is written. */
+  tempDir: string;
+  /** GITHUB_SERVER_URL, or github.com. */
+  serverUrl: string;
+  /** GITHUB_RUN_ID; undefined outside a run. */
+  runId: string | undefined;
+  /** GITHUB_API_URL without a trailing slash, or api.github.com's. */
+  apiUrl: string;
+  /** Whether the runner gave a job summary file (GITHUB_STEP_SUMMARY). */
+  stepSummary: boolean;
+  /** The names of the environment variables: the INPUT_* ones are checked against action.yml. */
+  variables: string[];
+}
+
+/**
+ * Reads the runner's context from `env` (the process's environment unless a test gives one). A
+ * variable set to the empty string counts as absent, as the runner leaves none empty on purpose.
+ */
 export function readRunnerContext(
-  env: NodeJS.ProcessEnv,
   warn: (message: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
 ): RunnerContext {
   return {
     eventName: env.GITHUB_EVENT_NAME ?? '',
@@ -15,6 +38,13 @@ export function readRunnerContext(
     ref: env.GITHUB_REF ?? '',
     sha: env.GITHUB_SHA ?? '',
     repository: env.GITHUB_REPOSITORY || undefined,
+    workspace: env.GITHUB_WORKSPACE || process.cwd(),
+    tempDir: env.RUNNER_TEMP || os.tmpdir(),
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    runId: env.GITHUB_RUN_ID || undefined,
+    apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+    stepSummary: Boolean(env.GITHUB_STEP_SUMMARY),
+    variables: Object.keys(env),
   };
 }
 

@@ -12,7 +12,6 @@ const RUN_URL = 'https://github.com/octo-org/hello-bot/actions/runs/1';
 
 const servers: FakeGitHub[] = [];
 afterEach(async () => {
-  delete process.env['GITHUB_API_URL'];
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
@@ -27,11 +26,10 @@ function recorder() {
   };
 }
 
-/** A fake GitHub with GITHUB_API_URL pointed at it, as the runner sets it, and a module for it. */
+/** A fake GitHub and a module pointed at it, as main.ts points one at GITHUB_API_URL. */
 async function setup(fakeOpts: FakeGitHubOptions = {}, token?: string) {
   const gh = await startFakeGitHub(fakeOpts);
   servers.push(gh);
-  process.env['GITHUB_API_URL'] = gh.url;
   const log = recorder();
   const deployments = new GitHubDeployments({
     token: token ?? gh.token,
@@ -39,6 +37,7 @@ async function setup(fakeOpts: FakeGitHubOptions = {}, token?: string) {
     repo: 'hello-bot',
     log,
     runUrl: RUN_URL,
+    baseUrl: gh.url,
   });
   return { gh, log, deployments };
 }
@@ -99,7 +98,7 @@ describe('recordDeployment', () => {
     ]);
   });
 
-  test('reads the API base URL from GITHUB_API_URL, as set by the runner', async () => {
+  test('sends its calls to the API base URL it is given', async () => {
     const { gh, deployments } = await setup();
     expect(await deployments.recordDeployment(target('production'), APP)).toBeGreaterThan(0);
     expect(gh.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -319,6 +318,7 @@ describe('markInactive', () => {
       owner: 'octo-org',
       repo: 'hello-bot',
       log,
+      baseUrl: writer.gh.url,
     });
     expect(await deployments.markInactive('pr-9')).toBe(0);
     expect(log.warnings()).toEqual([

@@ -7,7 +7,7 @@
 // method returns a sentinel (-1, 0, undefined) instead of throwing.
 
 import { failureWarning, readFailure } from './api-failure.js';
-import { githubApiUrl, makeOctokit, type Octokit } from './octokit.js';
+import { makeOctokit, type Octokit } from './octokit.js';
 import { deploymentPayload, recordedApp } from './payload.js';
 import { limiter } from '../limit.js';
 import type { LineLog } from '../log.js';
@@ -31,8 +31,8 @@ export interface GitHubDeploymentsOptions {
   log: LineLog;
   /** The workflow run's URL, sent as each status's log_url. */
   runUrl?: string;
-  /** Default: GITHUB_API_URL as the runner sets it, read when constructed; else https://api.github.com. */
-  baseUrl?: string;
+  /** The GitHub API's base URL, without a trailing slash (runner-context.ts's apiUrl). */
+  baseUrl: string;
   /** Per request; a hung GitHub API must not hold the deploy up. Default 30 s. */
   timeoutMs?: number;
 }
@@ -56,7 +56,7 @@ export class GitHubDeployments {
   private readonly timeoutMs: number;
 
   constructor(opts: GitHubDeploymentsOptions) {
-    this.apiUrl = githubApiUrl(opts.baseUrl);
+    this.apiUrl = opts.baseUrl;
     this.owner = opts.owner;
     this.repo = opts.repo;
     this.log = opts.log;

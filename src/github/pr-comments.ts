@@ -9,7 +9,7 @@
 // for the run after that one warning.
 import { readFailure } from './api-failure.js';
 import { commentMarker } from './comment-body.js';
-import { githubApiUrl, makeOctokit, type Octokit } from './octokit.js';
+import { makeOctokit, type Octokit } from './octokit.js';
 import type { LineLog } from '../log.js';
 
 export interface PullRequestCommentsOptions {
@@ -17,8 +17,8 @@ export interface PullRequestCommentsOptions {
   owner: string;
   repo: string;
   log: LineLog;
-  /** Default: GITHUB_API_URL as the runner sets it; else https://api.github.com. */
-  baseUrl?: string;
+  /** The GitHub API's base URL, without a trailing slash (runner-context.ts's apiUrl). */
+  baseUrl: string;
   /** Per request; default 30 s. */
   timeoutMs?: number;
 }
@@ -43,7 +43,7 @@ export class PullRequestComments {
     this.repo = opts.repo;
     this.log = opts.log;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
-    this.octokit = makeOctokit(opts.token, githubApiUrl(opts.baseUrl), opts.log);
+    this.octokit = makeOctokit(opts.token, opts.baseUrl, opts.log);
   }
 
   /** The app's comment on the pull request set to body: edited when there is one, else created. */

@@ -15,6 +15,8 @@ export interface CommentContext {
   event: EventInfo;
   log: LineLog;
   runUrl: string | undefined;
+  /** The GitHub API's base URL (runner-context.ts's apiUrl). */
+  apiUrl: string;
   /** The time shown, as an ISO string. */
   now: string;
 }
@@ -135,6 +137,7 @@ export async function commentOnPullRequest(
     owner,
     repo,
     log: ctx.log,
+    baseUrl: ctx.apiUrl,
   });
   const body = commentBody(planned.facts);
   await (planned.create
