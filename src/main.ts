@@ -199,7 +199,7 @@ async function makeDeployments(
     return undefined;
   }
   // Evaluated only when used ('eager' keeps it in the one bundle file, whose licenses.txt ncc only
-  // writes whole for a single chunk): Octokit costs 2-3 MB on runs that never call GitHub.
+  // writes whole for a single chunk): Octokit's memory is not spent on runs that never call GitHub.
   const { GitHubDeployments } = await import(/* webpackMode: "eager" */ './github/deployments.js');
   return new GitHubDeployments({
     token: inputs.githubToken,

@@ -65,7 +65,7 @@ const READ_BYTES = 64 * 1024;
 
 /**
  * preamble, the file, epilogue: a plain Readable on fs callbacks. An async generator through
- * Readable.from costs several promises per chunk, which showed up as V8 heap growth on big uploads.
+ * Readable.from costs several promises per chunk, which grow V8's heap on big uploads.
  */
 class FileBody extends Readable {
   private fd: number | undefined;

@@ -26,8 +26,8 @@ export function looksIncompressible(sample: Buffer): boolean {
 
 /**
  * The same judgement for a small file read whole, from the entropy of its byte frequencies: a
- * deflate per file to decide would cost, on thousands of small files, a zlib set-up each (measured:
- * 0.28 s of main thread on 5,000 files), on top of the deflate that archiver then does anyway.
+ * deflate per file to decide would cost, on thousands of small files, a zlib set-up each, on top of
+ * the deflate that archiver then does anyway (figures in bench/README.md).
  */
 export function smallLooksIncompressible(data: Buffer): boolean {
   const n = Math.min(data.length, SMALL_SAMPLE);

@@ -16,8 +16,7 @@ import type { SelectedFile } from './select.js';
  * Files up to this size are read whole, ahead of the writer and several at a time; larger ones are
  * streamed from disk when their turn comes. Kept small on purpose: glibc serves big buffers with
  * mmap and, after freeing one, raises its mmap threshold to that size, so a run of multi-MB buffers
- * leaves the heap fragmented and the process tens of MB larger for good (measured: 8 MB reads cost
- * about 40 MB of peak RSS).
+ * leaves the heap fragmented and the process larger for good (figures in bench/README.md).
  */
 export const READ_WHOLE = 1024 * 1024;
 /** Read size for a streamed file. */

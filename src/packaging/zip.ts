@@ -37,7 +37,7 @@ const HELD_BYTES = 8 * 1024 * 1024;
 const STREAM_HELD = 512 * 1024;
 /**
  * Entries handed to archiver ahead of its output. Each keeps its bytes and archiver's objects for it
- * alive; measured on 1,800 small files, 256 cost about 10 MB more peak RSS than 32, at the same speed.
+ * alive, and more of them buy no speed (figures in bench/README.md).
  */
 const HELD_FILES = 32;
 /** Files read at the same time. */
@@ -55,9 +55,8 @@ export const FAST_LEVEL_ABOVE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Level 6 (as `zip -r`) for a workspace of sources, level 1 for a big one. archiver deflates each
- * entry on one thread, so on big files time goes with the level (300 MB bench workspace: 9.9 s at 6,
- * 3.4 s at 1, for a zip 5.5% larger), while on many small files the cost is per entry and level 6
- * costs no more. Decided by the selection alone, so the same files still give the same zip.
+ * entry on one thread, so on big files time goes with the level, for a zip only a little smaller,
+ * while on many small files the cost is per entry and level 6 costs no more (bench/README.md). Decided by the selection alone, so the same files still give the same zip.
  */
 export function defaultLevel(files: readonly SelectedFile[]): number {
   let total = 0;
