@@ -225,7 +225,6 @@ describe('a failed run', () => {
       passed: false,
       url: 'https://bot.camposcloud.app/health',
       status: 503,
-      tries: 3,
       waitedMs: 1000,
       problem: 'HTTP 503',
     };

@@ -29,16 +29,13 @@ export class PackagingError extends Error {
 export class ApiError extends Error {
   /** HTTP status, or undefined when no response came (network error, timeout). */
   readonly status: number | undefined;
-  /** e.g. "POST /v1/apps/create" */
-  readonly endpoint: string;
-  /** The server's own words (JSON error/message/msg, else the body text, truncated), if any. */
-  readonly serverMessage: string | undefined;
-  /** How many attempts were made before giving up. */
-  readonly attempts: number;
   constructor(opts: {
+    /** e.g. "POST /v1/apps/create" */
     endpoint: string;
     status?: number;
+    /** The server's own words (JSON error/message/msg, else the body text, truncated), if any. */
     serverMessage?: string;
+    /** How many attempts were made before giving up. */
     attempts?: number;
     detail?: string;
     /** What to check, when the failure points at an input (api-url for a host that is not there). */
@@ -59,9 +56,6 @@ export class ApiError extends Error {
     super(message);
     this.name = 'ApiError';
     this.status = opts.status;
-    this.endpoint = opts.endpoint;
-    this.serverMessage = opts.serverMessage;
-    this.attempts = opts.attempts ?? 1;
   }
 }
 

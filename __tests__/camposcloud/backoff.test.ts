@@ -29,7 +29,7 @@ async function firstWait(status: number, random: number): Promise<string> {
   server.addFault({ path: '/v1/apps', kind: 'status', status });
   // The action's defaults: no retryBaseMs.
   const client = clientFor(server, { retryBaseMs: undefined, random: () => random });
-  const listing = client.listApps();
+  const listing = client.listAppsWithUsage().then((l) => l.apps);
   const retrying = () => client.testLog.lines.find((l) => l.includes('retrying in'));
   await until(() => retrying() !== undefined);
   jest.advanceTimersByTime(60_000);
@@ -51,7 +51,7 @@ test.each([
 test('the wait is really waited: the second attempt starts when it ends, not before', async () => {
   server.addFault({ path: '/v1/apps', kind: 'status', status: 429 });
   const client = clientFor(server, { retryBaseMs: undefined, random: () => 0 });
-  const listing = client.listApps();
+  const listing = client.listAppsWithUsage().then((l) => l.apps);
   const secondAttempt = () => client.testLog.lines.some((l) => l.includes('(attempt 2 of 5)'));
   await until(() => client.testLog.lines.some((l) => l.includes('retrying in 3.0 s')));
   jest.advanceTimersByTime(2999);

@@ -178,7 +178,7 @@ describe('createApp', () => {
     const err = (await client.createApp(createRequest(zip)).catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(500);
-    expect(err.attempts).toBe(2);
+    expect(err.message).toContain('[after 2 attempts]');
     expect(creates()).toHaveLength(2);
     expect(server.apps.size).toBe(0);
   });

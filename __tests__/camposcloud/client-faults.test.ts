@@ -33,7 +33,7 @@ describe('transient faults are retried and the call then succeeds', () => {
       const seeded = server.seedApp({ name: 'bot' });
       server.addFault({ ...fault, times: 2 });
       const client = clientFor(server);
-      const apps = await client.listApps();
+      const apps = await client.listAppsWithUsage().then((l) => l.apps);
       expect(apps.map((a) => a.id)).toEqual([seeded._id]);
       expect(requestsTo('/v1/apps')).toHaveLength(3);
       expect(client.testLog.lines.filter((l) => /^info: .*retrying in/.test(l))).toHaveLength(2);
@@ -43,7 +43,7 @@ describe('transient faults are retried and the call then succeeds', () => {
   it('logs each retry with the reason, the wait and the attempt number', async () => {
     server.addFault({ path: '/v1/apps', kind: 'status', status: 503 });
     const client = clientFor(server);
-    await client.listApps();
+    await client.listAppsWithUsage().then((l) => l.apps);
     expect(client.testLog.lines).toContainEqual(
       expect.stringMatching(
         /^info: GET \/v1\/apps returned HTTP 503 .*; retrying in \d+ ms \(attempt 2 of 5\)$/,
@@ -73,7 +73,7 @@ describe('transient faults are retried and the call then succeeds', () => {
       headers: { 'retry-after': '120' },
     });
     const client = clientFor(server, { maxRetryAfterMs: 50 });
-    await expect(client.listApps()).resolves.toHaveLength(1);
+    await expect(client.listAppsWithUsage().then((l) => l.apps)).resolves.toHaveLength(1);
     expect(requestsTo('/v1/apps')).toHaveLength(2);
     // 120 s asked, the cap of 50 ms used: the log says which wait it took.
     expect(client.testLog.lines.join('\n')).toMatch(/HTTP 429 \(rate limited\); retrying in 50 ms/);
@@ -108,7 +108,7 @@ describe('transient faults are retried and the call then succeeds', () => {
       headers: { 'retry-after': inAMoment },
     });
     const client = clientFor(server, { maxRetryAfterMs: 40 });
-    await expect(client.listApps()).resolves.toHaveLength(1);
+    await expect(client.listAppsWithUsage().then((l) => l.apps)).resolves.toHaveLength(1);
     expect(requestsTo('/v1/apps')).toHaveLength(2);
     expect(client.testLog.lines.join('\n')).toMatch(/retrying in 40 ms/);
   });
@@ -117,7 +117,7 @@ describe('transient faults are retried and the call then succeeds', () => {
     server.seedApp({ name: 'bot' });
     server.addFault({ path: '/v1/apps', kind: 'status', status: 429, times: 2 });
     const client = clientFor(server, { retryBaseMs: 10 });
-    await expect(client.listApps()).resolves.toHaveLength(1);
+    await expect(client.listAppsWithUsage().then((l) => l.apps)).resolves.toHaveLength(1);
     expect(requestsTo('/v1/apps')).toHaveLength(3);
   });
 
@@ -156,10 +156,12 @@ describe('transient faults are retried and the call then succeeds', () => {
   it('gives up after maxAttempts with the status, endpoint, server words and attempt count', async () => {
     server.addFault({ path: '/v1/apps', kind: 'status', status: 503, times: Infinity });
     const client = clientFor(server, { maxAttempts: 3 });
-    const err = (await client.listApps().catch((e: unknown) => e)) as ApiError;
+    const err = (await client
+      .listAppsWithUsage()
+      .then((l) => l.apps)
+      .catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(503);
-    expect(err.attempts).toBe(3);
     expect(err.message).toContain('GET /v1/apps failed with HTTP 503');
     expect(err.message).toContain('Injected fault (HTTP 503)');
     expect(err.message).toContain('[after 3 attempts]');
@@ -176,11 +178,15 @@ describe('permanent failures fail fast', () => {
       body: '{"error":"Invalid page"}',
     });
     const client = clientFor(server);
-    const err = (await client.listApps().catch((e: unknown) => e)) as ApiError;
+    const err = (await client
+      .listAppsWithUsage()
+      .then((l) => l.apps)
+      .catch((e: unknown) => e)) as ApiError;
     expect(err).toBeInstanceOf(ApiError);
     expect(err.status).toBe(400);
-    expect(err.endpoint).toBe('GET /v1/apps');
-    expect(err.message).toContain('GET /v1/apps failed with HTTP 400: Invalid page');
+    expect(err.message).toContain(
+      'CamposCloud API GET /v1/apps failed with HTTP 400: Invalid page',
+    );
     expect(requestsTo('/v1/apps')).toHaveLength(1);
   });
 
@@ -189,7 +195,7 @@ describe('permanent failures fail fast', () => {
     const client = clientFor(server);
     const err = (await client.getApp(id).catch((e: unknown) => e)) as ApiError;
     expect(err.status).toBe(404);
-    expect(err.endpoint).toBe(`GET /v1/apps/${id}`);
+    expect(err.message).toContain(`CamposCloud API GET /v1/apps/${id} failed with HTTP 404`);
     expect(err.message).toContain('Application not found');
     expect(server.requests).toHaveLength(1);
   });
@@ -250,7 +256,10 @@ describe('the deadline', () => {
       retryBaseMs: 60_000,
       deadline: { at: Date.now() + 5_000, timeoutSeconds: 5 },
     });
-    const err = (await client.listApps().catch((e: unknown) => e)) as DeadlineError;
+    const err = (await client
+      .listAppsWithUsage()
+      .then((l) => l.apps)
+      .catch((e: unknown) => e)) as DeadlineError;
     expect(err).toBeInstanceOf(DeadlineError);
     expect(err.waitingFor).toBe('a retry of GET /v1/apps after HTTP 503');
     expect(requestsTo('/v1/apps')).toHaveLength(1);
@@ -258,7 +267,9 @@ describe('the deadline', () => {
 
   it('a deadline already past sends nothing', async () => {
     const client = clientFor(server, { deadline: { at: Date.now() - 1, timeoutSeconds: 1 } });
-    await expect(client.listApps()).rejects.toBeInstanceOf(DeadlineError);
+    await expect(client.listAppsWithUsage().then((l) => l.apps)).rejects.toBeInstanceOf(
+      DeadlineError,
+    );
     expect(server.requests).toHaveLength(0);
   });
 });

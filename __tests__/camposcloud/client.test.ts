@@ -55,14 +55,14 @@ describe('CamposCloudClient against the local server', () => {
   it('lists every app across pages (25 apps, 10 per page)', async () => {
     const ids = Array.from({ length: 25 }, (_, i) => server.seedApp({ name: `app-${i}` })._id);
     const client = clientFor(server);
-    const apps = await client.listApps();
+    const apps = await client.listAppsWithUsage().then((l) => l.apps);
     expect(apps.map((a) => a.id)).toEqual(ids);
     expect(server.requests.map((r) => r.query.page)).toEqual(['1', '2', '3']);
   });
 
   it('lists an empty account with one request', async () => {
     const client = clientFor(server);
-    await expect(client.listApps()).resolves.toEqual([]);
+    await expect(client.listAppsWithUsage().then((l) => l.apps)).resolves.toEqual([]);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -125,7 +125,10 @@ describe('CamposCloudClient against the local server', () => {
 
   it('a wrong token is refused with 401 once, not retried, with a message about the token', async () => {
     const client = clientFor(server, { token: 'not-the-token' });
-    const err = await client.listApps().catch((e: unknown) => e);
+    const err = await client
+      .listAppsWithUsage()
+      .then((l) => l.apps)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).status).toBe(401);
     expect((err as ApiError).message).toContain('GET /v1/apps');

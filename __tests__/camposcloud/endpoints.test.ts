@@ -38,7 +38,7 @@ test('each call a dry run describes is the request the client sends; GETs change
 
   const made: [() => Promise<unknown>, string, boolean][] = [
     [() => client.getApp(id), client.describe.getApp(id), false],
-    [() => client.listApps(), client.describe.listApps(1), false],
+    [() => client.listAppsWithUsage().then((l) => l.apps), client.describe.listApps(1), false],
     [() => client.stopApp(id), client.describe.stopApp(id), true],
     [() => client.startApp(id), client.describe.startApp(id), true],
     [

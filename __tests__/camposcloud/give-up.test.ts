@@ -23,7 +23,10 @@ async function giveUp(ending: Ending, extra: Parameters<typeof clientFor>[1] = {
     random: () => 0,
     ...extra,
   });
-  const err = await client.listApps().catch((e: unknown) => e);
+  const err = await client
+    .listAppsWithUsage()
+    .then((l) => l.apps)
+    .catch((e: unknown) => e);
   return { err: err as Error, log: client.testLog.lines.filter((l) => l.startsWith('info: ')) };
 }
 

@@ -21,7 +21,9 @@ function seed(n: number): string[] {
 it('a page parameter honoured: every app of 3 pages, in order, one request per page', async () => {
   server = await startFakeCamposCloud({ pageSize: 5, variants: { pageParam: 'honoured' } });
   const ids = seed(12);
-  const apps = await clientFor(server).listApps();
+  const apps = await clientFor(server)
+    .listAppsWithUsage()
+    .then((l) => l.apps);
   expect(apps.map((a) => a.id)).toEqual(ids);
   expect(server.requests.map((r) => r.query.page)).toEqual(['1', '2', '3']);
 });
@@ -30,7 +32,8 @@ it('a page parameter ignored, with more apps than a page: the repeat is an error
   server = await startFakeCamposCloud({ pageSize: 5, variants: { pageParam: 'ignored' } });
   seed(12);
   const err = await clientFor(server)
-    .listApps()
+    .listAppsWithUsage()
+    .then((l) => l.apps)
     .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(IncompleteListError);
   expect((err as IncompleteListError).message).toContain(
@@ -43,7 +46,11 @@ it('a page parameter ignored, with more apps than a page: the repeat is an error
 it('a page parameter ignored, with every app on one page: nothing to walk, no error', async () => {
   server = await startFakeCamposCloud({ pageSize: 10, variants: { pageParam: 'ignored' } });
   const ids = seed(4);
-  await expect(clientFor(server).listApps()).resolves.toHaveLength(ids.length);
+  await expect(
+    clientFor(server)
+      .listAppsWithUsage()
+      .then((l) => l.apps),
+  ).resolves.toHaveLength(ids.length);
   expect(server.requests).toHaveLength(1);
 });
 
@@ -55,7 +62,8 @@ it('pages that end before totalItems: an error naming both counts', async () => 
     pagination: { totalItems: 3, hasNextPage: false, currentPage: 1 },
   });
   const err = await clientFor(server)
-    .listApps()
+    .listAppsWithUsage()
+    .then((l) => l.apps)
     .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(IncompleteListError);
   expect((err as Error).message).toContain(
@@ -67,7 +75,11 @@ it('a bare array, or no pagination: taken as the whole list', async () => {
   server = await startFakeCamposCloud();
   const app = server.seedApp({ name: 'bot' });
   answerList([{ _id: app._id, name: 'bot' }]);
-  await expect(clientFor(server).listApps()).resolves.toHaveLength(1);
+  await expect(
+    clientFor(server)
+      .listAppsWithUsage()
+      .then((l) => l.apps),
+  ).resolves.toHaveLength(1);
 });
 
 describe('a server that pages for ever', () => {
@@ -75,7 +87,8 @@ describe('a server that pages for ever', () => {
     server = await startFakeCamposCloud();
     server.addFault({ path: '/v1/apps', kind: 'endless-pages', pageItems: 1000, times: Infinity });
     const err = await clientFor(server)
-      .listApps()
+      .listAppsWithUsage()
+      .then((l) => l.apps)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IncompleteListError);
     expect((err as Error).message).toContain(
@@ -89,7 +102,8 @@ describe('a server that pages for ever', () => {
     server = await startFakeCamposCloud();
     server.addFault({ path: '/v1/apps', kind: 'endless-pages', pageItems: 1, times: Infinity });
     const err = await clientFor(server)
-      .listApps()
+      .listAppsWithUsage()
+      .then((l) => l.apps)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IncompleteListError);
     expect((err as Error).message).toContain(
@@ -137,7 +151,11 @@ it('an empty page that claims a next one ends the walk: nothing more to find', a
     body: JSON.stringify({ applications: [], pagination: { hasNextPage: true, currentPage: 1 } }),
     times: Infinity,
   });
-  await expect(clientFor(server).listApps()).resolves.toEqual([]);
+  await expect(
+    clientFor(server)
+      .listAppsWithUsage()
+      .then((l) => l.apps),
+  ).resolves.toEqual([]);
   expect(server.requests).toHaveLength(1);
 });
 
@@ -149,7 +167,9 @@ it('after a full page, an empty page that claims a next one ends the walk with w
     pagination: { hasNextPage: true, currentPage: 1 },
   });
   answerList({ applications: [], pagination: { hasNextPage: true, currentPage: 2 } });
-  const apps = await clientFor(server).listApps();
+  const apps = await clientFor(server)
+    .listAppsWithUsage()
+    .then((l) => l.apps);
   expect(apps.map((a) => a.id)).toEqual([app._id]);
   expect(server.requests.map((r) => r.query.page)).toEqual(['1', '2']);
 });
@@ -158,6 +178,10 @@ it('a page whose pagination leaves out hasNextPage is the last', async () => {
   server = await startFakeCamposCloud({ pageSize: 1 });
   const ids = seed(2);
   answerList({ applications: [{ _id: ids[0], name: 'app-0' }], pagination: { currentPage: 1 } });
-  await expect(clientFor(server).listApps()).resolves.toHaveLength(1);
+  await expect(
+    clientFor(server)
+      .listAppsWithUsage()
+      .then((l) => l.apps),
+  ).resolves.toHaveLength(1);
   expect(server.requests.map((r) => r.query.page)).toEqual(['1']);
 });

@@ -18,7 +18,7 @@ test('a response that is slow to come is reported while it is awaited', async ()
     maxAttempts: 2,
     stillWaitingEveryMs: 100,
   });
-  await client.listApps();
+  await client.listAppsWithUsage().then((l) => l.apps);
   const still = client.testLog.lines.filter((l) => l.startsWith('info: Still waiting'));
   expect(still.length).toBeGreaterThanOrEqual(2);
   expect(still[0]).toMatch(
@@ -30,6 +30,6 @@ test('a response that is slow to come is reported while it is awaited', async ()
 
 test('a quick response says nothing', async () => {
   const client = clientFor(server, { stillWaitingEveryMs: 1000 });
-  await client.listApps();
+  await client.listAppsWithUsage().then((l) => l.apps);
   expect(client.testLog.lines.filter((l) => l.includes('Still waiting'))).toEqual([]);
 });

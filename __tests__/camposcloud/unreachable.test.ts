@@ -28,10 +28,13 @@ test('connection refused on the first contact: one attempt, an error naming api-
     retryBaseMs: 5,
     log,
   });
-  const err = await client.listApps().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const err = await client
+    .listAppsWithUsage()
+    .then((l) => l.apps)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(err).toBeInstanceOf(ApiError);
   expect((err as ApiError).message).toContain('ECONNREFUSED');
   expect((err as ApiError).message).toContain(
@@ -48,10 +51,13 @@ test('a host name that does not exist: an error naming api-url, without the usua
     retryBaseMs: 5,
     log,
   });
-  const err = (await client.listApps().then(
-    () => undefined,
-    (e: unknown) => e,
-  )) as ApiError;
+  const err = (await client
+    .listAppsWithUsage()
+    .then((l) => l.apps)
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as ApiError;
   expect(err).toBeInstanceOf(ApiError);
   expect(err.message).toMatch(
     /The name no-such-host\.invalid, the host of input 'api-url', (does not exist|could not be resolved)/,
@@ -63,9 +69,9 @@ test('a host name that does not exist: an error naming api-url, without the usua
 test('once the host has answered, a refused connection is retried like any network error', async () => {
   const server = await startFakeCamposCloud({});
   const client = clientFor(server, { maxAttempts: 2 });
-  await client.listApps();
+  await client.listAppsWithUsage().then((l) => l.apps);
   await server.close();
-  await expect(client.listApps()).rejects.toThrow(/ECONNREFUSED/);
+  await expect(client.listAppsWithUsage().then((l) => l.apps)).rejects.toThrow(/ECONNREFUSED/);
   expect(retries(client.testLog.lines)).toHaveLength(1);
 });
 

@@ -39,7 +39,10 @@ test('passes on the first accepted answer, sending no credential of any kind', a
     { url: `${web.url}/health`, statuses: ok, endAt: Date.now() + 5000, ...fast },
     log,
   );
-  expect(r).toMatchObject({ passed: true, status: 200, tries: 1 });
+  expect(r).toMatchObject({ passed: true, status: 200 });
+  expect(log.lines).toContainEqual(
+    expect.stringMatching(/^info Health check passed: .*, 1 try\)\.$/),
+  );
   const seen = web.requests.filter((q) => q.path === '/health');
   expect(seen).toHaveLength(1);
   expect(seen[0]!.method).toBe('GET');
@@ -49,11 +52,16 @@ test('passes on the first accepted answer, sending no credential of any kind', a
 
 test('tries again until the app answers as expected', async () => {
   web.route('/warming', (n) => (n < 3 ? { status: 503, body: 'starting' } : { status: 204 }));
+  const log = recorder();
   const r = await runHealthCheck(
     { url: `${web.url}/warming`, statuses: ok, endAt: Date.now() + 10_000, ...fast },
-    recorder(),
+    log,
   );
-  expect(r).toMatchObject({ passed: true, status: 204, tries: 3 });
+  expect(r).toMatchObject({ passed: true, status: 204 });
+  expect(web.requests.filter((q) => q.path === '/warming')).toHaveLength(3);
+  expect(log.lines).toContainEqual(
+    expect.stringMatching(/^info Health check passed: .*, 3 tries\)\.$/),
+  );
 });
 
 test('an error page with a status outside the accepted ones fails, showing a short escaped excerpt', async () => {
@@ -142,7 +150,8 @@ test('an answer whose body never ends is judged on what was read, without waitin
     },
     recorder(),
   );
-  expect(r).toMatchObject({ passed: false, status: 500, tries: 1 });
+  expect(r).toMatchObject({ passed: false, status: 500 });
+  expect(web.requests.filter((q) => q.path === '/endless')).toHaveLength(1);
   // The excerpt comes from the capped read; a read to the end would have been cut off instead.
   expect(r.problem).toContain('body begins: "<p>oops</p><p>oops</p>');
 });

@@ -94,7 +94,7 @@ const CALLS: Call[] = [
     method: 'GET',
     path: () => '/v1/apps',
     seed: () => server.seedApp({ name: 'bot' }),
-    invoke: (c) => c.listApps(),
+    invoke: (c) => c.listAppsWithUsage().then((l) => l.apps),
     done: (app, apps) => expect((apps as { id: string }[]).map((a) => a.id)).toEqual([app._id]),
   },
   {

@@ -61,12 +61,10 @@ export class CamposCloudClient {
     }
   }
 
-  /** Every app, walking GET /apps?page=N (listing.ts says when the list counts as incomplete). */
-  async listApps(): Promise<App[]> {
-    return (await this.listAppsWithUsage()).apps;
-  }
-
-  /** listApps, with the memory in use as the first page's totalUsedRAM says (undefined if unreadable). */
+  /**
+   * Every app, walking GET /apps?page=N (listing.ts says when the list counts as incomplete), and
+   * the memory in use as the first page's totalUsedRAM says (undefined if unreadable).
+   */
   listAppsWithUsage(): Promise<AppListing> {
     return listAppsWithUsage(this.http);
   }

@@ -17,11 +17,6 @@ export interface FoundApps {
   /** How they were looked up, for messages: "id 64f..." or "name 'my-bot'". */
   lookedUpBy: string;
   /**
-   * Read just now with GET /apps/{id}: no second read is needed before a stop. List items may
-   * lack the metrics and other settings, so those are read again before any change.
-   */
-  readById: boolean;
-  /**
    * Found by name and none matched: apps whose name is app-name in another case ('My Music Bot'
    * for 'my music bot'). Names match exactly; these are only named in a notice.
    */
@@ -39,7 +34,7 @@ export async function findAppsWithUsage(
 ): Promise<FoundApps & { listing?: AppListing }> {
   if (query.appId) {
     const app = await client.findApp(query.appId);
-    return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}`, readById: true };
+    return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}` };
   }
   const listing = await client.listAppsWithUsage();
   const apps = appsNamed(listing, query.appName);
@@ -52,7 +47,6 @@ export async function findAppsWithUsage(
     apps: newestFirst(apps),
     lookedUpBy: `name '${query.appName}'`,
     listing,
-    readById: false,
     sameButCase,
   };
 }

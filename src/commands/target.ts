@@ -51,11 +51,7 @@ export async function findTarget(
   }
   const app = await ctx.client.findApp(recorded.appId);
   if (app && app.name === inputs.appName) {
-    return withVersions(
-      { apps: [app], lookedUpBy: via, readById: true, recorded: app },
-      ctx,
-      allVersions,
-    );
+    return withVersions({ apps: [app], lookedUpBy: via, recorded: app }, ctx, allVersions);
   }
   if (!app) {
     ctx.log.info(
@@ -84,5 +80,5 @@ async function withVersions(
   const app = found.recorded;
   if (!allVersions || !app) return found;
   const versions = newestFirst(await ctx.client.findAppsByName(app.name));
-  return { ...found, apps: versions.length > 0 ? versions : [app], readById: false };
+  return { ...found, apps: versions.length > 0 ? versions : [app] };
 }

@@ -59,7 +59,7 @@ export async function checkDeployedApp(
 
 function notRun(problem: string, log: Log): HealthCheckResult {
   log.warning(`Health check failed: ${problem}.`);
-  return { passed: false, url: '', status: undefined, tries: 0, waitedMs: 0, problem };
+  return { passed: false, url: '', status: undefined, waitedMs: 0, problem };
 }
 
 /**

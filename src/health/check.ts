@@ -31,7 +31,6 @@ export interface HealthCheckResult {
   url: string;
   /** The last HTTP status the app answered; undefined when no answer ever came. */
   status: number | undefined;
-  tries: number;
   waitedMs: number;
   /** Why the last try failed, in words (status and excerpt, or the network error). */
   problem: string | undefined;
@@ -79,7 +78,6 @@ export async function runHealthCheck(
       passed,
       url: shownUrl(opts.url),
       status,
-      tries,
       waitedMs: Date.now() - started,
       problem,
     });
