@@ -1,12 +1,12 @@
 import { afterStartText, afterStopText, appUrl, runningText, stateText } from '../src/app-facts.js';
 import type { App } from '../src/camposcloud/types.js';
+import { answeredApp } from './support/app-fixture.js';
 
 const app = (subdomain: string | undefined, exposedViaWeb = true): App => ({
   id: 'a'.repeat(24),
   name: 'bot',
   containerId: undefined,
   teamId: undefined,
-  status: 'active',
   online: true,
   exposedViaWeb,
   subdomain,
@@ -28,11 +28,8 @@ test('no URL when the app is not exposed or has no subdomain', () => {
 });
 
 /** An app as a read shows it: online true, false (an uptime or not), or no metrics. */
-const read = (online: boolean | undefined, uptime?: number): App => ({
-  ...app(undefined),
-  online,
-  ...(uptime === undefined ? {} : { uptime }),
-});
+const read = (online: boolean | undefined, uptime?: number): App =>
+  answeredApp(online === undefined ? null : { online, uptime });
 
 test.each([
   [read(true), 'running', 'online'],

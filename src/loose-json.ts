@@ -1,6 +1,6 @@
 // Reading JSON whose shape is not promised (API responses, event payloads) without trusting it.
 
-export type Loose = Record<string, unknown>;
+type Loose = Record<string, unknown>;
 
 export function isObject(v: unknown): v is Loose {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -21,7 +21,7 @@ import type { App } from './camposcloud/types.js';
 import { mdCell, mdCode, mdText, mdUrl } from './runner-text.js';
 import { count, duration } from './text.js';
 
-export type Outputs = Record<
+type Outputs = Record<
   | 'app-id'
   | 'status'
   | 'previous-app-id'
@@ -147,7 +147,7 @@ export function finalLine(result: RunResult, outputs: Record<string, string>): s
 }
 
 /** health-check: passed, failed, or empty when no check ran; the last status the app answered. */
-export function healthCheckOutputs(
+function healthCheckOutputs(
   check: HealthCheckResult | undefined,
 ): Pick<Outputs, 'health-check' | 'health-check-status'> {
   return {

@@ -122,7 +122,7 @@ it('an uptime on a stopped app is not a state: the app reads not running, and a 
   const app = server.seedApp({ name: 'bot', running: false, lastUptime: 5000 });
   const client = clientFor(server, settle);
   const read = await client.getApp(app._id);
-  expect(read).toMatchObject({ online: false, uptime: 5000 });
+  expect(read.online).toBe(false);
   await expect(client.startApp(app._id, read)).resolves.toMatchObject({ answer: 'accepted' });
   expect(server.apps.get(app._id)?.running).toBe(true);
 });

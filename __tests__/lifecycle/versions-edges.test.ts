@@ -18,7 +18,6 @@ function app(online: boolean, memoryMB: number | null = 256): App {
     name: 'bot',
     containerId: undefined,
     teamId: undefined,
-    status: 'active',
     online,
     exposedViaWeb: false,
     subdomain: undefined,

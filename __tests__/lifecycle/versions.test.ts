@@ -23,7 +23,6 @@ function app(over: Partial<App> & { online?: boolean } = {}): App {
     name: 'bot',
     containerId: undefined,
     teamId: undefined,
-    status: 'active',
     online: false,
     exposedViaWeb: false,
     subdomain: undefined,

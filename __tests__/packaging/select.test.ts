@@ -4,12 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PackagingError } from '../../src/errors.js';
-import {
-  DEFAULT_EXCLUDES,
-  explainExclusion,
-  selectFiles,
-  type SelectOptions,
-} from '../../src/packaging/select.js';
+import { DEFAULT_EXCLUDES } from '../../src/packaging/rules.js';
+import { explainExclusion, selectFiles, type SelectOptions } from '../../src/packaging/select.js';
 import { addFiles, treesRemovedAfterAll, warnings } from './helpers.js';
 
 const tree = treesRemovedAfterAll();

@@ -1,4 +1,5 @@
 // An app as the client's reads return it, for the tests of pure functions that take one.
+import { normalizeApp } from '../../src/camposcloud/normalize.js';
 import type { App } from '../../src/camposcloud/types.js';
 
 /** 'bot', a python app not exposed on the web, with no state reported; `fields` change any of it. */
@@ -8,7 +9,6 @@ export function readApp(fields: Partial<App> = {}): App {
     name: 'bot',
     containerId: undefined,
     teamId: undefined,
-    status: 'active',
     online: undefined,
     exposedViaWeb: false,
     subdomain: undefined,
@@ -16,4 +16,17 @@ export function readApp(fields: Partial<App> = {}): App {
     createdAt: undefined,
     ...fields,
   };
+}
+
+/**
+ * 'bot' as the client reads an API answer carrying these `currentResourceMetrics` (null: the API
+ * sent none), with the provisioning status a stopped app still has.
+ */
+export function answeredApp(metrics: { online?: boolean; uptime?: number } | null): App {
+  return normalizeApp({
+    _id: 'a'.repeat(24),
+    name: 'bot',
+    status: 'active',
+    currentResourceMetrics: metrics,
+  });
 }

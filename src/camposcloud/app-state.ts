@@ -12,7 +12,7 @@ import type { App } from './types.js';
 import { duration } from '../text.js';
 
 /** Reads one app (GET /apps/{id}): the client's getApp. */
-export type ReadApp = (id: string) => Promise<App>;
+type ReadApp = (id: string) => Promise<App>;
 
 /**
  * Running, as the platform reports it: `currentResourceMetrics.online === true`, and nothing else.
@@ -155,7 +155,7 @@ function after(app: App, limits: SettleLimits): string {
 }
 
 /** The state a read shows, with the field it comes from (for errors and debug lines). */
-export function runState(app: App): string {
+function runState(app: App): string {
   if (app.online === true) return 'running (online: true)';
   return app.online === false ? 'not running (online: false)' : 'not running (no metrics)';
 }

@@ -14,7 +14,7 @@ import { verdictForStatus } from './retry.js';
 import type { App, CreateAppRequest } from './types.js';
 
 /** The lookups a create needs (the client's). */
-export interface AppsByName {
+interface AppsByName {
   findAppsByName(name: string): Promise<App[]>;
   findNewAppsByName(name: string, known: ReadonlySet<string>): Promise<App[]>;
 }

@@ -43,7 +43,7 @@ export interface Exchange {
   waitingFor: string;
 }
 
-export type ExchangeResult =
+type ExchangeResult =
   | {
       kind: 'response';
       status: number;

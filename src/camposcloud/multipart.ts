@@ -5,7 +5,7 @@ import { close, open as openFile, read } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 
-export interface MultipartFile {
+interface MultipartFile {
   field: string;
   filename: string;
   contentType: string;

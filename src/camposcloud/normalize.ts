@@ -73,10 +73,7 @@ export function normalizeApp(raw: unknown): App {
       odd,
     ),
     teamId: refId(raw['teamId']) ?? refId(raw['team']),
-    status: nonEmptyString(raw['status']) ?? 'unknown',
     online,
-    uptime:
-      isObject(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
     exposedViaWeb: bool(raw['exposedViaWeb']),
     subdomain: shaped(
       'assignedSubdomain',

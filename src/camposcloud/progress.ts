@@ -2,7 +2,7 @@
 // chunk. Pure apart from the injected clock, so it is tested without waiting.
 import type { MultipartBody } from './multipart.js';
 
-export interface ProgressOptions {
+interface ProgressOptions {
   totalBytes: number;
   /** Where the lines go (the client's log.info). */
   log: (line: string) => void;
@@ -13,7 +13,7 @@ export interface ProgressOptions {
   label?: string;
 }
 
-export interface ProgressReporter {
+interface ProgressReporter {
   /**
    * Called with each chunk's size as it is sent. The chunk that completes the total ends with a
    * final line, but only if progress was shown at all: a short upload stays silent.

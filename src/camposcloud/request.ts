@@ -105,7 +105,7 @@ export interface ClientOptions {
   statePollMs?: number;
 }
 
-export interface Upload {
+interface Upload {
   body: MultipartBody;
   /** A small JSON body needs no more time than any request; a zip gets the upload limits. */
   small?: boolean;

@@ -36,7 +36,7 @@ export function nextBackoff(
 }
 
 /** How one attempt ended, as far as retrying is concerned. */
-export type Verdict =
+type Verdict =
   | 'success'
   | 'fatal' // the server refused for good (401, 403, 404, other 4xx)
   | 'rate-limited' // 429: refused, nothing happened, safe to send again after the wait

@@ -16,15 +16,12 @@ export interface App {
   containerId: string | undefined;
   /** `teamId` as a string whether the API sent a string, null or a populated team object. */
   teamId: string | undefined;
-  /** Provisioning state: active | creating | suspended (not whether it runs). */
-  status: string;
-  /** `currentResourceMetrics.online`; undefined when the API sent no metrics. */
-  online: boolean | undefined;
   /**
-   * `currentResourceMetrics.uptime` (seconds): an ordinary metric that a stopped app may still
-   * carry (0, or its last value). Not a state: nothing decides or reports by it (isRunning).
+   * `currentResourceMetrics.online`; undefined when the API sent no metrics. The only state kept:
+   * the answer's `status` (provisioning) and `uptime` (a stopped app may still carry one) are not
+   * read, so nothing can decide by them (isRunning).
    */
-  uptime?: number;
+  online: boolean | undefined;
   /** undefined when the answer did not say (a lean list item, say). */
   exposedViaWeb: boolean | undefined;
   subdomain: string | undefined;

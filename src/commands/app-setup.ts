@@ -7,7 +7,7 @@ import type { Inputs } from '../inputs/settings.js';
 import type { PreparedPackage } from './prepare-package.js';
 
 /** Where a setting's value came from, for the dry run, the log and the summary. */
-export type Origin = 'workflow' | 'previous app' | 'default';
+type Origin = 'workflow' | 'previous app' | 'default';
 
 export interface SettingOrigin {
   /** The input that sets it: 'memory-mb', 'env-vars'... */
@@ -49,7 +49,7 @@ export function staleCommandNote(command: string, mainFile: string): string | un
   return `startup-command: the app starts with '${command}', which does not name main-file '${mainFile}'. It is kept; set startup-command to change it.`;
 }
 
-export interface EnvMerge {
+interface EnvMerge {
   /** undefined: nothing to send (the app's could not be read and the workflow sets none). */
   vars: EnvVar[] | undefined;
   /** Keys as they end up, each with where its value comes from. */

@@ -14,7 +14,7 @@ import type { CommandContext } from './context.js';
 /** Clocks of the runner and the server may differ: an app this much older than the run's first create may still be its own. */
 const CLOCK_SLACK_MS = 60_000;
 
-export interface RemovedCopy {
+interface RemovedCopy {
   id: string;
   /** 'stopped and deleted', or 'stopped (delete failed: ...)'. */
   how: string;

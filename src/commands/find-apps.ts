@@ -6,7 +6,7 @@ import { appsNamed } from '../camposcloud/listing.js';
 import { newestFirst } from '../camposcloud/normalize.js';
 import type { App, AppListing } from '../camposcloud/types.js';
 
-export interface AppQuery {
+interface AppQuery {
   appId: string | undefined;
   appName: string;
 }

@@ -7,7 +7,7 @@ import { DeployFailedError, errorText, type AppState } from '../errors.js';
 import { runningText, stateText } from '../app-facts.js';
 import type { CommandContext } from './context.js';
 
-export interface RecoveryOptions {
+interface RecoveryOptions {
   /** What failed, for the message: "creating the new app", "updating app <id>". */
   failedStep: string;
   /** State shown when a read after the restart says it runs. */

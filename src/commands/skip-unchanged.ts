@@ -79,7 +79,7 @@ function settingsDrift(
   return drift;
 }
 
-export type SkipDecision =
+type SkipDecision =
   | { skip: true; app: App; healthCheck: HealthCheckResult | undefined }
   | { skip: false; why: string; healthCheck?: undefined };
 

@@ -13,7 +13,7 @@ import { newestFirst } from '../camposcloud/normalize.js';
 import { findApps, type FoundApps } from './find-apps.js';
 import { truncate } from '../text.js';
 
-export interface Target extends FoundApps {
+interface Target extends FoundApps {
   /** The app the environment's GitHub deployment names, when it was found that way. */
   recorded?: App;
 }

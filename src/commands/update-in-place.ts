@@ -117,7 +117,7 @@ function describeSettings(settings: AppSettings, inputs: Inputs, app: App): stri
 }
 
 /** Where each setting the update sends comes from, for the summary (variables by key only). */
-export function updateOrigins(settings: AppSettings, inputs: Inputs, app: App): SettingOrigin[] {
+function updateOrigins(settings: AppSettings, inputs: Inputs, app: App): SettingOrigin[] {
   const KEPT = "the app's own";
   const NOT_SENT = "not sent (the app's could not be read)";
   const whose = (given: boolean) => (given ? 'workflow' : KEPT);

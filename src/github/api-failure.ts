@@ -4,7 +4,7 @@
 import { errorText } from '../errors.js';
 import { isObject } from '../loose-json.js';
 /** What an octokit RequestError (or a network error) tells us; read by shape, not by class. */
-export interface GitHubFailure {
+interface GitHubFailure {
   /** HTTP status; undefined when no response came (network error, timeout). */
   status: number | undefined;
   /** GitHub's own `message`, if the response had one. */

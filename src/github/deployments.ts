@@ -24,7 +24,7 @@ export interface DeploymentTarget {
   description?: string;
 }
 
-export interface GitHubDeploymentsOptions {
+interface GitHubDeploymentsOptions {
   token: string;
   owner: string;
   repo: string;

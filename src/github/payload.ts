@@ -4,13 +4,13 @@
 // after reading that app and finding the name the run itself derived.
 
 import { isObject } from '../loose-json.js';
-export interface CamposCloudPayload {
+interface CamposCloudPayload {
   camposcloudAppId: string;
   camposcloudAppName: string;
 }
 
 /** What a payload says about the app: its id, and the name it claims the app had. */
-export interface RecordedApp {
+interface RecordedApp {
   /** Lower case; exactly 24 hex characters when `wellFormed`. */
   appId: string;
   appName: string | undefined;

@@ -12,7 +12,7 @@ import { commentMarker } from './comment-body.js';
 import { makeOctokit, type Octokit } from './octokit.js';
 import type { LineLog } from '../log.js';
 
-export interface PullRequestCommentsOptions {
+interface PullRequestCommentsOptions {
   token: string;
   owner: string;
   repo: string;
@@ -28,7 +28,7 @@ interface Listed {
   body?: string | undefined;
 }
 
-export type CommentOutcome = 'created' | 'updated' | 'none' | 'failed';
+type CommentOutcome = 'created' | 'updated' | 'none' | 'failed';
 
 export class PullRequestComments {
   private readonly octokit: Octokit;

@@ -12,7 +12,7 @@ import { healthCheckUrl, type HealthCheckTarget } from './target.js';
 /** Left for the steps after the check (recovery, GitHub, outputs) before the run's deadline. */
 const DEADLINE_MARGIN_MS = 5000;
 
-export interface HealthCheckContext {
+interface HealthCheckContext {
   client: CamposCloudClient;
   log: Log;
   deadlineAt: number;

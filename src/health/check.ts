@@ -11,7 +11,7 @@ import { visibleText } from '../runner-text.js';
 import { duration, truncate } from '../text.js';
 import { statusAccepted, statusSpecText, type StatusRange } from './target.js';
 
-export interface HealthCheckOptions {
+interface HealthCheckOptions {
   url: string;
   statuses: readonly StatusRange[];
   /** Date.now() value after which no new try starts. One try is always made. */
@@ -172,7 +172,7 @@ function discard(body: Body): void {
  * The URL as logs and the summary show it: a query string may carry a key (?token=...), so it is
  * shown as '?…'.
  */
-export function shownUrl(url: string): string {
+function shownUrl(url: string): string {
   try {
     const u = new URL(url);
     return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;

@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 const PREFIX = 'INPUT_';
 
 /** The variable the runner (and @actions/core's getInput) uses for an input. */
-export function inputVariable(name: string): string {
+function inputVariable(name: string): string {
   return `${PREFIX}${name.replace(/ /g, '_').toUpperCase()}`;
 }
 

@@ -172,7 +172,6 @@ export function parseInputs(
     teamId,
     envVars,
     envVarsMode,
-    workspace,
     path: dir,
     exclude,
     include,

@@ -39,9 +39,7 @@ export interface Inputs {
    * replace: the app gets the workflow's alone.
    */
   envVarsMode: 'merge' | 'replace';
-  /** Absolute, realpath. */
-  workspace: string;
-  /** Absolute, realpath, inside workspace. */
+  /** Absolute, realpath, inside the workspace (GITHUB_WORKSPACE, by its real path). */
   path: string;
   exclude: string[];
   include: string[];

@@ -45,8 +45,6 @@ import {
   type DirEntry,
 } from './walk-fs.js';
 
-export { DEFAULT_EXCLUDES } from './rules.js';
-
 export interface SelectOptions {
   /** Absolute, real (already realpath'd) folder: the `path` input. */
   root: string;
@@ -70,10 +68,10 @@ export interface SelectedFile {
   mode: number;
 }
 
-export type ExclusionLayer =
+type ExclusionLayer =
   'builtin' | 'always' | 'credentials' | 'gitignore' | 'camposcloudignore' | 'exclude';
 
-export interface Exclusion {
+interface Exclusion {
   path: string;
   isDir: boolean;
   layer: ExclusionLayer;

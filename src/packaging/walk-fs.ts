@@ -6,7 +6,7 @@ import path from 'node:path';
 import { PackagingError } from '../errors.js';
 import { errCode, unreadable } from './read-error.js';
 
-export type LinkTarget = { real: string; isDir: boolean } | string;
+type LinkTarget = { real: string; isDir: boolean } | string;
 
 /** Where a symlink really leads, or why it is skipped (the warning text). */
 export async function resolveLink(
@@ -51,7 +51,7 @@ export async function resolveLink(
 /** A folder entry whose name is valid UTF-8: the name as a string, its type from readdir. */
 export type DirEntry = Pick<Dirent, 'isFile' | 'isDirectory' | 'isSymbolicLink'> & { name: string };
 
-export interface DirListing {
+interface DirListing {
   entries: DirEntry[];
   /** Entries whose name is not valid UTF-8: shown with each such byte as `\xNN`. */
   badNames: { shown: string; isDir: boolean }[];

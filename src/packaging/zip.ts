@@ -10,14 +10,14 @@ import type { SelectedFile } from './select.js';
 import { HashingBlocks } from './zip-output.js';
 import { openEntry, READ_WHOLE, type EntrySource } from './zip-source.js';
 
-export interface ZipResult {
+interface ZipResult {
   path: string;
   bytes: number;
   fileCount: number;
   sha256: string;
 }
 
-export interface ZipOptions {
+interface ZipOptions {
   /** Deflate level, 0-9. Default: defaultLevel(files). */
   level?: number;
   /** Stops the zip (the run's deadline): the file is removed and the signal's reason thrown. */
