@@ -19,6 +19,21 @@ export const MODULES = {
     '__tests__/commands/failed-deletes.test.ts',
   ],
   'src/commands/find-apps.ts': ['__tests__/commands/stop-target.test.ts'],
+  // The app name a stop or delete may act on (never one named only by a default), and the branch
+  // or pull request a preview's name comes from.
+  'src/inputs/rules.ts': [
+    '__tests__/inputs.test.ts',
+    '__tests__/lifecycle/inputs.test.ts',
+    '__tests__/health/inputs.test.ts',
+    '__tests__/event.test.ts',
+    '__tests__/commands/stop-target.test.ts',
+  ],
+  'src/event.ts': [
+    '__tests__/event.test.ts',
+    '__tests__/inputs.test.ts',
+    '__tests__/lifecycle/inputs.test.ts',
+    '__tests__/commands/stop-target.test.ts',
+  ],
   'src/github/payload.ts': [
     '__tests__/github/pure.test.ts',
     '__tests__/github/deployments.test.ts',
@@ -31,11 +46,25 @@ export const MODULES = {
     '__tests__/packaging/credentials.test.ts',
     '__tests__/packaging/select.test.ts',
   ],
+  // Nothing outside `path`, and `path` inside the workspace.
+  'src/inputs/paths.ts': ['__tests__/inputs.test.ts'],
   'src/runner-text.ts': ['__tests__/runner-text.test.ts'],
+  // Secrets masked before anything can throw, and cut out of what the server sends back.
+  'src/inputs/token.ts': ['__tests__/inputs.test.ts'],
+  'src/inputs/env-vars.ts': ['__tests__/inputs.test.ts'],
+  'src/inputs/api-url.ts': ['__tests__/inputs.test.ts'],
+  'src/camposcloud/redact.ts': ['__tests__/camposcloud/retry-budget.test.ts'],
   'src/camposcloud/retry.ts': [
     '__tests__/camposcloud/pure.test.ts',
     '__tests__/camposcloud/retry-budget.test.ts',
     '__tests__/camposcloud/backoff.test.ts',
+  ],
+  // A create that may have reached the server is looked for, not sent again (two copies running).
+  'src/camposcloud/create.ts': [
+    '__tests__/camposcloud/client-create.test.ts',
+    '__tests__/camposcloud/slow-create.test.ts',
+    '__tests__/camposcloud/pure.test.ts',
+    '__tests__/camposcloud/time-limits.test.ts',
   ],
   'src/camposcloud/outcome.ts': [
     '__tests__/camposcloud/give-up.test.ts',

@@ -106,6 +106,13 @@ const BAD: BadCase[] = [
     allowed: /token/,
   },
   {
+    what: "token with 'bearer ' inside it (not at its start)",
+    values: { token: `my-bearer ${TOKEN}` },
+    input: 'token',
+    problem: /^contains whitespace/,
+    allowed: /secrets\./,
+  },
+  {
     what: 'token with a newline',
     values: { token: `${TOKEN}\nsecond-line` },
     input: 'token',
@@ -715,6 +722,18 @@ describe('secrets', () => {
     expect(masked).toEqual(expect.arrayContaining([ENV_SECRET_A, ENV_SECRET_B]));
     expect(masked).not.toContain('');
     expect(masked).not.toContain('not-a-value');
+  });
+
+  test('the token is masked trimmed, and each piece of one broken by whitespace; no token, no mask', () => {
+    const masks = (token: string) => {
+      const masked: string[] = [];
+      parseError({ token, 'api-url': 'ftp://x' }, {}, (s) => masked.push(s));
+      return masked;
+    };
+    expect(masks(`  ${TOKEN}\n`)).toEqual([TOKEN]);
+    expect(masks(`${TOKEN}  \t tail-part`)).toEqual([`${TOKEN}  \t tail-part`, TOKEN, 'tail-part']);
+    expect(masks('')).toEqual([]);
+    expect(masks('   ')).toEqual([]);
   });
 
   test('a token that fails validation is still masked, and never quoted', () => {

@@ -1,6 +1,6 @@
 // The app's own fields: its id, name, startup command, team, and the GitHub environment it deploys to.
 import { InputError } from '../errors.js';
-import { CONTROL_CHARS, quote, rejectBlank } from './parsers.js';
+import { CONTROL_CHARS, optionalValue, quote } from './parsers.js';
 
 const MAX_NAME_LENGTH = 100;
 
@@ -12,9 +12,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function parseAppId(raw: string): string | undefined {
   const allowed =
     'Give the 24 hexadecimal characters of the app id (e.g. 64b7f0c2a1d4e5f6a7b8c9d0), or leave it empty to find the app by app-name';
-  rejectBlank('app-id', raw, allowed);
-  const v = raw.trim();
-  if (v === '') return undefined;
+  const v = optionalValue('app-id', raw, allowed);
+  if (v === undefined) return undefined;
   if (UUID.test(v)) {
     throw new InputError(
       'app-id',
@@ -59,9 +58,8 @@ export function parseAppName(raw: string, repository: string | undefined): strin
 export function parseStartupCommand(raw: string): string | undefined {
   const allowed =
     'Give one command on one line, e.g. python -u main.py, or leave it empty to let CamposCloud derive it';
-  rejectBlank('startup-command', raw, allowed);
-  const v = raw.trim();
-  if (v === '') return undefined;
+  const v = optionalValue('startup-command', raw, allowed);
+  if (v === undefined) return undefined;
   if (/[\r\n]/.test(v)) {
     throw new InputError('startup-command', `${quote(raw)} contains a line break`, allowed);
   }
@@ -70,9 +68,8 @@ export function parseStartupCommand(raw: string): string | undefined {
 
 export function parseTeamId(raw: string): string | undefined {
   const allowed = `Give the team's id (no spaces, at most ${MAX_NAME_LENGTH} characters), or leave it empty`;
-  rejectBlank('team-id', raw, allowed);
-  const v = raw.trim();
-  if (v === '') return undefined;
+  const v = optionalValue('team-id', raw, allowed);
+  if (v === undefined) return undefined;
   if (/\s/.test(v) || CONTROL_CHARS.test(v)) {
     throw new InputError(
       'team-id',

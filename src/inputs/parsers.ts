@@ -22,6 +22,13 @@ export function rejectBlank(name: InputName, v: string, allowed: string): void {
   }
 }
 
+/** An optional input's value, trimmed; undefined when unset. Only spaces is an error (rejectBlank). */
+export function optionalValue(name: InputName, raw: string, allowed: string): string | undefined {
+  rejectBlank(name, raw, allowed);
+  const v = raw.trim();
+  return v === '' ? undefined : v;
+}
+
 export function parseChoice<T extends string>(
   name: InputName,
   raw: string,

@@ -5,9 +5,10 @@ export function maskToken(rawToken: string, mask: (secret: string) => void): voi
   const token = rawToken.trim();
   if (token === '') return;
   mask(token);
-  // A token broken by whitespace would be logged piece by piece if anything ever printed it.
+  // A token broken by whitespace would be logged piece by piece if anything ever printed it. Split
+  // on runs of whitespace after the trim, no piece is empty.
   for (const piece of token.split(/\s+/)) {
-    if (piece !== '' && piece !== token) mask(piece);
+    if (piece !== token) mask(piece);
   }
 }
 

@@ -374,7 +374,6 @@ function evaluate(
   return { verdicts, exclusion };
 }
 
-/** git's verdict: a folder it ignores holds nothing it does not. */
 /**
  * git's verdict: a folder it ignores holds nothing it does not. git does not follow symlinks, so an
  * entry reached through a linked folder is judged where it really is.
