@@ -25,7 +25,7 @@ import {
   renderSummary,
   reportedApp,
 } from './report.js';
-import { commentOnPullRequest, type CommentContext } from './github/preview-comment.js';
+import { commentOnPullRequest, type CommentContext } from './comment-on-pr.js';
 import { runUrl } from './github/run-url.js';
 import { annotationText, logLine, outputValue } from './runner-text.js';
 

@@ -1,7 +1,7 @@
 // The health check against a local web server standing in for the app: what counts as passing,
 // what is sent (no credentials), how redirects and bodies are treated.
 import { runHealthCheck, sameHostRedirect, BODY_CAP_BYTES } from '../../src/health/check.js';
-import { parseStatusSpec } from '../../src/health/target.js';
+import { parseStatusSpec } from '../../src/inputs/health-check.js';
 import type { Log } from '../../src/log.js';
 import { startFakeAppWeb, type FakeAppWeb } from '../support/fake-app-web.js';
 

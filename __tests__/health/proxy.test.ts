@@ -1,7 +1,7 @@
 // The health check goes through the proxy the runner's environment names, as every other request
 // does: app.test resolves only inside the proxy, so the check can only pass through it.
 import { runHealthCheck } from '../../src/health/check.js';
-import { parseStatusSpec } from '../../src/health/target.js';
+import { parseStatusSpec } from '../../src/inputs/health-check.js';
 import { quietLog } from '../commands/helpers.js';
 import { startCountingProxy, type CountingProxy } from '../support/counting-proxy.js';
 import { startFakeAppWeb, type FakeAppWeb } from '../support/fake-app-web.js';

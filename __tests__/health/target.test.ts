@@ -5,7 +5,7 @@ import {
   parseStatusSpec,
   statusAccepted,
   statusSpecText,
-} from '../../src/health/target.js';
+} from '../../src/inputs/health-check.js';
 
 test('health-check: a path or a full http(s) URL; nothing that could reach another host', () => {
   expect(parseHealthCheck('')).toBeUndefined();

@@ -7,7 +7,7 @@ import { DeployFailedError, errorText, InputError, type AppState } from '../erro
 import type { Inputs } from '../inputs/settings.js';
 import type { Log } from '../log.js';
 import { runHealthCheck, type HealthCheckResult } from './check.js';
-import { healthCheckUrl, type HealthCheckTarget } from './target.js';
+import { healthCheckUrl, type HealthCheckTarget } from '../inputs/health-check.js';
 
 /** Left for the steps after the check (recovery, GitHub, outputs) before the run's deadline. */
 const DEADLINE_MARGIN_MS = 5000;

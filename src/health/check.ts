@@ -9,7 +9,7 @@ import { errorText } from '../errors.js';
 import type { Log } from '../log.js';
 import { visibleText } from '../runner-text.js';
 import { duration, truncate } from '../text.js';
-import { statusAccepted, statusSpecText, type StatusRange } from './target.js';
+import { statusAccepted, statusSpecText, type StatusRange } from '../inputs/health-check.js';
 
 interface HealthCheckOptions {
   url: string;

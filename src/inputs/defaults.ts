@@ -1,5 +1,5 @@
 // Every input's default, and what a new app gets for the settings the workflow leaves empty.
-import { DEFAULT_HEALTH_STATUS } from '../health/target.js';
+import { DEFAULT_HEALTH_STATUS } from './health-check.js';
 import type { Command } from './settings.js';
 
 /**

@@ -3,7 +3,7 @@
 // bad input (in action.yml's order) throws an InputError that names it, says what is wrong and
 // what is allowed; secrets are masked before anything can throw.
 import type { EventInfo } from '../event.js';
-import { parseHealthCheck, parseStatusSpec } from '../health/target.js';
+import { parseHealthCheck, parseStatusSpec } from './health-check.js';
 import { defaultEnvironment, previewAppName } from '../preview.js';
 import type { Runtime } from '../camposcloud/types.js';
 import { maskUrlCredentials, parseApiUrl } from './api-url.js';

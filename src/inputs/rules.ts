@@ -1,7 +1,7 @@
 // The rules between inputs: a value one input may take depends on another's.
 import { InputError } from '../errors.js';
 import { isBranchEndEvent, type EventInfo } from '../event.js';
-import type { HealthCheckTarget } from '../health/target.js';
+import type { HealthCheckTarget } from './health-check.js';
 import { previewSuffix } from '../preview.js';
 import { parseBoolean, parseWholeNumber } from './parsers.js';
 import type { Command, Strategy } from './settings.js';

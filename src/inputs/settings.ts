@@ -1,7 +1,7 @@
 // The settings one run acts on, as parsed from the inputs; the code that reads them lives beside.
 import type { EventInfo } from '../event.js';
 import type { EnvVar, Runtime } from '../camposcloud/types.js';
-import type { HealthCheckTarget, StatusRange } from '../health/target.js';
+import type { HealthCheckTarget, StatusRange } from './health-check.js';
 
 export type Command = 'deploy' | 'stop' | 'delete' | 'rollback';
 

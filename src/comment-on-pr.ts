@@ -1,15 +1,15 @@
 // comment-on-pr: what a run says on its pull request. A deploy (or its failure) creates or edits the
 // app's comment; a delete or stop edits it to say the preview is removed or stopped. Only on
 // pull_request and pull_request_target events, and never for a dry run.
-import { appUrl, stateText } from '../app-facts.js';
-import type { RunResult } from '../commands/result.js';
-import { DeployFailedError } from '../errors.js';
-import type { EventInfo } from '../event.js';
-import type { Inputs } from '../inputs/settings.js';
-import type { LineLog } from '../log.js';
-import { duration } from '../text.js';
-import { commentBody, type CommentFacts } from './comment-body.js';
-import type { PullRequestComments } from './pr-comments.js';
+import { appUrl, stateText } from './app-facts.js';
+import type { RunResult } from './commands/result.js';
+import { DeployFailedError } from './errors.js';
+import type { EventInfo } from './event.js';
+import type { Inputs } from './inputs/settings.js';
+import type { LineLog } from './log.js';
+import { duration } from './text.js';
+import { commentBody, type CommentFacts } from './github/comment-body.js';
+import type { PullRequestComments } from './github/pr-comments.js';
 
 export interface CommentContext {
   event: EventInfo;
@@ -131,7 +131,9 @@ export async function commentOnPullRequest(
   if (!planned) return;
   if (!planned.facts.appName) planned.facts.appName = inputs.appName;
   // Loaded only when used, like the deployments client ('eager' keeps it in the one bundle file).
-  const { PullRequestComments } = await import(/* webpackMode: "eager" */ './pr-comments.js');
+  const { PullRequestComments } = await import(
+    /* webpackMode: "eager" */ './github/pr-comments.js'
+  );
   const comments: PullRequestComments = new PullRequestComments({
     token: inputs.githubToken,
     owner,

@@ -1,5 +1,6 @@
 // What the health-check and health-check-status inputs mean, as data: where to send the request
-// and which answers count as healthy. Pure; inputs.ts parses with it and the check reads it.
+// and which answers count as healthy. Pure; parse-inputs.ts parses with it and the check
+// (src/health/) reads it.
 import { InputError } from '../errors.js';
 
 /** A path on the app's own address, or a full http(s) URL (a custom domain, a local address). */
