@@ -1,6 +1,7 @@
 // Wires the boxes together: inputs -> command -> report. run() never throws: every failure ends
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
 import * as core from '@actions/core';
+import { appendFile } from 'node:fs/promises';
 import os from 'node:os';
 import { isRunning } from './camposcloud/app-state.js';
 import { CamposCloudClient } from './camposcloud/client.js';
@@ -248,11 +249,13 @@ function finalLine(result: RunResult, outputs: Record<string, string>): string {
 
 async function writeSummary(markdown: string): Promise<void> {
   // Outside a runner there is no summary file; that must not turn a good run into a failure.
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  // Appended by path as core.summary would, without its buffer and its path cached for the life
+  // of the process: the one write a run makes needs neither.
   try {
-    await core.summary.addRaw(markdown, true).write();
+    await appendFile(file, markdown + os.EOL, 'utf8');
   } catch (err) {
-    core.summary.emptyBuffer();
     core.warning(annotationText(`Could not write the job summary: ${errorText(err)}`));
   }
 }
