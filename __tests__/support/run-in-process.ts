@@ -18,7 +18,8 @@ export async function runActionInProcess(opts: RunActionOptions): Promise<Action
   if (opts.user || opts.onSpawn || opts.killAfterMs !== undefined) {
     throw new Error('user, onSpawn and killAfterMs need a process of its own: use runAction.');
   }
-  if (running) throw new Error('In-process runs cannot overlap: use runAction for concurrent runs.');
+  if (running)
+    throw new Error('In-process runs cannot overlap: use runAction for concurrent runs.');
   running = true;
   const runner = await prepareRunner(opts);
   const saved = {
