@@ -112,7 +112,7 @@ test('keep-previous 0 deletes the replaced app once the new one exists, and dele
   }
 });
 
-// keep-previous 0 with a new app that does not come online: __tests__/e2e/recovery.test.ts.
+// keep-previous 0 with a new app that does not come online: __tests__/action-runs/recovery.test.ts.
 
 describe('plan memory', () => {
   const STATUSES = [400, 402, 403, 409, 422];
