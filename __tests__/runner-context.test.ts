@@ -32,7 +32,7 @@ const LOCAL = {
   serverUrl: 'https://github.com',
   runId: undefined,
   apiUrl: 'https://api.github.com',
-  stepSummary: false,
+  stepSummary: undefined,
 };
 
 test('every value as the runner sets it', async () => {
@@ -63,7 +63,7 @@ test('every value as the runner sets it', async () => {
     serverUrl: 'https://ghe.example.com',
     runId: '4242',
     apiUrl: 'https://ghe.example.com/api/v3',
-    stepSummary: true,
+    stepSummary: '/home/runner/work/_temp/_runner_file_commands/step_summary_1',
     variables: Object.keys(env),
   });
   expect(warnings).toEqual([]);

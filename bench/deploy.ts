@@ -2,7 +2,7 @@
 // profiler both run it. Fails loudly with the action's output: a failed run measures nothing.
 import { performance } from 'node:perf_hooks';
 import type { FakeCamposCloud } from '../local-server/camposcloud.ts';
-import { runAction, type ActionRun } from '../__tests__/support/run-action.ts';
+import { runAction, type ActionRun } from '../local-runner/run-action.ts';
 
 export async function timedDeploy(
   server: FakeCamposCloud,

@@ -25,7 +25,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../local-server/camposcloud.ts';
-import { distEntry, runAction } from '../__tests__/support/run-action.ts';
+import { distEntry, runAction } from '../local-runner/run-action.ts';
 import { timedDeploy } from './deploy.ts';
 import { median, mib, seconds } from './stats.ts';
 import { buildMixedTree, buildSmallSourceTree, type WorkspaceStats } from './workspaces.ts';

@@ -69638,7 +69638,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary = _summary;
+const summary = (/* unused pure expression or super */ null && (_summary));
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -71187,6 +71187,8 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
@@ -72230,8 +72232,6 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 var external_node_fs_default = /*#__PURE__*/__nccwpck_require__.n(external_node_fs_namespaceObject);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/camposcloud/multipart.ts
 // The create request's multipart/form-data body, streamed from the zip on disk with an exact
 // Content-Length: memory does not grow with the zip, and each retry re-opens the file.
@@ -84492,6 +84492,7 @@ function run_url_runUrl(env, repository) {
 
 
 
+
 /** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
 const RECOVERY_GRACE_SECONDS = 60;
 async function run() {
@@ -84700,13 +84701,15 @@ function finalLine(result, outputs) {
 }
 async function writeSummary(markdown) {
     // Outside a runner there is no summary file; that must not turn a good run into a failure.
-    if (!process.env.GITHUB_STEP_SUMMARY)
+    const file = process.env.GITHUB_STEP_SUMMARY;
+    if (!file)
         return;
+    // Appended by path as core.summary would, without its buffer and its path cached for the life
+    // of the process: the one write a run makes needs neither.
     try {
-        await summary.addRaw(markdown, true).write();
+        await (0,promises_.appendFile)(file, markdown + (external_node_os_default()).EOL, 'utf8');
     }
     catch (err) {
-        summary.emptyBuffer();
         warning((0,runner_text/* annotationText */.xr)(`Could not write the job summary: ${(0,errors/* errorText */.kc)(err)}`));
     }
 }

@@ -6,7 +6,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startFakeCamposCloud } from '../local-server/camposcloud.ts';
-import { repoRoot, runAction, type ActionRun } from '../__tests__/support/run-action.ts';
+import { repoRoot, runAction, type ActionRun } from '../local-runner/run-action.ts';
 
 const server = await startFakeCamposCloud({ token: 'demo-token' });
 const workspace = await mkdtemp(path.join(os.tmpdir(), 'camposcloud-demo-'));

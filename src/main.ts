@@ -1,6 +1,8 @@
 // Wires the boxes together: inputs -> command -> report. run() never throws: every failure ends
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
 import * as core from '@actions/core';
+import { appendFile } from 'node:fs/promises';
+import os from 'node:os';
 import { CamposCloudClient } from './camposcloud/client.js';
 import { oddFieldWarnings } from './app-facts.js';
 import type { CommandContext } from './commands/context.js';
@@ -223,11 +225,13 @@ function commentContext(runner: RunnerContext, event: EventInfo, log: Log): Comm
 
 async function writeSummary(runner: RunnerContext | undefined, markdown: string): Promise<void> {
   // Outside a runner there is no summary file; that must not turn a good run into a failure.
-  if (!runner?.stepSummary) return;
+  const file = runner?.stepSummary;
+  if (!file) return;
+  // Appended by path as core.summary would, without its buffer and its path cached for the life
+  // of the process: the one write a run makes needs neither.
   try {
-    await core.summary.addRaw(markdown, true).write();
+    await appendFile(file, markdown + os.EOL, 'utf8');
   } catch (err) {
-    core.summary.emptyBuffer();
     core.warning(annotationText(`Could not write the job summary: ${errorText(err)}`));
   }
 }

@@ -18,8 +18,8 @@ export interface RunnerContext extends RunnerEvent {
   runId: string | undefined;
   /** GITHUB_API_URL without a trailing slash, or api.github.com's. */
   apiUrl: string;
-  /** Whether the runner gave a job summary file (GITHUB_STEP_SUMMARY). */
-  stepSummary: boolean;
+  /** The job summary file the runner gave (GITHUB_STEP_SUMMARY); undefined outside a run. */
+  stepSummary: string | undefined;
   /** The names of the environment variables: the INPUT_* ones are checked against action.yml. */
   variables: string[];
 }
@@ -43,7 +43,7 @@ export function readRunnerContext(
     serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     runId: env.GITHUB_RUN_ID || undefined,
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
-    stepSummary: Boolean(env.GITHUB_STEP_SUMMARY),
+    stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
     variables: Object.keys(env),
   };
 }

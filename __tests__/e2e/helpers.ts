@@ -1,5 +1,6 @@
-// Shared set-up for the end-to-end tests: a fresh local CamposCloud server and a workspace made of
-// real files, and the built action run against them like the runner runs it.
+// Shared set-up for the tests that run the whole action: a fresh local CamposCloud server and a
+// workspace made of real files, and the action run against them like the runner runs it (the
+// built dist/index.js, or the sources in-process for the scenario suites).
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import {
   type FakeCamposCloud,
   type FakeCamposCloudOptions,
 } from '../../local-server/camposcloud.js';
-import { runAction, type ActionRun, type RunActionOptions } from '../support/run-action.js';
+import { runAction, type ActionRun, type RunActionOptions } from '../../local-runner/run-action.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 export interface World {
@@ -54,31 +55,40 @@ export async function makeWorkspace(files: Record<string, string> = {}): Promise
   return workspace;
 }
 
-export async function makeWorld(
-  files?: Record<string, string>,
-  serverOptions: FakeCamposCloudOptions = {},
-): Promise<World> {
-  const server = await startFakeCamposCloud({ createIntervalMs: 50, ...serverOptions });
-  const workspace = await makeWorkspace(files);
-  return {
-    server,
-    workspace,
-    run: (inputs, extra = {}) =>
-      runAction({
-        workspace,
-        eventName: 'push',
-        event: pushEvent(),
-        ...extra,
-        inputs: {
-          token: server.token,
-          'api-url': server.url,
-          'app-name': 'hello-bot',
-          'main-file': 'main.py',
-          ...inputs,
-        },
-      }),
+/** Runs the action once: runAction (the built dist/index.js) or runActionInProcess (the sources). */
+export type ActionRunner = (opts: RunActionOptions) => Promise<ActionRun>;
+
+/** makeWorld for worlds whose runs go through `runner`. */
+export function worldMaker(runner: ActionRunner) {
+  return async (
+    files?: Record<string, string>,
+    serverOptions: FakeCamposCloudOptions = {},
+  ): Promise<World> => {
+    const server = await startFakeCamposCloud({ createIntervalMs: 50, ...serverOptions });
+    const workspace = await makeWorkspace(files);
+    return {
+      server,
+      workspace,
+      run: (inputs, extra = {}) =>
+        runner({
+          workspace,
+          eventName: 'push',
+          event: pushEvent(),
+          ...extra,
+          inputs: {
+            token: server.token,
+            'api-url': server.url,
+            'app-name': 'hello-bot',
+            'main-file': 'main.py',
+            ...inputs,
+          },
+        }),
+    };
   };
 }
+
+/** A fresh local server and workspace, whose runs go through the built action. */
+export const makeWorld = worldMaker(runAction);
 
 /** The API calls the server saw, as "METHOD /path", for asserting their order. */
 export function calls(server: FakeCamposCloud): string[] {

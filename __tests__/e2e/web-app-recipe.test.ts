@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startFakeAppWeb, type FakeAppWeb } from '../support/fake-app-web.js';
 import { recipeInputs } from '../support/recipes.js';
-import { repoRoot } from '../support/run-action.js';
+import { repoRoot } from '../../local-runner/run-action.js';
 import { calls, makeWorld, MUTATING, type World } from './helpers.js';
 
 let world: World;

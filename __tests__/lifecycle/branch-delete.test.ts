@@ -2,13 +2,16 @@
 // without app-id and app-name, it acts on the branch's or pull request's app as preview names it,
 // and on nothing else; a GitHub deployment only picks among the apps of that name, once CamposCloud
 // confirms the name, and never names the app on its own; where the app cannot be known, it does
-// nothing and says why. Each case runs the built
-// action against the local server with a running production app 'hello-bot' (the default name),
+// nothing and says why. Each case runs the whole
+// action (in-process) against the local server with a running production app 'hello-bot' (the default name),
 // and checks by the server's request log that no stop or delete reached it.
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { calls, MUTATING, type World } from '../e2e/helpers.js';
-import { disposeWorlds, makeCleanWorld } from './world.js';
+import { cleanWorldMaker, disposeWorlds } from './world.js';
+import { runActionInProcess } from '../support/run-in-process.js';
 import type { FakeApp } from '../../local-server/camposcloud.js';
+
+const makeCleanWorld = cleanWorldMaker(runActionInProcess);
 
 let world: World;
 let gh: FakeGitHub;

@@ -1,5 +1,5 @@
 // Each switch of the local server's Variants, over real HTTP: what the server answers under each
-// value. The action's own behaviour against them is tested in __tests__/e2e/platform-variants.
+// value. The action's own behaviour against them is tested in __tests__/action-runs/platform-variants.
 import {
   DEFAULT_VARIANTS,
   startFakeCamposCloud,

@@ -111,8 +111,8 @@ describe('writeZip', () => {
     const root = await tree({
       'models/small.bin': randomBytes(1000),
       'models/medium.onnx': randomBytes(300 * 1024),
-      'models/huge.pt': randomBytes(9 * 1024 * 1024), // past the read-whole limit: streamed
-      'logs/huge.log': text(260_000), // ~9 MB of text, streamed and deflated
+      'models/huge.pt': randomBytes(3 * 1024 * 1024), // past the read-whole limit: streamed
+      'logs/huge.log': text(90_000), // ~3 MB of text, streamed and deflated
       'src/app.py': text(50),
     });
     const out = path.join(await outDir(), 'app.zip');
@@ -126,7 +126,7 @@ describe('writeZip', () => {
       'src/app.py': 8,
     });
     const log = entries.find((e) => e.name === 'logs/huge.log');
-    expect(log?.data.toString()).toBe(text(260_000));
+    expect(log?.data.toString()).toBe(text(90_000));
   });
 
   test('big files streamed in many reads come back byte for byte, stored and deflated', async () => {
@@ -204,8 +204,8 @@ describe('writeZip', () => {
   test('mixed trees (read whole, streamed, stored, deflated) give the same sha256 on every run', async () => {
     const root = await tree({
       'a.py': 'x = 1\n'.repeat(1000),
-      'big/data.csv': '1,2,3,4\n'.repeat(1_300_000),
-      'big/blob.dat': randomBytes(9 * 1024 * 1024),
+      'big/data.csv': '1,2,3,4\n'.repeat(400_000), // past the read-whole limit: streamed
+      'big/blob.dat': randomBytes(3 * 1024 * 1024),
       'img/logo.png': randomBytes(4000),
       'empty.txt': '',
     });

@@ -1,4 +1,4 @@
-// Bad and hostile inputs, run through the built action: each one fails the step with an ::error::
+// Bad and hostile inputs, run through the whole action in-process: each one fails the step with an ::error::
 // naming the input and what is wrong with it, before a single request reaches the server, and
 // without touching the workspace.
 import { createHash } from 'node:crypto';
@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { makeWorkspace } from '../e2e/helpers.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
-import { runAction } from '../support/run-action.js';
+import { runActionInProcess } from '../support/run-in-process.js';
 import { tempDir } from '../support/temp-dirs.js';
 
 interface BadInput {
@@ -300,9 +300,8 @@ test('the table has at least 25 bad inputs, each named once', () => {
   expect(new Set(CASES.map((c) => c.what)).size).toBe(CASES.length);
 });
 
-// Each case has a server of its own, so it proves on its own that no request was made; the cases
-// share nothing, so they run a few at a time.
-test.concurrent.each(CASES.map((c) => [c.what, c] as const))(
+// Each case has a server of its own, so it proves on its own that no request was made.
+test.each(CASES.map((c) => [c.what, c] as const))(
   '%s: exit 1, an error naming the input, no request, workspace untouched',
   async (_what, c) => {
     const server = await startFakeCamposCloud({ createIntervalMs: 0 });
@@ -323,7 +322,7 @@ async function checkRejected(server: FakeCamposCloud, c: BadInput): Promise<void
   await c.prepare?.(workspace);
   const before = await snapshot(workspace);
 
-  const run = await runAction({
+  const run = await runActionInProcess({
     workspace,
     inputs: {
       token: server.token,

@@ -3,7 +3,7 @@
 // copy of node and of dist/ in a folder that user can reach (a CI clone may sit in a private one).
 import { chmod, copyFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { distEntry, runAction } from '../support/run-action.js';
+import { distEntry, runAction } from '../../local-runner/run-action.js';
 import { makeWorld, type World } from '../e2e/helpers.js';
 import { tempDir } from '../support/temp-dirs.js';
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, open, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { calls, makeWorld, type World } from '../e2e/helpers.js';
-import type { ActionRun, RunActionOptions } from '../support/run-action.js';
+import type { ActionRun, RunActionOptions } from '../../local-runner/run-action.js';
 import { watchPeakRss } from '../support/peak-rss.js';
 import { tempDir } from '../support/temp-dirs.js';
 

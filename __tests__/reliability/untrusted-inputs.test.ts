@@ -2,7 +2,7 @@
 // secret inside env-vars. Each is played against the built action with step debug logging on, and
 // stdout, stderr, the outputs file and the summary are scanned for the secret.
 import { calls, makeWorld, type World, visible } from '../e2e/helpers.js';
-import type { ActionRun } from '../support/run-action.js';
+import type { ActionRun } from '../../local-runner/run-action.js';
 
 let world: World;
 afterEach(async () => {

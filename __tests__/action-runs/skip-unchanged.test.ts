@@ -1,11 +1,14 @@
-// skip-unchanged end to end: a second identical deploy changes nothing on CamposCloud; any change
+// skip-unchanged, the whole action run in-process: a second identical deploy changes nothing on CamposCloud; any change
 // of the package or of a setting, an app that is not running, or a fingerprint that belongs to
 // another app deploys as usual.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';
-import { makeWorld, MUTATING, type World } from './helpers.js';
+import { MUTATING, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
 import { startFakeAppWeb } from '../support/fake-app-web.js';
+
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {

@@ -1,8 +1,11 @@
-// health-check end to end: the built action deploys to the local CamposCloud server, and a local web
+// health-check, the whole action run in-process: it deploys to the local CamposCloud server, and a local web
 // server stands in for the app's address. A check that passes, one that fails and rolls back, one
 // on an error page with the wrong status, and the input errors that come before any request.
-import { makeWorld, MUTATING, calls, type World } from './helpers.js';
+import { MUTATING, calls, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
 import { startFakeAppWeb, type FakeAppWeb } from '../support/fake-app-web.js';
+
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 let web: FakeAppWeb;

@@ -1,9 +1,12 @@
-// The built action against each variant of the platform the public sources leave open: created
+// The whole action (its sources, in-process) against each variant of the platform the public sources leave open: created
 // apps that start by themselves or wait for a start, create answers with and without the
 // subdomain, the subdomain as a label or a full host, and stop/start refusals in any language.
 // The state scenarios under every switch, in-process, are in __tests__/commands/state-matrix.
 import type { Variants } from '../../local-server/camposcloud.js';
-import { calls, makeWorld, MUTATING, type World } from './helpers.js';
+import { calls, MUTATING, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {

@@ -3,7 +3,10 @@
 // replaced), except what the workflow sets; values read from CamposCloud stay secret; a read
 // without the variables is said plainly; the dry run and the summary say where each setting came
 // from.
-import { calls, makeWorld, visible, type World } from './helpers.js';
+import { calls, visible, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {

@@ -2,7 +2,10 @@
 // plus what it read: against list items with and without the settings, a read that lacks some,
 // an app found by id, and a changed main file.
 import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';
-import { calls, makeWorld, visible, type World } from './helpers.js';
+import { calls, visible, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {

@@ -1,14 +1,14 @@
 // Runs the built action (dist/index.js) as a child process the way the Actions runner does:
 // inputs as INPUT_<NAME> variables (hyphens kept, upper-cased), GITHUB_OUTPUT and
-// GITHUB_STEP_SUMMARY files, and an event payload at GITHUB_EVENT_PATH.
-// Only node builtins are imported, so `node scripts/demo.ts` can load this file directly.
+// GITHUB_STEP_SUMMARY files, and an event payload at GITHUB_EVENT_PATH. The demo, the bench and the
+// end-to-end tests use it. Only node builtins are imported, so `node scripts/demo.ts` loads it as is.
 import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const distEntry = path.join(repoRoot, 'dist', 'index.js');
 
 export interface RunActionOptions {
@@ -66,12 +66,17 @@ function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
-export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
-  if (process.env.CAMPOSCLOUD_TESTS_UNBUILT) {
-    throw new Error(
-      'This test runs dist/index.js, which `npm run test:unit` does not build: add its file to E2E_TESTS in jest.config.js.',
-    );
-  }
+/** The runner's side of one run: its files, and the environment the action is started with. */
+export interface RunnerFiles {
+  dir: string;
+  outputFile: string;
+  summaryFile: string;
+  runnerTemp: string;
+  env: Record<string, string>;
+}
+
+/** Writes the runner's files for one run and makes the environment the runner would give it. */
+export async function prepareRunner(opts: RunActionOptions): Promise<RunnerFiles> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ccd-runner-'));
   const outputFile = path.join(dir, 'output.txt');
   const summaryFile = path.join(dir, 'summary.md');
@@ -115,28 +120,20 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
     RUNNER_TEMP: runnerTemp,
     ...opts.env,
   });
+  return { dir, outputFile, summaryFile, runnerTemp, env };
+}
 
-  const child = spawn(opts.user?.node ?? process.execPath, [opts.user?.entry ?? distEntry], {
-    cwd: opts.workspace,
-    env,
-    stdio: 'pipe',
-    ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
-  });
-  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 60_000);
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.on('close', resolve);
-    child.on('error', reject); // could not start: 'close' may never come
-  }).finally(() => clearTimeout(timer));
-
-  const outputFileText = await readFile(outputFile, 'utf8');
-  const summary = await readFile(summaryFile, 'utf8');
-  const runnerTempLeft = await readdir(runnerTemp);
-  await rm(dir, { recursive: true, force: true });
+/** Reads what the run left in the runner's files, then removes them. */
+export async function collectRun(
+  runner: RunnerFiles,
+  exitCode: number | null,
+  stdout: string,
+  stderr: string,
+): Promise<ActionRun> {
+  const outputFileText = await readFile(runner.outputFile, 'utf8');
+  const summary = await readFile(runner.summaryFile, 'utf8');
+  const runnerTempLeft = await readdir(runner.runnerTemp);
+  await rm(runner.dir, { recursive: true, force: true });
   return {
     exitCode,
     stdout,
@@ -150,4 +147,30 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
       .filter((l) => l.startsWith('::error'))
       .map((l) => l.replace(/^::error[^:]*::/, '')),
   };
+}
+
+export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
+  if (process.env.CAMPOSCLOUD_TESTS_UNBUILT) {
+    throw new Error(
+      'This test runs dist/index.js, which `npm run test:unit` does not build: add its file to E2E_TESTS in jest.config.js.',
+    );
+  }
+  const runner = await prepareRunner(opts);
+  const child = spawn(opts.user?.node ?? process.execPath, [opts.user?.entry ?? distEntry], {
+    cwd: opts.workspace,
+    env: runner.env,
+    stdio: 'pipe',
+    ...(opts.user ? { uid: opts.user.uid, gid: opts.user.gid } : {}),
+  });
+  if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.killAfterMs ?? 60_000);
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    child.on('close', resolve);
+    child.on('error', reject); // could not start: 'close' may never come
+  }).finally(() => clearTimeout(timer));
+  return collectRun(runner, exitCode, stdout, stderr);
 }

@@ -1,4 +1,4 @@
-// command: rollback and rollback-on-failure, end to end through dist/index.js: which version is
+// command: rollback and rollback-on-failure, the whole action run in-process: which version is
 // stopped and which started is decided by state (online) and createdAt; never two running; a start
 // that fails puts the stopped version back. Run against the local server's variants these paths
 // depend on: how a stop or start of an app already there is answered, a stopped app's metrics,
@@ -7,7 +7,10 @@ import type { FakeApp, Variants } from '../../local-server/camposcloud.js';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { recipeInputs } from '../support/recipes.js';
 import { calls, MUTATING, type World } from '../e2e/helpers.js';
-import { disposeWorlds, makeCleanWorld } from './world.js';
+import { cleanWorldMaker, disposeWorlds } from './world.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+const makeCleanWorld = cleanWorldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {

@@ -1,8 +1,11 @@
 // Users choose subdomains, and container ids are the platform's business: an app of an odd shape
 // elsewhere in the account must not stop a deploy. A field is checked where it is used, on the app
 // the run acts on: an odd subdomain or container id there leaves its output empty, with a warning;
-// an odd _id there is an error (runner-injection.test.ts). The action runs as the runner runs it.
-import { calls, makeWorld, MUTATING, type World } from './helpers.js';
+// an odd _id there is an error (runner-injection.test.ts). The action runs in-process, with the runner's files.
+import { calls, MUTATING, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World | undefined;
 afterEach(async () => {

@@ -1,5 +1,8 @@
 // stop and delete, from the kind of event payloads that trigger them.
-import { calls, makeWorld, MUTATING, type World } from './helpers.js';
+import { calls, MUTATING, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {

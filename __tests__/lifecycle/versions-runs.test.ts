@@ -1,12 +1,16 @@
-// keep-previous end to end: which versions a deploy keeps and deletes, and when (before the create
+// keep-previous, the whole action run in-process: which versions a deploy keeps and deletes, and when (before the create
 // when the listing shows stopped apps hold plan memory, after it otherwise, or after a create
 // refused for memory), and the error when the plan's memory is full all the same. Run against the
 // local server's plan-memory variants: stopped apps counting or not, totalUsedRAM as text, number or
 // absent, and the refusal's status and language (undocumented, so the client must not depend on
 // either).
 import type { FakeApp, Variants } from '../../local-server/camposcloud.js';
-import { calls, makeWorld, type World } from '../e2e/helpers.js';
-import { disposeWorlds, makeCleanWorld } from './world.js';
+import { calls, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+import { cleanWorldMaker, disposeWorlds } from './world.js';
+
+const makeWorld = worldMaker(runActionInProcess);
+const makeCleanWorld = cleanWorldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {
@@ -108,7 +112,7 @@ test('keep-previous 0 deletes the replaced app once the new one exists, and dele
   }
 });
 
-// keep-previous 0 with a new app that does not come online: __tests__/e2e/recovery.test.ts.
+// keep-previous 0 with a new app that does not come online: __tests__/action-runs/recovery.test.ts.
 
 describe('plan memory', () => {
   const STATUSES = [400, 402, 403, 409, 422];
@@ -117,8 +121,8 @@ describe('plan memory', () => {
   // languages, not every pair.
   const RETRY_CASES = STATUSES.map((s, i) => [s, i % 2 === 0 ? 'en' : 'pt'] as const);
 
-  // Concurrent, each with a world of its own: the 3 s waits overlap instead of adding up.
-  test.concurrent.each(RETRY_CASES)(
+  // Each with a world of its own. One after another: in-process runs share the process.
+  test.each(RETRY_CASES)(
     'a create refused with %i (%s) while totalUsedRAM is absent: old versions deleted, then created again',
     async (status, language) => {
       const variants: Partial<Variants> = {

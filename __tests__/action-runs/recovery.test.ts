@@ -1,7 +1,10 @@
 // What the user is left with when a deploy goes wrong part way, and the tidy-up after any run.
 import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';
 import { startFakeGitHub } from '../support/fake-github.js';
-import { calls, makeWorld, MUTATING, type World } from './helpers.js';
+import { calls, MUTATING, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {
