@@ -74,7 +74,7 @@ run('jest', process.execPath, jestArgs, {
   // V8's compiled code for the action's bundle and jest's own modules, kept between processes:
   // the suite starts dist/index.js a few hundred times, and compiling it is most of a start.
   NODE_COMPILE_CACHE: path.resolve('node_modules', '.cache', 'node-compile-cache'),
-  // Without a build, dist/index.js may be older than the sources: support/run-action.ts refuses it.
+  // Without a build, dist/index.js may be older than the sources: local-runner/run-action.ts refuses it.
   ...(scope === 'unit' ? { CAMPOSCLOUD_TESTS_UNBUILT: '1' } : {}),
 });
 rmSync(tempRoot, { recursive: true, force: true });
