@@ -62475,12 +62475,6 @@ class PackagingError extends Error {
 class ApiError extends Error {
     /** HTTP status, or undefined when no response came (network error, timeout). */
     status;
-    /** e.g. "POST /v1/apps/create" */
-    endpoint;
-    /** The server's own words (JSON error/message/msg, else the body text, truncated), if any. */
-    serverMessage;
-    /** How many attempts were made before giving up. */
-    attempts;
     constructor(opts) {
         const parts = [`CamposCloud API ${opts.endpoint} failed`];
         if (opts.status !== undefined)
@@ -62502,9 +62496,6 @@ class ApiError extends Error {
         super(message);
         this.name = 'ApiError';
         this.status = opts.status;
-        this.endpoint = opts.endpoint;
-        this.serverMessage = opts.serverMessage;
-        this.attempts = opts.attempts ?? 1;
     }
 }
 /** The whole run went past its `timeout-seconds` deadline; says what it was waiting for. */
@@ -62787,7 +62778,7 @@ class GitHubDeployments {
     apiUrl;
     timeoutMs;
     constructor(opts) {
-        this.apiUrl = (0,octokit/* githubApiUrl */.B)(opts.baseUrl);
+        this.apiUrl = opts.baseUrl;
         this.owner = opts.owner;
         this.repo = opts.repo;
         this.log = opts.log;
@@ -62975,7 +62966,6 @@ class GitHubDeployments {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  B: () => (/* binding */ githubApiUrl),
   a: () => (/* binding */ makeOctokit)
 });
 
@@ -67987,14 +67977,10 @@ function getOctokit(token, options, ...additionalPlugins) {
 // One way to make the GitHub API client, for deployments and pull request comments alike.
 
 /**
- * The API's base URL: the one given, else GITHUB_API_URL as the runner sets it, else github.com's.
- * @actions/github reads GITHUB_API_URL once, when it is first imported; reading it here as well
- * keeps a later change to the environment (tests, a composite step) from being ignored.
+ * An Octokit for the API at apiUrl (GITHUB_API_URL as runner-context.ts reads it): given rather
+ * than left to @actions/github, which reads the variable once, when it is first imported. Its own
+ * notices (deprecations) go to the debug log, never to stdout unasked.
  */
-function githubApiUrl(baseUrl) {
-    return (baseUrl ?? (process.env['GITHUB_API_URL'] || 'https://api.github.com')).replace(/\/+$/, '');
-}
-/** An Octokit whose own notices (deprecations) go to the debug log, never to stdout unasked. */
 function makeOctokit(token, apiUrl, log) {
     return getOctokit(token, {
         baseUrl: apiUrl,
@@ -68043,7 +68029,7 @@ class PullRequestComments {
         this.repo = opts.repo;
         this.log = opts.log;
         this.timeoutMs = opts.timeoutMs ?? 30_000;
-        this.octokit = (0,_octokit_js__WEBPACK_IMPORTED_MODULE_2__/* .makeOctokit */ .a)(opts.token, (0,_octokit_js__WEBPACK_IMPORTED_MODULE_2__/* .githubApiUrl */ .B)(opts.baseUrl), opts.log);
+        this.octokit = (0,_octokit_js__WEBPACK_IMPORTED_MODULE_2__/* .makeOctokit */ .a)(opts.token, opts.baseUrl, opts.log);
     }
     /** The app's comment on the pull request set to body: edited when there is one, else created. */
     async upsert(pr, appName, body) {
@@ -68163,7 +68149,7 @@ class PullRequestComments {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(304);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5403);
 /* harmony import */ var _young_generation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8263);
 // The action's entry point (dist/index.js after bundling).
 
@@ -68233,7 +68219,7 @@ function objectOrEmpty(v) {
 
 /***/ }),
 
-/***/ 304:
+/***/ 5403:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71192,6 +71178,32 @@ var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/camposcloud/fingerprint-var.ts
+const FINGERPRINT_VAR = 'CAMPOSCLOUD_DEPLOY_FINGERPRINT';
+/** The variables to send: any earlier fingerprint removed, this deploy's added when there is one. */
+function stampFingerprint(env, fingerprint) {
+    const kept = env.filter((v) => v.key !== FINGERPRINT_VAR);
+    return fingerprint === undefined ? kept : [...kept, { key: FINGERPRINT_VAR, value: fingerprint }];
+}
+/**
+ * The fingerprint an app carries; undefined when it has none, an empty one (cleared: see
+ * CLEARED_FINGERPRINT), or several (not ours to trust).
+ */
+function readFingerprint(env) {
+    const found = env.filter((v) => v.key === FINGERPRINT_VAR);
+    return found.length === 1 && found[0].value !== '' ? found[0].value : undefined;
+}
+/**
+ * Sent as the fingerprint when an app that has one is updated without skip-unchanged: an update may
+ * keep the variables it is not sent (merge them by key, undocumented), so leaving the key out
+ * could leave a fingerprint that no longer matches what the app runs.
+ */
+const CLEARED_FINGERPRINT = '';
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/loose-json.ts
 var loose_json = __nccwpck_require__(8096);
 ;// CONCATENATED MODULE: ./src/camposcloud/normalize.ts
@@ -71252,9 +71264,7 @@ function normalizeApp(raw) {
         name: typeof raw['name'] === 'string' ? raw['name'] : '',
         containerId: shaped('containerId', (0,loose_json/* nonEmptyString */.y0)(raw['containerId']), CONTAINER_ID, 'a UUID', odd),
         teamId: refId(raw['teamId']) ?? refId(raw['team']),
-        status: (0,loose_json/* nonEmptyString */.y0)(raw['status']) ?? 'unknown',
         online,
-        uptime: (0,loose_json/* isObject */.Gv)(metrics) && typeof metrics['uptime'] === 'number' ? metrics['uptime'] : undefined,
         exposedViaWeb: bool(raw['exposedViaWeb']),
         subdomain: shaped('assignedSubdomain', (0,loose_json/* nonEmptyString */.y0)(raw['assignedSubdomain']) ?? (0,loose_json/* nonEmptyString */.y0)(raw['subdomain']), SUBDOMAIN, 'a host name', odd),
         runtime: (0,loose_json/* nonEmptyString */.y0)(raw['runtimeEnvironment']) ?? (0,loose_json/* nonEmptyString */.y0)(raw['runtime']),
@@ -71468,8 +71478,6 @@ function unreachableHint(host, code) {
     return `The name ${host}, the host of input 'api-url', does not exist (DNS found no such host): check api-url for a typo, or leave it unset for https://api.camposcloud.com.`;
 }
 
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
 // EXTERNAL MODULE: ./src/text.ts
 var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/camposcloud/proxy.ts
@@ -71900,30 +71908,6 @@ function tryApp(json) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/camposcloud/fingerprint-var.ts
-const FINGERPRINT_VAR = 'CAMPOSCLOUD_DEPLOY_FINGERPRINT';
-/** The variables to send: any earlier fingerprint removed, this deploy's added when there is one. */
-function stampFingerprint(env, fingerprint) {
-    const kept = env.filter((v) => v.key !== FINGERPRINT_VAR);
-    return fingerprint === undefined ? kept : [...kept, { key: FINGERPRINT_VAR, value: fingerprint }];
-}
-/**
- * The fingerprint an app carries; undefined when it has none, an empty one (cleared: see
- * CLEARED_FINGERPRINT), or several (not ours to trust).
- */
-function readFingerprint(env) {
-    const found = env.filter((v) => v.key === FINGERPRINT_VAR);
-    return found.length === 1 && found[0].value !== '' ? found[0].value : undefined;
-}
-/**
- * Sent as the fingerprint when an app that has one is updated without skip-unchanged: an update may
- * keep the variables it is not sent (merge them by key, undocumented), so leaving the key out
- * could leave a fingerprint that no longer matches what the app runs.
- */
-const CLEARED_FINGERPRINT = '';
-
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/camposcloud/create.ts
 // The create: POST /apps/create with the zip, spaced by the documented rate limit, and never sent
 // twice while the first may still be in progress: after an answer that may hide a create (none,
@@ -72273,7 +72257,7 @@ async function buildMultipart(fields, file) {
 const READ_BYTES = 64 * 1024;
 /**
  * preamble, the file, epilogue: a plain Readable on fs callbacks. An async generator through
- * Readable.from costs several promises per chunk, which showed up as V8 heap growth on big uploads.
+ * Readable.from costs several promises per chunk, which grow V8's heap on big uploads.
  */
 class FileBody extends external_node_stream_.Readable {
     fd;
@@ -72846,11 +72830,10 @@ class CamposCloudClient {
             throw err;
         }
     }
-    /** Every app, walking GET /apps?page=N (listing.ts says when the list counts as incomplete). */
-    async listApps() {
-        return (await this.listAppsWithUsage()).apps;
-    }
-    /** listApps, with the memory in use as the first page's totalUsedRAM says (undefined if unreadable). */
+    /**
+     * Every app, walking GET /apps?page=N (listing.ts says when the list counts as incomplete), and
+     * the memory in use as the first page's totalUsedRAM says (undefined if unreadable).
+     */
     listAppsWithUsage() {
         return listAppsWithUsage(this.http);
     }
@@ -73020,7 +73003,7 @@ async function findApps(client, query) {
 async function findAppsWithUsage(client, query) {
     if (query.appId) {
         const app = await client.findApp(query.appId);
-        return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}`, readById: true };
+        return { apps: app ? [app] : [], lookedUpBy: `id ${query.appId}` };
     }
     const listing = await client.listAppsWithUsage();
     const apps = appsNamed(listing, query.appName);
@@ -73032,7 +73015,6 @@ async function findAppsWithUsage(client, query) {
         apps: newestFirst(apps),
         lookedUpBy: `name '${query.appName}'`,
         listing,
-        readById: false,
         sameButCase,
     };
 }
@@ -74798,7 +74780,6 @@ async function outerGitignores(root) {
 
 
 
-
 const NO_VERDICTS = {
     gitignore: undefined,
     builtin: undefined,
@@ -75034,7 +75015,6 @@ function evaluate(layers, parent, rel, isDir, realRel) {
     }
     return { verdicts, exclusion };
 }
-/** git's verdict: a folder it ignores holds nothing it does not. */
 /**
  * git's verdict: a folder it ignores holds nothing it does not. git does not follow symlinks, so an
  * entry reached through a linked folder is judged where it really is.
@@ -81137,8 +81117,8 @@ function looksIncompressible(sample) {
 }
 /**
  * The same judgement for a small file read whole, from the entropy of its byte frequencies: a
- * deflate per file to decide would cost, on thousands of small files, a zlib set-up each (measured:
- * 0.28 s of main thread on 5,000 files), on top of the deflate that archiver then does anyway.
+ * deflate per file to decide would cost, on thousands of small files, a zlib set-up each, on top of
+ * the deflate that archiver then does anyway (figures in bench/README.md).
  */
 function smallLooksIncompressible(data) {
     const n = Math.min(data.length, SMALL_SAMPLE);
@@ -81171,8 +81151,7 @@ function sampleOffset(size) {
  * Files up to this size are read whole, ahead of the writer and several at a time; larger ones are
  * streamed from disk when their turn comes. Kept small on purpose: glibc serves big buffers with
  * mmap and, after freeing one, raises its mmap threshold to that size, so a run of multi-MB buffers
- * leaves the heap fragmented and the process tens of MB larger for good (measured: 8 MB reads cost
- * about 40 MB of peak RSS).
+ * leaves the heap fragmented and the process larger for good (figures in bench/README.md).
  */
 const READ_WHOLE = 1024 * 1024;
 /** Read size for a streamed file. */
@@ -81302,7 +81281,7 @@ const HELD_BYTES = 8 * 1024 * 1024;
 const STREAM_HELD = 512 * 1024;
 /**
  * Entries handed to archiver ahead of its output. Each keeps its bytes and archiver's objects for it
- * alive; measured on 1,800 small files, 256 cost about 10 MB more peak RSS than 32, at the same speed.
+ * alive, and more of them buy no speed (figures in bench/README.md).
  */
 const HELD_FILES = 32;
 /** Files read at the same time. */
@@ -81317,9 +81296,8 @@ function normalizeMode(mode) {
 const FAST_LEVEL_ABOVE_BYTES = 64 * 1024 * 1024;
 /**
  * Level 6 (as `zip -r`) for a workspace of sources, level 1 for a big one. archiver deflates each
- * entry on one thread, so on big files time goes with the level (300 MB bench workspace: 9.9 s at 6,
- * 3.4 s at 1, for a zip 5.5% larger), while on many small files the cost is per entry and level 6
- * costs no more. Decided by the selection alone, so the same files still give the same zip.
+ * entry on one thread, so on big files time goes with the level, for a zip only a little smaller,
+ * while on many small files the cost is per entry and level 6 costs no more (bench/README.md). Decided by the selection alone, so the same files still give the same zip.
  */
 function defaultLevel(files) {
     let total = 0;
@@ -81831,9 +81809,10 @@ async function waitForOnline(client, appId, opts, log) {
 
 // EXTERNAL MODULE: ./src/runner-text.ts
 var runner_text = __nccwpck_require__(5141);
-;// CONCATENATED MODULE: ./src/health/target.ts
+;// CONCATENATED MODULE: ./src/inputs/health-check.ts
 // What the health-check and health-check-status inputs mean, as data: where to send the request
-// and which answers count as healthy. Pure; inputs.ts parses with it and the check reads it.
+// and which answers count as healthy. Pure; parse-inputs.ts parses with it and the check
+// (src/health/) reads it.
 
 const DEFAULT_HEALTH_STATUS = '200-399';
 // eslint-disable-next-line no-control-regex
@@ -81959,7 +81938,6 @@ async function runHealthCheck(opts, log) {
             passed,
             url: shownUrl(opts.url),
             status,
-            tries,
             waitedMs: Date.now() - started,
             problem,
         });
@@ -82139,7 +82117,7 @@ async function checkDeployedApp(app, inputs, endAt, ctx, timing = {}) {
 }
 function notRun(problem, log) {
     log.warning(`Health check failed: ${problem}.`);
-    return { passed: false, url: '', status: undefined, tries: 0, waitedMs: 0, problem };
+    return { passed: false, url: '', status: undefined, waitedMs: 0, problem };
 }
 /**
  * A path needs the app to be exposed via web. Unset, exposed-via-web leaves the app its own setting,
@@ -82689,6 +82667,12 @@ function rejectBlank(name, v, allowed) {
         throw new errors/* InputError */.dz(name, 'is only whitespace', `${allowed}, or leave it unset`);
     }
 }
+/** An optional input's value, trimmed; undefined when unset. Only spaces is an error (rejectBlank). */
+function optionalValue(name, raw, allowed) {
+    rejectBlank(name, raw, allowed);
+    const v = raw.trim();
+    return v === '' ? undefined : v;
+}
 function parseChoice(name, raw, choices) {
     const allowed = `Use one of: ${choices.join(', ')}`;
     rejectBlank(name, raw, allowed);
@@ -82875,7 +82859,7 @@ async function findTarget(inputs, ctx, allVersions = false) {
     }
     const app = await ctx.client.findApp(recorded.appId);
     if (app && app.name === inputs.appName) {
-        return withVersions({ apps: [app], lookedUpBy: via, readById: true, recorded: app }, ctx, allVersions);
+        return withVersions({ apps: [app], lookedUpBy: via, recorded: app }, ctx, allVersions);
     }
     if (!app) {
         ctx.log.info(`The app ${recorded.appId} named by ${via} no longer exists; looking by name '${inputs.appName}'.`);
@@ -82896,7 +82880,7 @@ async function withVersions(found, ctx, allVersions) {
     if (!allVersions || !app)
         return found;
     const versions = newestFirst(await ctx.client.findAppsByName(app.name));
-    return { ...found, apps: versions.length > 0 ? versions : [app], readById: false };
+    return { ...found, apps: versions.length > 0 ? versions : [app] };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/rollback.ts
@@ -83289,9 +83273,8 @@ const app_fields_APP_ID = /^[0-9a-f]{24}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function parseAppId(raw) {
     const allowed = 'Give the 24 hexadecimal characters of the app id (e.g. 64b7f0c2a1d4e5f6a7b8c9d0), or leave it empty to find the app by app-name';
-    rejectBlank('app-id', raw, allowed);
-    const v = raw.trim();
-    if (v === '')
+    const v = optionalValue('app-id', raw, allowed);
+    if (v === undefined)
         return undefined;
     if (UUID.test(v)) {
         throw new errors/* InputError */.dz('app-id', `${parsers_quote(raw)} looks like a container id (a UUID), not an app id`, `${allowed}. The app id is the app's _id in the CamposCloud dashboard or API, or the app-id output of the deploy step`);
@@ -83327,9 +83310,8 @@ function parseAppName(raw, repository) {
 }
 function parseStartupCommand(raw) {
     const allowed = 'Give one command on one line, e.g. python -u main.py, or leave it empty to let CamposCloud derive it';
-    rejectBlank('startup-command', raw, allowed);
-    const v = raw.trim();
-    if (v === '')
+    const v = optionalValue('startup-command', raw, allowed);
+    if (v === undefined)
         return undefined;
     if (/[\r\n]/.test(v)) {
         throw new errors/* InputError */.dz('startup-command', `${parsers_quote(raw)} contains a line break`, allowed);
@@ -83338,9 +83320,8 @@ function parseStartupCommand(raw) {
 }
 function parseTeamId(raw) {
     const allowed = `Give the team's id (no spaces, at most ${MAX_NAME_LENGTH} characters), or leave it empty`;
-    rejectBlank('team-id', raw, allowed);
-    const v = raw.trim();
-    if (v === '')
+    const v = optionalValue('team-id', raw, allowed);
+    if (v === undefined)
         return undefined;
     if (/\s/.test(v) || CONTROL_CHARS.test(v)) {
         throw new errors/* InputError */.dz('team-id', `${parsers_quote(raw)} contains whitespace or control characters`, allowed);
@@ -83725,9 +83706,10 @@ function maskToken(rawToken, mask) {
     if (token === '')
         return;
     mask(token);
-    // A token broken by whitespace would be logged piece by piece if anything ever printed it.
+    // A token broken by whitespace would be logged piece by piece if anything ever printed it. Split
+    // on runs of whitespace after the trim, no piece is empty.
     for (const piece of token.split(/\s+/)) {
-        if (piece !== '' && piece !== token)
+        if (piece !== token)
             mask(piece);
     }
 }
@@ -83884,7 +83866,6 @@ function parseInputs(read, ctx, mask) {
         teamId,
         envVars,
         envVarsMode,
-        workspace,
         path: dir,
         exclude,
         include,
@@ -83916,18 +83897,31 @@ const NO_EVENT = {
 };
 
 ;// CONCATENATED MODULE: ./src/runner-context.ts
-// The run's context as the Actions runner hands it over: environment variables and the event
-// payload file. Read here rather than through @actions/github's `context`, because importing that
-// package loads Octokit (2-3 MB of memory, measured) on runs that never call GitHub.
+// The run's context as the Actions runner hands it over: its environment variables and the event
+// payload file. The one module that reads the environment, once per run; everything else gets the
+// values from here. Read here rather than through @actions/github's `context`, because importing
+// that package loads Octokit on runs that never call GitHub (figures in bench/README.md).
 
 
-function readRunnerContext(env, warn) {
+
+/**
+ * Reads the runner's context from `env` (the process's environment unless a test gives one). A
+ * variable set to the empty string counts as absent, as the runner leaves none empty on purpose.
+ */
+function readRunnerContext(warn, env = process.env) {
     return {
         eventName: env.GITHUB_EVENT_NAME ?? '',
         payload: readPayload(env.GITHUB_EVENT_PATH, warn),
         ref: env.GITHUB_REF ?? '',
         sha: env.GITHUB_SHA ?? '',
         repository: env.GITHUB_REPOSITORY || undefined,
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        tempDir: env.RUNNER_TEMP || external_node_os_default().tmpdir(),
+        serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+        runId: env.GITHUB_RUN_ID || undefined,
+        apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
+        stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
+        variables: Object.keys(env),
     };
 }
 /**
@@ -83960,8 +83954,9 @@ function readPayload(file, warn) {
 }
 
 ;// CONCATENATED MODULE: ./src/report.ts
-// Turns what a run did (or how it failed) into step outputs and the job summary. Pure: main.ts
-// writes what these functions return (and makes the last log line itself).
+// Turns what a run did (or how it failed) into step outputs, the job summary and the lines logged
+// at the end. Pure: main.ts writes what these functions return.
+
 
 
 
@@ -84018,6 +84013,75 @@ function outputsFor(result) {
         }
     }
     return out;
+}
+/** The app whose fields the outputs give. */
+function reportedApp(result) {
+    if (result.command === 'deploy')
+        return result.app;
+    if (result.command === 'rollback')
+        return result.to;
+    return result.acted[0]?.app;
+}
+/** The outputs of a failed run: status failed, and the app ids and health check it carries. */
+function failureOutputs(err) {
+    const outputs = { status: 'failed' };
+    if (err instanceof errors/* DeployFailedError */.P2) {
+        // A rollback's roles read like a deploy's: the kept version is the one it meant to run.
+        const previous = err.apps.find((a) => a.role === 'previous' || a.role === 'current');
+        const made = err.apps.find((a) => a.role === 'new' || a.role === 'kept');
+        if (previous)
+            outputs['previous-app-id'] = previous.id;
+        if (made)
+            outputs['app-id'] = made.id;
+    }
+    if (err instanceof HealthCheckFailedError)
+        Object.assign(outputs, healthCheckOutputs(err.healthCheck));
+    return outputs;
+}
+/**
+ * What a failed run logs before its error: where each app is (plain lines; one failure, one error)
+ * and the next step (a notice). Nothing for a failure that changed no app.
+ */
+function failureLog(err) {
+    if (!(err instanceof errors/* DeployFailedError */.P2))
+        return { lines: [], notice: undefined };
+    return {
+        lines: err.apps.map((a) => `${a.role} app ${a.name} (${a.id}): ${a.state}`),
+        notice: err.recovery,
+    };
+}
+/** The last line of a run that worked: what it did, from the reads the outputs come from. */
+function finalLine(result, outputs) {
+    if (result.command === 'deploy') {
+        if (result.dryRun)
+            return 'Dry run finished: nothing was changed on CamposCloud.';
+        if (result.unchanged) {
+            return `Unchanged: '${result.app?.name}' (app ${outputs['app-id']}) already runs this package and these settings; nothing was stopped or created.`;
+        }
+        const via = outputs.url ? ` at ${outputs.url}` : '';
+        // An update keeps the app: the "previous" app is this same one, not something it replaced.
+        const replaced = !result.previous
+            ? ''
+            : result.strategy === 'update'
+                ? ', updated in place'
+                : `, replacing ${result.previous.id}`;
+        const state = result.app ? stateText(result.app, result.startAnswer) : 'unknown';
+        return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced} (${state}).`;
+    }
+    if (result.dryRun)
+        return 'Dry run finished: nothing was changed on CamposCloud.';
+    if (result.command === 'rollback') {
+        if (!result.to || !result.from)
+            return `No app found by ${result.lookedUpBy}: nothing to do.`;
+        const now = isRunning(result.to) ? 'runs now' : `reads ${stateText(result.to, result.toStart)}`;
+        const from = isRunning(result.from) ? 'still reads running' : 'is stopped';
+        return `Rolled back '${result.to.name}': ${result.to.id} ${now}, ${result.from.id} ${from}.`;
+    }
+    if (result.acted.length === 0)
+        return `No app found by ${result.lookedUpBy}: nothing to do.`;
+    // Every outcome of a stop comes from a read after it that said not running (outcomeText).
+    const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
+    return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
 }
 /** health-check: passed, failed, or empty when no check ran; the last status the app answered. */
 function healthCheckOutputs(check) {
@@ -84337,7 +84401,7 @@ function renderFailureSummary(command, err, where, totalMs) {
 
 // EXTERNAL MODULE: ./src/github/comment-body.ts
 var comment_body = __nccwpck_require__(7987);
-;// CONCATENATED MODULE: ./src/github/preview-comment.ts
+;// CONCATENATED MODULE: ./src/comment-on-pr.ts
 // comment-on-pr: what a run says on its pull request. A deploy (or its failure) creates or edits the
 // app's comment; a delete or stop edits it to say the preview is removed or stopped. Only on
 // pull_request and pull_request_target events, and never for a dry run.
@@ -84454,6 +84518,7 @@ async function commentOnPullRequest(inputs, what, ctx) {
         owner,
         repo,
         log: ctx.log,
+        baseUrl: ctx.apiUrl,
     });
     const body = (0,comment_body/* commentBody */.I)(planned.facts);
     await (planned.create
@@ -84463,19 +84528,16 @@ async function commentOnPullRequest(inputs, what, ctx) {
 
 ;// CONCATENATED MODULE: ./src/github/run-url.ts
 /** The workflow run's page, from what the runner sets; undefined outside a run. */
-function run_url_runUrl(env, repository) {
+function runUrl(runner, repository) {
     const [owner, repo] = (repository ?? '').split('/');
-    if (!owner || !repo || !env['GITHUB_RUN_ID'])
+    if (!owner || !repo || !runner.runId)
         return undefined;
-    const server = env['GITHUB_SERVER_URL'] || 'https://github.com';
-    return `${server}/${owner}/${repo}/actions/runs/${env['GITHUB_RUN_ID']}`;
+    return `${runner.serverUrl}/${owner}/${repo}/actions/runs/${runner.runId}`;
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // Wires the boxes together: inputs -> command -> report. run() never throws: every failure ends
 // in core.setFailed with a message the user can act on, and a job summary saying where things stand.
-
-
 
 
 
@@ -84512,20 +84574,23 @@ async function run() {
             return group((0,runner_text/* annotationText */.xr)(title), fn);
         },
     };
+    // The runner's environment, read once; the failure summary needs it too.
+    let runner;
     // For the pull request comment of a failed deploy (comment-on-pr), once known.
     let commentTo;
     try {
-        const event = eventInfo(readRunnerContext(process.env, log.warning));
+        runner = readRunnerContext(log.warning);
+        const event = eventInfo(runner);
         const inputs = parseInputs((name) => getInput(name), {
-            workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-            repository: process.env.GITHUB_REPOSITORY,
+            workspace: runner.workspace,
+            repository: runner.repository,
             event,
-            variables: Object.keys(process.env),
+            variables: runner.variables,
         }, (secret) => core_setSecret(secret));
         command = inputs.command;
         for (const unknown of inputs.unknownInputs)
             log.warning(unknown);
-        commentTo = { inputs, event };
+        commentTo = { inputs, runner, event };
         for (const deprecation of inputs.deprecations)
             log.warning(deprecation);
         const emptyEnv = emptyEnvWarning(inputs.envVars, event);
@@ -84534,13 +84599,13 @@ async function run() {
         const onChange = () => {
             changed = true;
         };
-        const result = await execute(inputs, await makeContext(inputs, log, started, event, onChange));
+        const result = await execute(inputs, await makeContext(inputs, log, started, runner, event, onChange));
         for (const line of oddFieldWarnings(reportedApp(result)))
             log.warning(line);
-        await commentOnPullRequest(inputs, { result }, commentContext(event, log));
+        await commentOnPullRequest(inputs, { result }, commentContext(runner, event, log));
         const outputs = outputsFor(result);
         const written = setOutputs(outputs);
-        await writeSummary(renderSummary(result, Date.now() - started));
+        await writeSummary(runner, renderSummary(result, Date.now() - started));
         if (written !== true) {
             // The work is done, but a later step cannot read its outputs: fail, saying where things stand.
             setFailed((0,runner_text/* annotationText */.xr)(`The step outputs could not be written (${written}), so later steps cannot read them. ` +
@@ -84551,32 +84616,22 @@ async function run() {
     }
     catch (err) {
         const message = (0,errors/* errorText */.kc)(err);
-        const outputs = { status: 'failed' };
-        if (err instanceof errors/* DeployFailedError */.P2) {
-            // One failure, one error (the cause, below): where the apps are is told, not shouted, and
-            // the next step is a notice.
-            for (const a of err.apps)
-                log.info(`${a.role} app ${a.name} (${a.id}): ${a.state}`);
-            log.notice(err.recovery);
-            // A rollback's roles read like a deploy's: the kept version is the one it meant to run.
-            const previous = err.apps.find((a) => a.role === 'previous' || a.role === 'current');
-            const made = err.apps.find((a) => a.role === 'new' || a.role === 'kept');
-            if (previous)
-                outputs['previous-app-id'] = previous.id;
-            if (made)
-                outputs['app-id'] = made.id;
-        }
-        if (err instanceof HealthCheckFailedError)
-            Object.assign(outputs, healthCheckOutputs(err.healthCheck));
+        // One failure, one error (the cause, below): where the apps are is told, not shouted, and the
+        // next step is a notice.
+        const { lines, notice } = failureLog(err);
+        for (const line of lines)
+            log.info(line);
+        if (notice !== undefined)
+            log.notice(notice);
         if (commentTo?.inputs.command === 'deploy' && !commentTo.inputs.dryRun) {
-            await commentOnPullRequest(commentTo.inputs, { failure: err }, commentContext(commentTo.event, log));
+            await commentOnPullRequest(commentTo.inputs, { failure: err }, commentContext(commentTo.runner, commentTo.event, log));
         }
-        const written = setOutputs(outputs);
+        const written = setOutputs(failureOutputs(err));
         if (written !== true)
             log.warning(`The step outputs could not be written (${written}).`);
         if (err instanceof Error && err.stack)
             core_debug((0,runner_text/* annotationText */.xr)(err.stack));
-        await writeSummary(renderFailureSummary(command, err, { phase, changed }, Date.now() - started));
+        await writeSummary(runner, renderFailureSummary(command, err, { phase, changed }, Date.now() - started));
         setFailed((0,runner_text/* annotationText */.xr)(message));
     }
 }
@@ -84594,14 +84649,6 @@ function setOutputs(outputs) {
         return (0,errors/* errorText */.kc)(err);
     }
 }
-/** The app whose fields the outputs give. */
-function reportedApp(result) {
-    if (result.command === 'deploy')
-        return result.app;
-    if (result.command === 'rollback')
-        return result.to;
-    return result.acted[0]?.app;
-}
 function execute(inputs, ctx) {
     if (inputs.command === 'deploy')
         return deploy(inputs, ctx);
@@ -84609,7 +84656,7 @@ function execute(inputs, ctx) {
         return rollback(inputs, ctx);
     return stopOrDelete(inputs, ctx);
 }
-async function makeContext(inputs, log, started, event, onChange) {
+async function makeContext(inputs, log, started, runner, event, onChange) {
     const clientOptions = {
         apiUrl: inputs.apiUrl,
         token: inputs.token,
@@ -84637,14 +84684,14 @@ async function makeContext(inputs, log, started, event, onChange) {
             },
         }),
         log,
-        tempDir: process.env.RUNNER_TEMP || external_node_os_default().tmpdir(),
+        tempDir: runner.tempDir,
         event,
-        deployments: await makeDeployments(inputs, log, event),
+        deployments: await makeDeployments(inputs, log, runner, event),
         startedAt: started,
         deadlineAt,
     };
 }
-async function makeDeployments(inputs, log, event) {
+async function makeDeployments(inputs, log, runner, event) {
     // Dry runs get it too: finding an app through its deployment only reads.
     if (!inputs.githubToken)
         return undefined;
@@ -84653,55 +84700,30 @@ async function makeDeployments(inputs, log, event) {
         log.warning('github-token is set, but GITHUB_REPOSITORY is unknown: no GitHub deployment is recorded.');
         return undefined;
     }
-    const runUrl = run_url_runUrl(process.env, event.repository);
     // Evaluated only when used ('eager' keeps it in the one bundle file, whose licenses.txt ncc only
-    // writes whole for a single chunk): Octokit costs 2-3 MB on runs that never call GitHub.
+    // writes whole for a single chunk): Octokit's memory is not spent on runs that never call GitHub.
     const { GitHubDeployments } = await Promise.resolve(/* import() eager */).then(__nccwpck_require__.bind(__nccwpck_require__, 7382));
-    return new GitHubDeployments({ token: inputs.githubToken, owner, repo, log, runUrl });
+    return new GitHubDeployments({
+        token: inputs.githubToken,
+        owner,
+        repo,
+        log,
+        runUrl: runUrl(runner, event.repository),
+        baseUrl: runner.apiUrl,
+    });
 }
-function commentContext(event, log) {
+function commentContext(runner, event, log) {
     return {
         event,
         log,
-        runUrl: run_url_runUrl(process.env, event.repository),
+        runUrl: runUrl(runner, event.repository),
+        apiUrl: runner.apiUrl,
         now: new Date().toISOString(),
     };
 }
-function finalLine(result, outputs) {
-    if (result.command === 'deploy') {
-        if (result.dryRun)
-            return 'Dry run finished: nothing was changed on CamposCloud.';
-        if (result.unchanged) {
-            return `Unchanged: '${result.app?.name}' (app ${outputs['app-id']}) already runs this package and these settings; nothing was stopped or created.`;
-        }
-        const via = outputs.url ? ` at ${outputs.url}` : '';
-        // An update keeps the app: the "previous" app is this same one, not something it replaced.
-        const replaced = !result.previous
-            ? ''
-            : result.strategy === 'update'
-                ? ', updated in place'
-                : `, replacing ${result.previous.id}`;
-        const state = result.app ? stateText(result.app, result.startAnswer) : 'unknown';
-        return `Deployed '${result.app?.name}' as app ${outputs['app-id']}${via}${replaced} (${state}).`;
-    }
-    if (result.dryRun)
-        return 'Dry run finished: nothing was changed on CamposCloud.';
-    if (result.command === 'rollback') {
-        if (!result.to || !result.from)
-            return `No app found by ${result.lookedUpBy}: nothing to do.`;
-        const now = isRunning(result.to) ? 'runs now' : `reads ${stateText(result.to, result.toStart)}`;
-        const from = isRunning(result.from) ? 'still reads running' : 'is stopped';
-        return `Rolled back '${result.to.name}': ${result.to.id} ${now}, ${result.from.id} ${from}.`;
-    }
-    if (result.acted.length === 0)
-        return `No app found by ${result.lookedUpBy}: nothing to do.`;
-    // Every outcome of a stop comes from a read after it that said not running (outcomeText).
-    const ids = result.acted.map((a) => `${a.app.id} (${a.outcome.replace('-', ' ')})`).join(', ');
-    return `${result.command === 'stop' ? 'Stop' : 'Delete'} finished: ${ids}.`;
-}
-async function writeSummary(markdown) {
+async function writeSummary(runner, markdown) {
     // Outside a runner there is no summary file; that must not turn a good run into a failure.
-    const file = process.env.GITHUB_STEP_SUMMARY;
+    const file = runner?.stepSummary;
     if (!file)
         return;
     // Appended by path as core.summary would, without its buffer and its path cached for the life
