@@ -74,3 +74,19 @@ test('keep-previous 0: a replaced app whose delete failed is reported stopped an
   expect(summary['Replaced']).toBe(`id \`${v1}\`, stopped, kept (delete failed: see the log)`);
   expect(summary['Old versions deleted']).toBeUndefined();
 });
+
+test('keep-previous 0: a replaced app whose delete failed is the version kept, in the summary as in the log', async () => {
+  const [v1] = seedVersions(1);
+  failDeletesOf(v1!);
+  const { inputs, ctx } = await inProcessDeploy(server, {
+    'app-name': 'bot',
+    'keep-previous': '0',
+  });
+  const result = await deploy(inputs, ctx);
+  expect(result.previousOutcome).toBe('delete-failed');
+
+  const summary = rows(renderSummary(result, 1000));
+  expect(summary['Replaced']).toBe(`id \`${v1}\`, stopped, kept (delete failed: see the log)`);
+  expect(summary['Versions kept']).toBe(`1 version, stopped, to roll back to: \`${v1}\``);
+  expect(Object.values(summary).join('\n')).not.toMatch(/\bdeleted\b/);
+});
