@@ -8,8 +8,8 @@ import type { App } from '../../src/camposcloud/types.js';
 import { KeepPrevious } from '../../src/commands/keep-previous.js';
 import type { DeployResult } from '../../src/commands/result.js';
 import { plannedDeletes, planVersions, versionsText } from '../../src/commands/versions.js';
-import type { Log } from '../../src/log.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+import { failDeletesOf, recordingLog } from './helpers.js';
 
 let server: FakeCamposCloud;
 let client: CamposCloudClient;
@@ -18,21 +18,6 @@ beforeEach(async () => {
   client = new CamposCloudClient({ apiUrl: server.url, token: server.token, maxAttempts: 1 });
 });
 afterEach(async () => server.close());
-
-function recorder(): Log & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-    notice: (m) => lines.push(`notice: ${m}`),
-    debug: () => {},
-    group: (title, fn) => {
-      lines.push(`group: ${title}`);
-      return fn();
-    },
-  };
-}
 
 /** `count` versions of bot, newest first as the API lists them read back; the newest runs. */
 async function versions(count: number, running: number[] = [0]): Promise<App[]> {
@@ -49,16 +34,6 @@ async function versions(count: number, running: number[] = [0]): Promise<App[]> 
 const ids = (apps: readonly { id: string }[]) => apps.map((a) => a.id);
 const deletesSent = () =>
   server.requests.filter((r) => r.method === 'DELETE').map((r) => r.path.split('/')[3]);
-
-function failDeletesOf(id: string): void {
-  server.addFault({
-    method: 'DELETE',
-    path: `/v1/apps/${id}/delete`,
-    kind: 'status',
-    status: 500,
-    times: Infinity,
-  });
-}
 
 describe('the plan and its words', () => {
   test('keep-previous 3 keeps the replaced app and two older ones; the rest is deleted', async () => {
@@ -111,8 +86,8 @@ describe('the plan and its words', () => {
 describe('KeepPrevious carries the plan out', () => {
   test('a delete that failed early is not sent again later, is kept and is never listed deleted', async () => {
     const [v4, v3, v2, v1] = await versions(4);
-    failDeletesOf(v2!.id);
-    const log = recorder();
+    failDeletesOf(server, v2!.id);
+    const log = recordingLog();
     const keep = new KeepPrevious(planVersions([v4!, v3!, v2!, v1!], v4, 2), { client, log });
     expect(ids(keep.pending())).toEqual(ids([v2!, v1!]));
 
@@ -140,7 +115,7 @@ describe('KeepPrevious carries the plan out', () => {
 
   test('every old version deleted early: the end sends nothing and opens no group', async () => {
     const [v2, v1] = await versions(2);
-    const log = recorder();
+    const log = recordingLog();
     const keep = new KeepPrevious(planVersions([v2!, v1!], v2, 1), { client, log });
     await keep.deleteOld();
     const done = await keep.finish('stopped', undefined, []);
@@ -153,7 +128,7 @@ describe('KeepPrevious carries the plan out', () => {
   test('an old version deleted by someone else meanwhile counts as gone, not as kept', async () => {
     const [v2, v1] = await versions(2);
     server.apps.delete(v1!.id);
-    const log = recorder();
+    const log = recordingLog();
     const done = await new KeepPrevious(planVersions([v2!, v1!], v2, 1), { client, log }).finish(
       'stopped',
       undefined,
@@ -168,7 +143,7 @@ describe('KeepPrevious carries the plan out', () => {
     const [v4, v3, v2, v1] = await versions(4, [0, 2]);
     const keep = new KeepPrevious(planVersions([v4!, v3!, v2!, v1!], v4, 2), {
       client,
-      log: recorder(),
+      log: recordingLog(),
     });
     await keep.deleteOld([v1!]);
     expect(await keep.deleteOld([v4!, v3!, v2!, v1!])).toEqual([]);
@@ -178,7 +153,7 @@ describe('KeepPrevious carries the plan out', () => {
 
   test('keep-previous 0: the old versions, then the replaced app, once the new one is up', async () => {
     const [v2, v1] = await versions(2);
-    const log = recorder();
+    const log = recordingLog();
     const keep = new KeepPrevious(planVersions([v2!, v1!], v2, 0), { client, log });
     const done = await keep.finish('stopped', { limitSeconds: 5, online: true, waitedMs: 1 }, []);
     expect(deletesSent()).toEqual([v1!.id, v2!.id]);
@@ -190,7 +165,7 @@ describe('KeepPrevious carries the plan out', () => {
 
   test('keep-previous 0 and a new app that did not come online: the replaced app is kept, and said kept', async () => {
     const [v1] = await versions(1);
-    const log = recorder();
+    const log = recordingLog();
     const keep = new KeepPrevious(planVersions([v1!], v1, 0), { client, log });
     const done = await keep.finish(
       'was-stopped',
@@ -210,8 +185,8 @@ describe('KeepPrevious carries the plan out', () => {
 
   test('keep-previous 0 and a failed delete of the replaced app: it is kept, and said kept', async () => {
     const [v1] = await versions(1);
-    failDeletesOf(v1!.id);
-    const log = recorder();
+    failDeletesOf(server, v1!.id);
+    const log = recordingLog();
     const timings: DeployResult['timings'] = [];
     const done = await new KeepPrevious(planVersions([v1!], v1, 0), { client, log }).finish(
       'stopped',
