@@ -113,6 +113,38 @@ describe('KeepPrevious carries the plan out', () => {
     );
   });
 
+  test('before the create, old versions go only when the listing shows stopped apps hold memory', async () => {
+    const [v3, v2, v1] = await versions(3);
+    const apps = [v3!, v2!, v1!];
+    expect(v3!.online).toBe(true);
+    const plan = planVersions(apps, v3, 1);
+    const quiet = recordingLog();
+    // totalUsedRAM is the running app's memory only, or not given: stopped apps hold nothing.
+    await new KeepPrevious(plan, { client, log: quiet }).beforeCreate(
+      { apps, totalUsedRamMB: 256 },
+      [],
+    );
+    await new KeepPrevious(plan, { client, log: quiet }).beforeCreate(
+      { apps, totalUsedRamMB: undefined },
+      [],
+    );
+    await new KeepPrevious(plan, { client, log: quiet }).beforeCreate(undefined, []);
+    expect(deletesSent()).toEqual([]);
+    expect(quiet.lines).toEqual([]);
+
+    const log = recordingLog();
+    const timings: DeployResult['timings'] = [];
+    const keep = new KeepPrevious(plan, { client, log });
+    await keep.beforeCreate({ apps, totalUsedRamMB: 768 }, timings);
+    expect(deletesSent()).toEqual([v2!.id, v1!.id]);
+    expect(keep.pending()).toEqual([]);
+    expect(timings.map((t) => t.phase)).toEqual(['delete old versions before the create']);
+    expect(log.lines.slice(0, 2)).toEqual([
+      'group: Delete old versions before the create',
+      'info: Stopped apps hold memory on the plan (totalUsedRAM 768 MB counts them): the versions keep-previous does not keep are deleted before the create.',
+    ]);
+  });
+
   test('every old version deleted early: the end sends nothing and opens no group', async () => {
     const [v2, v1] = await versions(2);
     const log = recordingLog();

@@ -13,6 +13,7 @@ import type { Inputs } from '../inputs/settings.js';
 import { afterStopText } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findPrevious, type Found } from './find-previous.js';
+import { logDryRun } from './dry-run.js';
 import { deploymentTarget, recordGitHubDeployment } from './github-deployment.js';
 import { KeepPrevious } from './keep-previous.js';
 import { createSummary, planSetup, recreate } from './recreate.js';
@@ -248,11 +249,9 @@ async function dryRun(
           ...plannedDeletes(versions, call),
         ]),
   ];
-  await log.group('Dry run: nothing was changed', async () => {
-    log.info('A real run would make these API calls:');
-    for (const call of plannedCalls) log.info(`  ${call}`);
-    log.info(`Files in the zip (${pkg.names.length}):`);
-    for (const name of pkg.names) log.info(`  ${name}`);
+  await logDryRun(log, plannedCalls, {
+    title: `Files in the zip (${pkg.names.length}):`,
+    items: pkg.names,
   });
   return { ...base, plannedCalls };
 }

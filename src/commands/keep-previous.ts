@@ -4,7 +4,7 @@
 // 0). Each old version's delete is sent once, whatever place comes first; what each did is kept
 // here, so the later places send only what is left and the summary never lists a failed delete as
 // deleted. Best effort: a delete that fails is a warning naming the app, never a failed run.
-import type { App } from '../camposcloud/types.js';
+import type { App, AppListing } from '../camposcloud/types.js';
 import { errorText } from '../errors.js';
 import { count } from '../text.js';
 import type { CommandContext } from './context.js';
@@ -15,7 +15,7 @@ import {
   type PrunedApp,
   type Timing,
 } from './result.js';
-import type { VersionPlan } from './versions.js';
+import { memoryFacts, type VersionPlan } from './versions.js';
 
 /** What keep-previous did, for the deploy's result. */
 export interface KeepPreviousOutcome {
@@ -42,6 +42,24 @@ export class KeepPrevious {
   pending(): App[] {
     const sent = new Set(this.#sent.map((p) => p.app.id));
     return this.plan.excess.filter((a) => !sent.has(a.id));
+  }
+
+  /**
+   * Before the create: when the listing shows that stopped apps hold memory on the plan, the old
+   * versions go first, so that the create has room (the replaced app stays: it is the way back).
+   */
+  async beforeCreate(listing: AppListing | undefined, timings: Timing[]): Promise<void> {
+    if (this.pending().length === 0 || !listing) return;
+    if (memoryFacts(listing).stoppedAppsCount !== true) return;
+    const { log } = this.#ctx;
+    await log.group('Delete old versions before the create', () =>
+      timed(timings, 'delete old versions before the create', () => {
+        log.info(
+          `Stopped apps hold memory on the plan (totalUsedRAM ${listing.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`,
+        );
+        return this.deleteOld();
+      }),
+    );
   }
 
   /**

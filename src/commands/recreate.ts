@@ -2,7 +2,7 @@
 // it, create the new app, and start it if the platform left it stopped. A create that fails puts
 // the old app back (or reports the app a create cut short by the deadline made after all).
 import type { Created } from '../camposcloud/client.js';
-import type { App, AppListing, CreateAppRequest } from '../camposcloud/types.js';
+import type { App, CreateAppRequest } from '../camposcloud/types.js';
 import { DeadlineError, DeployFailedError, errorText, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
 import { formatBytes } from '../packaging/manifest.js';
@@ -89,19 +89,7 @@ export async function recreate(
     );
   }
 
-  if (
-    keepPrevious.pending().length > 0 &&
-    memoryFacts(found.listing ?? NO_LISTING).stoppedAppsCount === true
-  ) {
-    await log.group('Delete old versions before the create', () =>
-      timed(timings, 'delete old versions before the create', () => {
-        log.info(
-          `Stopped apps hold memory on the plan (totalUsedRAM ${found.listing?.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`,
-        );
-        return keepPrevious.deleteOld();
-      }),
-    );
-  }
+  await keepPrevious.beforeCreate(found.listing, timings);
   const setup = plannedSetup ?? planSetup(inputs, pkg, found, log);
   const req: CreateAppRequest = {
     zipPath: pkg.zipPath,
@@ -152,8 +140,6 @@ export async function recreate(
     setup: { origins: setup.origins },
   };
 }
-
-const NO_LISTING: AppListing = { apps: [], totalUsedRamMB: undefined };
 
 /**
  * The create, and when it is refused while old versions beyond keep-previous hold memory the plan

@@ -14,6 +14,7 @@ import { isRunning } from '../camposcloud/app-state.js';
 import type { CommandContext } from './context.js';
 import { newestFirst } from '../camposcloud/normalize.js';
 import { readState } from './restart-after-failure.js';
+import { logDryRun } from './dry-run.js';
 import { timed, type RollbackResult, type Timing } from './result.js';
 import { findTarget } from './target.js';
 import { planRollback } from './versions.js';
@@ -78,10 +79,7 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
       ...[from, ...alsoRunning].map((a) => `${call.stopApp(a.id)}  (stop '${a.name}')`),
       `${call.startApp(to.id)}  (start the kept version)`,
     ];
-    await log.group('Dry run: nothing was changed', async () => {
-      log.info('A real run would make these API calls:');
-      for (const call of result.plannedCalls) log.info(`  ${call}`);
-    });
+    await logDryRun(log, result.plannedCalls);
     return result;
   }
 
