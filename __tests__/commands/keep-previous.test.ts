@@ -143,6 +143,13 @@ describe('KeepPrevious carries the plan out', () => {
       'group: Delete old versions before the create',
       'info: Stopped apps hold memory on the plan (totalUsedRAM 768 MB counts them): the versions keep-previous does not keep are deleted before the create.',
     ]);
+    expect(log.lines).toContain(`info: Deleted: old version ${v2!.id} ('bot', 256 MB).`);
+
+    // Nothing left to delete: no second group, no request.
+    const before = log.lines.length;
+    await keep.beforeCreate({ apps, totalUsedRamMB: 768 }, timings);
+    expect(log.lines.length).toBe(before);
+    expect(deletesSent()).toEqual([v2!.id, v1!.id]);
   });
 
   test('every old version deleted early: the end sends nothing and opens no group', async () => {
@@ -158,17 +165,19 @@ describe('KeepPrevious carries the plan out', () => {
   });
 
   test('an old version deleted by someone else meanwhile counts as gone, not as kept', async () => {
-    const [v2, v1] = await versions(2);
-    server.apps.delete(v1!.id);
+    const [v2, listed] = await versions(2);
+    // Its memory not known: said as such.
+    const v1 = { ...listed!, memoryMB: undefined };
+    server.apps.delete(v1.id);
     const log = recordingLog();
-    const done = await new KeepPrevious(planVersions([v2!, v1!], v2, 1), { client, log }).finish(
+    const done = await new KeepPrevious(planVersions([v2!, v1], v2, 1), { client, log }).finish(
       'stopped',
       undefined,
       [],
     );
     expect(done.versionsDeleted).toEqual([{ app: v1, outcome: 'already-gone' }]);
     expect(ids(done.versionsKept)).toEqual([v2!.id]);
-    expect(log.lines).toContain(`info: Already gone: old version ${v1!.id} ('bot', 256 MB).`);
+    expect(log.lines).toContain(`info: Already gone: old version ${v1.id} ('bot', ? MB).`);
   });
 
   test('only an old version the plan deletes is touched: the replaced app, a kept one, a running one and one already sent are passed over', async () => {
@@ -193,6 +202,20 @@ describe('KeepPrevious carries the plan out', () => {
     expect(done.versionsKept).toEqual([]);
     expect(log.lines).toContain(`info: Deleted app ${v2!.id}.`);
     expect(log.lines.at(-1)).toBe('info: No previous version is kept.');
+  });
+
+  test('keep-previous 0 and a replaced app already gone: deleted, none kept', async () => {
+    const [v1] = await versions(1);
+    server.apps.delete(v1!.id);
+    const log = recordingLog();
+    const done = await new KeepPrevious(planVersions([v1!], v1, 0), { client, log }).finish(
+      'stopped',
+      undefined,
+      [],
+    );
+    expect(done.previousOutcome).toBe('deleted');
+    expect(done.versionsKept).toEqual([]);
+    expect(log.lines).toContain(`info: App ${v1!.id} was already gone.`);
   });
 
   test('keep-previous 0 and a new app that did not come online: the replaced app is kept, and said kept', async () => {
