@@ -64,6 +64,19 @@ describe('the plan and its words', () => {
     ]);
   });
 
+  test('two running older versions are named as left; with nothing to delete, no delete is said', async () => {
+    const [v5, v4, v3, v2, v1] = await versions(5, [0, 3, 4]);
+    const plan = planVersions([v5!, v4!, v3!, v2!, v1!], v5, 2);
+    expect(versionsText(plan, 2)).toBe(
+      `keep-previous: 2 keeps it and 1 older version (${v4!.id}), stopped; 1 older version beyond that will be deleted: ${v3!.id}; 2 older versions beyond that are running, so it is not deleted: ${v2!.id}, ${v1!.id}.`,
+    );
+    const all = planVersions([v5!, v4!, v3!], v5, 10);
+    expect(versionsText(all, 10)).toBe(
+      `keep-previous: 10 keeps it and 2 older versions (${v4!.id}, ${v3!.id}), stopped.`,
+    );
+    expect(plannedDeletes(all, client.describe)).toEqual([]);
+  });
+
   test('keep-previous 0 deletes the replaced app too, last', async () => {
     const [v2, v1] = await versions(2);
     const plan = planVersions([v2!, v1!], v2, 0);
