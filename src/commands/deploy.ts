@@ -4,7 +4,8 @@
 // and record a GitHub deployment. The order is the one the user reads in the log, and
 // nothing on CamposCloud changes until the package is known to be good.
 // The parts: find-previous.ts (what is replaced), recreate.ts and update-in-place.ts (the two
-// strategies); this file runs them in order, with the dry run, the waits and the clean-up.
+// strategies), keep-previous.ts (the old versions' deletes); this file runs them in order, with
+// the dry run, the waits and the clean-up.
 import { rm } from 'node:fs/promises';
 import { isRunning } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';

@@ -144,6 +144,7 @@ export class KeepPrevious {
   ): Promise<PreviousOutcome> {
     const { client, log } = this.#ctx;
     const kept = outcome === 'was-stopped' ? 'as it was' : 'stopped';
+    // Until the new app is up, the replaced one is the way back.
     if (onlineWait && onlineWait.online !== true) {
       log.warning(
         `The new app did not report online, so the previous app ${previous.id} is kept, ${kept}, rather than deleted.`,
