@@ -17,6 +17,11 @@ export const MODULES = {
     '__tests__/lifecycle/versions.test.ts',
     '__tests__/lifecycle/versions-edges.test.ts',
     '__tests__/commands/failed-deletes.test.ts',
+    '__tests__/commands/keep-previous.test.ts',
+  ],
+  'src/commands/keep-previous.ts': [
+    '__tests__/commands/keep-previous.test.ts',
+    '__tests__/commands/failed-deletes.test.ts',
   ],
   'src/commands/find-apps.ts': ['__tests__/commands/stop-target.test.ts'],
   // The app name a stop or delete may act on (never one named only by a default), and the branch

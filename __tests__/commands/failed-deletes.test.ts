@@ -3,7 +3,7 @@
 import { deploy } from '../../src/commands/deploy.js';
 import { renderSummary } from '../../src/report.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
-import { inProcessDeploy } from './helpers.js';
+import { failDeletesOf, inProcessDeploy } from './helpers.js';
 
 let server: FakeCamposCloud;
 beforeEach(async () => {
@@ -24,16 +24,6 @@ function seedVersions(count: number): string[] {
   );
 }
 
-function failDeletesOf(id: string): void {
-  server.addFault({
-    method: 'DELETE',
-    path: `/v1/apps/${id}/delete`,
-    kind: 'status',
-    status: 500,
-    times: Infinity,
-  });
-}
-
 /** The summary's table rows, by their first cell. */
 function rows(summary: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -43,7 +33,7 @@ function rows(summary: string): Record<string, string> {
 
 test('keep-previous 1: of two old versions to delete, the one whose delete failed is kept and said so', async () => {
   const [v1, v2, v3] = seedVersions(3);
-  failDeletesOf(v2!);
+  failDeletesOf(server, v2!);
   const { inputs, ctx } = await inProcessDeploy(server, {
     'app-name': 'bot',
     'keep-previous': '1',
@@ -61,7 +51,7 @@ test('keep-previous 1: of two old versions to delete, the one whose delete faile
 
 test('keep-previous 0: a replaced app whose delete failed is reported stopped and kept', async () => {
   const [v1] = seedVersions(1);
-  failDeletesOf(v1!);
+  failDeletesOf(server, v1!);
   const { inputs, ctx } = await inProcessDeploy(server, {
     'app-name': 'bot',
     'keep-previous': '0',
@@ -73,4 +63,20 @@ test('keep-previous 0: a replaced app whose delete failed is reported stopped an
   const summary = rows(renderSummary(result, 1000));
   expect(summary['Replaced']).toBe(`id \`${v1}\`, stopped, kept (delete failed: see the log)`);
   expect(summary['Old versions deleted']).toBeUndefined();
+});
+
+test('keep-previous 0: a replaced app whose delete failed is the version kept, in the summary as in the log', async () => {
+  const [v1] = seedVersions(1);
+  failDeletesOf(server, v1!);
+  const { inputs, ctx } = await inProcessDeploy(server, {
+    'app-name': 'bot',
+    'keep-previous': '0',
+  });
+  const result = await deploy(inputs, ctx);
+  expect(result.previousOutcome).toBe('delete-failed');
+
+  const summary = rows(renderSummary(result, 1000));
+  expect(summary['Replaced']).toBe(`id \`${v1}\`, stopped, kept (delete failed: see the log)`);
+  expect(summary['Versions kept']).toBe(`1 version, stopped, to roll back to: \`${v1}\``);
+  expect(Object.values(summary).join('\n')).not.toMatch(/\bdeleted\b/);
 });

@@ -112,3 +112,30 @@ export function deploymentsOn(gh: FakeGitHub, repo: string): GitHubDeployments {
     log: { info: quiet, warning: quiet, debug: quiet },
   });
 }
+
+/** A log that keeps every line, as "level: text", and each group's title as "group: title". */
+export function recordingLog(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => lines.push(`info: ${m}`),
+    warning: (m) => lines.push(`warning: ${m}`),
+    notice: (m) => lines.push(`notice: ${m}`),
+    debug: (m) => lines.push(`debug: ${m}`),
+    group: (title, fn) => {
+      lines.push(`group: ${title}`);
+      return fn();
+    },
+  };
+}
+
+/** Every DELETE of the app `id` answers 500. */
+export function failDeletesOf(server: FakeCamposCloud, id: string): void {
+  server.addFault({
+    method: 'DELETE',
+    path: `/v1/apps/${id}/delete`,
+    kind: 'status',
+    status: 500,
+    times: Infinity,
+  });
+}

@@ -2,25 +2,13 @@
 // and says what is known at the end: online after how long, or not online after the limit.
 import { CamposCloudClient } from '../../src/camposcloud/client.js';
 import { waitForOnline } from '../../src/commands/wait-online.js';
-import type { Log } from '../../src/log.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+import { recordingLog } from './helpers.js';
 
 let server: FakeCamposCloud;
 afterEach(async () => {
   await server.close();
 });
-
-function recorder(): Log & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-    notice: (m) => lines.push(`notice: ${m}`),
-    debug: (m) => lines.push(`debug: ${m}`),
-    group: (_t, fn) => fn(),
-  };
-}
 
 async function waitFor(onlineAfterMs: number, limitSeconds: number) {
   server = await startFakeCamposCloud({ onlineAfterMs });
@@ -28,7 +16,7 @@ async function waitFor(onlineAfterMs: number, limitSeconds: number) {
   // A start makes the app report online onlineAfterMs later.
   const client = new CamposCloudClient({ apiUrl: server.url, token: server.token });
   await client.startApp(app._id);
-  const log = recorder();
+  const log = recordingLog();
   const result = await waitForOnline(
     client,
     app._id,

@@ -109,3 +109,20 @@ test('appWithMemory says when the memory is not known', () => {
   expect(appWithMemory(unknown)).toBe(`'bot' (${unknown.id}, ? MB)`);
   expect(appWithMemory(app(false, 512))).toMatch(/, 512 MB\)$/);
 });
+
+test('planRollback: the oldest version running, with two newer stopped ones, names both', () => {
+  const [v3, v2, v1] = [app(false), app(false), app(true)];
+  const plan = planRollback([v3!, v2!, v1!]);
+  expect(plan).toEqual({
+    ok: false,
+    why: `the running version ${v1!.id} is the oldest version there is; ${v3!.id}, ${v2!.id} are newer, stopped (as an earlier rollback left them), and a rollback only goes back to an older version. To run ${v3!.id} again, start it from the CamposCloud dashboard, or deploy again`,
+  });
+});
+
+test('planRollback: the oldest version running, with one newer stopped one, names it', () => {
+  const [v2, v1] = [app(false), app(true)];
+  expect(planRollback([v2!, v1!])).toEqual({
+    ok: false,
+    why: `the running version ${v1!.id} is the oldest version there is; ${v2!.id} is newer, stopped (as an earlier rollback left it), and a rollback only goes back to an older version. To run ${v2!.id} again, start it from the CamposCloud dashboard, or deploy again`,
+  });
+});

@@ -2,7 +2,7 @@
 // (read in full from CamposCloud), else the create default, and for each setting where it came
 // from. Pure: the callers log the notes and send the result. Environment variable values read from
 // CamposCloud never appear in what this returns for people to read (keys only).
-import type { App, EnvVar, Runtime } from '../camposcloud/types.js';
+import type { App, CreateAppRequest, EnvVar, Runtime } from '../camposcloud/types.js';
 import type { Inputs } from '../inputs/settings.js';
 import type { PreparedPackage } from './prepare-package.js';
 
@@ -18,13 +18,15 @@ export interface SettingOrigin {
 }
 
 /** What a create sends for the settings a workflow may leave to the replaced app. */
-export interface CreateSetup {
-  memoryMB: number;
-  exposedViaWeb: boolean;
-  autoRestart: boolean;
-  startupCommand: string | undefined;
-  teamId: string | undefined;
-  environmentVariables: EnvVar[];
+export interface CreateSetup extends Pick<
+  CreateAppRequest,
+  | 'memoryMB'
+  | 'exposedViaWeb'
+  | 'autoRestart'
+  | 'startupCommand'
+  | 'teamId'
+  | 'environmentVariables'
+> {
   origins: SettingOrigin[];
   /** Warnings: settings of the replaced app that could not be read, a command that may be stale. */
   notes: string[];

@@ -4,27 +4,29 @@
 // and record a GitHub deployment. The order is the one the user reads in the log, and
 // nothing on CamposCloud changes until the package is known to be good.
 // The parts: find-previous.ts (what is replaced), recreate.ts and update-in-place.ts (the two
-// strategies); this file runs them in order, with the dry run, the waits and the clean-up.
+// strategies), keep-previous.ts (the old versions' deletes); this file runs them in order, with
+// the dry run, the waits and the clean-up.
 import { rm } from 'node:fs/promises';
 import { isRunning } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
-import { DeadlineError, errorText } from '../errors.js';
+import { DeadlineError } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
-import { afterStopText, appUrl } from '../app-facts.js';
+import { afterStopText } from '../app-facts.js';
 import type { CommandContext, DeploymentTarget } from './context.js';
 import { findPrevious, type Found } from './find-previous.js';
-import { deleteVersions } from './delete-versions.js';
+import { logDryRun } from './dry-run.js';
+import { deploymentTarget, recordGitHubDeployment } from './github-deployment.js';
+import { KeepPrevious } from './keep-previous.js';
 import { createSummary, planSetup, recreate } from './recreate.js';
 import type { CreateSetup, SettingOrigin } from './app-setup.js';
 import { rollBackNewVersion } from './rollback-on-failure.js';
-import type { VersionPlan } from './versions.js';
+import { plannedDeletes } from './versions.js';
 import { preparePackage, type PreparedPackage } from './prepare-package.js';
-import { timed, type DeployResult, type PreviousOutcome, type Timing } from './result.js';
+import { timed, type DeployResult, type Timing } from './result.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
-import { waitForOnline } from './wait-online.js';
+import { waitForOnlineStep } from './wait-online.js';
 import { decideSkip, deployFingerprint } from './skip-unchanged.js';
 import type { HealthCheckResult } from '../health/check.js';
-import { count } from '../text.js';
 import {
   checkDeployedApp,
   healthCheckFailure,
@@ -110,6 +112,7 @@ async function deployPackage(
   if (setup) base.setup = { origins: setup.origins };
   if (inputs.dryRun) return dryRun(base, inputs, found, ctx, setup);
 
+  const keepPrevious = new KeepPrevious(found.versions, ctx);
   let result: DeployResult;
   try {
     await stopOtherCopies(found.older, ctx);
@@ -126,31 +129,22 @@ async function deployPackage(
       );
       result = { ...base, app: updated.app, startAnswer: updated.answer };
     } else {
-      result = await recreate(base, inputs, pkg, found, ctx, setup, fingerprint);
+      result = await recreate(base, inputs, pkg, found, keepPrevious, ctx, setup, fingerprint);
     }
   } catch (err) {
     // The status description is visible to anyone who can read the repository: keep the
     // server's words (which could quote a value) out of it; the run's log has them.
     await ctx.deployments?.recordFailure(
-      deploymentTarget(inputs, ctx),
+      deployTarget(inputs, ctx),
       'The CamposCloud deploy failed: see the workflow run for why and what state the apps are in.',
     );
     throw err;
   }
   const app = result.app as App;
 
-  if (inputs.waitForOnlineSeconds > 0) {
-    const waitStartedAt = Date.now();
-    result.onlineWait = await log.group('Wait for the app to come online', () =>
-      timed(timings, 'wait for online', () =>
-        waitForOnline(
-          ctx.client,
-          app.id,
-          { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt },
-          log,
-        ),
-      ),
-    );
+  const waitStartedAt = Date.now();
+  result.onlineWait = await waitForOnlineStep(app.id, inputs, ctx, timings);
+  if (result.onlineWait) {
     result.app = { ...app, online: result.onlineWait.online };
     // The check shares wait-for-online's time: the app has until then to come online and answer.
     if (inputs.healthCheck && result.onlineWait.online === true) {
@@ -179,7 +173,7 @@ async function deployPackage(
         ),
       );
       await ctx.deployments?.recordFailure(
-        deploymentTarget(inputs, ctx),
+        deployTarget(inputs, ctx),
         failedCheck
           ? 'The new CamposCloud app failed its health check and was stopped; see the workflow run for the state of each app.'
           : 'The new CamposCloud app did not come online and was stopped; see the workflow run for the state of each app.',
@@ -191,59 +185,20 @@ async function deployPackage(
   if (failedCheck) {
     // Before old versions are deleted (keep-previous: 0 would delete the way back).
     await ctx.deployments?.recordFailure(
-      deploymentTarget(inputs, ctx),
+      deployTarget(inputs, ctx),
       'The new CamposCloud app failed its health check.',
       found.previous,
     );
     throw healthCheckFailure(app, failedCheck, replacedState(inputs, found.previous, result));
   }
   if (inputs.strategy === 'recreate' && found.previous) {
-    const previous = found.previous;
-    const done = new Set(result.versionsDeleted.map((p) => p.app.id));
-    const left = found.versions.excess.filter((a) => !done.has(a.id));
-    if (left.length > 0 || found.versions.deleteReplaced) {
-      await log.group('Delete old versions', () =>
-        timed(timings, 'delete old versions', async () => {
-          result.versionsDeleted.push(...(await deleteVersions(left, ctx)));
-          if (found.versions.deleteReplaced) {
-            result.previousOutcome = await deletePrevious(
-              previous,
-              result.previousOutcome,
-              result,
-              ctx,
-            );
-          }
-        }),
-      );
-    }
-    logKept(found.versions, result, log);
-  }
-  if (ctx.deployments) {
-    const environment = inputs.environment;
-    const id = await log.group('Record the GitHub deployment', () =>
-      ctx.deployments!.recordDeployment(deploymentTarget(inputs, ctx), {
-        id: app.id,
-        name: app.name,
-        url: appUrl(app) || undefined,
-      }),
+    Object.assign(
+      result,
+      await keepPrevious.finish(result.previousOutcome, result.onlineWait, timings),
     );
-    if (id > 0) result.githubDeployment = { id, environment };
   }
+  result.githubDeployment = await recordGitHubDeployment(deployTarget(inputs, ctx), app, ctx);
   return result;
-}
-
-function logKept(v: VersionPlan, result: DeployResult, log: CommandContext['log']): void {
-  const deleted = new Set(
-    result.versionsDeleted.filter((p) => p.outcome !== 'delete-failed').map((p) => p.app.id),
-  );
-  if (result.previousOutcome === 'deleted' && result.previous) deleted.add(result.previous.id);
-  result.versionsKept = [...v.kept, ...v.excess].filter((a) => !deleted.has(a.id));
-  const kept = result.versionsKept;
-  log.info(
-    kept.length === 0
-      ? 'No previous version is kept.'
-      : `Kept ${count(kept.length, 'previous version')}, stopped, to roll back to: ${kept.map((a) => a.id).join(', ')}.`,
-  );
 }
 
 /**
@@ -292,50 +247,14 @@ async function dryRun(
       : [
           ...(previous ? [`${call.stopApp(previous.id)}  (stop '${previous.name}')`] : []),
           `${call.createApp()}  (${createSummary(inputs, pkg, setup ?? planSetup(inputs, pkg, found, log))})`,
-          ...versions.excess.map(
-            (a) => `${call.deleteApp(a.id)}  (an old version beyond keep-previous)`,
-          ),
-          ...(previous && versions.deleteReplaced
-            ? [`${call.deleteApp(previous.id)}  (delete the replaced app: keep-previous: 0)`]
-            : []),
+          ...plannedDeletes(versions, call),
         ]),
   ];
-  await log.group('Dry run: nothing was changed', async () => {
-    log.info('A real run would make these API calls:');
-    for (const call of plannedCalls) log.info(`  ${call}`);
-    log.info(`Files in the zip (${pkg.names.length}):`);
-    for (const name of pkg.names) log.info(`  ${name}`);
+  await logDryRun(log, plannedCalls, {
+    title: `Files in the zip (${pkg.names.length}):`,
+    items: pkg.names,
   });
   return { ...base, plannedCalls };
-}
-
-async function deletePrevious(
-  previous: App,
-  outcome: PreviousOutcome | undefined,
-  result: DeployResult,
-  ctx: CommandContext,
-): Promise<PreviousOutcome | undefined> {
-  const kept = outcome === 'was-stopped' ? 'as it was' : 'stopped';
-  if (result.onlineWait && result.onlineWait.online !== true) {
-    // keep-previous: 0 deletes it once the new app is up: until it is, the old one is the way back.
-    ctx.log.warning(
-      `The new app did not report online, so the previous app ${previous.id} is kept, ${kept}, rather than deleted.`,
-    );
-    return 'delete-skipped';
-  }
-  try {
-    const { alreadyGone } = await ctx.client.deleteApp(previous.id);
-    ctx.log.info(
-      alreadyGone ? `App ${previous.id} was already gone.` : `Deleted app ${previous.id}.`,
-    );
-    return 'deleted';
-  } catch (err) {
-    // The new app exists: failing the step now would report a broken deploy that is not broken.
-    ctx.log.warning(
-      `The new app was created, but deleting the previous app ${previous.id} failed: ${errorText(err)}. It is kept, ${kept}; delete it from the dashboard or re-run.`,
-    );
-    return 'delete-failed';
-  }
 }
 
 /** skip-unchanged: the running app stays as it is; it is recorded as this commit's deploy. */
@@ -348,16 +267,7 @@ async function unchanged(
 ): Promise<DeployResult> {
   const result: DeployResult = { ...base, app, previous: undefined, unchanged: true };
   if (healthCheck) result.healthCheck = healthCheck;
-  if (ctx.deployments) {
-    const id = await ctx.log.group('Record the GitHub deployment', () =>
-      ctx.deployments!.recordDeployment(deploymentTarget(inputs, ctx), {
-        id: app.id,
-        name: app.name,
-        url: appUrl(app) || undefined,
-      }),
-    );
-    if (id > 0) result.githubDeployment = { id, environment: inputs.environment };
-  }
+  result.githubDeployment = await recordGitHubDeployment(deployTarget(inputs, ctx), app, ctx);
   return result;
 }
 
@@ -375,11 +285,7 @@ function replacedState(
   return { app: previous, state };
 }
 
-function deploymentTarget(inputs: Inputs, ctx: CommandContext): DeploymentTarget {
-  return {
-    ref: ctx.event.sha ?? ctx.event.branch ?? 'HEAD',
-    environment: inputs.environment,
-    transient: inputs.preview,
-    description: `CamposCloud app ${inputs.appName}`,
-  };
+/** This deploy's GitHub deployment. */
+function deployTarget(inputs: Inputs, ctx: CommandContext): DeploymentTarget {
+  return deploymentTarget(inputs, ctx, `CamposCloud app ${inputs.appName}`);
 }

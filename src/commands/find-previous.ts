@@ -7,8 +7,7 @@ import type { Inputs } from '../inputs/settings.js';
 import { runningText } from '../app-facts.js';
 import type { CommandContext } from './context.js';
 import { caseNotice, findAppsWithUsage } from './find-apps.js';
-import { planVersions, versionToReplace, type VersionPlan } from './versions.js';
-import { count } from '../text.js';
+import { planVersions, versionsText, versionToReplace, type VersionPlan } from './versions.js';
 
 export interface Found {
   /**
@@ -105,31 +104,4 @@ export async function findPrevious(inputs: Inputs, ctx: CommandContext): Promise
         : await ctx.client.getApp(newest.id)
       : undefined;
   return { name, previous: newest, older, sameNameIds, versions, listing, setup };
-}
-
-/** keep-previous, as it applies to this deploy, for the log. */
-function versionsText(v: VersionPlan, keepPrevious: number): string {
-  const parts = [
-    v.deleteReplaced
-      ? 'keep-previous: 0, so it is deleted once the new app is up'
-      : `keep-previous: ${keepPrevious} keeps it${
-          v.kept.length > 1
-            ? ` and ${count(v.kept.length - 1, 'older version')} (${v.kept
-                .slice(1)
-                .map((a) => a.id)
-                .join(', ')})`
-            : ''
-        }, stopped`,
-  ];
-  if (v.excess.length > 0) {
-    parts.push(
-      `${count(v.excess.length, 'older version')} beyond that will be deleted: ${v.excess.map((a) => a.id).join(', ')}`,
-    );
-  }
-  if (v.running.length > 0) {
-    parts.push(
-      `${count(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running, so it is not deleted: ${v.running.map((a) => a.id).join(', ')}`,
-    );
-  }
-  return `${parts.join('; ')}.`;
 }

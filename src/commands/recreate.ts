@@ -2,7 +2,7 @@
 // it, create the new app, and start it if the platform left it stopped. A create that fails puts
 // the old app back (or reports the app a create cut short by the deadline made after all).
 import type { Created } from '../camposcloud/client.js';
-import type { App, AppListing, CreateAppRequest } from '../camposcloud/types.js';
+import type { App, CreateAppRequest } from '../camposcloud/types.js';
 import { DeadlineError, DeployFailedError, errorText, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
 import { formatBytes } from '../packaging/manifest.js';
@@ -11,7 +11,7 @@ import { afterStopText } from '../app-facts.js';
 import type { CommandContext } from './context.js';
 import type { Found } from './find-previous.js';
 import { mayBeMemoryRefusal, planMemoryError, stoppedAppsHoldMemory } from './memory-refusal.js';
-import { deleteVersions, type PrunedApp } from './delete-versions.js';
+import type { KeepPrevious } from './keep-previous.js';
 import { memoryFacts } from './versions.js';
 import type { PreparedPackage } from './prepare-package.js';
 import { timed, type DeployResult, type PreviousOutcome } from './result.js';
@@ -51,13 +51,15 @@ export async function recreate(
   inputs: Inputs,
   pkg: PreparedPackage,
   found: Found,
+  /** The version plan's deletes: those the create's memory needs are sent here. */
+  keepPrevious: KeepPrevious,
   ctx: CommandContext,
   plannedSetup?: CreateSetup,
   /** skip-unchanged: stored with the new app. */
   deployFingerprint?: string,
 ): Promise<DeployResult> {
   const { client, log } = ctx;
-  const { previous, versions } = found;
+  const { previous } = found;
   const timings = base.timings;
   let previousOutcome: PreviousOutcome | undefined;
   if (previous) {
@@ -87,17 +89,7 @@ export async function recreate(
     );
   }
 
-  const versionsDeleted =
-    versions.excess.length > 0 && memoryFacts(found.listing ?? NO_LISTING).stoppedAppsCount === true
-      ? await log.group('Delete old versions before the create', () =>
-          timed(timings, 'delete old versions before the create', () => {
-            log.info(
-              `Stopped apps hold memory on the plan (totalUsedRAM ${found.listing?.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`,
-            );
-            return deleteVersions(versions.excess, ctx);
-          }),
-        )
-      : [];
+  await keepPrevious.beforeCreate(found.listing, timings);
   const setup = plannedSetup ?? planSetup(inputs, pkg, found, log);
   const req: CreateAppRequest = {
     zipPath: pkg.zipPath,
@@ -123,7 +115,7 @@ export async function recreate(
         );
       }
       try {
-        return await createMakingRoom(req, found, versionsDeleted, inputs, ctx);
+        return await createMakingRoom(req, found, keepPrevious, inputs, ctx);
       } catch (err) {
         throw await failedCreate(err, inputs, found, previousOutcome === 'stopped', ctx);
       }
@@ -144,13 +136,10 @@ export async function recreate(
     startAnswer,
     recovered: created.recovered,
     previousOutcome,
-    versionsDeleted,
     // Origins only: the result reaches the summary, and the values may be secrets.
     setup: { origins: setup.origins },
   };
 }
-
-const NO_LISTING: AppListing = { apps: [], totalUsedRamMB: undefined };
 
 /**
  * The create, and when it is refused while old versions beyond keep-previous hold memory the plan
@@ -160,7 +149,7 @@ const NO_LISTING: AppListing = { apps: [], totalUsedRamMB: undefined };
 async function createMakingRoom(
   req: CreateAppRequest,
   found: Found,
-  deleted: PrunedApp[],
+  keepPrevious: KeepPrevious,
   inputs: Inputs,
   ctx: CommandContext,
 ): Promise<Created> {
@@ -171,14 +160,13 @@ async function createMakingRoom(
     if (!mayBeMemoryRefusal(err)) throw err;
     const facts = await readMemoryFacts(ctx);
     if (!facts || !stoppedAppsHoldMemory(facts)) throw err;
-    const done = new Set(deleted.map((p) => p.app.id));
     const present = new Set(facts.stopped.map((a) => a.id));
-    const left = found.versions.excess.filter((a) => !done.has(a.id) && present.has(a.id));
+    const left = keepPrevious.pending().filter((a) => present.has(a.id));
     if (left.length === 0) throw planMemoryError(err, facts, req, inputs.keepPrevious);
     ctx.log.warning(
       `${errorText(err)}. Stopped apps hold ${facts.stoppedMB} MB of the plan's memory: deleting the ${count(left.length, 'old version')} keep-previous does not keep, then creating again.`,
     );
-    deleted.push(...(await deleteVersions(left, ctx)));
+    await keepPrevious.deleteOld(left);
     try {
       return await create();
     } catch (again) {

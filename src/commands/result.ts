@@ -3,7 +3,6 @@ import type { StateChange } from '../camposcloud/app-state.js';
 import type { App } from '../camposcloud/types.js';
 import type { HealthCheckResult } from '../health/check.js';
 import type { PreparedPackage } from './prepare-package.js';
-import type { PrunedApp } from './delete-versions.js';
 import type { SettingOrigin } from './app-setup.js';
 
 export interface Timing {
@@ -17,6 +16,12 @@ export type PreviousOutcome =
   | 'deleted' // keep-previous: 0 removed it once the new app existed
   | 'delete-failed' // the new app is up but deleting the old one failed (warning, not failure)
   | 'delete-skipped'; // keep-previous: 0, but the new app did not report online: the old one is kept
+
+/** An old version keep-previous does not keep, and what its delete did. */
+export interface PrunedApp {
+  app: App;
+  outcome: 'deleted' | 'already-gone' | 'delete-failed';
+}
 
 export interface OnlineWait {
   /** The wait-for-online limit. */

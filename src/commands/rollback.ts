@@ -9,15 +9,17 @@ import {
   NothingToRollBackError,
 } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
-import { afterStartText, afterStopText, appUrl, runningText, stateText } from '../app-facts.js';
+import { afterStartText, afterStopText, runningText, stateText } from '../app-facts.js';
 import { isRunning } from '../camposcloud/app-state.js';
 import type { CommandContext } from './context.js';
 import { newestFirst } from '../camposcloud/normalize.js';
 import { readState } from './restart-after-failure.js';
+import { logDryRun } from './dry-run.js';
 import { timed, type RollbackResult, type Timing } from './result.js';
 import { findTarget } from './target.js';
 import { planRollback } from './versions.js';
-import { waitForOnline } from './wait-online.js';
+import { waitForOnlineStep } from './wait-online.js';
+import { deploymentTarget, recordGitHubDeployment } from './github-deployment.js';
 
 export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<RollbackResult> {
   const { client, log } = ctx;
@@ -77,10 +79,7 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
       ...[from, ...alsoRunning].map((a) => `${call.stopApp(a.id)}  (stop '${a.name}')`),
       `${call.startApp(to.id)}  (start the kept version)`,
     ];
-    await log.group('Dry run: nothing was changed', async () => {
-      log.info('A real run would make these API calls:');
-      for (const call of result.plannedCalls) log.info(`  ${call}`);
-    });
+    await logDryRun(log, result.plannedCalls);
     return result;
   }
 
@@ -112,34 +111,14 @@ export async function rollback(inputs: Inputs, ctx: CommandContext): Promise<Rol
   );
   result.to = started.app;
   result.toStart = started.answer;
-  if (inputs.waitForOnlineSeconds > 0) {
-    result.onlineWait = await log.group('Wait for the app to come online', () =>
-      timed(timings, 'wait for online', () =>
-        waitForOnline(
-          client,
-          to.id,
-          { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt },
-          log,
-        ),
-      ),
-    );
-    result.to = { ...started.app, online: result.onlineWait.online };
-  }
-  if (ctx.deployments) {
-    const environment = inputs.environment;
-    const id = await log.group('Record the GitHub deployment', () =>
-      ctx.deployments!.recordDeployment(
-        {
-          ref: ctx.event.sha ?? ctx.event.branch ?? 'HEAD',
-          environment,
-          transient: inputs.preview,
-          description: `CamposCloud app ${to.name}, rolled back to ${to.id}`,
-        },
-        { id: to.id, name: to.name, url: appUrl(started.app) || undefined },
-      ),
-    );
-    if (id > 0) result.githubDeployment = { id, environment };
-  }
+  result.onlineWait = await waitForOnlineStep(to.id, inputs, ctx, timings);
+  if (result.onlineWait) result.to = { ...started.app, online: result.onlineWait.online };
+  result.githubDeployment = await recordGitHubDeployment(
+    deploymentTarget(inputs, ctx, `CamposCloud app ${to.name}, rolled back to ${to.id}`),
+    to,
+    ctx,
+    started.app,
+  );
   return result;
 }
 

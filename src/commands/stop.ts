@@ -6,6 +6,7 @@ import type { App } from '../camposcloud/types.js';
 import { ApiError, AppMissingError } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
 import type { CommandContext } from './context.js';
+import { logDryRun } from './dry-run.js';
 import { caseNotice } from './find-apps.js';
 import { findTarget } from './target.js';
 import { outcomeText, timed, type ActedApp, type StopResult, type Timing } from './result.js';
@@ -56,10 +57,7 @@ export async function stopOrDelete(inputs: Inputs, ctx: CommandContext): Promise
         ? `${client.describe.stopApp(app.id)}  (stop '${app.name}')`
         : `${client.describe.deleteApp(app.id)}  (delete '${app.name}')`,
     );
-    await log.group('Dry run: nothing was changed', async () => {
-      log.info('A real run would make these API calls:');
-      for (const call of result.plannedCalls) log.info(`  ${call}`);
-    });
+    await logDryRun(log, result.plannedCalls);
     return result;
   }
 

@@ -3,7 +3,9 @@
 // reports (running or not, createdAt, allocated memory, totalUsedRAM), which version is which: the
 // one to replace, the ones to keep, the ones to delete, the one a rollback starts.
 import { isRunning } from '../camposcloud/app-state.js';
+import type { Describe } from '../camposcloud/endpoints.js';
 import type { App, AppListing } from '../camposcloud/types.js';
+import { count } from '../text.js';
 
 /**
  * The version a deploy replaces: the running one (after a rollback that is not the newest), else the
@@ -13,7 +15,13 @@ export function versionToReplace(versions: readonly App[]): App | undefined {
   return versions.find(isRunning) ?? versions[0];
 }
 
+/**
+ * keep-previous for one deploy: what stays, what goes and what is left alone. keep-previous.ts
+ * carries it out; the log's and the dry run's words come from it (versionsText, plannedDeletes).
+ */
 export interface VersionPlan {
+  /** The app the deploy stops and replaces; undefined for a first deploy (nothing is planned). */
+  replaced: App | undefined;
   /** Kept, stopped, after the deploy: the replaced one first, then the newest others. */
   kept: App[];
   /** Older than what keep-previous keeps: deleted. Never the replaced app (see deleteReplaced). */
@@ -34,16 +42,56 @@ export function planVersions(
   replaced: App | undefined,
   keepPrevious: number,
 ): VersionPlan {
-  if (!replaced) return { kept: [], excess: [], deleteReplaced: false, running: [] };
+  if (!replaced) {
+    return { replaced: undefined, kept: [], excess: [], deleteReplaced: false, running: [] };
+  }
   const others = versions.filter((a) => a.id !== replaced.id);
   const kept = keepPrevious > 0 ? [replaced, ...others.slice(0, keepPrevious - 1)] : [];
   const beyond = others.slice(Math.max(0, keepPrevious - 1));
   return {
+    replaced,
     kept,
     excess: beyond.filter((a) => !isRunning(a)),
     deleteReplaced: keepPrevious === 0,
     running: beyond.filter(isRunning),
   };
+}
+
+/** keep-previous, as it applies to this deploy, for the log (`keepPrevious`: the input's value). */
+export function versionsText(v: VersionPlan, keepPrevious: number): string {
+  const parts = [
+    v.deleteReplaced
+      ? 'keep-previous: 0, so it is deleted once the new app is up'
+      : `keep-previous: ${keepPrevious} keeps it${
+          v.kept.length > 1
+            ? ` and ${count(v.kept.length - 1, 'older version')} (${v.kept
+                .slice(1)
+                .map((a) => a.id)
+                .join(', ')})`
+            : ''
+        }, stopped`,
+  ];
+  if (v.excess.length > 0) {
+    parts.push(
+      `${count(v.excess.length, 'older version')} beyond that will be deleted: ${v.excess.map((a) => a.id).join(', ')}`,
+    );
+  }
+  if (v.running.length > 0) {
+    parts.push(
+      `${count(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running, so it is not deleted: ${v.running.map((a) => a.id).join(', ')}`,
+    );
+  }
+  return `${parts.join('; ')}.`;
+}
+
+/** The deletes the plan asks for, in the order they are sent, as a dry run lists them. */
+export function plannedDeletes(v: VersionPlan, describe: Pick<Describe, 'deleteApp'>): string[] {
+  return [
+    ...v.excess.map((a) => `${describe.deleteApp(a.id)}  (an old version beyond keep-previous)`),
+    ...(v.replaced && v.deleteReplaced
+      ? [`${describe.deleteApp(v.replaced.id)}  (delete the replaced app: keep-previous: 0)`]
+      : []),
+  ];
 }
 
 export interface MemoryFacts {

@@ -6,7 +6,9 @@ import type { CamposCloudClient } from '../camposcloud/client.js';
 import { errorText } from '../errors.js';
 import type { Log } from '../log.js';
 import { duration } from '../text.js';
-import type { OnlineWait } from './result.js';
+import type { Inputs } from '../inputs/settings.js';
+import type { CommandContext } from './context.js';
+import { timed, type OnlineWait, type Timing } from './result.js';
 
 export interface WaitOptions {
   limitSeconds: number;
@@ -76,4 +78,27 @@ export async function waitForOnline(
     await sleep(Math.min(interval, left));
     interval = Math.min(maxInterval, Math.round(interval * 1.5));
   }
+}
+
+/**
+ * wait-for-online as a step of a deploy or a rollback, for the app `appId`: undefined when
+ * wait-for-online is 0 (not asked for).
+ */
+export async function waitForOnlineStep(
+  appId: string,
+  inputs: Pick<Inputs, 'waitForOnlineSeconds'>,
+  ctx: Pick<CommandContext, 'client' | 'log' | 'deadlineAt'>,
+  timings: Timing[],
+): Promise<OnlineWait | undefined> {
+  if (inputs.waitForOnlineSeconds <= 0) return undefined;
+  return ctx.log.group('Wait for the app to come online', () =>
+    timed(timings, 'wait for online', () =>
+      waitForOnline(
+        ctx.client,
+        appId,
+        { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt },
+        ctx.log,
+      ),
+    ),
+  );
 }
