@@ -68149,7 +68149,7 @@ class PullRequestComments {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5403);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3756);
 /* harmony import */ var _young_generation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8263);
 // The action's entry point (dist/index.js after bundling).
 
@@ -68219,7 +68219,7 @@ function objectOrEmpty(v) {
 
 /***/ }),
 
-/***/ 5403:
+/***/ 3756:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73030,6 +73030,7 @@ function caseNotice(near, name, then) {
 // reports (running or not, createdAt, allocated memory, totalUsedRAM), which version is which: the
 // one to replace, the ones to keep, the ones to delete, the one a rollback starts.
 
+
 /**
  * The version a deploy replaces: the running one (after a rollback that is not the newest), else the
  * newest. `versions` is newest first.
@@ -73043,17 +73044,48 @@ function versionToReplace(versions) {
  * and holds every app of the name, `replaced` included.
  */
 function planVersions(versions, replaced, keepPrevious) {
-    if (!replaced)
-        return { kept: [], excess: [], deleteReplaced: false, running: [] };
+    if (!replaced) {
+        return { replaced: undefined, kept: [], excess: [], deleteReplaced: false, running: [] };
+    }
     const others = versions.filter((a) => a.id !== replaced.id);
     const kept = keepPrevious > 0 ? [replaced, ...others.slice(0, keepPrevious - 1)] : [];
     const beyond = others.slice(Math.max(0, keepPrevious - 1));
     return {
+        replaced,
         kept,
         excess: beyond.filter((a) => !isRunning(a)),
         deleteReplaced: keepPrevious === 0,
         running: beyond.filter(isRunning),
     };
+}
+/** keep-previous, as it applies to this deploy, for the log (`keepPrevious`: the input's value). */
+function versionsText(v, keepPrevious) {
+    const parts = [
+        v.deleteReplaced
+            ? 'keep-previous: 0, so it is deleted once the new app is up'
+            : `keep-previous: ${keepPrevious} keeps it${v.kept.length > 1
+                ? ` and ${(0,src_text/* count */.U9)(v.kept.length - 1, 'older version')} (${v.kept
+                    .slice(1)
+                    .map((a) => a.id)
+                    .join(', ')})`
+                : ''}, stopped`,
+    ];
+    if (v.excess.length > 0) {
+        parts.push(`${(0,src_text/* count */.U9)(v.excess.length, 'older version')} beyond that will be deleted: ${v.excess.map((a) => a.id).join(', ')}`);
+    }
+    if (v.running.length > 0) {
+        parts.push(`${(0,src_text/* count */.U9)(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running, so it is not deleted: ${v.running.map((a) => a.id).join(', ')}`);
+    }
+    return `${parts.join('; ')}.`;
+}
+/** The deletes the plan asks for, in the order they are sent, as a dry run lists them. */
+function plannedDeletes(v, describe) {
+    return [
+        ...v.excess.map((a) => `${describe.deleteApp(a.id)}  (an old version beyond keep-previous)`),
+        ...(v.replaced && v.deleteReplaced
+            ? [`${describe.deleteApp(v.replaced.id)}  (delete the replaced app: keep-previous: 0)`]
+            : []),
+    ];
 }
 const mb = (apps) => apps.reduce((sum, a) => sum + (a.memoryMB ?? 0), 0);
 function memoryFacts(listing) {
@@ -73112,7 +73144,6 @@ function planRollback(versions, current) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/find-previous.ts
-
 
 
 
@@ -73180,43 +73211,181 @@ async function findPrevious(inputs, ctx) {
         : undefined;
     return { name, previous: newest, older, sameNameIds, versions, listing, setup };
 }
-/** keep-previous, as it applies to this deploy, for the log. */
-function versionsText(v, keepPrevious) {
-    const parts = [
-        v.deleteReplaced
-            ? 'keep-previous: 0, so it is deleted once the new app is up'
-            : `keep-previous: ${keepPrevious} keeps it${v.kept.length > 1
-                ? ` and ${(0,src_text/* count */.U9)(v.kept.length - 1, 'older version')} (${v.kept
-                    .slice(1)
-                    .map((a) => a.id)
-                    .join(', ')})`
-                : ''}, stopped`,
-    ];
-    if (v.excess.length > 0) {
-        parts.push(`${(0,src_text/* count */.U9)(v.excess.length, 'older version')} beyond that will be deleted: ${v.excess.map((a) => a.id).join(', ')}`);
-    }
-    if (v.running.length > 0) {
-        parts.push(`${(0,src_text/* count */.U9)(v.running.length, 'older version')} beyond that ${v.running.length === 1 ? 'is' : 'are'} running, so it is not deleted: ${v.running.map((a) => a.id).join(', ')}`);
-    }
-    return `${parts.join('; ')}.`;
+
+;// CONCATENATED MODULE: ./src/commands/dry-run.ts
+function logDryRun(log, calls, more) {
+    return log.group('Dry run: nothing was changed', async () => {
+        log.info('A real run would make these API calls:');
+        for (const call of calls)
+            log.info(`  ${call}`);
+        if (!more)
+            return;
+        log.info(more.title);
+        for (const item of more.items)
+            log.info(`  ${item}`);
+    });
 }
 
-;// CONCATENATED MODULE: ./src/commands/delete-versions.ts
+;// CONCATENATED MODULE: ./src/commands/github-deployment.ts
+// The GitHub deployment a deploy or a rollback records (github-token given): where it points, and
+// the record of the app that now serves the environment.
 
-async function deleteVersions(apps, ctx) {
-    const done = [];
-    for (const app of apps) {
+/** The deployment of this run's commit (else its branch) to the environment. */
+function deploymentTarget(inputs, ctx, description) {
+    return {
+        ref: ctx.event.sha ?? ctx.event.branch ?? 'HEAD',
+        environment: inputs.environment,
+        transient: inputs.preview,
+        description,
+    };
+}
+/**
+ * Records `app` as what serves the target's environment, in its log group; its address is read
+ * from `read` (the app as last read, when that is another read than `app`). undefined without
+ * github-token, or when the record failed (deployments.ts has said why).
+ */
+async function recordGitHubDeployment(target, app, ctx, read = app) {
+    const deployments = ctx.deployments;
+    if (!deployments)
+        return undefined;
+    const id = await ctx.log.group('Record the GitHub deployment', () => deployments.recordDeployment(target, {
+        id: app.id,
+        name: app.name,
+        url: appUrl(read) || undefined,
+    }));
+    return id > 0 ? { id, environment: target.environment } : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/commands/result.ts
+/** For logs and summaries: the stop's answer, and what the read after it showed. */
+function outcomeText(outcome) {
+    if (outcome === 'stopped')
+        return 'stopped (stop accepted; a read says not running)';
+    if (outcome === 'already-stopped')
+        return 'not running (stop refused; a read says not running)';
+    return outcome.replace('-', ' ');
+}
+/** Runs fn and records how long it took under phase. */
+async function timed(timings, phase, fn) {
+    const start = Date.now();
+    try {
+        return await fn();
+    }
+    finally {
+        timings.push({ phase, ms: Date.now() - start });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/keep-previous.ts
+
+
+
+
+class KeepPrevious {
+    plan;
+    #ctx;
+    /** Every delete of an old version sent, in order, with what it did. */
+    #sent = [];
+    constructor(plan, ctx) {
+        this.plan = plan;
+        this.#ctx = ctx;
+    }
+    /** The old versions the plan deletes that no delete was sent for yet, newest first. */
+    pending() {
+        const sent = new Set(this.#sent.map((p) => p.app.id));
+        return this.plan.excess.filter((a) => !sent.has(a.id));
+    }
+    /**
+     * Before the create: when the listing shows that stopped apps hold memory on the plan, the old
+     * versions go first, so that the create has room (the replaced app stays: it is the way back).
+     */
+    async beforeCreate(listing, timings) {
+        if (this.pending().length === 0 || !listing)
+            return;
+        if (memoryFacts(listing).stoppedAppsCount !== true)
+            return;
+        const { log } = this.#ctx;
+        await log.group('Delete old versions before the create', () => timed(timings, 'delete old versions before the create', () => {
+            log.info(`Stopped apps hold memory on the plan (totalUsedRAM ${listing.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`);
+            return this.deleteOld();
+        }));
+    }
+    /**
+     * Deletes `apps` (by default every one still pending), one by one. Only an old version the plan
+     * deletes and no delete was sent for is touched: any other app given is passed over.
+     */
+    async deleteOld(apps = this.pending()) {
+        const pending = new Set(this.pending().map((a) => a.id));
+        const done = [];
+        for (const app of apps.filter((a) => pending.has(a.id))) {
+            const pruned = await this.#deleteOne(app);
+            this.#sent.push(pruned);
+            done.push(pruned);
+        }
+        return done;
+    }
+    /**
+     * After the deploy: the old versions still pending, then the replaced app when the plan deletes
+     * it (only once the new app is up: until then it is the way back). Says what is kept.
+     */
+    async finish(previousOutcome, onlineWait, timings) {
+        const { log } = this.#ctx;
+        const replaced = this.plan.deleteReplaced ? this.plan.replaced : undefined;
+        let outcome = previousOutcome;
+        if (this.pending().length > 0 || replaced) {
+            await log.group('Delete old versions', () => timed(timings, 'delete old versions', async () => {
+                await this.deleteOld();
+                if (replaced)
+                    outcome = await this.#deleteReplaced(replaced, outcome, onlineWait);
+            }));
+        }
+        const versionsKept = this.kept(outcome);
+        log.info(versionsKept.length === 0
+            ? 'No previous version is kept.'
+            : `Kept ${(0,src_text/* count */.U9)(versionsKept.length, 'previous version')}, stopped, to roll back to: ${versionsKept.map((a) => a.id).join(', ')}.`);
+        return { previousOutcome: outcome, versionsDeleted: [...this.#sent], versionsKept };
+    }
+    /**
+     * The versions left after the deploy: those the plan keeps, those whose delete failed or was
+     * never sent, and the replaced app unless a delete of it went through.
+     */
+    kept(previousOutcome) {
+        const gone = new Set(this.#sent.filter((p) => p.outcome !== 'delete-failed').map((p) => p.app.id));
+        const { replaced, deleteReplaced } = this.plan;
+        const replacedLeft = deleteReplaced && replaced && previousOutcome !== 'deleted';
+        return [...(replacedLeft ? [replaced] : []), ...this.plan.kept, ...this.plan.excess].filter((a) => !gone.has(a.id));
+    }
+    async #deleteOne(app) {
+        const { client, log } = this.#ctx;
         try {
-            const { alreadyGone } = await ctx.client.deleteApp(app.id);
-            ctx.log.info(`${alreadyGone ? 'Already gone' : 'Deleted'}: old version ${app.id} ('${app.name}', ${app.memoryMB ?? '?'} MB).`);
-            done.push({ app, outcome: alreadyGone ? 'already-gone' : 'deleted' });
+            const { alreadyGone } = await client.deleteApp(app.id);
+            log.info(`${alreadyGone ? 'Already gone' : 'Deleted'}: old version ${app.id} ('${app.name}', ${app.memoryMB ?? '?'} MB).`);
+            return { app, outcome: alreadyGone ? 'already-gone' : 'deleted' };
         }
         catch (err) {
-            ctx.log.warning(`Deleting the old version ${app.id} ('${app.name}') failed: ${(0,errors/* errorText */.kc)(err)}. It is kept, stopped; delete it from the dashboard or re-run.`);
-            done.push({ app, outcome: 'delete-failed' });
+            log.warning(`Deleting the old version ${app.id} ('${app.name}') failed: ${(0,errors/* errorText */.kc)(err)}. It is kept, stopped; delete it from the dashboard or re-run.`);
+            return { app, outcome: 'delete-failed' };
         }
     }
-    return done;
+    async #deleteReplaced(previous, outcome, onlineWait) {
+        const { client, log } = this.#ctx;
+        const kept = outcome === 'was-stopped' ? 'as it was' : 'stopped';
+        // Until the new app is up, the replaced one is the way back.
+        if (onlineWait && onlineWait.online !== true) {
+            log.warning(`The new app did not report online, so the previous app ${previous.id} is kept, ${kept}, rather than deleted.`);
+            return 'delete-skipped';
+        }
+        try {
+            const { alreadyGone } = await client.deleteApp(previous.id);
+            log.info(alreadyGone ? `App ${previous.id} was already gone.` : `Deleted app ${previous.id}.`);
+            return 'deleted';
+        }
+        catch (err) {
+            // The new app exists: failing the step now would report a broken deploy that is not broken.
+            log.warning(`The new app was created, but deleting the previous app ${previous.id} failed: ${(0,errors/* errorText */.kc)(err)}. It is kept, ${kept}; delete it from the dashboard or re-run.`);
+            return 'delete-failed';
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/packaging/manifest.ts
@@ -73310,26 +73479,6 @@ function planMemoryError(err, facts, req, keepPrevious) {
         'a lower memory-mb asks for less; or delete stopped apps you no longer need from the dashboard.' +
         running);
     return new errors/* PlanMemoryError */.VY(lines.join(' '), { cause: err });
-}
-
-;// CONCATENATED MODULE: ./src/commands/result.ts
-/** For logs and summaries: the stop's answer, and what the read after it showed. */
-function outcomeText(outcome) {
-    if (outcome === 'stopped')
-        return 'stopped (stop accepted; a read says not running)';
-    if (outcome === 'already-stopped')
-        return 'not running (stop refused; a read says not running)';
-    return outcome.replace('-', ' ');
-}
-/** Runs fn and records how long it took under phase. */
-async function timed(timings, phase, fn) {
-    const start = Date.now();
-    try {
-        return await fn();
-    }
-    finally {
-        timings.push({ phase, ms: Date.now() - start });
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/commands/restart-after-failure.ts
@@ -73711,7 +73860,6 @@ function originLines(origins) {
 
 
 
-
 /** The create in words, for the log and a dry run's plan (the settings in full: planSetup). */
 function createSummary(inputs, pkg, setup) {
     return `create app '${inputs.appName}' (${pkg.runtime}, ${setup.memoryMB} MB, main file ${pkg.mainFile}) from a ${formatBytes(pkg.zipBytes)} zip of ${(0,src_text/* count */.U9)(pkg.fileCount, 'file')}`;
@@ -73729,11 +73877,13 @@ function planSetup(inputs, pkg, found, log) {
         log.info(`  ${line}`);
     return setup;
 }
-async function recreate(base, inputs, pkg, found, ctx, plannedSetup, 
+async function recreate(base, inputs, pkg, found, 
+/** The version plan's deletes: those the create's memory needs are sent here. */
+keepPrevious, ctx, plannedSetup, 
 /** skip-unchanged: stored with the new app. */
 deployFingerprint) {
     const { client, log } = ctx;
-    const { previous, versions } = found;
+    const { previous } = found;
     const timings = base.timings;
     let previousOutcome;
     if (previous) {
@@ -73758,12 +73908,7 @@ deployFingerprint) {
             return wasRunning ? 'stopped' : 'was-stopped';
         }));
     }
-    const versionsDeleted = versions.excess.length > 0 && memoryFacts(found.listing ?? NO_LISTING).stoppedAppsCount === true
-        ? await log.group('Delete old versions before the create', () => timed(timings, 'delete old versions before the create', () => {
-            log.info(`Stopped apps hold memory on the plan (totalUsedRAM ${found.listing?.totalUsedRamMB} MB counts them): the versions keep-previous does not keep are deleted before the create.`);
-            return deleteVersions(versions.excess, ctx);
-        }))
-        : [];
+    await keepPrevious.beforeCreate(found.listing, timings);
     const setup = plannedSetup ?? planSetup(inputs, pkg, found, log);
     const req = {
         zipPath: pkg.zipPath,
@@ -73786,7 +73931,7 @@ deployFingerprint) {
             log.warning(`${(0,src_text/* duration */.p0)(left)} of timeout-seconds are left, and a create may take up to ${(0,src_text/* duration */.p0)(client.createAnswerMs)}: a slow create will be cut short, and the app it makes may appear after the run. Raise timeout-seconds.`);
         }
         try {
-            return await createMakingRoom(req, found, versionsDeleted, inputs, ctx);
+            return await createMakingRoom(req, found, keepPrevious, inputs, ctx);
         }
         catch (err) {
             throw await failedCreate(err, inputs, found, previousOutcome === 'stopped', ctx);
@@ -73805,18 +73950,16 @@ deployFingerprint) {
         startAnswer,
         recovered: created.recovered,
         previousOutcome,
-        versionsDeleted,
         // Origins only: the result reaches the summary, and the values may be secrets.
         setup: { origins: setup.origins },
     };
 }
-const NO_LISTING = { apps: [], totalUsedRamMB: undefined };
 /**
  * The create, and when it is refused while old versions beyond keep-previous hold memory the plan
  * counts, those versions deleted and the create sent once more. A refusal that still stands, while
  * stopped apps hold memory, becomes an error that names them and says what to set.
  */
-async function createMakingRoom(req, found, deleted, inputs, ctx) {
+async function createMakingRoom(req, found, keepPrevious, inputs, ctx) {
     const create = () => ctx.client.createApp(req, { existingIds: found.sameNameIds });
     try {
         return await create();
@@ -73827,13 +73970,12 @@ async function createMakingRoom(req, found, deleted, inputs, ctx) {
         const facts = await readMemoryFacts(ctx);
         if (!facts || !stoppedAppsHoldMemory(facts))
             throw err;
-        const done = new Set(deleted.map((p) => p.app.id));
         const present = new Set(facts.stopped.map((a) => a.id));
-        const left = found.versions.excess.filter((a) => !done.has(a.id) && present.has(a.id));
+        const left = keepPrevious.pending().filter((a) => present.has(a.id));
         if (left.length === 0)
             throw planMemoryError(err, facts, req, inputs.keepPrevious);
         ctx.log.warning(`${(0,errors/* errorText */.kc)(err)}. Stopped apps hold ${facts.stoppedMB} MB of the plan's memory: deleting the ${(0,src_text/* count */.U9)(left.length, 'old version')} keep-previous does not keep, then creating again.`);
-        deleted.push(...(await deleteVersions(left, ctx)));
+        await keepPrevious.deleteOld(left);
         try {
             return await create();
         }
@@ -81755,6 +81897,7 @@ deployFingerprint) {
 
 
 
+
 /** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
 const DEADLINE_MARGIN_MS = 5000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -81805,6 +81948,15 @@ async function waitForOnline(client, appId, opts, log) {
         await sleep(Math.min(interval, left));
         interval = Math.min(maxInterval, Math.round(interval * 1.5));
     }
+}
+/**
+ * wait-for-online as a step of a deploy or a rollback, for the app `appId`: undefined when
+ * wait-for-online is 0 (not asked for).
+ */
+async function waitForOnlineStep(appId, inputs, ctx, timings) {
+    if (inputs.waitForOnlineSeconds <= 0)
+        return undefined;
+    return ctx.log.group('Wait for the app to come online', () => timed(timings, 'wait for online', () => waitForOnline(ctx.client, appId, { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt }, ctx.log)));
 }
 
 // EXTERNAL MODULE: ./src/runner-text.ts
@@ -82296,7 +82448,10 @@ async function decideSkip(found, fingerprint, inputs, pkg, ctx) {
 // and record a GitHub deployment. The order is the one the user reads in the log, and
 // nothing on CamposCloud changes until the package is known to be good.
 // The parts: find-previous.ts (what is replaced), recreate.ts and update-in-place.ts (the two
-// strategies); this file runs them in order, with the dry run, the waits and the clean-up.
+// strategies), keep-previous.ts (the old versions' deletes); this file runs them in order, with
+// the dry run, the waits and the clean-up.
+
+
 
 
 
@@ -82380,6 +82535,7 @@ async function deployPackage(given, ctx, pkg, timings) {
         base.setup = { origins: setup.origins };
     if (inputs.dryRun)
         return dryRun(base, inputs, found, ctx, setup);
+    const keepPrevious = new KeepPrevious(found.versions, ctx);
     let result;
     try {
         await stopOtherCopies(found.older, ctx);
@@ -82389,19 +82545,19 @@ async function deployPackage(given, ctx, pkg, timings) {
             result = { ...base, app: updated.app, startAnswer: updated.answer };
         }
         else {
-            result = await recreate(base, inputs, pkg, found, ctx, setup, fingerprint);
+            result = await recreate(base, inputs, pkg, found, keepPrevious, ctx, setup, fingerprint);
         }
     }
     catch (err) {
         // The status description is visible to anyone who can read the repository: keep the
         // server's words (which could quote a value) out of it; the run's log has them.
-        await ctx.deployments?.recordFailure(deploymentTarget(inputs, ctx), 'The CamposCloud deploy failed: see the workflow run for why and what state the apps are in.');
+        await ctx.deployments?.recordFailure(deployTarget(inputs, ctx), 'The CamposCloud deploy failed: see the workflow run for why and what state the apps are in.');
         throw err;
     }
     const app = result.app;
-    if (inputs.waitForOnlineSeconds > 0) {
-        const waitStartedAt = Date.now();
-        result.onlineWait = await log.group('Wait for the app to come online', () => timed(timings, 'wait for online', () => waitForOnline(ctx.client, app.id, { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt }, log)));
+    const waitStartedAt = Date.now();
+    result.onlineWait = await waitForOnlineStep(app.id, inputs, ctx, timings);
+    if (result.onlineWait) {
         result.app = { ...app, online: result.onlineWait.online };
         // The check shares wait-for-online's time: the app has until then to come online and answer.
         if (inputs.healthCheck && result.onlineWait.online === true) {
@@ -82416,7 +82572,7 @@ async function deployPackage(given, ctx, pkg, timings) {
                 ? 'Roll back: the new version failed its health check'
                 : 'Roll back: the new version did not come online';
             const failure = await log.group(title, () => timed(timings, 'roll back', () => rollBackNewVersion(app, found.previous, result.previousOutcome, inputs, ctx, failedCheck && healthFailureWhy(app, failedCheck))));
-            await ctx.deployments?.recordFailure(deploymentTarget(inputs, ctx), failedCheck
+            await ctx.deployments?.recordFailure(deployTarget(inputs, ctx), failedCheck
                 ? 'The new CamposCloud app failed its health check and was stopped; see the workflow run for the state of each app.'
                 : 'The new CamposCloud app did not come online and was stopped; see the workflow run for the state of each app.', found.previous);
             throw failedCheck ? new HealthCheckFailedError(failure, failedCheck) : failure;
@@ -82424,44 +82580,14 @@ async function deployPackage(given, ctx, pkg, timings) {
     }
     if (failedCheck) {
         // Before old versions are deleted (keep-previous: 0 would delete the way back).
-        await ctx.deployments?.recordFailure(deploymentTarget(inputs, ctx), 'The new CamposCloud app failed its health check.', found.previous);
+        await ctx.deployments?.recordFailure(deployTarget(inputs, ctx), 'The new CamposCloud app failed its health check.', found.previous);
         throw healthCheckFailure(app, failedCheck, replacedState(inputs, found.previous, result));
     }
     if (inputs.strategy === 'recreate' && found.previous) {
-        const previous = found.previous;
-        const done = new Set(result.versionsDeleted.map((p) => p.app.id));
-        const left = found.versions.excess.filter((a) => !done.has(a.id));
-        if (left.length > 0 || found.versions.deleteReplaced) {
-            await log.group('Delete old versions', () => timed(timings, 'delete old versions', async () => {
-                result.versionsDeleted.push(...(await deleteVersions(left, ctx)));
-                if (found.versions.deleteReplaced) {
-                    result.previousOutcome = await deletePrevious(previous, result.previousOutcome, result, ctx);
-                }
-            }));
-        }
-        logKept(found.versions, result, log);
+        Object.assign(result, await keepPrevious.finish(result.previousOutcome, result.onlineWait, timings));
     }
-    if (ctx.deployments) {
-        const environment = inputs.environment;
-        const id = await log.group('Record the GitHub deployment', () => ctx.deployments.recordDeployment(deploymentTarget(inputs, ctx), {
-            id: app.id,
-            name: app.name,
-            url: appUrl(app) || undefined,
-        }));
-        if (id > 0)
-            result.githubDeployment = { id, environment };
-    }
+    result.githubDeployment = await recordGitHubDeployment(deployTarget(inputs, ctx), app, ctx);
     return result;
-}
-function logKept(v, result, log) {
-    const deleted = new Set(result.versionsDeleted.filter((p) => p.outcome !== 'delete-failed').map((p) => p.app.id));
-    if (result.previousOutcome === 'deleted' && result.previous)
-        deleted.add(result.previous.id);
-    result.versionsKept = [...v.kept, ...v.excess].filter((a) => !deleted.has(a.id));
-    const kept = result.versionsKept;
-    log.info(kept.length === 0
-        ? 'No previous version is kept.'
-        : `Kept ${(0,src_text/* count */.U9)(kept.length, 'previous version')}, stopped, to roll back to: ${kept.map((a) => a.id).join(', ')}.`);
 }
 /**
  * Other apps of the same name that still run are copies of this app: stopped before anything else,
@@ -82494,54 +82620,21 @@ async function dryRun(base, inputs, found, ctx, setup) {
             : [
                 ...(previous ? [`${call.stopApp(previous.id)}  (stop '${previous.name}')`] : []),
                 `${call.createApp()}  (${createSummary(inputs, pkg, setup ?? planSetup(inputs, pkg, found, log))})`,
-                ...versions.excess.map((a) => `${call.deleteApp(a.id)}  (an old version beyond keep-previous)`),
-                ...(previous && versions.deleteReplaced
-                    ? [`${call.deleteApp(previous.id)}  (delete the replaced app: keep-previous: 0)`]
-                    : []),
+                ...plannedDeletes(versions, call),
             ]),
     ];
-    await log.group('Dry run: nothing was changed', async () => {
-        log.info('A real run would make these API calls:');
-        for (const call of plannedCalls)
-            log.info(`  ${call}`);
-        log.info(`Files in the zip (${pkg.names.length}):`);
-        for (const name of pkg.names)
-            log.info(`  ${name}`);
+    await logDryRun(log, plannedCalls, {
+        title: `Files in the zip (${pkg.names.length}):`,
+        items: pkg.names,
     });
     return { ...base, plannedCalls };
-}
-async function deletePrevious(previous, outcome, result, ctx) {
-    const kept = outcome === 'was-stopped' ? 'as it was' : 'stopped';
-    if (result.onlineWait && result.onlineWait.online !== true) {
-        // keep-previous: 0 deletes it once the new app is up: until it is, the old one is the way back.
-        ctx.log.warning(`The new app did not report online, so the previous app ${previous.id} is kept, ${kept}, rather than deleted.`);
-        return 'delete-skipped';
-    }
-    try {
-        const { alreadyGone } = await ctx.client.deleteApp(previous.id);
-        ctx.log.info(alreadyGone ? `App ${previous.id} was already gone.` : `Deleted app ${previous.id}.`);
-        return 'deleted';
-    }
-    catch (err) {
-        // The new app exists: failing the step now would report a broken deploy that is not broken.
-        ctx.log.warning(`The new app was created, but deleting the previous app ${previous.id} failed: ${(0,errors/* errorText */.kc)(err)}. It is kept, ${kept}; delete it from the dashboard or re-run.`);
-        return 'delete-failed';
-    }
 }
 /** skip-unchanged: the running app stays as it is; it is recorded as this commit's deploy. */
 async function unchanged(base, app, healthCheck, inputs, ctx) {
     const result = { ...base, app, previous: undefined, unchanged: true };
     if (healthCheck)
         result.healthCheck = healthCheck;
-    if (ctx.deployments) {
-        const id = await ctx.log.group('Record the GitHub deployment', () => ctx.deployments.recordDeployment(deploymentTarget(inputs, ctx), {
-            id: app.id,
-            name: app.name,
-            url: appUrl(app) || undefined,
-        }));
-        if (id > 0)
-            result.githubDeployment = { id, environment: inputs.environment };
-    }
+    result.githubDeployment = await recordGitHubDeployment(deployTarget(inputs, ctx), app, ctx);
     return result;
 }
 /** The replaced app, as a recreate left it (an update has none: it is the same app). */
@@ -82553,13 +82646,9 @@ function replacedState(inputs, previous, result) {
         : 'stopped, kept to roll back to';
     return { app: previous, state };
 }
-function deploymentTarget(inputs, ctx) {
-    return {
-        ref: ctx.event.sha ?? ctx.event.branch ?? 'HEAD',
-        environment: inputs.environment,
-        transient: inputs.preview,
-        description: `CamposCloud app ${inputs.appName}`,
-    };
+/** This deploy's GitHub deployment. */
+function deployTarget(inputs, ctx) {
+    return deploymentTarget(inputs, ctx, `CamposCloud app ${inputs.appName}`);
 }
 
 ;// CONCATENATED MODULE: ./src/event.ts
@@ -82893,6 +82982,8 @@ async function withVersions(found, ctx, allVersions) {
 
 
 
+
+
 async function rollback(inputs, ctx) {
     const { client, log } = ctx;
     const timings = [];
@@ -82945,11 +83036,7 @@ async function rollback(inputs, ctx) {
             ...[from, ...alsoRunning].map((a) => `${call.stopApp(a.id)}  (stop '${a.name}')`),
             `${call.startApp(to.id)}  (start the kept version)`,
         ];
-        await log.group('Dry run: nothing was changed', async () => {
-            log.info('A real run would make these API calls:');
-            for (const call of result.plannedCalls)
-                log.info(`  ${call}`);
-        });
+        await logDryRun(log, result.plannedCalls);
         return result;
     }
     await log.group('Stop the running version', () => timed(timings, 'stop', async () => {
@@ -82979,21 +83066,10 @@ async function rollback(inputs, ctx) {
     }));
     result.to = started.app;
     result.toStart = started.answer;
-    if (inputs.waitForOnlineSeconds > 0) {
-        result.onlineWait = await log.group('Wait for the app to come online', () => timed(timings, 'wait for online', () => waitForOnline(client, to.id, { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt }, log)));
+    result.onlineWait = await waitForOnlineStep(to.id, inputs, ctx, timings);
+    if (result.onlineWait)
         result.to = { ...started.app, online: result.onlineWait.online };
-    }
-    if (ctx.deployments) {
-        const environment = inputs.environment;
-        const id = await log.group('Record the GitHub deployment', () => ctx.deployments.recordDeployment({
-            ref: ctx.event.sha ?? ctx.event.branch ?? 'HEAD',
-            environment,
-            transient: inputs.preview,
-            description: `CamposCloud app ${to.name}, rolled back to ${to.id}`,
-        }, { id: to.id, name: to.name, url: appUrl(started.app) || undefined }));
-        if (id > 0)
-            result.githubDeployment = { id, environment };
-    }
+    result.githubDeployment = await recordGitHubDeployment(deploymentTarget(inputs, ctx, `CamposCloud app ${to.name}, rolled back to ${to.id}`), to, ctx, started.app);
     return result;
 }
 /**
@@ -83063,6 +83139,7 @@ async function failed(err, step, from, to, ctx, restart, stopKept) {
 
 
 
+
 async function stopOrDelete(inputs, ctx) {
     const { client, log } = ctx;
     const command = inputs.command === 'delete' ? 'delete' : 'stop';
@@ -83096,11 +83173,7 @@ async function stopOrDelete(inputs, ctx) {
         result.plannedCalls = found.apps.map((app) => command === 'stop'
             ? `${client.describe.stopApp(app.id)}  (stop '${app.name}')`
             : `${client.describe.deleteApp(app.id)}  (delete '${app.name}')`);
-        await log.group('Dry run: nothing was changed', async () => {
-            log.info('A real run would make these API calls:');
-            for (const call of result.plannedCalls)
-                log.info(`  ${call}`);
-        });
+        await logDryRun(log, result.plannedCalls);
         return result;
     }
     const title = command === 'stop' ? 'Stop the app' : 'Delete the app';
