@@ -1,8 +1,9 @@
-// ESM + ts-jest: jest runs TypeScript test files as ES modules with Node's --experimental-vm-modules
-// (set by scripts/test.mjs), ts-jest's `useESM`, and a mapper that lets the sources' `./x.js`
-// imports find `./x.ts`. Plain JavaScript, so jest loads it without a TypeScript loader.
+// ESM: jest runs the TypeScript tests and sources as ES modules with Node's
+// --experimental-vm-modules (set by scripts/test.mjs), their types stripped by Node itself
+// (support/strip-types.js), and a mapper that lets the sources' `./x.js` imports find `./x.ts`.
+// Plain JavaScript, so jest loads it without a TypeScript loader.
 
-// The test files that run the built dist/index.js as a child process (support/run-action.ts): they
+// The test files that run the built dist/index.js as a child process (local-runner/run-action.ts): they
 // need `npm run build` first. Every other file tests the sources in-process: the `unit` project.
 export const E2E_TESTS = [
   '/__tests__/e2e/[^/]+\\.test\\.ts$',
@@ -16,7 +17,7 @@ export const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.check.json' }],
+    '^.+\\.ts$': '<rootDir>/__tests__/support/strip-types.js',
   },
 };
 

@@ -94,6 +94,8 @@ describe('markdown', () => {
     expect(mdText('a\n\n## h')).toBe('a&#92;n&#92;n## h');
     // A quote only opens at the start; inside a word _ is never emphasis.
     expect(mdText('> quoted')).toBe('&#62; quoted');
+    // Indented, it still opens one: the indent is kept, only the `>` is written as a reference.
+    expect(mdText('   > quoted')).toBe('   &#62; quoted');
     expect(mdText('DISCORD_TOKEN, dashboard > API')).toBe('DISCORD_TOKEN, dashboard > API');
   });
 

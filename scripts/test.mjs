@@ -57,8 +57,9 @@ const jestArgs = [
   path.join('node_modules', 'jest', 'bin', 'jest.js'),
   '--json',
   `--outputFile=${out}`,
-  ...(scope === 'all' ? [] : ['--selectProjects', scope]),
   ...extraArgs,
+  // Last: --selectProjects takes every word after it as a project's name, a file's too.
+  ...(scope === 'all' ? [] : ['--selectProjects', scope]),
 ];
 // Every test's temporary files go under one folder that is removed when jest ends, so a test that
 // misses its own clean-up (or a child process killed mid-run) leaves nothing in the machine's temp
