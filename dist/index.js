@@ -73282,18 +73282,18 @@ async function timed(timings, phase, fn) {
 
 
 class KeepPrevious {
-    plan;
+    #plan;
     #ctx;
     /** Every delete of an old version sent, in order, with what it did. */
     #sent = [];
     constructor(plan, ctx) {
-        this.plan = plan;
+        this.#plan = plan;
         this.#ctx = ctx;
     }
     /** The old versions the plan deletes that no delete was sent for yet, newest first. */
     pending() {
         const sent = new Set(this.#sent.map((p) => p.app.id));
-        return this.plan.excess.filter((a) => !sent.has(a.id));
+        return this.#plan.excess.filter((a) => !sent.has(a.id));
     }
     /**
      * Before the create: when the listing shows that stopped apps hold memory on the plan, the old
@@ -73330,7 +73330,7 @@ class KeepPrevious {
      */
     async finish(previousOutcome, onlineWait, timings) {
         const { log } = this.#ctx;
-        const replaced = this.plan.deleteReplaced ? this.plan.replaced : undefined;
+        const replaced = this.#plan.deleteReplaced ? this.#plan.replaced : undefined;
         let outcome = previousOutcome;
         if (this.pending().length > 0 || replaced) {
             await log.group('Delete old versions', () => timed(timings, 'delete old versions', async () => {
@@ -73339,7 +73339,7 @@ class KeepPrevious {
                     outcome = await this.#deleteReplaced(replaced, outcome, onlineWait);
             }));
         }
-        const versionsKept = this.kept(outcome);
+        const versionsKept = this.#kept(outcome);
         log.info(versionsKept.length === 0
             ? 'No previous version is kept.'
             : `Kept ${(0,src_text/* count */.U9)(versionsKept.length, 'previous version')}, stopped, to roll back to: ${versionsKept.map((a) => a.id).join(', ')}.`);
@@ -73349,11 +73349,11 @@ class KeepPrevious {
      * The versions left after the deploy: those the plan keeps, those whose delete failed or was
      * never sent, and the replaced app unless a delete of it went through.
      */
-    kept(previousOutcome) {
+    #kept(previousOutcome) {
         const gone = new Set(this.#sent.filter((p) => p.outcome !== 'delete-failed').map((p) => p.app.id));
-        const { replaced, deleteReplaced } = this.plan;
+        const { replaced, deleteReplaced } = this.#plan;
         const replacedLeft = deleteReplaced && replaced && previousOutcome !== 'deleted';
-        return [...(replacedLeft ? [replaced] : []), ...this.plan.kept, ...this.plan.excess].filter((a) => !gone.has(a.id));
+        return [...(replacedLeft ? [replaced] : []), ...this.#plan.kept, ...this.#plan.excess].filter((a) => !gone.has(a.id));
     }
     async #deleteOne(app) {
         const { client, log } = this.#ctx;

@@ -28,20 +28,20 @@ export interface KeepPreviousOutcome {
 }
 
 export class KeepPrevious {
-  readonly plan: VersionPlan;
+  readonly #plan: VersionPlan;
   readonly #ctx: Pick<CommandContext, 'client' | 'log'>;
   /** Every delete of an old version sent, in order, with what it did. */
   readonly #sent: PrunedApp[] = [];
 
   constructor(plan: VersionPlan, ctx: Pick<CommandContext, 'client' | 'log'>) {
-    this.plan = plan;
+    this.#plan = plan;
     this.#ctx = ctx;
   }
 
   /** The old versions the plan deletes that no delete was sent for yet, newest first. */
   pending(): App[] {
     const sent = new Set(this.#sent.map((p) => p.app.id));
-    return this.plan.excess.filter((a) => !sent.has(a.id));
+    return this.#plan.excess.filter((a) => !sent.has(a.id));
   }
 
   /**
@@ -87,7 +87,7 @@ export class KeepPrevious {
     timings: Timing[],
   ): Promise<KeepPreviousOutcome> {
     const { log } = this.#ctx;
-    const replaced = this.plan.deleteReplaced ? this.plan.replaced : undefined;
+    const replaced = this.#plan.deleteReplaced ? this.#plan.replaced : undefined;
     let outcome = previousOutcome;
     if (this.pending().length > 0 || replaced) {
       await log.group('Delete old versions', () =>
@@ -97,7 +97,7 @@ export class KeepPrevious {
         }),
       );
     }
-    const versionsKept = this.kept(outcome);
+    const versionsKept = this.#kept(outcome);
     log.info(
       versionsKept.length === 0
         ? 'No previous version is kept.'
@@ -110,13 +110,13 @@ export class KeepPrevious {
    * The versions left after the deploy: those the plan keeps, those whose delete failed or was
    * never sent, and the replaced app unless a delete of it went through.
    */
-  kept(previousOutcome: PreviousOutcome | undefined): App[] {
+  #kept(previousOutcome: PreviousOutcome | undefined): App[] {
     const gone = new Set(
       this.#sent.filter((p) => p.outcome !== 'delete-failed').map((p) => p.app.id),
     );
-    const { replaced, deleteReplaced } = this.plan;
+    const { replaced, deleteReplaced } = this.#plan;
     const replacedLeft = deleteReplaced && replaced && previousOutcome !== 'deleted';
-    return [...(replacedLeft ? [replaced] : []), ...this.plan.kept, ...this.plan.excess].filter(
+    return [...(replacedLeft ? [replaced] : []), ...this.#plan.kept, ...this.#plan.excess].filter(
       (a) => !gone.has(a.id),
     );
   }
