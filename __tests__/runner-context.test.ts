@@ -33,6 +33,7 @@ const LOCAL = {
   runId: undefined,
   apiUrl: 'https://api.github.com',
   stepSummary: undefined,
+  gitDirInEnvironment: false,
 };
 
 test('every value as the runner sets it', async () => {
@@ -65,8 +66,18 @@ test('every value as the runner sets it', async () => {
     apiUrl: 'https://ghe.example.com/api/v3',
     stepSummary: '/home/runner/work/_temp/_runner_file_commands/step_summary_1',
     variables: Object.keys(env),
+    gitDirInEnvironment: false,
   });
   expect(warnings).toEqual([]);
+});
+
+test('GIT_DIR or GIT_WORK_TREE, even empty, means git may find a work tree without a .git', () => {
+  for (const env of [{ GIT_DIR: '/srv/bot.git' }, { GIT_WORK_TREE: '/srv/bot' }, { GIT_DIR: '' }]) {
+    expect(readRunnerContext(() => {}, env).gitDirInEnvironment).toBe(true);
+  }
+  expect(readRunnerContext(() => {}, { GIT_AUTHOR_NAME: 'octocat' }).gitDirInEnvironment).toBe(
+    false,
+  );
 });
 
 test('outside a runner: the current folder, the system temp folder and github.com', () => {

@@ -74411,13 +74411,16 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
  * whole ends with '/' and stands for everything in it), each with git's reason; undefined when
  * root is not in a git work tree or git cannot answer (not installed, a repository it refuses).
  * `signal` (the run's deadline) ends a git that hangs (a FIFO named .gitignore blocks it for good):
- * git is killed and the signal's reason thrown.
+ * git is killed and the signal's reason thrown. `gitDirInEnvironment`: GIT_DIR or GIT_WORK_TREE is
+ * set, so git is asked even when no .git is found above root.
  */
-async function gitIgnored(root, signal) {
+async function gitIgnored(root, signal, gitDirInEnvironment = false) {
     const git = (args, input) => runGit(root, args, signal, input);
     try {
         // Not a folder: the walk reports it (a git run there would not even start).
         if (!(await (0,promises_.stat)(root)).isDirectory())
+            return undefined;
+        if (!gitDirInEnvironment && !(await dotGitAbove(root)))
             return undefined;
         const top = (await git(['rev-parse', '--show-toplevel']))?.[0]?.trim();
         if (!top)
@@ -74457,6 +74460,27 @@ async function gitIgnored(root, signal) {
         if (signal?.aborted)
             throw signal.reason;
         return undefined;
+    }
+}
+/**
+ * Whether root or a folder above it has a .git entry (a folder, or the file of a linked worktree or
+ * submodule). Without GIT_DIR, git finds a repository only that way (git(1), "GIT_DIR"), so without
+ * one there is no work tree and no git process to start. Unsure (a folder it cannot look into)
+ * counts as yes: git answers then.
+ */
+async function dotGitAbove(root) {
+    for (let dir = root;; dir = external_node_path_default().dirname(dir)) {
+        try {
+            await (0,promises_.lstat)(external_node_path_default().join(dir, '.git'));
+            return true;
+        }
+        catch (err) {
+            const code = err.code;
+            if (code !== 'ENOENT' && code !== 'ENOTDIR')
+                return true;
+        }
+        if (external_node_path_default().dirname(dir) === dir)
+            return false;
     }
 }
 /**
@@ -74948,7 +74972,7 @@ async function selectFiles(opts) {
     const include = includeLines(opts.include);
     const layers = {
         always: matcher(ALWAYS_EXCLUDES, true),
-        fromGit: await gitIgnored(root, opts.signal),
+        fromGit: await gitIgnored(root, opts.signal, opts.gitDirInEnvironment),
         flat: [
             { layer: 'builtin', ig: matcher(DEFAULT_EXCLUDES), source: 'built-in list' },
             { layer: 'camposcloudignore', ig: matcher(cci), source: '.camposcloudignore' },
@@ -81580,19 +81604,20 @@ function assertSafeName(name) {
  * `deadlineAt` (a Date.now() time, the run's timeout-seconds) stops the listing and the zip: a
  * workspace too big for the run's time ends in a DeadlineError, with no zip left behind.
  */
-async function preparePackage(inputs, log, tempDir, deadlineAt) {
+async function preparePackage(inputs, ctx) {
     const controller = new AbortController();
+    const deadlineAt = ctx.deadlineAt;
     const timer = deadlineAt === undefined
         ? undefined
         : setTimeout(() => controller.abort(new errors/* DeadlineError */.j3('the files to be packaged', inputs.timeoutSeconds)), Math.max(0, deadlineAt - Date.now()));
     try {
-        return await packageFiles(inputs, log, tempDir, controller.signal);
+        return await packageFiles(inputs, ctx, controller.signal);
     }
     finally {
         clearTimeout(timer);
     }
 }
-async function packageFiles(inputs, log, tempDir, signal) {
+async function packageFiles(inputs, { log, tempDir, gitDirInEnvironment }, signal) {
     const mainFile = inputs.mainFile;
     if (!mainFile) {
         throw new errors/* InputError */.dz('main-file', 'is empty', 'A deploy needs the entry file, e.g. main.py or index.js.');
@@ -81603,6 +81628,7 @@ async function packageFiles(inputs, log, tempDir, signal) {
         include: inputs.include,
         warn: (m) => log.warning(m),
         signal,
+        gitDirInEnvironment,
     });
     if (selection.files.length === 0 && selection.excluded.length === 0) {
         throw new errors/* PackagingError */.yr(`No files to deploy: '${inputs.path}' is empty.`, 'An empty workspace usually means the job has no actions/checkout step before this one (add - uses: actions/checkout@v5), or path names the wrong folder.');
@@ -82470,7 +82496,7 @@ async function decideSkip(found, fingerprint, inputs, pkg, ctx) {
 async function deploy(inputs, ctx) {
     const { log } = ctx;
     const timings = [];
-    const pkg = await log.group('Package the files', () => timed(timings, 'package', () => preparePackage(inputs, log, ctx.tempDir, ctx.deadlineAt)));
+    const pkg = await log.group('Package the files', () => timed(timings, 'package', () => preparePackage(inputs, ctx)));
     try {
         // Packaging reads no clock: a workspace that took the whole deadline is named for what it is.
         if (Date.now() >= ctx.deadlineAt) {
@@ -83995,6 +84021,7 @@ function readRunnerContext(warn, env = process.env) {
         apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
         stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
         variables: Object.keys(env),
+        gitDirInEnvironment: env.GIT_DIR !== undefined || env.GIT_WORK_TREE !== undefined,
     };
 }
 /**
@@ -84758,6 +84785,7 @@ async function makeContext(inputs, log, started, runner, event, onChange) {
         }),
         log,
         tempDir: runner.tempDir,
+        gitDirInEnvironment: runner.gitDirInEnvironment,
         event,
         deployments: await makeDeployments(inputs, log, runner, event),
         startedAt: started,

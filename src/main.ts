@@ -178,6 +178,7 @@ async function makeContext(
     }),
     log,
     tempDir: runner.tempDir,
+    gitDirInEnvironment: runner.gitDirInEnvironment,
     event,
     deployments: await makeDeployments(inputs, log, runner, event),
     startedAt: started,

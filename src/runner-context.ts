@@ -22,6 +22,11 @@ export interface RunnerContext extends RunnerEvent {
   stepSummary: string | undefined;
   /** The names of the environment variables: the INPUT_* ones are checked against action.yml. */
   variables: string[];
+  /**
+   * GIT_DIR or GIT_WORK_TREE is set (even empty): git may then find a work tree that has no .git
+   * folder on its path, so only git itself can say whether the files are in a checkout.
+   */
+  gitDirInEnvironment: boolean;
 }
 
 /**
@@ -45,6 +50,7 @@ export function readRunnerContext(
     apiUrl: (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, ''),
     stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
     variables: Object.keys(env),
+    gitDirInEnvironment: env.GIT_DIR !== undefined || env.GIT_WORK_TREE !== undefined,
   };
 }
 

@@ -34,6 +34,8 @@ export interface CommandContext {
   log: Log;
   /** Where the zip is written (RUNNER_TEMP on a runner). */
   tempDir: string;
+  /** RunnerContext.gitDirInEnvironment: git is asked about a folder with no .git above it too. */
+  gitDirInEnvironment?: boolean;
   event: EventInfo;
   /** Present when the github-token input is set. */
   deployments: DeploymentRecorder | undefined;

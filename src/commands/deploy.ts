@@ -39,7 +39,7 @@ export async function deploy(inputs: Inputs, ctx: CommandContext): Promise<Deplo
   const { log } = ctx;
   const timings: Timing[] = [];
   const pkg = await log.group('Package the files', () =>
-    timed(timings, 'package', () => preparePackage(inputs, log, ctx.tempDir, ctx.deadlineAt)),
+    timed(timings, 'package', () => preparePackage(inputs, ctx)),
   );
   try {
     // Packaging reads no clock: a workspace that took the whole deadline is named for what it is.

@@ -7,6 +7,7 @@ import type { Runtime } from '../camposcloud/types.js';
 import { DeadlineError, InputError, PackagingError } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
 import type { Log } from '../log.js';
+import type { CommandContext } from './context.js';
 import { isDotenv } from '../packaging/credentials.js';
 import { formatBytes, summarizeManifest, type ManifestSummary } from '../packaging/manifest.js';
 import { detectRuntime } from '../packaging/runtime.js';
@@ -28,17 +29,21 @@ export interface PreparedPackage {
   credentials: { path: string; isDir: boolean; what: string }[];
 }
 
+/** What packaging needs of the run (a CommandContext has it all). */
+type PackageContext = Pick<CommandContext, 'log' | 'tempDir' | 'gitDirInEnvironment'> & {
+  deadlineAt?: number;
+};
+
 /**
  * `deadlineAt` (a Date.now() time, the run's timeout-seconds) stops the listing and the zip: a
  * workspace too big for the run's time ends in a DeadlineError, with no zip left behind.
  */
 export async function preparePackage(
   inputs: Inputs,
-  log: Log,
-  tempDir: string,
-  deadlineAt?: number,
+  ctx: PackageContext,
 ): Promise<PreparedPackage> {
   const controller = new AbortController();
+  const deadlineAt = ctx.deadlineAt;
   const timer =
     deadlineAt === undefined
       ? undefined
@@ -48,7 +53,7 @@ export async function preparePackage(
           Math.max(0, deadlineAt - Date.now()),
         );
   try {
-    return await packageFiles(inputs, log, tempDir, controller.signal);
+    return await packageFiles(inputs, ctx, controller.signal);
   } finally {
     clearTimeout(timer);
   }
@@ -56,8 +61,7 @@ export async function preparePackage(
 
 async function packageFiles(
   inputs: Inputs,
-  log: Log,
-  tempDir: string,
+  { log, tempDir, gitDirInEnvironment }: PackageContext,
   signal: AbortSignal,
 ): Promise<PreparedPackage> {
   const mainFile = inputs.mainFile;
@@ -74,6 +78,7 @@ async function packageFiles(
     include: inputs.include,
     warn: (m) => log.warning(m),
     signal,
+    gitDirInEnvironment,
   });
   if (selection.files.length === 0 && selection.excluded.length === 0) {
     throw new PackagingError(

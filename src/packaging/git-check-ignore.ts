@@ -4,7 +4,7 @@
 // pattern syntax). Outside a checkout, or without a usable git, gitignore-files.ts reads the files itself.
 import { isUtf8 } from 'node:buffer';
 import { spawn } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /** Why git ignores a path: the pattern and the file it comes from. */
@@ -18,16 +18,19 @@ export interface GitReason {
  * whole ends with '/' and stands for everything in it), each with git's reason; undefined when
  * root is not in a git work tree or git cannot answer (not installed, a repository it refuses).
  * `signal` (the run's deadline) ends a git that hangs (a FIFO named .gitignore blocks it for good):
- * git is killed and the signal's reason thrown.
+ * git is killed and the signal's reason thrown. `gitDirInEnvironment`: GIT_DIR or GIT_WORK_TREE is
+ * set, so git is asked even when no .git is found above root.
  */
 export async function gitIgnored(
   root: string,
   signal?: AbortSignal,
+  gitDirInEnvironment = false,
 ): Promise<Map<string, GitReason> | undefined> {
   const git = (args: string[], input?: string[]) => runGit(root, args, signal, input);
   try {
     // Not a folder: the walk reports it (a git run there would not even start).
     if (!(await stat(root)).isDirectory()) return undefined;
+    if (!gitDirInEnvironment && !(await dotGitAbove(root))) return undefined;
     const top = (await git(['rev-parse', '--show-toplevel']))?.[0]?.trim();
     if (!top) return undefined;
     // Untracked and ignored, a folder once rather than its contents; paths relative to root.
@@ -60,6 +63,25 @@ export async function gitIgnored(
   } catch {
     if (signal?.aborted) throw signal.reason;
     return undefined;
+  }
+}
+
+/**
+ * Whether root or a folder above it has a .git entry (a folder, or the file of a linked worktree or
+ * submodule). Without GIT_DIR, git finds a repository only that way (git(1), "GIT_DIR"), so without
+ * one there is no work tree and no git process to start. Unsure (a folder it cannot look into)
+ * counts as yes: git answers then.
+ */
+async function dotGitAbove(root: string): Promise<boolean> {
+  for (let dir = root; ; dir = path.dirname(dir)) {
+    try {
+      await lstat(path.join(dir, '.git'));
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') return true;
+    }
+    if (path.dirname(dir) === dir) return false;
   }
 }
 

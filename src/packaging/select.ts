@@ -56,6 +56,8 @@ export interface SelectOptions {
   warn?: (msg: string) => void;
   /** Aborts the walk (the run's deadline): it ends with the signal's reason. */
   signal?: AbortSignal;
+  /** GIT_DIR or GIT_WORK_TREE is set: see gitIgnored. */
+  gitDirInEnvironment?: boolean;
 }
 
 export interface SelectedFile {
@@ -152,7 +154,7 @@ export async function selectFiles(opts: SelectOptions): Promise<Selection> {
   const include = includeLines(opts.include);
   const layers: Layers = {
     always: matcher(ALWAYS_EXCLUDES, true),
-    fromGit: await gitIgnored(root, opts.signal),
+    fromGit: await gitIgnored(root, opts.signal, opts.gitDirInEnvironment),
     flat: [
       { layer: 'builtin', ig: matcher(DEFAULT_EXCLUDES), source: 'built-in list' },
       { layer: 'camposcloudignore', ig: matcher(cci), source: '.camposcloudignore' },
