@@ -4,7 +4,8 @@
 // Plain JavaScript, so jest loads it without a TypeScript loader.
 
 // The test files that run the built dist/index.js as a child process (local-runner/run-action.ts): they
-// need `npm run build` first. Every other file tests the sources in-process: the `unit` project.
+// need `npm run build` first (their other cases run in-process). Every other file tests the
+// sources in-process: the `unit` project.
 export const E2E_TESTS = [
   '/__tests__/e2e/[^/]+\\.test\\.ts$',
   '/__tests__/docs\\.test\\.ts$',

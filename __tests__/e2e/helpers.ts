@@ -66,25 +66,37 @@ export function worldMaker(runner: ActionRunner) {
   ): Promise<World> => {
     const server = await startFakeCamposCloud({ createIntervalMs: 50, ...serverOptions });
     const workspace = await makeWorkspace(files);
-    return {
-      server,
-      workspace,
-      run: (inputs, extra = {}) =>
-        runner({
-          workspace,
-          eventName: 'push',
-          event: pushEvent(),
-          ...extra,
-          inputs: {
-            token: server.token,
-            'api-url': server.url,
-            'app-name': 'hello-bot',
-            'main-file': 'main.py',
-            ...inputs,
-          },
-        }),
-    };
+    return { server, workspace, run: runsThrough(runner, server, workspace) };
   };
+}
+
+/**
+ * The same server and workspace, with runs through `runner`: a scenario runs the built action
+ * where the bundle shows something the sources cannot, and the sources for its other steps.
+ */
+export function through(world: World, runner: ActionRunner): World {
+  return { ...world, run: runsThrough(runner, world.server, world.workspace) };
+}
+
+function runsThrough(
+  runner: ActionRunner,
+  server: FakeCamposCloud,
+  workspace: string,
+): World['run'] {
+  return (inputs, extra = {}) =>
+    runner({
+      workspace,
+      eventName: 'push',
+      event: pushEvent(),
+      ...extra,
+      inputs: {
+        token: server.token,
+        'api-url': server.url,
+        'app-name': 'hello-bot',
+        'main-file': 'main.py',
+        ...inputs,
+      },
+    });
 }
 
 /** A fresh local server and workspace, whose runs go through the built action. */
@@ -96,6 +108,23 @@ export function calls(server: FakeCamposCloud): string[] {
 }
 
 export const MUTATING = /^(POST|DELETE|PUT|PATCH) /;
+
+/** After a create: the new app read, started (it waits for a start by default), read again. */
+export const startedNew = (id: string) => [
+  `GET /v1/apps/${id}`,
+  `POST /v1/apps/${id}/start`,
+  `GET /v1/apps/${id}`,
+];
+
+/** The next create is refused for good (a 400), as a broken package would be. */
+export function rejectCreates(w: World): void {
+  w.server.addFault({
+    path: '/v1/apps/create',
+    kind: 'status',
+    status: 400,
+    body: '{"error":"Invalid zip"}',
+  });
+}
 
 export async function sha256File(file: string): Promise<string> {
   return createHash('sha256')

@@ -1,7 +1,12 @@
 // The names of the inputs a workflow passes are checked before any request: one of ours spelled
 // with '_' or in another case fails the step naming the right one (a typo must never deploy a
 // second app beside the running one); another unknown input is a warning with the closest name.
-import { makeWorld, type World } from './helpers.js';
+import { makeWorld as makeDistWorld, type World, worldMaker } from './helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+// One misspelt name on the built action (the runner's INPUT_ variables reach its process as
+// they are); the other names run in-process.
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {
@@ -14,7 +19,7 @@ test.each([
   ['main_file', 'main-file'],
   ['Memory_MB', 'memory-mb'],
 ])('%s fails the step before any request, naming %s', async (typed, right) => {
-  world = await makeWorld();
+  world = await (typed === 'app_name' ? makeDistWorld : makeWorld)();
   world.server.seedApp({ name: 'my-bot' });
   // As the runner passes it: INPUT_ + the name upper-cased, so app_name arrives as INPUT_APP_NAME.
   const run = await world.run({ 'app-name': '', [typed]: 'my-bot' });

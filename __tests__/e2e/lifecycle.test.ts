@@ -1,10 +1,12 @@
-// The preview-app recipes of examples/workflows, run end to end from real event payloads against
-// the local CamposCloud server and a local fake of the GitHub API.
+// The recipes of examples/workflows, run end to end from real event payloads against the local
+// CamposCloud server and a local fake of the GitHub API: each recipe file's first run on the built
+// action (its bundle and its process's end on deploy, update, stop and delete).
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { readRecipe, recipeInputs } from '../support/recipes.js';
-import { calls, makeWorld, pushEvent, type World } from './helpers.js';
+import { calls, makeWorld, pushEvent, through, type World } from './helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
 
 let world: World;
 let gh: FakeGitHub;
@@ -154,8 +156,10 @@ test('branch previews: deploy on push, update in place on the next push, delete 
 test('pull request previews: deploy on open, replace on synchronize, delete on close', async () => {
   world = await makeWorld({}, { createIntervalMs: 0 });
   const deploy = recipe('preview-pull-request.yml', 'deploy');
+  // The recipe's first run on the built action; its next ones on the sources.
+  const inProcess = through(world, runActionInProcess);
   const run = (action: string, job: Record<string, string>, sha?: string) =>
-    world.run(job, {
+    (action === 'opened' ? world : inProcess).run(job, {
       eventName: 'pull_request',
       event: pullRequestEvent(action, 12, 'feature-x', sha),
       ref: 'refs/pull/12/merge',
@@ -194,74 +198,6 @@ test('pull request previews: deploy on open, replace on synchronize, delete on c
   const again = await run('closed', recipe('preview-pull-request.yml', 'delete'));
   expect(again.exitCode).toBe(0);
   expect(again.outputs.status).toBe('missing');
-});
-
-test('a token without deployments: write warns but does not fail the deploy', async () => {
-  await gh.close();
-  gh = await startFakeGitHub({
-    owner: 'octo-org',
-    repo: 'hello-bot',
-    deploymentsPermission: 'read',
-  });
-  world = await makeWorld({}, { createIntervalMs: 0 });
-  const run = await world.run({ 'github-token': gh.token }, { env: ghEnv() });
-  expect(run.exitCode).toBe(0);
-  expect(run.outputs.status).toBe('deployed');
-  expect(run.stdout).toMatch(/::warning::.*deployments: write/);
-  expect(gh.deployments).toEqual([]);
-});
-
-test('wait-for-online reports an app that comes online, and one that does not', async () => {
-  world = await makeWorld({}, { createIntervalMs: 0, onlineAfterMs: 1200 });
-  const up = await world.run({ 'wait-for-online': '20' });
-  expect(up.exitCode).toBe(0);
-  expect(up.outputs.online).toBe('true');
-  expect(up.summary).toMatch(/online \(after/);
-  const polls = calls(world.server).filter((c) => c === `GET /v1/apps/${up.outputs['app-id']}`);
-  expect(polls.length).toBeGreaterThan(1);
-  await world.server.close();
-
-  world = await makeWorld({}, { createIntervalMs: 0, onlineAfterMs: 10 * 60_000 });
-  const down = await world.run({ 'wait-for-online': '1' });
-  expect(down.exitCode).toBe(0);
-  expect(down.outputs.online).toBe('false');
-  expect(down.stdout).toMatch(
-    /::warning::.*did not report online within wait-for-online \(1.0 s\)/,
-  );
-  expect(down.summary).toContain('not online');
-});
-
-test('strategy update with no app yet creates it', async () => {
-  world = await makeWorld({}, { createIntervalMs: 0 });
-  const run = await world.run({ strategy: 'update' });
-  expect(run.exitCode).toBe(0);
-  const id = run.outputs['app-id']!;
-  expect(calls(world.server)).toEqual([
-    'GET /v1/apps',
-    'POST /v1/apps/create',
-    `GET /v1/apps/${id}`,
-    `POST /v1/apps/${id}/start`,
-    `GET /v1/apps/${id}`,
-    'GET /v1/apps', // after the create: no other copy of the app runs
-  ]);
-  expect(world.server.apps.get(id)?.running).toBe(true);
-});
-
-test('strategy update that fails at upload starts the app again and says what state it is in', async () => {
-  world = await makeWorld({}, { createIntervalMs: 0 });
-  const app = world.server.seedApp({ name: 'hello-bot' });
-  world.server.addFault({
-    path: `/v1/apps/${app._id}/upload`,
-    kind: 'status',
-    status: 413,
-    body: '{"error":"File too large"}',
-  });
-  const run = await world.run({ strategy: 'update' });
-  expect(run.exitCode).toBe(1);
-  expect(world.server.apps.get(app._id)?.running).toBe(true);
-  expect(run.errors.join('\n')).toContain('File too large');
-  expect(run.summary).toContain('running again');
-  expect(run.summary).toContain(app._id);
 });
 
 test('the basic recipes: deploy main on push, a branch app on push, stop it when the branch is deleted', async () => {
@@ -308,4 +244,40 @@ test('the basic recipes: deploy main on push, a branch app on push, stop it when
   expect(world.server.apps.get(branchApp._id)?.running).toBe(false);
   const prodApp = world.server.apps.get(prod.outputs['app-id']!)!;
   expect(prodApp.running).toBe(true);
+});
+
+test('the recipe (workflow_dispatch) rolls back, and the environment then names the version that runs', async () => {
+  world = await makeWorld({}, { createIntervalMs: 0 });
+  const env = ghEnv();
+  // The deploys that make the versions run in-process; the rollback runs the built action.
+  const inProcess = through(world, runActionInProcess);
+  // Two deploys of my-bot recorded in production, as deploy-main.yml with github-token would.
+  const deploy = { 'app-name': 'my-bot', 'github-token': gh.token };
+  const first = await inProcess.run(deploy, { env });
+  const second = await inProcess.run(deploy, { env });
+  expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
+
+  const inputs = recipeInputs('rollback.yml', 'rollback', {
+    'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
+    'github.token': gh.token,
+  });
+  expect(inputs).toMatchObject({ command: 'rollback', 'app-name': 'my-bot' });
+  const run = await world.run(
+    { ...inputs, 'main-file': '' },
+    {
+      eventName: 'workflow_dispatch',
+      event: {
+        ref: 'refs/heads/main',
+        repository: { full_name: 'octo-org/hello-bot', default_branch: 'main' },
+      },
+      env,
+    },
+  );
+  expect(run.exitCode).toBe(0);
+  expect(run.outputs['app-id']).toBe(first.outputs['app-id']);
+  expect(run.outputs['previous-app-id']).toBe(second.outputs['app-id']);
+  expect(run.outputs.online).toBe('true');
+  expect(run.stdout).toMatch(/Versions found by GitHub deployment \d+ of environment 'production'/);
+  const latest = gh.deployments.filter((d) => d.environment === 'production').at(-1)!;
+  expect(latest.payload).toMatchObject({ camposcloudAppId: first.outputs['app-id'] });
 });

@@ -1,8 +1,13 @@
-// The log and the summary as a person reads them, from the built action run like the runner runs it.
+// The log and the summary as a person reads them, from the action run like the runner runs it.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { calls, makeWorld, type World, visible } from './helpers.js';
+import { calls, makeWorld as makeDistWorld, type World, visible, worldMaker } from './helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+// The env-vars masks on the built action (stdout's workflow commands); the other messages are
+// the same channels, run in-process.
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {
@@ -10,7 +15,7 @@ afterEach(async () => {
 });
 
 test('env-vars: secrets are masked, settings are not, and an empty value is a warning naming its key', async () => {
-  world = await makeWorld({}, { createIntervalMs: 0 });
+  world = await makeDistWorld({}, { createIntervalMs: 0 });
   const run = await world.run({
     'env-vars': 'DISCORD_TOKEN=\nAPI_KEY=sk_live_0123456789\nLOG_LEVEL=info\nBOT_NAME=my-bot',
   });

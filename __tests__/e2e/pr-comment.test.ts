@@ -2,7 +2,12 @@
 // across deploys and a close, against the local CamposCloud server and the local GitHub API.
 import { startFakeGitHub, type FakeGitHub } from '../support/fake-github.js';
 import { recipeInputs } from '../support/recipes.js';
-import { makeWorld, type World } from './helpers.js';
+import { makeWorld as makeDistWorld, through, type World, worldMaker } from './helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+// The recipe's first run on the built action (the comment written by the bundle's GitHub client);
+// its next runs and the other cases through the same channel run in-process.
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 let gh: FakeGitHub;
@@ -38,8 +43,8 @@ function recipe(job: string): Record<string, string> {
   });
 }
 
-function runOn(action: string, job: Record<string, string>, sha: string) {
-  return world.run(job, {
+function runOn(action: string, job: Record<string, string>, sha: string, on: World = world) {
+  return on.run(job, {
     eventName: 'pull_request',
     event: pullRequestEvent(action, sha),
     ref: 'refs/pull/7/merge',
@@ -53,13 +58,15 @@ const commentsOn = (issue: number) => gh.comments.filter((c) => c.issue === issu
 
 test('one comment across three deploys and a close, edited in place', async () => {
   gh = await startFakeGitHub();
-  world = await makeWorld({}, { createIntervalMs: 0 });
+  world = await makeDistWorld({}, { createIntervalMs: 0 });
   // Someone else's comment on the pull request is never touched.
   const other = gh.addComment(7, 'Looks good to me', { login: 'reviewer', id: 1, type: 'User' });
   const shas = ['a'.repeat(40), 'b'.repeat(40), 'c'.repeat(40)];
+  const inProcess = through(world, runActionInProcess);
   let commentId: number | undefined;
   for (const [i, sha] of shas.entries()) {
-    const run = await runOn(i === 0 ? 'opened' : 'synchronize', recipe('deploy'), sha);
+    const on = i === 0 ? world : inProcess;
+    const run = await runOn(i === 0 ? 'opened' : 'synchronize', recipe('deploy'), sha, on);
     expect(run.exitCode).toBe(0);
     const mine = commentsOn(7).filter((c) => c.id !== other.id);
     expect(mine).toHaveLength(1);
@@ -82,7 +89,7 @@ test('one comment across three deploys and a close, edited in place', async () =
   const creates = gh.requests.filter((r) => r.method === 'POST' && /\/comments$/.test(r.path));
   expect(creates).toHaveLength(1);
 
-  const closed = await runOn('closed', recipe('delete'), shas[2]!);
+  const closed = await runOn('closed', recipe('delete'), shas[2]!, inProcess);
   expect(closed.exitCode).toBe(0);
   expect(closed.outputs.status).toBe('deleted');
   const after = commentsOn(7).filter((c) => c.id !== other.id);

@@ -1,7 +1,12 @@
 // Things said once, clearly: an app whose name differs only in case is named in a notice, and an
 // api-url whose host refuses connections fails at once, naming the input, with one error.
 import { createServer } from 'node:net';
-import { makeWorld, type World } from './helpers.js';
+import { makeWorld as makeDistWorld, type World, worldMaker } from './helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+// A host that never answered needs a process of its own (the client remembers hosts per process):
+// the built action. The notices run in-process.
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {
@@ -38,7 +43,7 @@ test('a stop by a name that differs only in case names the app in a notice and t
 });
 
 test('an api-url nothing listens on fails at once: one request attempt, one error naming api-url', async () => {
-  world = await makeWorld();
+  world = await makeDistWorld();
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as { port: number };

@@ -1,5 +1,10 @@
 // Secrets never reach logs, outputs, summaries or the uploaded zip, even with step debug logging on.
-import { calls, makeWorld, type World, visible } from './helpers.js';
+import { calls, makeWorld as makeDistWorld, type World, visible, worldMaker } from './helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+// A successful deploy on the built action (the token and env-vars values masked in its stdout,
+// absent from its outputs file, summary and zip); a failed one and a bad input run in-process.
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {
@@ -13,7 +18,7 @@ test.each([
   ['a successful deploy', {}],
   ['a deploy that fails at create', { fail: true }],
 ])('with step debug on, %s leaks neither the token nor env-vars values', async (_label, opts) => {
-  world = await makeWorld(
+  world = await ((opts as { fail?: boolean }).fail ? makeWorld : makeDistWorld)(
     { '.env': `API_KEY=${ENV_SECRET}\n` },
     { token: 'tok_9f8e7d6c5b4a3210ffee' },
   );

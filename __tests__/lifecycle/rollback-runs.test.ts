@@ -200,48 +200,12 @@ describe('command: rollback', () => {
   });
 });
 
-describe('rollback through the GitHub deployment, and the recipe', () => {
+describe('rollback through the GitHub deployment', () => {
   let gh: FakeGitHub;
   beforeEach(async () => {
     gh = await startFakeGitHub({ owner: 'octo-org', repo: 'hello-bot' });
   });
   afterEach(async () => gh.close());
-
-  test('the recipe (workflow_dispatch) rolls back, and the environment then names the version that runs', async () => {
-    world = await makeCleanWorld({}, { createIntervalMs: 0 });
-    const env = { GITHUB_API_URL: gh.url, GITHUB_SERVER_URL: 'https://github.com' };
-    // Two deploys of my-bot recorded in production, as deploy-main.yml with github-token would.
-    const deploy = { 'app-name': 'my-bot', 'github-token': gh.token };
-    const first = await world.run(deploy, { env });
-    const second = await world.run(deploy, { env });
-    expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
-
-    const inputs = recipeInputs('rollback.yml', 'rollback', {
-      'secrets.CAMPOSCLOUD_TOKEN': world.server.token,
-      'github.token': gh.token,
-    });
-    expect(inputs).toMatchObject({ command: 'rollback', 'app-name': 'my-bot' });
-    const run = await world.run(
-      { ...inputs, 'main-file': '' },
-      {
-        eventName: 'workflow_dispatch',
-        event: {
-          ref: 'refs/heads/main',
-          repository: { full_name: 'octo-org/hello-bot', default_branch: 'main' },
-        },
-        env,
-      },
-    );
-    expect(run.exitCode).toBe(0);
-    expect(run.outputs['app-id']).toBe(first.outputs['app-id']);
-    expect(run.outputs['previous-app-id']).toBe(second.outputs['app-id']);
-    expect(run.outputs.online).toBe('true');
-    expect(run.stdout).toMatch(
-      /Versions found by GitHub deployment \d+ of environment 'production'/,
-    );
-    const latest = gh.deployments.filter((d) => d.environment === 'production').at(-1)!;
-    expect(latest.payload).toMatchObject({ camposcloudAppId: first.outputs['app-id'] });
-  });
 
   test("a deployment naming another app's id is not followed: the versions are my-bot's, by name", async () => {
     world = await makeCleanWorld({}, { createIntervalMs: 0 });

@@ -1,6 +1,11 @@
 // Faults seen through the built action, run as the runner runs it: what the user gets in the log,
 // the exit code and the summary, and what is left on CamposCloud.
-import { calls, makeWorld, type World } from '../e2e/helpers.js';
+import { calls, makeWorld as makeDistWorld, type World, worldMaker } from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+// The retry of a failed request on the built action (its HTTP client and timers as bundled); the
+// other faults run in-process.
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {
@@ -8,7 +13,7 @@ afterEach(async () => {
 });
 
 test('a 503 on the app list is retried and the deploy succeeds', async () => {
-  world = await makeWorld();
+  world = await makeDistWorld();
   world.server.addFault({ method: 'GET', path: '/v1/apps', kind: 'status', status: 503 });
   const run = await world.run({});
   expect(run.exitCode).toBe(0);

@@ -1,10 +1,23 @@
-// Names in the workspace and fields in the server's answers are data: run through the built action,
-// none of them becomes a workflow command the runner would execute, an output, or markdown structure
-// in the job summary. stdout is read the way the runner reads it (support/runner-commands.ts).
+// Names in the workspace and fields in the server's answers are data: run as the runner runs the
+// action, none of them becomes a workflow command the runner would execute, an output, or
+// markdown structure in the job summary. stdout is read the way the runner reads it
+// (support/runner-commands.ts).
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { calls, makeWorld, MUTATING, type World } from '../e2e/helpers.js';
+import {
+  calls,
+  makeWorld as makeDistWorld,
+  MUTATING,
+  type World,
+  worldMaker,
+} from '../e2e/helpers.js';
+import { runActionInProcess } from '../support/run-in-process.js';
 import { runnerCommands, type RunnerCommand } from '../support/runner-commands.js';
+
+// One run per channel on the built action: workflow commands and the summary (a deploy of hostile
+// names), the outputs file (a malformed containerId), the annotations (a server's error message).
+// The other names and fields through the same channels run in-process.
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {
@@ -50,7 +63,7 @@ async function hostileWorkspace(workspace: string): Promise<void> {
 }
 
 test('hostile folder names print as data in the log and the summary of a deploy', async () => {
-  world = await makeWorld();
+  world = await makeDistWorld();
   await hostileWorkspace(world.workspace);
   const run = await world.run({ exclude: 'skip/*/' });
   expect(run.exitCode).toBe(0);
@@ -113,7 +126,7 @@ describe.each([
   ],
 ] as const)('a malformed %s from the server', (_what, fields, field, shape) => {
   test('is left out of the outputs with a warning naming it; the run goes on', async () => {
-    world = await makeWorld();
+    world = await (field === 'containerId' ? makeDistWorld : makeWorld)();
     const app = world.server.seedApp({ name: 'hello-bot', ...fields });
     const run = await world.run({ command: 'stop', 'app-id': app._id });
     expect(run.exitCode).toBe(0);
@@ -209,7 +222,7 @@ test('a pull request preview: a file name in the pull request is data', async ()
 }, 60_000);
 
 test("a server's error message is data in the annotations and the summary", async () => {
-  world = await makeWorld();
+  world = await makeDistWorld();
   world.server.addFault({
     path: '/v1/apps/create',
     kind: 'status',

@@ -1,16 +1,15 @@
-// What a pull request's files can make the packaging do, played against the built action and the
-// local server: FIFOs that would hang git or a read, symlinks that multiply a file, ignore files
-// that lead outside the workspace or are huge, credentials beneath an included folder, keys deep in
-// a big file, .env files, well-known secret files, and names that are not UTF-8. Each run's zip,
-// the server's request log, the action's peak memory and its end (before a generous limit) are
-// checked.
+// What a pull request's files can make the packaging do, where only a process of the built action
+// shows it: FIFOs that would hang git or a read (nothing may outlive the run), symlinks that
+// multiply a file, a huge ignore file and keys deep in a big file (the process's peak memory).
+// Each run's zip, the server's request log, the action's peak memory and its end (before a
+// generous limit) are checked. The other hostile files run in-process
+// (__tests__/action-runs/shipped-files.test.ts).
 import { execFileSync } from 'node:child_process';
-import { mkdir, open, readdir, readlink, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readlink, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { calls, makeWorld, type World } from '../e2e/helpers.js';
 import type { ActionRun, RunActionOptions } from '../../local-runner/run-action.js';
 import { watchPeakRss } from '../support/peak-rss.js';
-import { tempDir } from '../support/temp-dirs.js';
 
 let world: World;
 afterEach(async () => world?.server.close());
@@ -149,85 +148,7 @@ linux(
   60_000,
 );
 
-test('a few links to one file or folder still ship a copy under each name', async () => {
-  world = await makeWorld({ 'build/static/app.css': 'body{}\n' });
-  await symlink('build/static', path.join(world.workspace, 'static'));
-  await symlink('build/static', path.join(world.workspace, 'assets'));
-  await symlink('main.py', path.join(world.workspace, 'bot.py'));
-  const r = await run();
-  expect(r.exitCode).toBe(0);
-  const files = await shipped();
-  expect(files.get('static/app.css')).toBe('body{}\n');
-  expect(files.get('assets/app.css')).toBe('body{}\n');
-  expect(files.get('build/static/app.css')).toBe('body{}\n');
-  expect(files.get('bot.py')).toBe(files.get('main.py'));
-}, 60_000);
-
-test('include: dist/ does not reach the credentials inside dist/; a line naming one does', async () => {
-  world = await makeWorld({
-    '.gitignore': 'dist/\n',
-    'dist/app.js': 'console.log(1)\n',
-    'dist/.npmrc': '//registry.npmjs.org/:_authToken=npm_abcdefghijklmnop\n',
-    'dist/id_rsa': KEY,
-    'dist/.git-credentials': 'https://x:ghs_abc@github.com\n',
-    'dist/.ssh/config': 'Host *\n',
-    'dist/cert.p12': 'binary',
-    'dist/.env': 'TOKEN=abc\n',
-  });
-  const r = await run({ include: 'dist/' });
-  expect(r.exitCode).toBe(0);
-  const names = [...(await shipped()).keys()];
-  expect(names.filter((n) => n.startsWith('dist/'))).toEqual(['dist/app.js']);
-  for (const shown of [
-    'dist/.npmrc',
-    'dist/id_rsa',
-    'dist/.git-credentials',
-    'dist/.ssh/',
-    'dist/cert.p12',
-  ]) {
-    expect(r.stdout).toContain(`Left out ${shown}: it looks like a credential`);
-    expect(r.stdout).toContain(`add '${shown}' to the include input`);
-  }
-  expect(r.stdout).toContain('Left out dist/.env: .env files hold secrets');
-
-  // The same workspace, the credentials named: they ship, the others still do not.
-  await world.server.close();
-  world = await reuse(world.workspace);
-  const named = await run({ include: 'dist/\ndist/.npmrc\n*.p12' });
-  expect(named.exitCode).toBe(0);
-  const again = [...(await shipped()).keys()].filter((n) => n.startsWith('dist/')).sort();
-  expect(again).toEqual(['dist/.npmrc', 'dist/app.js', 'dist/cert.p12']);
-}, 60_000);
-
-/** A fresh server over an existing workspace. */
-async function reuse(workspace: string): Promise<World> {
-  const fresh = await makeWorld();
-  return {
-    server: fresh.server,
-    workspace,
-    run: (inputs, extra = {}) => fresh.run(inputs, { ...extra, workspace }),
-  };
-}
-
 describe('ignore files', () => {
-  linux(
-    '.camposcloudignore through a symlink leaving the workspace is an error; its lines are neither used nor shown',
-    async () => {
-      const outside = await tempDir('ccd-outside-');
-      await writeFile(path.join(outside, 'rules'), '!OUTSIDE-RULE-MARKER\nmain.py\n');
-      world = await makeWorld();
-      await symlink(path.join(outside, 'rules'), path.join(world.workspace, '.camposcloudignore'));
-      const r = await run();
-      expect(r.exitCode).toBe(1);
-      expect(r.errors.join('\n')).toContain(
-        "'.camposcloudignore' is a symlink: ignore files are read only as regular files inside the deployed folder.",
-      );
-      expect(r.stdout).not.toContain('OUTSIDE-RULE-MARKER');
-      expect(calls(world.server)).toEqual([]);
-    },
-    60_000,
-  );
-
   linux(
     'a 200 MB .camposcloudignore is refused past 1 MB, memory flat',
     async () => {
@@ -244,16 +165,6 @@ describe('ignore files', () => {
     },
     60_000,
   );
-
-  test('outside a checkout, a .gitignore that is a symlink is not read (as git does not)', async () => {
-    const outside = await tempDir('ccd-outside-');
-    await writeFile(path.join(outside, 'rules'), 'app.py\n');
-    world = await makeWorld({ 'sub/app.py': 'x = 1\n' });
-    await symlink(path.join(outside, 'rules'), path.join(world.workspace, 'sub', '.gitignore'));
-    const r = await run();
-    expect(r.exitCode).toBe(0);
-    expect((await shipped()).has('sub/app.py')).toBe(true);
-  }, 60_000);
 });
 
 linux(
@@ -276,95 +187,6 @@ linux(
       expect(r.stdout).toContain(`Left out ${name}: it looks like a credential (private key)`);
     }
     expect(r.peakMb).toBeLessThan(yardstick + 40);
-  },
-  60_000,
-);
-
-test('.env files ship only when include names them; one info line points at env-vars', async () => {
-  world = await makeWorld({
-    '.camposcloudignore': '!.env\n!.env.*\n',
-    '.env': 'TOKEN=abc\n',
-    '.env.production': 'TOKEN=prod\n',
-    'config/.env.local': 'TOKEN=local\n',
-    '.env.example': 'TOKEN=\n',
-  });
-  const r = await run({ include: 'config/' });
-  expect(r.exitCode).toBe(0);
-  const names = [...(await shipped()).keys()];
-  expect(names).toContain('.env.example');
-  for (const n of ['.env', '.env.production', 'config/.env.local']) expect(names).not.toContain(n);
-  const lines = r.stdout.split('\n').filter((l) => l.includes('env-vars input'));
-  expect(lines).toEqual([
-    'Left out .env, .env.production, config/.env.local: .env files hold secrets by convention and are not deployed. Give the app the values it needs with the env-vars input (from secrets); to ship a .env on purpose, name it in the include input.',
-  ]);
-
-  await world.server.close();
-  world = await reuse(world.workspace);
-  const named = await run({ include: '.env.production' });
-  expect(named.exitCode).toBe(0);
-  expect((await shipped()).get('.env.production')).toBe('TOKEN=prod\n');
-}, 60_000);
-
-test('well-known secret files are left out by name or content, each named with how to ship it', async () => {
-  const serviceAccount = JSON.stringify({
-    type: 'service_account',
-    project_id: 'p',
-    private_key_id: 'abc',
-    private_key: KEY.replace('OPENSSH ', ''),
-  });
-  const found: Record<string, [string, string]> = {
-    'gcp.json': [serviceAccount, 'Google Cloud service-account key'],
-    'infra/terraform.tfstate': ['{"version":4}', 'Terraform state'],
-    'infra/terraform.tfstate.backup': ['{"version":4}', 'Terraform state'],
-    '.vault-token': ['hvs.abc', 'Vault token'],
-    '.config/gh/hosts.yml': ['github.com:\n  oauth_token: gho_abc\n', 'GitHub CLI token'],
-    '.dockercfg': ['{"ghcr.io":{"auth":"eDp5"}}', 'Docker registry credentials'],
-    'registry/config.json': [
-      '{"auths":{"ghcr.io":{"auth":"eDp5"}}}',
-      'Docker registry credentials',
-    ],
-    'AuthKey_ABC123.p8': [KEY, 'private key (.p8)'],
-    '.my.cnf': ['[client]\npassword=x\n', 'MySQL client config'],
-  };
-  world = await makeWorld({
-    ...Object.fromEntries(Object.entries(found).map(([n, [c]]) => [n, c])),
-    'data/settings.json': '{"name":"bot","auths":{}}\n',
-  });
-  const r = await run();
-  expect(r.exitCode).toBe(0);
-  const names = [...(await shipped()).keys()];
-  expect(names).toContain('data/settings.json');
-  for (const [name, [, what]] of Object.entries(found)) {
-    expect(names).not.toContain(name);
-    expect(r.stdout).toContain(
-      `Left out ${name}: it looks like a credential (${what}). To ship it on purpose, add '${name}' to the include input.`,
-    );
-  }
-}, 60_000);
-
-linux(
-  'names that are not UTF-8 are left out with a warning naming them; no other file loses its content',
-  async () => {
-    world = await makeWorld({ 'café.py': 'ok = 1\n' });
-    const ws = Buffer.from(world.workspace);
-    const at = (name: Buffer) => Buffer.concat([ws, Buffer.from('/'), name]);
-    await writeFile(at(Buffer.from('caf\xe9.py', 'latin1')), 'A\n');
-    await mkdir(at(Buffer.from('d\xff', 'latin1')));
-    await writeFile(at(Buffer.from('d\xff/x.py', 'latin1')), 'B\n');
-    await writeFile(at(Buffer.from('x\xff', 'latin1')), 'C\n');
-    await writeFile(path.join(world.workspace, 'x\uFFFD'), 'D\n');
-    const r = await run();
-    expect(r.exitCode).toBe(0);
-    const files = await shipped();
-    expect([...files.keys()].sort()).toEqual(
-      ['café.py', 'lib/util.py', 'main.py', 'requirements.txt', 'x\uFFFD'].sort(),
-    );
-    expect(files.get('x\uFFFD')).toBe('D\n');
-    expect(files.get('café.py')).toBe('ok = 1\n');
-    expect(r.stdout).toContain("Skipped 'caf\\xE9.py': its name is not valid UTF-8");
-    expect(r.stdout).toContain("Skipped 'x\\xFF': its name is not valid UTF-8");
-    expect(r.stdout).toContain("Skipped folder 'd\\xFF/' and everything in it");
-    expect(r.stdout).not.toContain('disappeared');
   },
   60_000,
 );

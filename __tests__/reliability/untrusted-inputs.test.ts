@@ -1,8 +1,20 @@
 // Inputs that carry a secret in an unexpected place: a password inside api-url, a multi-line
-// secret inside env-vars. Each is played against the built action with step debug logging on, and
-// stdout, stderr, the outputs file and the summary are scanned for the secret.
-import { calls, makeWorld, type World, visible } from '../e2e/helpers.js';
+// secret inside env-vars. Each is played with step debug logging on, and stdout, stderr, the
+// outputs file and the summary are scanned for the secret.
+import {
+  calls,
+  makeWorld as makeDistWorld,
+  through,
+  type World,
+  visible,
+  worldMaker,
+} from '../e2e/helpers.js';
 import type { ActionRun } from '../../local-runner/run-action.js';
+import { runActionInProcess } from '../support/run-in-process.js';
+
+// One run per channel on the built action (the mask and the error of a bad api-url; a multi-line
+// value masked line by line); the other values through the same channels run in-process.
+const makeWorld = worldMaker(runActionInProcess);
 
 let world: World;
 afterEach(async () => {
@@ -31,10 +43,11 @@ describe('api-url with a user name and password', () => {
   ];
 
   test('fails before any request, and the password is in no sink, only in the mask', async () => {
-    world = await makeWorld();
+    world = await makeDistWorld();
+    const inProcess = through(world, runActionInProcess);
     const local = new URL(world.server.url).host;
-    for (const url of urls(local)) {
-      const run = await world.run({ 'api-url': url }, DEBUG);
+    for (const [i, url] of urls(local).entries()) {
+      const run = await (i === 0 ? world : inProcess).run({ 'api-url': url }, DEBUG);
       expect(run.exitCode).toBe(1);
       expect(run.errors).toEqual([
         expect.stringContaining(
@@ -62,7 +75,7 @@ describe('env-vars values of several lines', () => {
   const BODY = KEY_LINES.slice(1, 3);
 
   test('KEY<<EOF ships the whole value as one variable; each line is masked and shown nowhere', async () => {
-    world = await makeWorld({}, { createIntervalMs: 0 });
+    world = await makeDistWorld({}, { createIntervalMs: 0 });
     const env = ['LOG_LEVEL=info', 'SSH_KEY<<EOF', ...KEY_LINES, 'EOF'].join('\n');
     const run = await world.run({ 'env-vars': env }, DEBUG);
     expect(run.exitCode).toBe(0);
