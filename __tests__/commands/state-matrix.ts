@@ -5,6 +5,7 @@
 // sent. The built action runs the same paths in __tests__/e2e and __tests__/lifecycle.
 // The worlds are shared between state-matrix-states.test.ts and state-matrix-refusals.test.ts, so
 // that two jest workers run them.
+/* eslint-disable jest/no-export -- scenarios for two test files, not a test file of its own */
 import { deploy } from '../../src/commands/deploy.js';
 import { rollback } from '../../src/commands/rollback.js';
 import { stopOrDelete } from '../../src/commands/stop.js';

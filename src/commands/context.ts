@@ -41,6 +41,6 @@ export interface CommandContext {
   /** When the run started and when its timeout-seconds deadline falls (Date.now() values). */
   startedAt: number;
   deadlineAt: number;
-  /** What wait-for-online reads the time by and sleeps on; the real clock when absent. */
+  /** What wait-for-online and health-check read the time by and sleep on; the real clock when absent. */
   clock?: Clock;
 }
