@@ -36,11 +36,12 @@ import { annotationText, logLine, outputValue } from './runner-text.js';
 const RECOVERY_GRACE_SECONDS = 60;
 
 /**
- * What no input sets: the clients' limits and pacing, and the clock wait-for-online goes by. The
- * action runs with the defaults; a caller that must not wait them out (a test) gives shorter ones.
+ * What no input sets: the gap the clients keep between creates, and the clock wait-for-online and
+ * health-check go by. The action runs with the defaults; a caller that must not wait them out (a
+ * test) gives its own.
  */
 export interface RunTuning {
-  client?: Pick<ClientOptions, 'createSpacingMs' | 'retryBaseMs' | 'stateSettleMs' | 'statePollMs'>;
+  client?: Pick<ClientOptions, 'createSpacingMs'>;
   clock?: Clock;
 }
 
