@@ -14,7 +14,7 @@ import {
 
 let running = false;
 
-/** `tuning`: the clients' limits and the clock, for a run that must not wait out the real ones. */
+/** `tuning`: the clients' create spacing and the clock, for a run that must not wait out the real ones. */
 export async function runActionInProcess(
   opts: RunActionOptions,
   tuning: RunTuning = {},
