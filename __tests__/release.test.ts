@@ -1,7 +1,7 @@
 // scripts/release.ts, which the release workflow runs, against temporary git repositories: a
 // clone with a bare "origin", tags, a CHANGELOG and a dist/ that does or does not match.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ const CHANGELOG = `# Changelog
 First release.
 `;
 
+let template: string;
+let released: string;
 let dir: string;
 let repo: string;
 let origin: string;
@@ -52,10 +54,19 @@ function commitRelease(version: string, distText = `// built ${version}\n`) {
   return git('rev-parse', 'HEAD');
 }
 
-beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ccd-release-'));
+/** Points `dir`, `repo` and `origin` at `root`: a clone in work/, its bare origin in origin.git/. */
+function useRepositoriesIn(root: string) {
+  dir = root;
   origin = path.join(dir, 'origin.git');
   repo = path.join(dir, 'work');
+}
+
+// Repositories made once, with v1.0.0 released (not pushed), and copied for each test: git starts
+// are most of this file's time. The clone's origin is a relative path, so each copy pushes to its
+// own.
+beforeAll(() => {
+  useRepositoriesIn(mkdtempSync(path.join(os.tmpdir(), 'ccd-release-template-')));
+  template = dir;
   execFileSync('git', ['init', '-q', '--bare', origin]);
   execFileSync('git', ['init', '-q', repo]);
   for (const [k, v] of [
@@ -66,8 +77,15 @@ beforeEach(() => {
   ]) {
     git('config', k!, v!);
   }
-  git('remote', 'add', 'origin', origin);
-  execFileSync('mkdir', [path.join(repo, 'dist')]);
+  git('remote', 'add', 'origin', path.join('..', 'origin.git'));
+  mkdirSync(path.join(repo, 'dist'));
+  released = commitRelease('1.0.0');
+});
+afterAll(() => rmSync(template, { recursive: true, force: true }));
+
+beforeEach(() => {
+  useRepositoriesIn(mkdtempSync(path.join(os.tmpdir(), 'ccd-release-')));
+  cpSync(template, dir, { recursive: true });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -80,7 +98,6 @@ test('changelog notes: the section of that version only, with or without bracket
 });
 
 test('a clean, documented tag passes the check; notes come from the changelog', () => {
-  commitRelease('1.0.0');
   expect(release('check', 'v1.0.0')).toEqual({
     code: 0,
     out: 'v1 will move to v1.0.0.\nv1.0.0 can be released.',
@@ -90,7 +107,6 @@ test('a clean, documented tag passes the check; notes come from the changelog', 
 });
 
 test('dist/ that drifted from the build is refused, modified or new file alike', () => {
-  commitRelease('1.0.0');
   writeFileSync(path.join(repo, 'dist', 'index.js'), '// rebuilt differently\n');
   const changed = release('check', 'v1.0.0');
   expect(changed.code).toBe(1);
@@ -106,14 +122,12 @@ test.each([
   ['a tag that is not vX.Y.Z', ['check', 'v1.0'], /not a release tag/],
   ['a version with no changelog notes', ['notes', 'v1.2.0'], /no notes for 1\.2\.0/],
 ])('%s is refused', (_what, args, message) => {
-  commitRelease('1.0.0');
   const r = release(...args);
   expect(r.code).toBe(1);
   expect(r.err).toMatch(message);
 });
 
 test('package.json out of step with the tag, or HEAD not on the tag, is refused', () => {
-  commitRelease('1.0.0');
   git('tag', 'v1.0.1');
   expect(release('check', 'v1.0.1').err).toMatch(
     /package.json says version 1\.0\.0, the tag v1\.0\.1/,
@@ -125,7 +139,7 @@ test('package.json out of step with the tag, or HEAD not on the tag, is refused'
 });
 
 test('move-major points v1 at the release on origin, moves it on, and never backwards', () => {
-  const first = commitRelease('1.0.0');
+  const first = released;
   git('push', '-q', 'origin', 'HEAD:refs/heads/main', '--tags');
   expect(release('move-major', 'v1.0.0')).toMatchObject({
     code: 0,
@@ -159,7 +173,7 @@ test('move-major points v1 at the release on origin, moves it on, and never back
 });
 
 test('a prerelease is checked but leaves v1 alone', () => {
-  const stable = commitRelease('1.0.0');
+  const stable = released;
   git('push', '-q', 'origin', '--tags');
   release('move-major', 'v1.0.0');
   writeFileSync(path.join(repo, 'CHANGELOG.md'), `${CHANGELOG}\n## [1.1.0-rc.1]\n\nTry it.\n`);

@@ -3,7 +3,8 @@
 import * as core from '@actions/core';
 import { appendFile } from 'node:fs/promises';
 import os from 'node:os';
-import { CamposCloudClient } from './camposcloud/client.js';
+import { CamposCloudClient, type ClientOptions } from './camposcloud/client.js';
+import type { Clock } from './clock.js';
 import { oddFieldWarnings } from './app-facts.js';
 import type { CommandContext } from './commands/context.js';
 import { deploy } from './commands/deploy.js';
@@ -34,7 +35,17 @@ import { annotationText, logLine, outputValue } from './runner-text.js';
 /** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
 const RECOVERY_GRACE_SECONDS = 60;
 
-export async function run(): Promise<void> {
+/**
+ * What no input sets: the gap the clients keep between creates, and the clock wait-for-online and
+ * health-check go by. The action runs with the defaults; a caller that must not wait them out (a
+ * test) gives its own.
+ */
+export interface RunTuning {
+  client?: Pick<ClientOptions, 'createSpacingMs'>;
+  clock?: Clock;
+}
+
+export async function run(tuning: RunTuning = {}): Promise<void> {
   const started = Date.now();
   let phase: string | undefined;
   // Whether a request that may change something on CamposCloud was sent (the clients say).
@@ -80,7 +91,7 @@ export async function run(): Promise<void> {
     };
     const result = await execute(
       inputs,
-      await makeContext(inputs, log, started, runner, event, onChange),
+      await makeContext(inputs, log, started, runner, event, onChange, tuning),
     );
     for (const line of oddFieldWarnings(reportedApp(result))) log.warning(line);
     await commentOnPullRequest(inputs, { result }, commentContext(runner, event, log));
@@ -149,8 +160,10 @@ async function makeContext(
   runner: RunnerContext,
   event: EventInfo,
   onChange: () => void,
+  tuning: RunTuning,
 ): Promise<CommandContext> {
   const clientOptions = {
+    ...tuning.client,
     apiUrl: inputs.apiUrl,
     token: inputs.token,
     // A server message that quotes one of these is redacted before it reaches any log or summary.
@@ -183,6 +196,7 @@ async function makeContext(
     deployments: await makeDeployments(inputs, log, runner, event),
     startedAt: started,
     deadlineAt,
+    ...(tuning.clock ? { clock: tuning.clock } : {}),
   };
 }
 

@@ -4,8 +4,11 @@
 import { MUTATING, calls, type World, worldMaker } from '../e2e/helpers.js';
 import { runActionInProcess } from '../support/run-in-process.js';
 import { startFakeAppWeb, type FakeAppWeb } from '../support/fake-app-web.js';
+import { skippingClock } from '../support/skipping-clock.js';
 
-const makeWorld = worldMaker(runActionInProcess);
+// wait-for-online and the check's tries run out their limits on a clock of the run's own, not in
+// real time: the same reads and tries, without the seconds between them.
+const makeWorld = worldMaker((opts) => runActionInProcess(opts, { clock: skippingClock() }));
 
 let world: World;
 let web: FakeAppWeb;

@@ -1,7 +1,7 @@
 // The whole action (its sources, in-process) against each variant of the platform the public sources leave open: created
 // apps that start by themselves or wait for a start, create answers with and without the
 // subdomain, the subdomain as a label or a full host, and stop/start refusals in any language.
-// The state scenarios under every switch, in-process, are in __tests__/commands/state-matrix.
+// The state scenarios under every switch, in-process, are in __tests__/commands/state-matrix.ts.
 import type { Variants } from '../../local-server/camposcloud.js';
 import { calls, MUTATING, type World, worldMaker } from '../e2e/helpers.js';
 import { runActionInProcess } from '../support/run-in-process.js';

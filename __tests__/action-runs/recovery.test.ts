@@ -3,8 +3,13 @@ import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';
 import { startFakeGitHub } from '../support/fake-github.js';
 import { calls, MUTATING, type World, worldMaker } from '../e2e/helpers.js';
 import { runActionInProcess } from '../support/run-in-process.js';
+import { skippingClock } from '../support/skipping-clock.js';
 
 const makeWorld = worldMaker(runActionInProcess);
+// For a new app that never comes online: wait-for-online runs out on a clock of the run's own.
+const makeWaitSkippingWorld = worldMaker((opts) =>
+  runActionInProcess(opts, { clock: skippingClock() }),
+);
 
 let world: World;
 afterEach(async () => {
@@ -51,7 +56,7 @@ test('wait-for-online that cannot check the app warns and keeps the deploy a suc
 });
 
 test('keep-previous 0 keeps the old app when the new one does not come online', async () => {
-  world = await makeWorld({}, { createIntervalMs: 0, onlineAfterMs: 10 * 60_000 });
+  world = await makeWaitSkippingWorld({}, { createIntervalMs: 0, onlineAfterMs: 10 * 60_000 });
   const old = world.server.seedApp({ name: 'hello-bot' });
   const run = await world.run({ 'wait-for-online': '1', 'keep-previous': '0' });
   expect(run.exitCode).toBe(0);

@@ -7,8 +7,10 @@ import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';
 import { MUTATING, type World, worldMaker } from '../e2e/helpers.js';
 import { runActionInProcess } from '../support/run-in-process.js';
 import { startFakeAppWeb } from '../support/fake-app-web.js';
+import { skippingClock } from '../support/skipping-clock.js';
 
-const makeWorld = worldMaker(runActionInProcess);
+// A health check that fails runs out its time on a clock of the run's own, not in real seconds.
+const makeWorld = worldMaker((opts) => runActionInProcess(opts, { clock: skippingClock() }));
 
 let world: World;
 afterEach(async () => {

@@ -126,8 +126,8 @@ describe('a create that never answers', () => {
     fake.addFault({ path: '/v1/apps/create', kind: 'hang', times: Infinity });
     const client = clientFor(fake, {
       createAnswerMs: 200,
-      createSettleMs: 2000,
-      createLookEveryMs: 200,
+      createSettleMs: 400,
+      createLookEveryMs: 100,
       createRetryWindowMs: 60_000,
       createSpacingMs: 0,
       maxAttempts: 10,

@@ -3,6 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CamposCloudClient, type ClientOptions } from '../../src/camposcloud/client.js';
+import type { Clock } from '../../src/clock.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import type { EventInfo } from '../../src/event.js';
 import { GitHubDeployments } from '../../src/github/deployments.js';
@@ -41,6 +42,8 @@ export interface InProcessOptions {
   client?: Partial<ClientOptions>;
   /** The triggering event (default: a push to main), for the inputs and the commands alike. */
   event?: EventInfo;
+  /** The clock wait-for-online goes by (default: the real one). */
+  clock?: Clock;
 }
 
 /** Inputs as the workflow gives them, over a fresh workspace holding main.py. */
@@ -97,6 +100,7 @@ export async function inProcessDeploy(
     deployments: undefined,
     startedAt: Date.now(),
     deadlineAt,
+    ...(opts.clock ? { clock: opts.clock } : {}),
   };
   return { inputs, ctx };
 }

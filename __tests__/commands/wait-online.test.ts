@@ -3,6 +3,8 @@
 import { CamposCloudClient } from '../../src/camposcloud/client.js';
 import { waitForOnline } from '../../src/commands/wait-online.js';
 import { startFakeCamposCloud, type FakeCamposCloud } from '../../local-server/camposcloud.js';
+import type { Clock } from '../../src/clock.js';
+import { skippingClock } from '../support/skipping-clock.js';
 import { recordingLog } from './helpers.js';
 
 let server: FakeCamposCloud;
@@ -10,7 +12,7 @@ afterEach(async () => {
   await server.close();
 });
 
-async function waitFor(onlineAfterMs: number, limitSeconds: number) {
+async function waitFor(onlineAfterMs: number, limitSeconds: number, clock?: Clock) {
   server = await startFakeCamposCloud({ onlineAfterMs });
   const app = server.seedApp({ name: 'bot', running: false });
   // A start makes the app report online onlineAfterMs later.
@@ -26,6 +28,7 @@ async function waitFor(onlineAfterMs: number, limitSeconds: number) {
       intervalMs: 40,
       maxIntervalMs: 40,
       reportEveryMs: 150,
+      ...(clock ? { clock } : {}),
     },
     log,
   );
@@ -42,8 +45,12 @@ test('progress lines at the normal level while waiting, then how long it took', 
 });
 
 test('an app that does not come online in time is a warning naming the limit', async () => {
-  const { result, lines } = await waitFor(10 * 60_000, 1);
+  // The limit runs out on the test's clock: polls every 40 ms of it, for the whole second.
+  const clock = skippingClock();
+  const { result, lines } = await waitFor(10 * 60_000, 1, clock);
   expect(result.online).toBe(false);
+  expect(result.waitedMs).toBe(1000);
+  expect(clock.slept).toHaveLength(25);
   expect(lines.at(-1)).toMatch(
     /^warning: App \w+ did not report online within wait-for-online \(1\.0 s\)/,
   );

@@ -9,8 +9,14 @@ import { recipeInputs } from '../support/recipes.js';
 import { calls, MUTATING, type World } from '../e2e/helpers.js';
 import { cleanWorldMaker, disposeWorlds } from './world.js';
 import { runActionInProcess } from '../support/run-in-process.js';
+import { skippingClock } from '../support/skipping-clock.js';
 
 const makeCleanWorld = cleanWorldMaker(runActionInProcess);
+// For the runs whose new app never comes online: wait-for-online runs out on a clock of the run's
+// own, after the same reads, without the real second.
+const makeWaitSkippingWorld = cleanWorldMaker((opts) =>
+  runActionInProcess(opts, { clock: skippingClock() }),
+);
 
 let world: World;
 afterEach(async () => {
@@ -267,7 +273,7 @@ describe('rollback-on-failure', () => {
   test.each(NOT_ONLINE)(
     'a new version that does not come online is stopped, the previous one started again, and the step fails (%s)',
     async (_name, variants) => {
-      world = await makeCleanWorld({}, { variants, onlineAfterMs: 10 * 60_000 });
+      world = await makeWaitSkippingWorld({}, { variants, onlineAfterMs: 10 * 60_000 });
       const [v1] = seedVersions([true]);
       // The recipe, with its 120 s wait cut to 1 s.
       const run = await world.run({ ...withRollbackRecipe(), 'wait-for-online': '1' });
@@ -306,7 +312,7 @@ describe('rollback-on-failure', () => {
   });
 
   test('a first deploy that does not come online is stopped and fails, saying there was nothing to go back to', async () => {
-    world = await makeCleanWorld(
+    world = await makeWaitSkippingWorld(
       {},
       { variants: { createdApps: 'waits-for-start' }, onlineAfterMs: 10 * 60_000 },
     );

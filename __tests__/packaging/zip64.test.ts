@@ -1,6 +1,6 @@
-// A zip of more entries than a zip's 16-bit count holds: in a file of its own, as writing and
-// reading tens of thousands of entries is the longest test of the zip writer, and alone in its file
-// it runs beside the others rather than after them.
+// A zip of more than 65,535 entries (zip64 end records), read back by every reader. Apart from
+// zip.test.ts because writing that many entries is the slowest of the packaging tests: in a file
+// of its own it runs beside the others instead of after them.
 import path from 'node:path';
 import type { SelectedFile } from '../../src/packaging/select.js';
 import { writeZip } from '../../src/packaging/zip.js';

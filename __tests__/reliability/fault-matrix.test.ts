@@ -34,9 +34,17 @@ beforeEach(async () => {
 afterEach(async () => server.close());
 
 const TIMEOUT_MS = 150;
+/** The limits for a hang: short, since each of those cases waits one out. */
+const SHORT = {
+  requestTimeoutMs: TIMEOUT_MS,
+  uploadStallMs: TIMEOUT_MS,
+  uploadAnswerMs: TIMEOUT_MS,
+  createAnswerMs: TIMEOUT_MS,
+};
 /**
- * The limits for every fault but a hang: a busy machine can hold a loopback upload past 150 ms,
- * and a cut upload is (rightly) sent again, which is not what these cases are about.
+ * The limits for every fault but a hang: a busy machine can hold a loopback upload or an answer
+ * past 150 ms, and a request cut short is (rightly) sent again, which is not what these cases are
+ * about.
  */
 const ROOMY = {
   requestTimeoutMs: 10_000,
@@ -57,10 +65,7 @@ function client(
     retryBaseMs: 5,
     maxRetryAfterMs: RETRY_AFTER_CAP_MS,
     createSpacingMs: 20,
-    requestTimeoutMs: TIMEOUT_MS,
-    uploadStallMs: TIMEOUT_MS,
-    uploadAnswerMs: TIMEOUT_MS,
-    createAnswerMs: TIMEOUT_MS,
+    ...ROOMY,
     createSettleMs: 200,
     createLookEveryMs: 50,
     log,
@@ -246,7 +251,7 @@ describe.each(CALLS.map((c) => [c.name, c] as const))('%s', (_name, call) => {
       // faults here make no app, so a short limit ends the look sooner and changes no outcome.
       const inProgress = call.name === 'create' && MAY_BE_IN_PROGRESS.includes(faultName);
       const limits = inProgress ? { ...ROOMY, createAnswerMs: 1000 } : ROOMY;
-      const c = client(log, fault.kind === 'hang' ? {} : limits);
+      const c = client(log, fault.kind === 'hang' ? SHORT : limits);
 
       // The one case where a 2xx with an unreadable body is taken as done: delete ignores the body.
       if (call.name === 'delete' && faultName === 'a 200 with malformed JSON') {

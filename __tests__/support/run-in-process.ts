@@ -4,7 +4,7 @@
 // nothing more than the dist/ suites already do and costs a Node start each time. A run holds the
 // process's environment, working folder and stdout while it lasts, so runs never overlap: a test
 // of concurrent runs uses runAction.
-import { run } from '../../src/main.js';
+import { run, type RunTuning } from '../../src/main.js';
 import {
   collectRun,
   prepareRunner,
@@ -14,7 +14,11 @@ import {
 
 let running = false;
 
-export async function runActionInProcess(opts: RunActionOptions): Promise<ActionRun> {
+/** `tuning`: the clients' create spacing and the clock, for a run that must not wait out the real ones. */
+export async function runActionInProcess(
+  opts: RunActionOptions,
+  tuning: RunTuning = {},
+): Promise<ActionRun> {
   if (opts.user || opts.onSpawn || opts.killAfterMs !== undefined) {
     throw new Error('user, onSpawn and killAfterMs need a process of its own: use runAction.');
   }
@@ -46,7 +50,7 @@ export async function runActionInProcess(opts: RunActionOptions): Promise<Action
     process.exitCode = undefined;
     process.stdout.write = capture((t) => (stdout += t));
     process.stderr.write = capture((t) => (stderr += t));
-    await run();
+    await run(tuning);
     exitCode = Number(process.exitCode ?? 0);
   } finally {
     process.stdout.write = saved.stdout;

@@ -1,4 +1,5 @@
 import type { CamposCloudClient } from '../camposcloud/client.js';
+import type { Clock } from '../clock.js';
 import type { EventInfo } from '../event.js';
 import type { DeploymentTarget } from '../github/deployments.js';
 import type { Log } from '../log.js';
@@ -42,4 +43,6 @@ export interface CommandContext {
   /** When the run started and when its timeout-seconds deadline falls (Date.now() values). */
   startedAt: number;
   deadlineAt: number;
+  /** What wait-for-online and health-check read the time by and sleep on; the real clock when absent. */
+  clock?: Clock;
 }

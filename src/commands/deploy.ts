@@ -26,6 +26,7 @@ import { timed, type DeployResult, type Timing } from './result.js';
 import { plannedUpdateCalls, updateInPlace } from './update-in-place.js';
 import { waitForOnlineStep } from './wait-online.js';
 import { decideSkip, deployFingerprint } from './skip-unchanged.js';
+import { realClock } from '../clock.js';
 import type { HealthCheckResult } from '../health/check.js';
 import {
   checkDeployedApp,
@@ -142,7 +143,7 @@ async function deployPackage(
   }
   const app = result.app as App;
 
-  const waitStartedAt = Date.now();
+  const waitStartedAt = (ctx.clock ?? realClock).now();
   result.onlineWait = await waitForOnlineStep(app.id, inputs, ctx, timings);
   if (result.onlineWait) {
     result.app = { ...app, online: result.onlineWait.online };

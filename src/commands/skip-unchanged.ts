@@ -16,6 +16,7 @@ import type { HealthCheckResult } from '../health/check.js';
 import type { Inputs } from '../inputs/settings.js';
 import { compare } from '../text.js';
 import type { CommandContext } from './context.js';
+import { realClock } from '../clock.js';
 import type { Found } from './find-previous.js';
 import type { PreparedPackage } from './prepare-package.js';
 
@@ -134,7 +135,8 @@ export async function decideSkip(
   let healthCheck: HealthCheckResult | undefined;
   if (inputs.healthCheck) {
     const endAt =
-      Date.now() + Math.min(SKIP_HEALTH_CHECK_MAX_MS, inputs.waitForOnlineSeconds * 1000);
+      (ctx.clock ?? realClock).now() +
+      Math.min(SKIP_HEALTH_CHECK_MAX_MS, inputs.waitForOnlineSeconds * 1000);
     healthCheck = await checkDeployedApp(app, inputs, endAt, ctx);
     if (!healthCheck.passed) return no(`the running app ${app.id} does not pass its health check`);
   }

@@ -3,6 +3,7 @@
 // The deploy itself has succeeded by now: nothing here may fail the run or lose its outputs.
 import { isRunning } from '../camposcloud/app-state.js';
 import type { CamposCloudClient } from '../camposcloud/client.js';
+import { realClock, type Clock } from '../clock.js';
 import { errorText } from '../errors.js';
 import type { Log } from '../log.js';
 import { duration } from '../text.js';
@@ -19,12 +20,12 @@ export interface WaitOptions {
   maxIntervalMs?: number;
   /** Gap between "not online yet" lines at the normal log level; default 10 s. */
   reportEveryMs?: number;
+  /** Default: the real one. */
+  clock?: Clock;
 }
 
 /** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
 const DEADLINE_MARGIN_MS = 5000;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function waitForOnline(
   client: CamposCloudClient,
@@ -32,7 +33,8 @@ export async function waitForOnline(
   opts: WaitOptions,
   log: Log,
 ): Promise<OnlineWait> {
-  const started = Date.now();
+  const clock = opts.clock ?? realClock;
+  const started = clock.now();
   const endAt = Math.min(started + opts.limitSeconds * 1000, opts.deadlineAt - DEADLINE_MARGIN_MS);
   let interval = opts.intervalMs ?? 1000;
   const maxInterval = opts.maxIntervalMs ?? 5000;
@@ -43,7 +45,7 @@ export async function waitForOnline(
   const outcome = (online: boolean | undefined): OnlineWait => ({
     limitSeconds: opts.limitSeconds,
     online,
-    waitedMs: Date.now() - started,
+    waitedMs: clock.now() - started,
   });
   for (;;) {
     let online: boolean | undefined;
@@ -59,7 +61,7 @@ export async function waitForOnline(
       log.info(`App ${appId} is online (after ${duration(done.waitedMs)}).`);
       return done;
     }
-    const left = endAt - Date.now();
+    const left = endAt - clock.now();
     if (left <= 0) {
       log.warning(
         `App ${appId} did not report online within wait-for-online (${limit})` +
@@ -69,13 +71,13 @@ export async function waitForOnline(
       return outcome(false);
     }
     // Progress at the normal level every ~10 s: a silent wait of minutes reads as a hung run.
-    if (Date.now() - reportedAt >= reportEvery) {
-      reportedAt = Date.now();
+    if (clock.now() - reportedAt >= reportEvery) {
+      reportedAt = clock.now();
       log.info(`App ${appId} is not online yet (${duration(reportedAt - started)} of ${limit}).`);
     } else {
       log.debug(`App ${appId} not online yet; checking again in ${duration(interval)}.`);
     }
-    await sleep(Math.min(interval, left));
+    await clock.sleep(Math.min(interval, left));
     interval = Math.min(maxInterval, Math.round(interval * 1.5));
   }
 }
@@ -87,7 +89,7 @@ export async function waitForOnline(
 export async function waitForOnlineStep(
   appId: string,
   inputs: Pick<Inputs, 'waitForOnlineSeconds'>,
-  ctx: Pick<CommandContext, 'client' | 'log' | 'deadlineAt'>,
+  ctx: Pick<CommandContext, 'client' | 'log' | 'deadlineAt' | 'clock'>,
   timings: Timing[],
 ): Promise<OnlineWait | undefined> {
   if (inputs.waitForOnlineSeconds <= 0) return undefined;
@@ -96,7 +98,11 @@ export async function waitForOnlineStep(
       waitForOnline(
         ctx.client,
         appId,
-        { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt },
+        {
+          limitSeconds: inputs.waitForOnlineSeconds,
+          deadlineAt: ctx.deadlineAt,
+          ...(ctx.clock ? { clock: ctx.clock } : {}),
+        },
         ctx.log,
       ),
     ),

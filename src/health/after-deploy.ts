@@ -3,6 +3,7 @@
 import { appUrl } from '../app-facts.js';
 import type { CamposCloudClient } from '../camposcloud/client.js';
 import type { App } from '../camposcloud/types.js';
+import type { Clock } from '../clock.js';
 import { DeployFailedError, errorText, InputError, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
 import type { Log } from '../log.js';
@@ -16,6 +17,8 @@ interface HealthCheckContext {
   client: CamposCloudClient;
   log: Log;
   deadlineAt: number;
+  /** The clock `endAt` is a time of; the real one when absent. */
+  clock?: Clock;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function checkDeployedApp(
       statuses: inputs.healthCheckStatus,
       endAt: Math.min(endAt, ctx.deadlineAt - DEADLINE_MARGIN_MS),
       ...timing,
+      ...(ctx.clock ? { clock: ctx.clock } : {}),
     },
     ctx.log,
   );

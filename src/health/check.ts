@@ -5,6 +5,7 @@
 // little of each answer: a body is the app's, and is only ever shown as a short escaped excerpt.
 import { request } from 'undici';
 import { proxyAwareDispatcher } from '../camposcloud/proxy.js';
+import { realClock, type Clock } from '../clock.js';
 import { errorText } from '../errors.js';
 import type { Log } from '../log.js';
 import { visibleText } from '../runner-text.js';
@@ -14,7 +15,7 @@ import { statusAccepted, statusSpecText, type StatusRange } from '../inputs/heal
 interface HealthCheckOptions {
   url: string;
   statuses: readonly StatusRange[];
-  /** Date.now() value after which no new try starts. One try is always made. */
+  /** Time (of `clock`) after which no new try starts. One try is always made. */
   endAt: number;
   /** Per try; default 10 s. */
   tryTimeoutMs?: number;
@@ -23,6 +24,8 @@ interface HealthCheckOptions {
   maxIntervalMs?: number;
   /** Gap between "not healthy yet" lines at the normal log level; default 10 s. */
   reportEveryMs?: number;
+  /** What endAt and the gaps between tries are read on; default: the real clock. */
+  clock?: Clock;
 }
 
 export interface HealthCheckResult {
@@ -44,8 +47,6 @@ const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'camposcloud-deploy-health-check';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 interface Answer {
   status: number | undefined;
   /** Where the final answer came from (after same-host redirects). */
@@ -59,7 +60,8 @@ export async function runHealthCheck(
   opts: HealthCheckOptions,
   log: Log,
 ): Promise<HealthCheckResult> {
-  const started = Date.now();
+  const clock = opts.clock ?? realClock;
+  const started = clock.now();
   const tryTimeout = opts.tryTimeoutMs ?? 10_000;
   let interval = opts.intervalMs ?? 2000;
   const maxInterval = opts.maxIntervalMs ?? 5000;
@@ -71,36 +73,36 @@ export async function runHealthCheck(
   let status: number | undefined;
   for (;;) {
     tries++;
-    const left = opts.endAt - Date.now();
+    const left = opts.endAt - clock.now();
     const answer = await probe(opts.url, Math.max(1000, Math.min(tryTimeout, left)));
     if (answer.status !== undefined) status = answer.status;
     const done = (passed: boolean, problem: string | undefined): HealthCheckResult => ({
       passed,
       url: shownUrl(opts.url),
       status,
-      waitedMs: Date.now() - started,
+      waitedMs: clock.now() - started,
       problem,
     });
     if (answer.status !== undefined && statusAccepted(answer.status, opts.statuses)) {
       log.info(
-        `Health check passed: HTTP ${answer.status} from ${shownUrl(answer.url)} (after ${duration(Date.now() - started)}, ${tries} ${tries === 1 ? 'try' : 'tries'}).`,
+        `Health check passed: HTTP ${answer.status} from ${shownUrl(answer.url)} (after ${duration(clock.now() - started)}, ${tries} ${tries === 1 ? 'try' : 'tries'}).`,
       );
       return done(true, undefined);
     }
     const problem = describe(answer, expected);
-    if (Date.now() >= opts.endAt) {
+    if (clock.now() >= opts.endAt) {
       log.warning(
-        `Health check failed: ${shownUrl(opts.url)} did not answer as expected within the time left (${tries} ${tries === 1 ? 'try' : 'tries'} in ${duration(Date.now() - started)}); the last try: ${problem}.`,
+        `Health check failed: ${shownUrl(opts.url)} did not answer as expected within the time left (${tries} ${tries === 1 ? 'try' : 'tries'} in ${duration(clock.now() - started)}); the last try: ${problem}.`,
       );
       return done(false, problem);
     }
-    if (Date.now() - reportedAt >= reportEvery) {
-      reportedAt = Date.now();
+    if (clock.now() - reportedAt >= reportEvery) {
+      reportedAt = clock.now();
       log.info(`Health check: not healthy yet (${problem}); trying again.`);
     } else {
       log.debug(`Health check: ${problem}; trying again in ${duration(interval)}.`);
     }
-    await sleep(Math.max(0, Math.min(interval, opts.endAt - Date.now())));
+    await clock.sleep(Math.max(0, Math.min(interval, opts.endAt - clock.now())));
     interval = Math.min(maxInterval, Math.round(interval * 1.5));
   }
 }
