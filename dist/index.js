@@ -68149,7 +68149,7 @@ class PullRequestComments {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3756);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5087);
 /* harmony import */ var _young_generation_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8263);
 // The action's entry point (dist/index.js after bundling).
 
@@ -68219,7 +68219,7 @@ function objectOrEmpty(v) {
 
 /***/ }),
 
-/***/ 3756:
+/***/ 5087:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -81916,6 +81916,14 @@ deployFingerprint) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/clock.ts
+// The time a wait reads and how it sleeps, as one argument: a caller that must not wait out a
+// limit in real time (a test of what happens when it runs out) gives a clock of its own.
+const realClock = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
 ;// CONCATENATED MODULE: ./src/commands/wait-online.ts
 // wait-for-online: CamposCloud has no deploy status endpoint, so the only sign that the new app
 // runs is currentResourceMetrics.online on GET /apps/{id}; poll it until it is true or time is up.
@@ -81924,11 +81932,12 @@ deployFingerprint) {
 
 
 
+
 /** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
 const DEADLINE_MARGIN_MS = 5000;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function waitForOnline(client, appId, opts, log) {
-    const started = Date.now();
+    const clock = opts.clock ?? realClock;
+    const started = clock.now();
     const endAt = Math.min(started + opts.limitSeconds * 1000, opts.deadlineAt - DEADLINE_MARGIN_MS);
     let interval = opts.intervalMs ?? 1000;
     const maxInterval = opts.maxIntervalMs ?? 5000;
@@ -81939,7 +81948,7 @@ async function waitForOnline(client, appId, opts, log) {
     const outcome = (online) => ({
         limitSeconds: opts.limitSeconds,
         online,
-        waitedMs: Date.now() - started,
+        waitedMs: clock.now() - started,
     });
     for (;;) {
         let online;
@@ -81956,7 +81965,7 @@ async function waitForOnline(client, appId, opts, log) {
             log.info(`App ${appId} is online (after ${(0,src_text/* duration */.p0)(done.waitedMs)}).`);
             return done;
         }
-        const left = endAt - Date.now();
+        const left = endAt - clock.now();
         if (left <= 0) {
             log.warning(`App ${appId} did not report online within wait-for-online (${limit})` +
                 (endAt < started + opts.limitSeconds * 1000 ? ', cut short by timeout-seconds' : '') +
@@ -81964,14 +81973,14 @@ async function waitForOnline(client, appId, opts, log) {
             return outcome(false);
         }
         // Progress at the normal level every ~10 s: a silent wait of minutes reads as a hung run.
-        if (Date.now() - reportedAt >= reportEvery) {
-            reportedAt = Date.now();
+        if (clock.now() - reportedAt >= reportEvery) {
+            reportedAt = clock.now();
             log.info(`App ${appId} is not online yet (${(0,src_text/* duration */.p0)(reportedAt - started)} of ${limit}).`);
         }
         else {
             log.debug(`App ${appId} not online yet; checking again in ${(0,src_text/* duration */.p0)(interval)}.`);
         }
-        await sleep(Math.min(interval, left));
+        await clock.sleep(Math.min(interval, left));
         interval = Math.min(maxInterval, Math.round(interval * 1.5));
     }
 }
@@ -81982,7 +81991,11 @@ async function waitForOnline(client, appId, opts, log) {
 async function waitForOnlineStep(appId, inputs, ctx, timings) {
     if (inputs.waitForOnlineSeconds <= 0)
         return undefined;
-    return ctx.log.group('Wait for the app to come online', () => timed(timings, 'wait for online', () => waitForOnline(ctx.client, appId, { limitSeconds: inputs.waitForOnlineSeconds, deadlineAt: ctx.deadlineAt }, ctx.log)));
+    return ctx.log.group('Wait for the app to come online', () => timed(timings, 'wait for online', () => waitForOnline(ctx.client, appId, {
+        limitSeconds: inputs.waitForOnlineSeconds,
+        deadlineAt: ctx.deadlineAt,
+        ...(ctx.clock ? { clock: ctx.clock } : {}),
+    }, ctx.log)));
 }
 
 // EXTERNAL MODULE: ./src/runner-text.ts
@@ -82087,6 +82100,7 @@ function shorten(v) {
 
 
 
+
 /** Of an answer, this much is read; the rest is dropped unread. */
 const BODY_CAP_BYTES = 16 * 1024;
 /** Of what was read, this much is shown (escaped, on one line). */
@@ -82094,9 +82108,9 @@ const EXCERPT_CHARS = 160;
 const MAX_REDIRECTS = 5;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = 'camposcloud-deploy-health-check';
-const check_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function runHealthCheck(opts, log) {
-    const started = Date.now();
+    const clock = opts.clock ?? realClock;
+    const started = clock.now();
     const tryTimeout = opts.tryTimeoutMs ?? 10_000;
     let interval = opts.intervalMs ?? 2000;
     const maxInterval = opts.maxIntervalMs ?? 5000;
@@ -82108,7 +82122,7 @@ async function runHealthCheck(opts, log) {
     let status;
     for (;;) {
         tries++;
-        const left = opts.endAt - Date.now();
+        const left = opts.endAt - clock.now();
         const answer = await probe(opts.url, Math.max(1000, Math.min(tryTimeout, left)));
         if (answer.status !== undefined)
             status = answer.status;
@@ -82116,26 +82130,26 @@ async function runHealthCheck(opts, log) {
             passed,
             url: shownUrl(opts.url),
             status,
-            waitedMs: Date.now() - started,
+            waitedMs: clock.now() - started,
             problem,
         });
         if (answer.status !== undefined && statusAccepted(answer.status, opts.statuses)) {
-            log.info(`Health check passed: HTTP ${answer.status} from ${shownUrl(answer.url)} (after ${(0,src_text/* duration */.p0)(Date.now() - started)}, ${tries} ${tries === 1 ? 'try' : 'tries'}).`);
+            log.info(`Health check passed: HTTP ${answer.status} from ${shownUrl(answer.url)} (after ${(0,src_text/* duration */.p0)(clock.now() - started)}, ${tries} ${tries === 1 ? 'try' : 'tries'}).`);
             return done(true, undefined);
         }
         const problem = describe(answer, expected);
-        if (Date.now() >= opts.endAt) {
-            log.warning(`Health check failed: ${shownUrl(opts.url)} did not answer as expected within the time left (${tries} ${tries === 1 ? 'try' : 'tries'} in ${(0,src_text/* duration */.p0)(Date.now() - started)}); the last try: ${problem}.`);
+        if (clock.now() >= opts.endAt) {
+            log.warning(`Health check failed: ${shownUrl(opts.url)} did not answer as expected within the time left (${tries} ${tries === 1 ? 'try' : 'tries'} in ${(0,src_text/* duration */.p0)(clock.now() - started)}); the last try: ${problem}.`);
             return done(false, problem);
         }
-        if (Date.now() - reportedAt >= reportEvery) {
-            reportedAt = Date.now();
+        if (clock.now() - reportedAt >= reportEvery) {
+            reportedAt = clock.now();
             log.info(`Health check: not healthy yet (${problem}); trying again.`);
         }
         else {
             log.debug(`Health check: ${problem}; trying again in ${(0,src_text/* duration */.p0)(interval)}.`);
         }
-        await check_sleep(Math.max(0, Math.min(interval, opts.endAt - Date.now())));
+        await clock.sleep(Math.max(0, Math.min(interval, opts.endAt - clock.now())));
         interval = Math.min(maxInterval, Math.round(interval * 1.5));
     }
 }
@@ -82291,6 +82305,7 @@ async function checkDeployedApp(app, inputs, endAt, ctx, timing = {}) {
         statuses: inputs.healthCheckStatus,
         endAt: Math.min(endAt, ctx.deadlineAt - after_deploy_DEADLINE_MARGIN_MS),
         ...timing,
+        ...(ctx.clock ? { clock: ctx.clock } : {}),
     }, ctx.log);
 }
 function notRun(problem, log) {
@@ -82366,6 +82381,7 @@ function healthCheckFailure(app, check, previous) {
 // this deploy's, the settings the workflow sets still what the app reports (not changed in the
 // dashboard since), and, with health-check, the running app passing it. Anything less deploys,
 // saying why.
+
 
 
 
@@ -82458,7 +82474,8 @@ async function decideSkip(found, fingerprint, inputs, pkg, ctx) {
     }
     let healthCheck;
     if (inputs.healthCheck) {
-        const endAt = Date.now() + Math.min(SKIP_HEALTH_CHECK_MAX_MS, inputs.waitForOnlineSeconds * 1000);
+        const endAt = (ctx.clock ?? realClock).now() +
+            Math.min(SKIP_HEALTH_CHECK_MAX_MS, inputs.waitForOnlineSeconds * 1000);
         healthCheck = await checkDeployedApp(app, inputs, endAt, ctx);
         if (!healthCheck.passed)
             return no(`the running app ${app.id} does not pass its health check`);
@@ -82476,6 +82493,7 @@ async function decideSkip(found, fingerprint, inputs, pkg, ctx) {
 // The parts: find-previous.ts (what is replaced), recreate.ts and update-in-place.ts (the two
 // strategies), keep-previous.ts (the old versions' deletes); this file runs them in order, with
 // the dry run, the waits and the clean-up.
+
 
 
 
@@ -82581,7 +82599,7 @@ async function deployPackage(given, ctx, pkg, timings) {
         throw err;
     }
     const app = result.app;
-    const waitStartedAt = Date.now();
+    const waitStartedAt = (ctx.clock ?? realClock).now();
     result.onlineWait = await waitForOnlineStep(app.id, inputs, ctx, timings);
     if (result.onlineWait) {
         result.app = { ...app, online: result.onlineWait.online };
@@ -84657,7 +84675,7 @@ function runUrl(runner, repository) {
 
 /** Seconds the recovery (starting the old app again) may take after the run's own deadline. */
 const RECOVERY_GRACE_SECONDS = 60;
-async function run() {
+async function run(tuning = {}) {
     const started = Date.now();
     let phase;
     // Whether a request that may change something on CamposCloud was sent (the clients say).
@@ -84699,7 +84717,7 @@ async function run() {
         const onChange = () => {
             changed = true;
         };
-        const result = await execute(inputs, await makeContext(inputs, log, started, runner, event, onChange));
+        const result = await execute(inputs, await makeContext(inputs, log, started, runner, event, onChange, tuning));
         for (const line of oddFieldWarnings(reportedApp(result)))
             log.warning(line);
         await commentOnPullRequest(inputs, { result }, commentContext(runner, event, log));
@@ -84756,8 +84774,9 @@ function execute(inputs, ctx) {
         return rollback(inputs, ctx);
     return stopOrDelete(inputs, ctx);
 }
-async function makeContext(inputs, log, started, runner, event, onChange) {
+async function makeContext(inputs, log, started, runner, event, onChange, tuning) {
     const clientOptions = {
+        ...tuning.client,
         apiUrl: inputs.apiUrl,
         token: inputs.token,
         // A server message that quotes one of these is redacted before it reaches any log or summary.
@@ -84790,6 +84809,7 @@ async function makeContext(inputs, log, started, runner, event, onChange) {
         deployments: await makeDeployments(inputs, log, runner, event),
         startedAt: started,
         deadlineAt,
+        ...(tuning.clock ? { clock: tuning.clock } : {}),
     };
 }
 async function makeDeployments(inputs, log, runner, event) {
