@@ -50,9 +50,13 @@ export const MODULES = {
   'src/packaging/credentials.ts': [
     '__tests__/packaging/credentials.test.ts',
     '__tests__/packaging/select.test.ts',
+    '__tests__/action-runs/shipped-files.test.ts',
   ],
   // Nothing outside `path`, and `path` inside the workspace.
-  'src/inputs/paths.ts': ['__tests__/inputs.test.ts'],
+  'src/inputs/paths.ts': [
+    '__tests__/inputs.test.ts',
+    '__tests__/action-runs/git-never-shipped.test.ts',
+  ],
   'src/runner-text.ts': ['__tests__/runner-text.test.ts'],
   // Secrets masked before anything can throw, and cut out of what the server sends back.
   'src/inputs/token.ts': ['__tests__/inputs.test.ts'],

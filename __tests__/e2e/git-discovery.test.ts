@@ -17,7 +17,8 @@ async function shippedNames(): Promise<string[]> {
   return entries.map((e) => e.name).sort();
 }
 
-test('outside a checkout git is never started; in one, git is asked', async () => {
+/** A git first on PATH that notes each call, then runs the real one; and how to read its notes. */
+async function countedGit() {
   const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
   const bin = await tempDir('ccd-bin-');
   const log = path.join(bin, 'calls');
@@ -26,43 +27,41 @@ test('outside a checkout git is never started; in one, git is asked', async () =
     `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realGit}' "$@"\n`,
   );
   await chmod(path.join(bin, 'git'), 0o755);
-  const env = { PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}` };
-  const calls = () => readFile(log, 'utf8').catch(() => '');
+  return {
+    PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+    calls: () => readFile(log, 'utf8').catch(() => ''),
+  };
+}
 
+test('outside a checkout, git is never started and the .gitignore files are read', async () => {
+  const git = await countedGit();
   world = await makeWorld({ '.gitignore': '*.log\n', 'debug.log': '' });
-  const plain = await world.run({}, { env });
-  expect(plain.exitCode).toBe(0);
+  const r = await world.run({}, { env: { PATH: git.PATH } });
+  expect(r.exitCode).toBe(0);
   expect(await shippedNames()).toEqual([
     '.gitignore',
     'lib/util.py',
     'main.py',
     'requirements.txt',
   ]);
-  expect(await calls()).toBe('');
-
-  execFileSync(realGit, ['init', '-q'], { cwd: world.workspace });
-  const checkout = await world.run({}, { env });
-  expect(checkout.exitCode).toBe(0);
-  expect(await calls()).toContain('rev-parse');
-  expect(await shippedNames()).toEqual([
-    '.gitignore',
-    'lib/util.py',
-    'main.py',
-    'requirements.txt',
-  ]);
+  expect(await git.calls()).toBe('');
 });
 
+// In-process tests show git deciding inside a checkout found by its .git (select.test.ts); only
+// the process's own environment can carry GIT_DIR to git.
 test('a work tree that GIT_DIR and GIT_WORK_TREE name, with no .git above path: git decides', async () => {
+  const git = await countedGit();
   world = await makeWorld({ 'private.txt': 'not for the server' });
   const gitDir = path.join(await tempDir('ccd-gitdir-'), 'repo.git');
   execFileSync('git', ['init', '-q', '--separate-git-dir', gitDir, world.workspace]);
   await rm(path.join(world.workspace, '.git'));
   await writeFile(path.join(gitDir, 'info', 'exclude'), 'private.txt\n');
   const r = await world.run(
-    { 'app-name': 'hello-bot' },
-    { env: { GIT_DIR: gitDir, GIT_WORK_TREE: world.workspace } },
+    {},
+    { env: { PATH: git.PATH, GIT_DIR: gitDir, GIT_WORK_TREE: world.workspace } },
   );
   expect(r.exitCode).toBe(0);
+  expect(await git.calls()).toContain('rev-parse');
   expect(await shippedNames()).toEqual(['lib/util.py', 'main.py', 'requirements.txt']);
   expect(r.stdout).toContain('.git/info/exclude');
 });
