@@ -98,6 +98,9 @@ export default {
   mutate,
   jest: {
     projectType: 'custom',
+    // Every file listed for the module runs. Left on, jest's related-tests search drops the
+    // in-process action runs, which reach the module only through src/main.ts.
+    enableFindRelatedTests: false,
     config: {
       ...common,
       // Replaces jest.config.js's unit and e2e projects, which Stryker would merge this into.
