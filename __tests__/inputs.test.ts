@@ -261,6 +261,13 @@ const BAD: BadCase[] = [
     allowed: /entry file/,
   },
   {
+    what: 'main-file .',
+    values: { 'main-file': '.' },
+    input: 'main-file',
+    problem: /"\." is a folder, not a file/,
+    allowed: /entry file/,
+  },
+  {
     what: 'main-file with an empty segment',
     values: { 'main-file': 'src//main.py' },
     input: 'main-file',
@@ -590,6 +597,8 @@ describe('parseInputs happy paths', () => {
     ['.\\index.js', 'index.js'],
     ['a/./b.js', 'a/b.js'],
     ['  main.py  ', 'main.py'],
+    // Only a drive letter at the start makes a path absolute: a colon elsewhere is a name's.
+    ['bot:v2.py', 'bot:v2.py'],
   ])('main-file %j is normalised to %j', (given, expected) => {
     expect(parse({ 'main-file': given }).mainFile).toBe(expected);
   });
