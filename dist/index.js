@@ -81919,6 +81919,12 @@ deployFingerprint) {
 ;// CONCATENATED MODULE: ./src/clock.ts
 // The time a wait reads and how it sleeps, as one argument: a caller that must not wait out a
 // limit in real time (a test of what happens when it runs out) gives a clock of its own.
+/** Left for the steps after a wait (recovery, the GitHub deployment, outputs) before the deadline. */
+const DEADLINE_MARGIN_MS = 5000;
+/** When a wait that would end at `endAt` must end so that the run's deadline still holds. */
+function waitEndsAt(endAt, deadlineAt) {
+    return Math.min(endAt, deadlineAt - DEADLINE_MARGIN_MS);
+}
 const realClock = {
     now: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -81933,12 +81939,10 @@ const realClock = {
 
 
 
-/** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
-const DEADLINE_MARGIN_MS = 5000;
 async function waitForOnline(client, appId, opts, log) {
     const clock = opts.clock ?? realClock;
     const started = clock.now();
-    const endAt = Math.min(started + opts.limitSeconds * 1000, opts.deadlineAt - DEADLINE_MARGIN_MS);
+    const endAt = waitEndsAt(started + opts.limitSeconds * 1000, opts.deadlineAt);
     let interval = opts.intervalMs ?? 1000;
     const maxInterval = opts.maxIntervalMs ?? 5000;
     const reportEvery = opts.reportEveryMs ?? 10_000;
@@ -82278,8 +82282,7 @@ async function readExcerpt(body) {
 
 
 
-/** Left for the steps after the check (recovery, GitHub, outputs) before the run's deadline. */
-const after_deploy_DEADLINE_MARGIN_MS = 5000;
+
 /**
  * Checks the app, trying until endAt (the end of wait-for-online). A path needs the app's address,
  * read afresh: the create's answer may lack the subdomain. Never throws.
@@ -82303,7 +82306,7 @@ async function checkDeployedApp(app, inputs, endAt, ctx, timing = {}) {
     return runHealthCheck({
         url,
         statuses: inputs.healthCheckStatus,
-        endAt: Math.min(endAt, ctx.deadlineAt - after_deploy_DEADLINE_MARGIN_MS),
+        endAt: waitEndsAt(endAt, ctx.deadlineAt),
         ...timing,
         ...(ctx.clock ? { clock: ctx.clock } : {}),
     }, ctx.log);

@@ -6,6 +6,14 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/** Left for the steps after a wait (recovery, the GitHub deployment, outputs) before the deadline. */
+const DEADLINE_MARGIN_MS = 5000;
+
+/** When a wait that would end at `endAt` must end so that the run's deadline still holds. */
+export function waitEndsAt(endAt: number, deadlineAt: number): number {
+  return Math.min(endAt, deadlineAt - DEADLINE_MARGIN_MS);
+}
+
 export const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)),

@@ -54,6 +54,10 @@ const online = (a: FakeApp) => a.running && Date.now() >= a.onlineAt;
 const running = () => [...server.apps.values()].filter((a) => a.name === NAME && a.running);
 const stored = (id: string) => server.apps.get(id)!;
 
+/** Inputs and context for a run of `command` on the bot that ships no package. */
+const unpackaged = (command: 'stop' | 'delete' | 'rollback') =>
+  inProcessDeploy(server, { 'app-name': NAME, command, 'main-file': '' });
+
 /** A version of the bot; `state` says how the platform has it. */
 function seed(state: 'online' | 'starting' | 'stopped', minute: number): FakeApp {
   return server.seedApp({
@@ -145,11 +149,7 @@ export function stateMatrix(worlds: World[]): void {
       await start();
       const app = seed('online', 0);
       for (let i = 0; i < 2; i++) {
-        const { inputs, ctx } = await inProcessDeploy(server, {
-          'app-name': NAME,
-          command: 'stop',
-          'main-file': '',
-        });
+        const { inputs, ctx } = await unpackaged('stop');
         const result = await stopOrDelete(inputs, ctx);
         expect(stored(app._id).running).toBe(false);
         expect(outputsFor(result)).toMatchObject({ status: 'stopped', online: 'false' });
@@ -160,11 +160,7 @@ export function stateMatrix(worlds: World[]): void {
     test('stop of an app still starting stops it', async () => {
       await start();
       const app = seed('starting', 0);
-      const { inputs, ctx } = await inProcessDeploy(server, {
-        'app-name': NAME,
-        command: 'stop',
-        'main-file': '',
-      });
+      const { inputs, ctx } = await unpackaged('stop');
       const result = await stopOrDelete(inputs, ctx);
       expect(stored(app._id).running).toBe(false);
       expect(outputsFor(result)).toMatchObject({ status: 'stopped', online: 'false' });
@@ -177,11 +173,7 @@ export function stateMatrix(worlds: World[]): void {
       await start();
       seed('stopped', 0);
       seed('online', 1);
-      const { inputs, ctx } = await inProcessDeploy(server, {
-        'app-name': NAME,
-        command: 'delete',
-        'main-file': '',
-      });
+      const { inputs, ctx } = await unpackaged('delete');
       const result = await stopOrDelete(inputs, ctx);
       expect(server.apps.size).toBe(0);
       expect(outputsFor(result).status).toBe('deleted');
@@ -191,11 +183,7 @@ export function stateMatrix(worlds: World[]): void {
       await start();
       const kept = seed('stopped', 0);
       const current = seed('online', 1);
-      const { inputs, ctx } = await inProcessDeploy(server, {
-        'app-name': NAME,
-        command: 'rollback',
-        'main-file': '',
-      });
+      const { inputs, ctx } = await unpackaged('rollback');
       const result = await rollback(inputs, ctx);
       expect(stored(current._id).running).toBe(false);
       expect(running().map((a) => a._id)).toEqual([kept._id]);

@@ -3,7 +3,7 @@
 // The deploy itself has succeeded by now: nothing here may fail the run or lose its outputs.
 import { isRunning } from '../camposcloud/app-state.js';
 import type { CamposCloudClient } from '../camposcloud/client.js';
-import { realClock, type Clock } from '../clock.js';
+import { realClock, waitEndsAt, type Clock } from '../clock.js';
 import { errorText } from '../errors.js';
 import type { Log } from '../log.js';
 import { duration } from '../text.js';
@@ -24,9 +24,6 @@ export interface WaitOptions {
   clock?: Clock;
 }
 
-/** Left for the steps after the wait (GitHub deployment, outputs) before the deadline. */
-const DEADLINE_MARGIN_MS = 5000;
-
 export async function waitForOnline(
   client: CamposCloudClient,
   appId: string,
@@ -35,7 +32,7 @@ export async function waitForOnline(
 ): Promise<OnlineWait> {
   const clock = opts.clock ?? realClock;
   const started = clock.now();
-  const endAt = Math.min(started + opts.limitSeconds * 1000, opts.deadlineAt - DEADLINE_MARGIN_MS);
+  const endAt = waitEndsAt(started + opts.limitSeconds * 1000, opts.deadlineAt);
   let interval = opts.intervalMs ?? 1000;
   const maxInterval = opts.maxIntervalMs ?? 5000;
   const reportEvery = opts.reportEveryMs ?? 10_000;

@@ -3,15 +3,12 @@
 import { appUrl } from '../app-facts.js';
 import type { CamposCloudClient } from '../camposcloud/client.js';
 import type { App } from '../camposcloud/types.js';
-import type { Clock } from '../clock.js';
+import { waitEndsAt, type Clock } from '../clock.js';
 import { DeployFailedError, errorText, InputError, type AppState } from '../errors.js';
 import type { Inputs } from '../inputs/settings.js';
 import type { Log } from '../log.js';
 import { runHealthCheck, type HealthCheckResult } from './check.js';
 import { healthCheckUrl, type HealthCheckTarget } from '../inputs/health-check.js';
-
-/** Left for the steps after the check (recovery, GitHub, outputs) before the run's deadline. */
-const DEADLINE_MARGIN_MS = 5000;
 
 interface HealthCheckContext {
   client: CamposCloudClient;
@@ -53,7 +50,7 @@ export async function checkDeployedApp(
     {
       url,
       statuses: inputs.healthCheckStatus,
-      endAt: Math.min(endAt, ctx.deadlineAt - DEADLINE_MARGIN_MS),
+      endAt: waitEndsAt(endAt, ctx.deadlineAt),
       ...timing,
       ...(ctx.clock ? { clock: ctx.clock } : {}),
     },
