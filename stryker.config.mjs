@@ -8,22 +8,13 @@ import { common } from './jest.config.js';
 
 /** The modules under test, and the in-process test files that exercise them. */
 export const MODULES = {
-  'src/commands/target.ts': [
-    '__tests__/commands/stop-target.test.ts',
-    '__tests__/commands/target.test.ts',
-    '__tests__/commands/dry-run-deployments.test.ts',
-  ],
+  'src/commands/target.ts': ['__tests__/commands/which-app.test.ts'],
   'src/commands/versions.ts': [
     '__tests__/lifecycle/versions.test.ts',
-    '__tests__/lifecycle/versions-edges.test.ts',
-    '__tests__/commands/failed-deletes.test.ts',
-    '__tests__/commands/keep-previous.test.ts',
+    '__tests__/commands/versions-kept.test.ts',
   ],
-  'src/commands/keep-previous.ts': [
-    '__tests__/commands/keep-previous.test.ts',
-    '__tests__/commands/failed-deletes.test.ts',
-  ],
-  'src/commands/find-apps.ts': ['__tests__/commands/stop-target.test.ts'],
+  'src/commands/keep-previous.ts': ['__tests__/commands/versions-kept.test.ts'],
+  'src/commands/find-apps.ts': ['__tests__/commands/which-app.test.ts'],
   // The app name a stop or delete may act on (never one named only by a default), and the branch
   // or pull request a preview's name comes from.
   'src/inputs/rules.ts': [
@@ -31,18 +22,15 @@ export const MODULES = {
     '__tests__/lifecycle/inputs.test.ts',
     '__tests__/health/inputs.test.ts',
     '__tests__/event.test.ts',
-    '__tests__/commands/stop-target.test.ts',
+    '__tests__/commands/which-app.test.ts',
   ],
   'src/event.ts': [
     '__tests__/event.test.ts',
     '__tests__/inputs.test.ts',
     '__tests__/lifecycle/inputs.test.ts',
-    '__tests__/commands/stop-target.test.ts',
+    '__tests__/commands/which-app.test.ts',
   ],
-  'src/github/payload.ts': [
-    '__tests__/github/pure.test.ts',
-    '__tests__/github/deployments.test.ts',
-  ],
+  'src/github/payload.ts': ['__tests__/github/pure.test.ts', '__tests__/github/clients.test.ts'],
   'src/packaging/rules.ts': [
     '__tests__/packaging/rules.test.ts',
     '__tests__/packaging/select.test.ts',
@@ -55,31 +43,27 @@ export const MODULES = {
   // Nothing outside `path`, and `path` inside the workspace.
   'src/inputs/paths.ts': [
     '__tests__/inputs.test.ts',
-    '__tests__/action-runs/git-never-shipped.test.ts',
+    '__tests__/action-runs/shipped-files.test.ts',
   ],
   'src/runner-text.ts': ['__tests__/runner-text.test.ts'],
   // Secrets masked before anything can throw, and cut out of what the server sends back.
   'src/inputs/token.ts': ['__tests__/inputs.test.ts'],
   'src/inputs/env-vars.ts': ['__tests__/inputs.test.ts'],
   'src/inputs/api-url.ts': ['__tests__/inputs.test.ts'],
-  'src/camposcloud/redact.ts': ['__tests__/camposcloud/retry-budget.test.ts'],
+  'src/camposcloud/redact.ts': ['__tests__/camposcloud/faults.test.ts'],
   'src/camposcloud/retry.ts': [
     '__tests__/camposcloud/pure.test.ts',
-    '__tests__/camposcloud/retry-budget.test.ts',
-    '__tests__/camposcloud/backoff.test.ts',
+    '__tests__/camposcloud/faults.test.ts',
   ],
   // A create that may have reached the server is looked for, not sent again (two copies running).
   'src/camposcloud/create.ts': [
-    '__tests__/camposcloud/client-create.test.ts',
-    '__tests__/camposcloud/slow-create.test.ts',
+    '__tests__/camposcloud/create.test.ts',
     '__tests__/camposcloud/pure.test.ts',
-    '__tests__/camposcloud/time-limits.test.ts',
+    '__tests__/camposcloud/faults.test.ts',
   ],
   'src/camposcloud/outcome.ts': [
-    '__tests__/camposcloud/give-up.test.ts',
+    '__tests__/camposcloud/faults.test.ts',
     '__tests__/camposcloud/pure.test.ts',
-    '__tests__/camposcloud/backoff.test.ts',
-    '__tests__/camposcloud/client-faults.test.ts',
   ],
 };
 

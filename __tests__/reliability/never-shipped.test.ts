@@ -1,6 +1,6 @@
 // What must never reach the zip, on the built action: .git and the usual credential files, left out
 // by default wherever they are, named in the log and the summary. Zips read back. `path` into .git
-// and the include input run in-process (__tests__/action-runs/git-never-shipped.test.ts).
+// and the include input run in-process (__tests__/action-runs/shipped-files.test.ts).
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeWorld, type World } from '../e2e/helpers.js';
