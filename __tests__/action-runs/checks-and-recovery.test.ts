@@ -1,4 +1,5 @@
-// What comes around a deploy, the whole action run in-process: skip-unchanged before it, the health check after it, and what the user is left with when it goes wrong.
+// What comes around a deploy, the whole action run in-process: skip-unchanged before it, the health
+// check after it, and what the user is left with when it goes wrong.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';

@@ -1,4 +1,5 @@
-// What a deploy's and a stop's inputs choose, and the platform variants they meet: the whole action run in-process against the local server.
+// What a deploy's and a stop's inputs choose, and the platform variants they meet: the whole action
+// run in-process against the local server.
 import { symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Variants } from '../../local-server/camposcloud.js';

@@ -1,4 +1,5 @@
-// What a deploy ships, the whole action run in-process against the local server, each run's zip read back.
+// What a deploy ships, the whole action run in-process against the local server, each run's zip
+// read back.
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionRun, RunActionOptions } from '../../local-runner/run-action.js';

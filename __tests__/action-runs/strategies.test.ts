@@ -1,4 +1,5 @@
-// strategy recreate and update, the whole action run in-process: the set-up an app keeps, the reads before the writes, the wait and the deployment record.
+// strategy recreate and update, the whole action run in-process: the set-up an app keeps, the reads
+// before the writes, the wait and the deployment record.
 import { FINGERPRINT_VAR } from '../../src/camposcloud/fingerprint-var.js';
 import { calls, visible, type World, worldMaker } from '../e2e/helpers.js';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github.js';

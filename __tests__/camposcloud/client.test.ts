@@ -1,4 +1,6 @@
-// The API client against the local CamposCloud-compatible server: its endpoints, the listing walked to the end, the upload body and its progress, a host that cannot be reached, and what a long wait says.
+// The API client against the local CamposCloud-compatible server: its endpoints, the listing walked
+// to the end, the upload body and its progress, a host that cannot be reached, and what a long wait
+// says.
 import { createHash, randomBytes } from 'node:crypto';
 import { stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';

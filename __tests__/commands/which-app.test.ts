@@ -1,4 +1,5 @@
-// Which app a command acts on: the target found, the app a stop may touch, a dry run that changes nothing, and a stop that keeps failing.
+// Which app a command acts on: the target found, the app a stop may touch, a dry run that changes
+// nothing, and a stop that keeps failing.
 import { type FakeCamposCloud, startFakeCamposCloud } from '../../local-server/camposcloud.js';
 import type { DeploymentRecorder } from '../../src/commands/context.js';
 import { deploy } from '../../src/commands/deploy.js';

@@ -1,4 +1,5 @@
-// Secrets never reach logs, outputs, summaries or the uploaded zip: the token, a secret a server echoes back, and secrets inputs carry in unexpected places.
+// Secrets never reach logs, outputs, summaries or the uploaded zip: the token, a secret a server
+// echoes back, and secrets inputs carry in unexpected places.
 import type { ActionRun } from '../../local-runner/run-action.js';
 import { startFakeCamposCloud } from '../../local-server/camposcloud.js';
 import { clientFor } from '../camposcloud/helpers.js';

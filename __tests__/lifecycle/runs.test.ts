@@ -1,4 +1,5 @@
-// The lifecycle, the whole action run in-process against the local server: stop and delete on a branch delete, rollback, and the versions a deploy keeps.
+// The lifecycle, the whole action run in-process against the local server: stop and delete on a
+// branch delete, rollback, and the versions a deploy keeps.
 import type { FakeApp, Variants } from '../../local-server/camposcloud.js';
 import { calls, MUTATING, type World, worldMaker } from '../e2e/helpers.js';
 import { type FakeGitHub, startFakeGitHub } from '../support/fake-github.js';

@@ -1,4 +1,5 @@
-// The run's deadline (timeout-seconds), in-process: a create that never answers, a workspace too big to package in time.
+// The run's deadline (timeout-seconds), in-process: a create that never answers, a workspace too
+// big to package in time.
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type FakeCamposCloud, startFakeCamposCloud } from '../../local-server/camposcloud.js';

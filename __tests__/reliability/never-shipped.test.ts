@@ -1,4 +1,5 @@
-// What must never reach CamposCloud, read back from the zip the server received, on the built action.
+// What must never reach CamposCloud, read back from the zip the server received, on the built
+// action.
 import { execFileSync } from 'node:child_process';
 import { chmod, copyFile, mkdir, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
