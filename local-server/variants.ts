@@ -1,14 +1,16 @@
 /**
  * One switch per behaviour the public sources leave open (CONTRIBUTING.md lists them). Where a
- * switch decides what state an app reports or how a stop or start is answered, its default is the
- * least convenient plausible world (a client that guesses the state fails there); the others
- * default to the fullest reading of the docs. Tests flip them to check the client against each.
+ * switch decides what state an app reports, how a stop or start is answered, or how much of an app
+ * a list item or a create's answer carries, its default is the least convenient plausible world (a
+ * client that guesses the state, or counts on a field the docs do not promise, fails there); the
+ * others default to the fullest reading of the docs. Tests flip them to check the client against
+ * each.
  */
 export interface Variants {
-  /** GET /v1/apps items: 'full' app objects, or 'lean' ones without the settings (the SDK's type). */
-  listItems: 'full' | 'lean';
-  /** The create answer: the 'full' app, or the 'documented' example without assignedSubdomain, ports, env vars. */
-  createAnswer: 'full' | 'documented';
+  /** GET /v1/apps items: 'lean' ones without the settings (the SDK's type), or 'full' app objects. */
+  listItems: 'lean' | 'full';
+  /** The create answer: the 'documented' example without assignedSubdomain, ports, env vars, or the 'full' app. */
+  createAnswer: 'documented' | 'full';
   /** assignedSubdomain as a bare 'label' (my-bot) or a full 'host' name (my-bot.camposcloud.app). */
   subdomain: 'label' | 'host';
   /** GET /v1/apps?page=N: 'honoured', or 'ignored' (always the first page). */
@@ -74,8 +76,8 @@ function defaultCreateMs(): number {
 }
 
 export const DEFAULT_VARIANTS: Readonly<Variants> = {
-  listItems: 'full',
-  createAnswer: 'full',
+  listItems: 'lean',
+  createAnswer: 'documented',
   subdomain: 'label',
   pageParam: 'honoured',
   createdApps: 'waits-for-start',

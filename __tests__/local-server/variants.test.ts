@@ -47,17 +47,20 @@ describe('variants', () => {
     return call('POST', '/apps/create', form);
   }
 
-  test('the defaults: the fullest documented answers, in the least convenient world for the state', async () => {
+  test('the defaults: the least convenient world for the state and for what an answer carries', async () => {
     await start();
     expect(server.variants).toEqual(DEFAULT_VARIANTS);
     const { status, json } = await create();
     expect(status).toBe(201);
     // A created app waits for its start, and reads like a stopped app: online false with an uptime.
-    expect(json).toMatchObject({
-      assignedSubdomain: 'bot',
-      environmentVariables: [],
-      currentResourceMetrics: { online: false, uptime: 0 },
-    });
+    expect(json).toMatchObject({ currentResourceMetrics: { online: false, uptime: 0 } });
+    // The create answers as documented, and list items as the SDK types them: no settings.
+    expect(json).not.toHaveProperty('assignedSubdomain');
+    expect(json).not.toHaveProperty('environmentVariables');
+    const [item] = (await call('GET', '/apps')).json.applications as Record<string, unknown>[];
+    expect(item).toMatchObject({ _id: json._id, name: 'bot' });
+    expect(item).not.toHaveProperty('startupCommand');
+    expect(item).not.toHaveProperty('environmentVariables');
     const id = json._id as string;
     expect(server.apps.get(id)?.running).toBe(false);
     // A stop of a stopped app is refused in Portuguese.
@@ -91,7 +94,10 @@ describe('variants', () => {
 
   test('subdomain host: a full host name', async () => {
     await start({ subdomain: 'host' });
-    expect((await create()).json.assignedSubdomain).toBe('bot.camposcloud.app');
+    const { json } = await create();
+    expect((await call('GET', `/apps/${json._id as string}`)).json.assignedSubdomain).toBe(
+      'bot.camposcloud.app',
+    );
   });
 
   test('appEnvVars: GET /apps/{id} leaves the variables out by default, or includes them', async () => {
