@@ -1,6 +1,12 @@
 import { createFields } from '../../src/camposcloud/create.js';
 import { apiRoot } from '../../src/camposcloud/request.js';
 import { appFromBody, normalizeApp, parseAppsPage } from '../../src/camposcloud/normalize.js';
+import {
+  apiErrorFor,
+  describeOutcome,
+  isRateLimited,
+  type Outcome,
+} from '../../src/camposcloud/outcome.js';
 import { nextBackoff, parseRetryAfter, verdictForStatus } from '../../src/camposcloud/retry.js';
 import { extractServerMessage } from '../../src/camposcloud/server-message.js';
 import { seededRandom } from './helpers.js';
@@ -245,5 +251,29 @@ describe('createFields', () => {
     expect(fields.team).toBe('cccccccccccccccccccccccc');
     expect(fields.startupCommand).toBe('python -u main.py');
     expect(fields.environmentVariables).toBe('[{"key":"A","value":"1"}]');
+  });
+});
+
+describe('outcome', () => {
+  const ok: Outcome = { kind: 'ok', status: 200, json: null };
+  const notJson: Outcome = { kind: 'bad-body', status: 429 };
+
+  it('says a 2xx as its status', () => {
+    expect(describeOutcome({ ...ok, status: 201 })).toBe('returned HTTP 201');
+  });
+
+  it('reads rate limiting only from an HTTP error answer of 429', () => {
+    expect(
+      isRateLimited({ kind: 'http', status: 429, serverMessage: undefined, retryAfterMs: 1 }),
+    ).toBe(true);
+    expect(isRateLimited(notJson)).toBe(false);
+    expect(isRateLimited({ ...ok, status: 429 })).toBe(false);
+  });
+
+  it('makes an error of a 2xx that could not be used, with its status and detail', () => {
+    const err = apiErrorFor('GET /v1/apps', ok, 2, 'no applications field');
+    expect(err.status).toBe(200);
+    expect(err.message).toContain('with HTTP 200 (no applications field)');
+    expect(err.message).toContain('[after 2 attempts]');
   });
 });
