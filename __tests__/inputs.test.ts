@@ -610,6 +610,9 @@ describe('parseInputs happy paths', () => {
     ['http://[::1]:9000/', 'http://[::1]:9000'],
     ['https://proxy.example.com/cc//', 'https://proxy.example.com/cc'],
     ['HTTPS://API.CampOSCloud.com', 'https://api.camposcloud.com'],
+    // Only a path that ends in /v1 is the API's own: /v10 or /v1/ within a longer path is a base's.
+    ['https://gateway.example.com/v10', 'https://gateway.example.com/v10'],
+    ['https://gateway.example.com/v1/camposcloud', 'https://gateway.example.com/v1/camposcloud'],
   ])('api-url %j is normalised to %j', (given, expected) => {
     expect(parse({ 'api-url': given }).apiUrl).toBe(expected);
   });
@@ -786,6 +789,8 @@ describe('secrets', () => {
     ['no scheme', `user:${PASSWORD}@example.com`],
     ['a local server', `http://user:${PASSWORD}@127.0.0.1:8080`],
     ['a password alone', `https://${PASSWORD}@example.com`],
+    ['no user name before the password', `https://:${PASSWORD}@example.com`],
+    ['spaces around it', `  https://user:${PASSWORD}@example.com  `],
   ])('api-url with a password and %s: refused first, never quoted, masked', (_what, url) => {
     const masked: string[] = [];
     const err = parseError({ 'api-url': url }, {}, (m) => masked.push(m));
@@ -802,6 +807,25 @@ describe('secrets', () => {
     expect(masked).toEqual(
       expect.arrayContaining(['bot:p%40ss%2Fw0rd', 'p%40ss%2Fw0rd', 'p@ss/w0rd', 'bot:p@ss/w0rd']),
     );
+  });
+
+  test('the password of an api-url is masked on its own, whatever the user name', () => {
+    for (const user of ['u', 'bot', '']) {
+      const masked: string[] = [];
+      parseError({ 'api-url': `https://${user}:${PASSWORD}@example.com` }, {}, (m) =>
+        masked.push(m),
+      );
+      expect(masked).toContain(PASSWORD);
+    }
+  });
+
+  test('a part of an api-url shorter than 4 characters is not masked: hiding it would garble messages', () => {
+    const masked: string[] = [];
+    parseError({ 'api-url': 'https://bo:abc@example.com' }, {}, (m) => masked.push(m));
+    expect(masked).toEqual([TOKEN, 'bo:abc']);
+    masked.length = 0;
+    parseError({ 'api-url': 'https://bo:abcd@example.com' }, {}, (m) => masked.push(m));
+    expect(masked).toEqual([TOKEN, 'bo:abcd', 'abcd']);
   });
 
   test("an api-url with an '@' only in its path is no credential, but is not quoted either", () => {

@@ -38,7 +38,8 @@ export function parseApiUrl(raw: string): string {
   } else if (url.protocol !== 'https:') {
     throw new InputError(name, `${shown} uses ${url.protocol} instead of https`, allowed);
   }
-  if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
+  // The text, not the parsed URL: an empty query or fragment ('?', '#') leaves url.search empty.
+  if (text.includes('?') || text.includes('#')) {
     throw new InputError(name, `${shown} has a query (?) or fragment (#)`, allowed);
   }
   const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
@@ -54,16 +55,11 @@ export function parseApiUrl(raw: string): string {
  * when it holds an '@' anywhere: a password may hold the characters that end the host.
  */
 function urlCredentials(text: string): string | undefined {
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(text);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = URL.parse(text);
   // Only http(s) URLs have a host the parser can be trusted to find ('user:pw@host' reads as the
   // scheme 'user:'): any other text counts by its '@'.
   const web = parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
-  if (web && parsed?.username === '' && parsed.password === '') return undefined;
+  if (web && parsed.username === '' && parsed.password === '') return undefined;
   const afterScheme = text.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/^[/\\]+/, '');
   // As a URL parser reads it: the host ends at the first / \ ? or #, the user part at its last @.
   const part = web ? (afterScheme.split(/[/\\?#]/, 1)[0] ?? '') : afterScheme;
@@ -85,8 +81,8 @@ function urlForMessage(raw: string): string {
 export function maskUrlCredentials(rawUrl: string, mask: (secret: string) => void): void {
   const userinfo = urlCredentials(rawUrl.trim());
   if (userinfo === undefined) return;
-  const colon = userinfo.indexOf(':');
-  const password = colon === -1 ? userinfo : userinfo.slice(colon + 1);
+  // After the first ':', or the whole of it when there is none.
+  const password = userinfo.slice(userinfo.indexOf(':') + 1);
   const forms = new Set([userinfo, password]);
   for (const form of [...forms]) {
     try {
