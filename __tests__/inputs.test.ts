@@ -327,7 +327,8 @@ const BAD: BadCase[] = [
     input: 'env-vars',
     problem:
       /line 3 has no '=' \(expected KEY=VALUE; if it continues the value above, write that value as KEY<<EOF, its lines, then EOF\)/,
-    allowed: /one KEY=VALUE per line.*KEY<<EOF, then its lines, then a line EOF/,
+    allowed:
+      /one KEY=VALUE per line.*\(blank lines and lines starting with # are skipped\).*KEY<<EOF, then its lines, then a line EOF/,
   },
   {
     what: 'env-vars bad key 1ABC=x',
@@ -570,6 +571,7 @@ describe('parseInputs happy paths', () => {
       '# database',
       'DB_URL=postgres://u:p@h/db?sslmode=require',
       '',
+      '   ',
       '  # indented comment',
       `TOKEN_B=${ENV_SECRET_B}`,
       'EMPTY=',
@@ -1019,6 +1021,13 @@ describe('env-vars values of several lines', () => {
     expect(masked.slice(1)).toEqual(['  "private_key": "abcdef"', '"private_key": "abcdef"']);
   });
 
+  test('blocks one after another may share their delimiter', () => {
+    expect(parseMasked('A<<EOF\nfirst\nEOF\nB<<EOF\nsecond\nEOF').envVars).toEqual([
+      { key: 'A', value: 'first' },
+      { key: 'B', value: 'second' },
+    ]);
+  });
+
   test('an empty block is an empty value; the delimiter line must match exactly', () => {
     expect(parseMasked('A<<EOF\nEOF').envVars).toEqual([{ key: 'A', value: '' }]);
     expect(parseMasked('A<<EOF\n EOF\nEOF').envVars).toEqual([{ key: 'A', value: ' EOF' }]);
@@ -1078,6 +1087,14 @@ test('env-vars values shorter than 4 characters are not masked (they would hide 
   expect(masked).not.toContain('on');
 });
 
+test('env-vars: a secret is masked on its own, spaces around the = or a line of a pasted value too', () => {
+  const masked: string[] = [];
+  const env = ['SSH_KEY = s3cr3t-value', '  b3BlbnNzaC1rZXktdjE  ', '  ab  ', 'A=1'].join('\n');
+  parseError({ 'env-vars': env }, {}, (m) => masked.push(m));
+  // The value as it follows the '=', and the pasted line without its spaces; 'ab' is too short.
+  expect(masked.slice(1)).toEqual([' s3cr3t-value', 'b3BlbnNzaC1rZXktdjE']);
+});
+
 test('env-vars: what is secret is masked, settings are not (LOG_LEVEL=info must not hide every "info")', () => {
   const masked: string[] = [];
   const env = {
@@ -1095,6 +1112,8 @@ test('env-vars: what is secret is masked, settings are not (LOG_LEVEL=info must 
     HOMEPAGE: 'https://example.com/path',
     AUTH_ENABLED: 'true',
     TOKEN_TTL: '3600',
+    // A word of a credential in the value, not the key, makes no secret.
+    WELCOME_TEXT: 'your session starts now',
   };
   const lines = Object.entries(env).map(([k, v]) => `${k}=${v}`);
   parseInputs(reader({ ...BASE, 'env-vars': lines.join('\n') }), ctx(), (v) => masked.push(v));
