@@ -1,4 +1,10 @@
-import { includeLines, matcher, negationReaches, ruleLines } from '../../src/packaging/rules.js';
+import {
+  includeLines,
+  matcher,
+  namingLines,
+  negationReaches,
+  ruleLines,
+} from '../../src/packaging/rules.js';
 
 describe('negationReaches', () => {
   test.each([
@@ -19,6 +25,7 @@ describe('negationReaches', () => {
     ['!dist/app', 'dist/app/deep', false],
     // Unanchored (no slash in the middle), as in git: it cannot reach into a left-out folder.
     ['!**', 'dist', false],
+    ['!dist/**', 'dist/deep', true],
   ])('%s reaches beneath %s: %s', (negation, dir, expected) => {
     expect(negationReaches(negation, dir)).toBe(expected);
   });
@@ -44,5 +51,25 @@ describe('matcher', () => {
     expect(matcher(['*.LOG']).ignores('debug.log')).toBe(false);
     expect(matcher(['*.LOG']).ignores('debug.LOG')).toBe(true);
     expect(matcher(['.git'], true).ignores('.GIT/config')).toBe(true);
+  });
+});
+
+describe('namingLines', () => {
+  test.each([
+    ['dist/.npmrc', true],
+    ['*.pem', true],
+    ['.ssh/', true],
+    ['dist/', true],
+    ['dist//', true],
+    ['dist/sub/', true],
+    // A wildcard beside other characters still names files of its own (app.js, app.json).
+    ['dist/app*', true],
+    ['dist/*', false],
+    ['dist/*/', false],
+    ['dist/**', false],
+    ['**', false],
+    ['*', false],
+  ])('include line %s names a file or folder itself: %s', (line, expected) => {
+    expect(namingLines([line])).toEqual(expected ? [`!${line}`] : []);
   });
 });

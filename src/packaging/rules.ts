@@ -59,8 +59,9 @@ export function includeLines(lines: readonly string[]): string[] {
 
 /**
  * The include lines (as `!pattern`) that name a file or folder itself rather than everything in a
- * folder: `dist/.npmrc`, `*.pem`, `.ssh/` do; `dist/`, `dist/*`, `dist/**` do not, nor does a line
- * of wildcards alone.
+ * folder: `dist/.npmrc`, `*.pem`, `.ssh/` do, and `dist/` names the folder itself only (not a file
+ * in it, as `select.ts` tests each path against these lines alone); `dist/*`, `dist/**` do not,
+ * nor does a line of wildcards alone.
  */
 export function namingLines(lines: readonly string[]): string[] {
   return includeLines(lines).filter((l) => {
@@ -73,13 +74,14 @@ export function namingLines(lines: readonly string[]): string[] {
 const GLOB = /[*?[\\]/;
 
 /**
- * Whether a negation (`!pattern`) could match something strictly beneath the folder `dirRel`, so a
- * folder left out by an earlier rule must still be walked. Only patterns with a slash in the middle
- * (anchored to a folder) count: an unanchored `!*.js` does not revive files inside a left-out folder,
- * as in git, where a file cannot be re-included when its parent folder is excluded.
+ * Whether a negation (`!pattern`, the `!` first) could match something strictly beneath the
+ * folder `dirRel`, so a folder left out by an earlier rule must still be walked. Only patterns with
+ * a slash in the middle (anchored to a folder) count: an unanchored `!*.js` does not revive files
+ * inside a left-out folder, as in git, where a file cannot be re-included when its parent folder is
+ * excluded.
  */
 export function negationReaches(negation: string, dirRel: string): boolean {
-  let body = negation.startsWith('!') ? negation.slice(1) : negation;
+  let body = negation.slice(1);
   if (body.endsWith('/')) body = body.slice(0, -1);
   if (!body.includes('/')) return false;
   if (body.startsWith('/')) body = body.slice(1);
