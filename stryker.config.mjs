@@ -50,7 +50,7 @@ export const MODULES = {
   'src/inputs/token.ts': ['__tests__/inputs.test.ts'],
   'src/inputs/env-vars.ts': ['__tests__/inputs.test.ts'],
   'src/inputs/api-url.ts': ['__tests__/inputs.test.ts'],
-  'src/camposcloud/redact.ts': ['__tests__/camposcloud/faults.test.ts'],
+  'src/camposcloud/redact.ts': ['__tests__/camposcloud/faults.test.ts', '__tests__/inputs.test.ts'],
   'src/camposcloud/retry.ts': [
     '__tests__/camposcloud/pure.test.ts',
     '__tests__/camposcloud/faults.test.ts',

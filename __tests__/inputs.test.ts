@@ -1089,10 +1089,24 @@ test('env-vars values shorter than 4 characters are not masked (they would hide 
 
 test('env-vars: a secret is masked on its own, spaces around the = or a line of a pasted value too', () => {
   const masked: string[] = [];
-  const env = ['SSH_KEY = s3cr3t-value', '  b3BlbnNzaC1rZXktdjE  ', '  ab  ', 'A=1'].join('\n');
+  const env = [
+    'SSH_KEY = s3cr3t-value',
+    'DB_URL= postgres://bot:pw-8@db.example.com/bot',
+    'API_TOKEN= ab ',
+    '  b3BlbnNzaC1rZXktdjE  ',
+    '  ab  ',
+    'A=1',
+  ].join('\n');
   parseError({ 'env-vars': env }, {}, (m) => masked.push(m));
-  // The value as it follows the '=', and the pasted line without its spaces; 'ab' is too short.
-  expect(masked.slice(1)).toEqual([' s3cr3t-value', 'b3BlbnNzaC1rZXktdjE']);
+  // Each value as it follows the '=' and without its spaces, and the pasted line without its
+  // spaces; 'ab' is too short, with or without them.
+  expect(masked.slice(1)).toEqual([
+    ' s3cr3t-value',
+    's3cr3t-value',
+    ' postgres://bot:pw-8@db.example.com/bot',
+    'postgres://bot:pw-8@db.example.com/bot',
+    'b3BlbnNzaC1rZXktdjE',
+  ]);
 });
 
 test('env-vars: what is secret is masked, settings are not (LOG_LEVEL=info must not hide every "info")', () => {

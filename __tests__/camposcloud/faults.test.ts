@@ -701,6 +701,12 @@ describe('retry budget', () => {
       );
     });
 
+    test('cuts a secret written with spaces around it without them too (a server may trim it)', () => {
+      expect(redactSecrets('token "s3cr3t-x" is invalid', ['  s3cr3t-x '])).toBe(
+        `token "${REDACTED}" is invalid`,
+      );
+    });
+
     test('leaves values too short to be secrets alone', () => {
       expect(redactSecrets('memory 256 is too low', ['256', ''])).toBe('memory 256 is too low');
     });

@@ -17,14 +17,13 @@ export function isSettingValue(value: string): boolean {
 }
 
 /**
- * Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden). A
- * secret of several lines (an env-vars KEY<<EOF value) is also cut line by line: a server may quote
- * one line of it.
+ * Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden), as
+ * given and without the spaces around it, as a server may keep a value trimmed. A secret of several
+ * lines (an env-vars KEY<<EOF value) is also cut line by line: a server may quote one line of it.
  */
 export function redactSecrets(text: string, secrets: Iterable<string>): string {
-  const lines = (s: string) =>
-    s.includes('\n') ? s.split('\n').flatMap((l) => [l, l.trim()]) : [];
-  const values = [...new Set([...secrets].flatMap((s) => [s, ...lines(s)]))]
+  const forms = (s: string) => [s, ...s.split('\n')].flatMap((l) => [l, l.trim()]);
+  const values = [...new Set([...secrets].flatMap(forms))]
     .filter((s) => s.length >= MIN_REDACTED_LENGTH)
     .sort((a, b) => b.length - a.length);
   let out = text;

@@ -76,8 +76,11 @@ export function maskEnvValues(rawEnv: string, mask: (secret: string) => void): v
     const secret = line.slice(eq + 1);
     // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
     // that short are settings, not secrets (the client's redaction uses the same limit).
-    if (!maskable(secret)) continue;
-    if (isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret)) mask(secret);
+    if (!maskable(secret.trim())) continue;
+    if (isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret.trim())) {
+      // Also without the spaces around it: a server may keep the value trimmed and say it back.
+      for (const piece of new Set([secret, secret.trim()])) mask(piece);
+    }
   }
 }
 
