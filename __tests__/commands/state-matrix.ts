@@ -45,7 +45,14 @@ export const REFUSAL_WORLDS: World[] = [
   ['refusals accepted', { refusal: 'accepted' }],
   [
     'all most convenient',
-    { stoppedMetrics: 'null', stopAnswer: 'after', createdApps: 'starts', refusal: 'en' },
+    {
+      stoppedMetrics: 'null',
+      stopAnswer: 'after',
+      createdApps: 'starts',
+      refusal: 'en',
+      listItems: 'full',
+      createAnswer: 'full',
+    },
   ],
 ];
 
