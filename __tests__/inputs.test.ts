@@ -387,6 +387,13 @@ const BAD: BadCase[] = [
     allowed: /folder inside the workspace/,
   },
   {
+    what: 'main-file on two lines',
+    values: { 'main-file': 'main.py\nrm -rf /' },
+    input: 'main-file',
+    problem: /contains a line break or control character/,
+    allowed: /relative to path/,
+  },
+  {
     what: 'if-missing maybe',
     values: { command: 'stop', 'if-missing': 'maybe' },
     input: 'if-missing',
@@ -477,6 +484,16 @@ describe('parseInputs rejects bad inputs', () => {
     for (const secret of [TOKEN, ENV_SECRET_A, ENV_SECRET_B]) {
       expect(err.message).not.toContain(secret);
     }
+  });
+
+  test('a deploy before any checkout (no workspace folder) is an error under path, saying what to run', () => {
+    const err = parseError({}, { workspace: path.join(root, 'no-checkout') });
+    expect(err.input).toBe('path');
+    // The folder's name is quoted, shortened when long (as every value shown is).
+    expect(err.problem).toMatch(/^the workspace "\/.+" does not exist$/);
+    expect(err.allowed).toBe(
+      'Run actions/checkout before this step, or set GITHUB_WORKSPACE to an existing folder',
+    );
   });
 });
 
@@ -678,6 +695,8 @@ describe('parseInputs happy paths', () => {
     expect(parse({ path: './app-link/' }).path).toBe(real);
     expect(parse({ path: path.join(workspace, 'app') }).path).toBe(real);
     expect(parse({ path: 'app/src' }).path).toBe(path.join(real, 'src'));
+    // parseInputs trims what any reader gives it: spaces around the value are no part of the name.
+    expect(parse({ path: '  app \n' }).path).toBe(real);
   });
 
   test('a workspace reached through a symlink is compared by its real path', () => {
