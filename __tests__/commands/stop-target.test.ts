@@ -180,3 +180,40 @@ describe('rollback by a deployment: every version of the app it names', () => {
     expect(run.stopped).toEqual([]);
   });
 });
+
+describe('mutation: src/commands/find-apps.ts', () => {
+  /** A stop by this name: what was stopped, and the notices. */
+  async function stopNamed(appName: string) {
+    const { inputs, ctx } = await inProcessDeploy(
+      server,
+      { command: 'stop', 'app-name': appName, 'if-missing': 'ignore' },
+      { event: event('push', 'main') },
+    );
+    const notices: string[] = [];
+    const outcome = await stopOrDelete(inputs, {
+      ...ctx,
+      log: { ...quietLog, notice: (m) => void notices.push(m) },
+    });
+    const sent = server.requests.map((r) => `${r.method} ${r.path}`);
+    return { outcome, notices, stopped: sent.filter((c) => c.endsWith('/stop')) };
+  }
+
+  test('no app of the exact name: those that differ only in case are named in a notice, and not touched', async () => {
+    const upper = server.seedApp({ name: 'BOT-Feature-X' })._id;
+    server.seedApp({ name: 'bot-feature-y' });
+    const run = await stopNamed('Bot-feature-x');
+    expect(run.stopped).toEqual([]);
+    expect(run.outcome).toMatchObject({ acted: [], lookedUpBy: "name 'Bot-feature-x'" });
+    expect(run.notices).toEqual([
+      `No app is named exactly 'Bot-feature-x', but found 'bot-feature-x' (${branchApp}), 'BOT-Feature-X' (${upper}); names match exactly, so nothing is stopped. To act on it instead, set app-name to its name as written there.`,
+      "No app found by name 'Bot-feature-x'; nothing to stop (if-missing: ignore).",
+    ]);
+  });
+
+  test('an app of the exact name is the one acted on, with nothing said of the others', async () => {
+    server.seedApp({ name: 'BOT-Feature-X' });
+    const run = await stopNamed('bot-feature-x');
+    expect(run.stopped).toEqual([`POST /v1/apps/${branchApp}/stop`]);
+    expect(run.notices).toEqual([]);
+  });
+});
