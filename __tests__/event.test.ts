@@ -168,6 +168,8 @@ describe('payloads that leave fields out or give them in another form', () => {
       }).branch;
     expect(deleted('refs/heads/feature/x')).toBe('feature/x');
     expect(deleted('fix/refs/heads/x')).toBe('fix/refs/heads/x');
+    // An empty ref (a hand-made payload) names no branch, and breaks nothing.
+    expect(deleted('')).toBeUndefined();
   });
 
   test('a push names the branch only from a refs/heads/ ref', () => {
