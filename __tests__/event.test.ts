@@ -123,3 +123,71 @@ describe('pull_request_target: about the pull request, though GITHUB_REF and GIT
     );
   });
 });
+
+describe('payloads that leave fields out or give them in another form', () => {
+  const pr = (payload: Record<string, unknown>, eventName = 'pull_request') =>
+    eventInfo({
+      eventName,
+      payload: { ...payload, repository },
+      ref: 'refs/pull/12/merge',
+      sha: 'b'.repeat(40),
+      repository: 'octo-org/hello-bot',
+    });
+
+  test("the pull request's number, from the pull request, else from the event", () => {
+    expect(pr({ number: 7, pull_request: { head: { ref: 'x' } } }).pullRequest).toBe(7);
+    expect(pr({ number: 'x', pull_request: { number: 12 } }).pullRequest).toBe(12);
+    expect(pr({ number: '12', pull_request: { number: '12' } }).pullRequest).toBeUndefined();
+  });
+
+  test('without a head sha, the commit is GITHUB_SHA', () => {
+    expect(pr({ pull_request: { number: 12, head: { ref: 'x' } } }).sha).toBe('b'.repeat(40));
+  });
+
+  test('from a fork only when both repositories are named and differ', () => {
+    const repos = (head: unknown, base: unknown) =>
+      pr({ pull_request: { number: 12, head: { ref: 'x', repo: head }, base: { repo: base } } })
+        .fromFork;
+    const own = { full_name: 'octo-org/hello-bot' };
+    const fork = { full_name: 'someone/hello-bot' };
+    expect(repos(own, own)).toBe(false);
+    expect(repos(fork, own)).toBe(true);
+    // A fork deleted since the pull request was opened: GitHub sends head.repo null.
+    expect(repos(null, own)).toBe(false);
+    expect(repos(fork, undefined)).toBe(false);
+  });
+
+  test('a delete of a branch given as a full ref names the branch; refs/heads/ inside a name stays', () => {
+    const deleted = (ref: string) =>
+      eventInfo({
+        eventName: 'delete',
+        payload: { ref, ref_type: 'branch', repository },
+        ref: 'refs/heads/main',
+        sha: SHA,
+        repository: 'octo-org/hello-bot',
+      }).branch;
+    expect(deleted('refs/heads/feature/x')).toBe('feature/x');
+    expect(deleted('fix/refs/heads/x')).toBe('fix/refs/heads/x');
+    // An empty ref (a hand-made payload) names no branch, and breaks nothing.
+    expect(deleted('')).toBeUndefined();
+  });
+
+  test('a push names the branch only from a refs/heads/ ref', () => {
+    const pushed = (ref: string) =>
+      eventInfo({
+        eventName: 'push',
+        payload: { repository },
+        ref,
+        sha: SHA,
+        repository: undefined,
+      }).branch;
+    expect(pushed('refs/heads/refs/heads/x')).toBe('refs/heads/x');
+    expect(pushed('refs/tags/refs/heads/x')).toBeUndefined();
+  });
+
+  test('only a delete or a pull request ends a branch', () => {
+    expect(
+      ['delete', 'pull_request', 'push', 'workflow_dispatch', ''].map(isBranchEndEvent),
+    ).toEqual([true, true, false, false, false]);
+  });
+});

@@ -388,6 +388,13 @@ const BAD: BadCase[] = [
     allowed: /folder inside the workspace/,
   },
   {
+    what: 'main-file on two lines',
+    values: { 'main-file': 'main.py\nrm -rf /' },
+    input: 'main-file',
+    problem: /contains a line break or control character/,
+    allowed: /relative to path/,
+  },
+  {
     what: 'if-missing maybe',
     values: { command: 'stop', 'if-missing': 'maybe' },
     input: 'if-missing',
@@ -478,6 +485,74 @@ describe('parseInputs rejects bad inputs', () => {
     for (const secret of [TOKEN, ENV_SECRET_A, ENV_SECRET_B]) {
       expect(err.message).not.toContain(secret);
     }
+  });
+
+  test('a deploy before any checkout (no workspace folder) is an error under path, saying what to run', () => {
+    const err = parseError({}, { workspace: path.join(root, 'no-checkout') });
+    expect(err.input).toBe('path');
+    // The folder's name is quoted, shortened when long (as every value shown is).
+    expect(err.problem).toMatch(/^the workspace "\/.+" does not exist$/);
+    expect(err.allowed).toBe(
+      'Run actions/checkout before this step, or set GITHUB_WORKSPACE to an existing folder',
+    );
+  });
+});
+
+describe('the rules between inputs say what is wrong and what to do, in full', () => {
+  const NO_BRANCH: EventInfo = { ...PUSH_TO_MAIN, eventName: '', branch: undefined };
+  test.each([
+    [
+      { 'keep-previous': '2', 'delete-previous': 'true' },
+      {},
+      'delete-previous',
+      'is true, which means keep-previous: 0, but keep-previous is 2',
+      'delete-previous is replaced by keep-previous: remove delete-previous and keep only keep-previous',
+    ],
+    [
+      { 'rollback-on-failure': 'true', strategy: 'update', 'wait-for-online': '60' },
+      {},
+      'rollback-on-failure',
+      'is true, but strategy is update, which keeps no previous version to go back to',
+      'Use rollback-on-failure with strategy: recreate (the default), or set it to false',
+    ],
+    [
+      { 'rollback-on-failure': 'true', 'wait-for-online': '0' },
+      {},
+      'rollback-on-failure',
+      'is true, but wait-for-online is 0, so a new version that does not come online is never seen',
+      'Set wait-for-online to the seconds the app may take to start, e.g. wait-for-online: 120',
+    ],
+    [
+      { 'health-check': '/health', 'exposed-via-web': 'false' },
+      {},
+      'health-check',
+      'is the path "/health", but exposed-via-web is false, so the app has no web address to check',
+      'Set exposed-via-web: true, give health-check a full URL (e.g. on a custom domain), or leave health-check unset',
+    ],
+    [
+      { 'comment-on-pr': 'true' },
+      {},
+      'comment-on-pr',
+      'is true, but github-token is not set, so the pull request cannot be commented on',
+      'Set github-token: ${{ github.token }} (the job needs permissions: pull-requests: write), or leave comment-on-pr false',
+    ],
+    [
+      { preview: 'true' },
+      { event: NO_BRANCH },
+      'preview',
+      "is true, but the 'unknown' event names no branch or pull request to name the app after",
+      'Use preview on push, pull_request or delete (of a branch) events, or set app-name yourself and leave preview false',
+    ],
+    [
+      { command: 'stop' },
+      {},
+      'app-name',
+      "is not set, so the only name known is the repository's, 'my-repo' (the production app's, when deploys leave app-name unset); the app to stop must be named, not guessed",
+      'Set app-name to the app to act on (e.g. app-name: my-bot-${{ github.event.ref }} on a delete event), or app-id, or preview: true with the app-name your deploys use',
+    ],
+  ] as const)('%j', (values, over, input, problem, allowed) => {
+    const err = parseError(values, over);
+    expect([err.input, err.problem, err.allowed]).toEqual([input, problem, allowed]);
   });
 });
 
@@ -683,6 +758,8 @@ describe('parseInputs happy paths', () => {
     expect(parse({ path: './app-link/' }).path).toBe(real);
     expect(parse({ path: path.join(workspace, 'app') }).path).toBe(real);
     expect(parse({ path: 'app/src' }).path).toBe(path.join(real, 'src'));
+    // parseInputs trims what any reader gives it: spaces around the value are no part of the name.
+    expect(parse({ path: '  app \n' }).path).toBe(real);
   });
 
   test('a workspace reached through a symlink is compared by its real path', () => {

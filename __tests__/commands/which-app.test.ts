@@ -73,6 +73,75 @@ describe('target', () => {
     expect(warnings[0]).toContain(`(its payload says 'bot ${'x'.repeat(95)}…')`);
     expect(warnings[0]!.length).toBeLessThan(400);
   });
+
+  describe('mutation: src/commands/target.ts', () => {
+    /** findTarget with a deployment record of this payload; what it found, its warnings, the calls. */
+    async function found(
+      recorded: { appId: string; appName: string | undefined },
+      raw: Record<string, string> = {},
+      allVersions = false,
+    ) {
+      const { inputs, ctx } = await inProcessDeploy(server, {
+        command: 'stop',
+        'app-name': 'bot',
+        ...raw,
+      });
+      const warnings: string[] = [];
+      ctx.log = { ...ctx.log, warning: (m) => void warnings.push(m) };
+      ctx.deployments = {
+        ...recorderNaming(recorded.appId),
+        findAppId: () => Promise.resolve({ ...recorded, deploymentId: 42 }),
+      };
+      const target = await findTarget(inputs, ctx, allVersions);
+      return { target, warnings, sent: server.requests.map((r) => `${r.method} ${r.path}`) };
+    }
+
+    test("an app of another name is named in the warning; the payload's claim only when it differs", async () => {
+      server = await startFakeCamposCloud();
+      const prod = server.seedApp({ name: 'prod-bot' });
+      const bot = server.seedApp({ name: 'bot' });
+      const tail = `not 'bot': that app is not touched; looking by name 'bot' instead.`;
+      for (const appName of [undefined, 'prod-bot']) {
+        const { target, warnings } = await found({ appId: prod._id, appName });
+        expect(target.apps.map((a) => a.id)).toEqual([bot._id]);
+        expect(warnings).toEqual([
+          `GitHub deployment 42 of environment 'production' names app ${prod._id}, which CamposCloud calls 'prod-bot', ${tail}`,
+        ]);
+      }
+    });
+
+    test('a deployment naming this app: that app, read by id and not listed; for a rollback, all its versions', async () => {
+      server = await startFakeCamposCloud();
+      const older = server.seedApp({ name: 'bot', createdAt: '2026-01-01T00:00:00.000Z' });
+      const newer = server.seedApp({ name: 'bot', createdAt: '2026-02-01T00:00:00.000Z' });
+      server.seedApp({ name: 'prod-bot' });
+      const one = await found({ appId: older._id, appName: 'bot' });
+      expect(one.target.apps.map((a) => a.id)).toEqual([older._id]);
+      expect(one.target.recorded?.id).toBe(older._id);
+      expect(one.target.lookedUpBy).toBe("GitHub deployment 42 of environment 'production'");
+      expect(one.sent).toEqual([`GET /v1/apps/${older._id}`]);
+      expect(one.warnings).toEqual([]);
+      const all = await found({ appId: older._id, appName: 'bot' }, {}, true);
+      expect(all.target.apps.map((a) => a.id)).toEqual([newer._id, older._id]);
+      expect(all.target.recorded?.id).toBe(older._id);
+    });
+
+    test('a name only defaulted to the repository is refused here too, before any call, unless preview names it', async () => {
+      server = await startFakeCamposCloud();
+      const { inputs, ctx } = await inProcessDeploy(server, {
+        command: 'delete',
+        'app-name': 'bot',
+      });
+      const defaulted = { ...inputs, appNameDefaulted: true };
+      await expect(findTarget(defaulted, ctx)).rejects.toThrow(
+        /^Nothing was done \(command delete\): app-name is not set, so the only name known is the repository's, 'bot'/,
+      );
+      expect(server.requests).toEqual([]);
+      const bot = server.seedApp({ name: 'bot' });
+      const target = await findTarget({ ...defaulted, preview: true }, ctx);
+      expect(target.apps.map((a) => a.id)).toEqual([bot._id]);
+    });
+  });
 });
 
 // Which app a stop may touch, in-process (the end-to-end cases are in lifecycle/runs.test.ts):
@@ -251,6 +320,43 @@ describe('stop target', () => {
       );
       expect(run.outcome).toBeInstanceOf(Error);
       expect(run.stopped).toEqual([]);
+    });
+  });
+
+  describe('mutation: src/commands/find-apps.ts', () => {
+    /** A stop by this name: what was stopped, and the notices. */
+    async function stopNamed(appName: string) {
+      const { inputs, ctx } = await inProcessDeploy(
+        server,
+        { command: 'stop', 'app-name': appName, 'if-missing': 'ignore' },
+        { event: event('push', 'main') },
+      );
+      const notices: string[] = [];
+      const outcome = await stopOrDelete(inputs, {
+        ...ctx,
+        log: { ...quietLog, notice: (m) => void notices.push(m) },
+      });
+      const sent = server.requests.map((r) => `${r.method} ${r.path}`);
+      return { outcome, notices, stopped: sent.filter((c) => c.endsWith('/stop')) };
+    }
+
+    test('no app of the exact name: those that differ only in case are named in a notice, and not touched', async () => {
+      const upper = server.seedApp({ name: 'BOT-Feature-X' })._id;
+      server.seedApp({ name: 'bot-feature-y' });
+      const run = await stopNamed('Bot-feature-x');
+      expect(run.stopped).toEqual([]);
+      expect(run.outcome).toMatchObject({ acted: [], lookedUpBy: "name 'Bot-feature-x'" });
+      expect(run.notices).toEqual([
+        `No app is named exactly 'Bot-feature-x', but found 'bot-feature-x' (${branchApp}), 'BOT-Feature-X' (${upper}); names match exactly, so nothing is stopped. To act on it instead, set app-name to its name as written there.`,
+        "No app found by name 'Bot-feature-x'; nothing to stop (if-missing: ignore).",
+      ]);
+    });
+
+    test('an app of the exact name is the one acted on, with nothing said of the others', async () => {
+      server.seedApp({ name: 'BOT-Feature-X' });
+      const run = await stopNamed('bot-feature-x');
+      expect(run.stopped).toEqual([`POST /v1/apps/${branchApp}/stop`]);
+      expect(run.notices).toEqual([]);
     });
   });
 });

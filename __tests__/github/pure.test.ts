@@ -72,3 +72,16 @@ test('the warning names the call, the status, the consequence and what to check'
       '"Resource not accessible by integration"), and the token must see this repository.',
   );
 });
+
+describe('mutation: src/github/payload.ts', () => {
+  test('a name that is not a string is no name: only the id is read', () => {
+    const id = 'a'.repeat(24);
+    for (const name of [7, null, { first: 'bot' }, ['bot']]) {
+      expect(recordedApp({ camposcloudAppId: id, camposcloudAppName: name })).toEqual({
+        appId: id,
+        appName: undefined,
+        wellFormed: true,
+      });
+    }
+  });
+});

@@ -1,7 +1,9 @@
 // Credential files are left out wherever they sit in a file and wherever a link points: judged by
 // the whole of what they hold and by where they really are, through selectFiles as packaging uses it.
+import { execFileSync } from 'node:child_process';
 import { promises as fsp, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { contentCheck } from '../../src/packaging/credentials.js';
 import { selectFiles } from '../../src/packaging/select.js';
 import { treesRemovedAfterAll } from './helpers.js';
 
@@ -154,6 +156,10 @@ test('the same names elsewhere, or without a token, ship', async () => {
       'config/config': 'x', // only in .kube
       '.yarnrc.yml': 'nodeLinker: node-modules\n',
       'certs/ca.pem': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      // Docs that show what a key file looks like, or say where a key goes, are no key.
+      'docs/gcp.md': 'The key file looks like:\n{"type": "service_account", "project_id": "x"}\n',
+      'docs/registry.md': 'Log in first:\n{"auths": {"ghcr.io": {"auth": "<base64>"}}}\n',
+      'docs/keys.txt': 'Never commit the PRIVATE KEY: put it in the DEPLOY_KEY secret.\n',
     }),
   ).toEqual({});
 });
@@ -170,6 +176,9 @@ test('a private key is found by what it holds, where keys are usually kept', asy
       KEYFILE: PEM,
       'deploy_key.json': PEM,
       'id_github.b64': PEM,
+      'config/tls.json': JSON.stringify({ cert: 'x', key: PEM.replace(/OPENSSH /g, 'RSA ') }),
+      'release.asc': PEM.replace(/OPENSSH PRIVATE KEY/g, 'PGP PRIVATE KEY BLOCK'),
+      'docs/howto.txt': `Keep the PRIVATE KEY out of git. Ours, for the record:\n${PEM}`,
       'lib/keep.py': PEM, // not where keys are kept: not opened
     }),
   ).toEqual({
@@ -182,6 +191,9 @@ test('a private key is found by what it holds, where keys are usually kept', asy
     KEYFILE: 'private key',
     'deploy_key.json': 'private key',
     'id_github.b64': 'private key',
+    'config/tls.json': 'private key',
+    'release.asc': 'private key',
+    'docs/howto.txt': 'private key',
   });
 });
 
@@ -215,4 +227,78 @@ linux('every file opened for a look is closed again', async () => {
   const before = open();
   await selectFiles({ root, exclude: [], include: [] });
   expect(open() - before).toBeLessThan(50);
+});
+
+test('only the head of a config is read for a token: a big .json that names one further on ships', async () => {
+  const mention = '"type": "service_account"';
+  const after = (bytes: number) => `{"rows": "${'a'.repeat(bytes)}", ${mention}}`;
+  expect(
+    await reasons({
+      'gcp/deployer.json': `{${mention}}`,
+      'data/past-the-head.json': after(100 * 1024),
+      'data/past-the-first-block.json': after(300 * 1024),
+    }),
+  ).toEqual({ 'gcp/deployer.json': 'Google Cloud service-account key' });
+});
+
+/** What the content check says of a file; undefined when its name calls for none. */
+async function scan(file: string, signal?: AbortSignal): Promise<string | undefined> {
+  return contentCheck(file, (await fsp.stat(file)).size)?.(signal);
+}
+
+const KEY_LINE = '-----BEGIN RSA PRIVATE KEY-----';
+
+describe('the private key scan', () => {
+  // The scan reads 256 KB blocks: a key line at, across and after a border is found, with the
+  // border cutting its dashes (-10) or the words PRIVATE KEY themselves (-20).
+  test.each([0, 256 * 1024 - 20, 256 * 1024 - 10, 256 * 1024, 3 * 256 * 1024 + 5])(
+    'a key line at byte %i of a .pem is found',
+    async (at) => {
+      const root = await tree({ 'a.pem': `${'x'.repeat(at)}${KEY_LINE}\nabc\n` });
+      const file = path.join(root, 'a.pem');
+      expect(await scan(file)).toBe('private key');
+    },
+  );
+
+  test('a certificate-only .pem, and a key in a file of a name that holds none, are not flagged', async () => {
+    const root = await tree({
+      'ca.pem': '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n'.repeat(9000),
+      'photo.png': KEY_LINE,
+    });
+    for (const name of ['ca.pem', 'photo.png']) {
+      const file = path.join(root, name);
+      expect(await scan(file)).toBeUndefined();
+    }
+  });
+
+  test('the scan stops at the deadline', async () => {
+    const root = await tree({ 'big.txt': 'x'.repeat(1024 * 1024) });
+    const reason = new Error('deadline');
+    const file = path.join(root, 'big.txt');
+    await expect(scan(file, AbortSignal.abort(reason))).rejects.toBe(reason);
+  });
+
+  // The zip writer reports a file it cannot read, with its name: the scan only says "no key".
+  test('a file gone since it was listed holds no key', async () => {
+    const root = await tree({});
+    expect(await contentCheck(path.join(root, 'gone.pem'), 100)?.()).toBeUndefined();
+  });
+
+  // /proc/self/mem is a regular file whose read fails (EIO at address 0).
+  linux('a file whose read fails holds no key', async () => {
+    expect(await contentCheck('/proc/self/mem', 100)?.()).toBeUndefined();
+  });
+
+  linux('a file swapped for a FIFO since it was listed is not waited on', async () => {
+    const root = await tree({});
+    const fifo = path.join(root, 'server.pem');
+    execFileSync('mkfifo', [fifo]);
+    // No writer: opening it to read must not wait for one.
+    expect(await contentCheck(fifo, 100)?.()).toBeUndefined();
+  });
+
+  // A device swapped in since the listing may never end (/dev/zero): only a regular file is read.
+  linux('a device in place of a listed file is not read', async () => {
+    expect(await contentCheck('/dev/zero', 100)?.()).toBeUndefined();
+  });
 });

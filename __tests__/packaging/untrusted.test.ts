@@ -1,11 +1,11 @@
-// The packaging's bounds against a workspace's files, in-process, at their edges: the key scan's
-// block borders, the ignore-file size cap, the paths a real file may have, which include lines name
-// a credential, and how a name that is not UTF-8 is shown.
+// The packaging's bounds against a workspace's files, in-process, at their edges: the ignore-file
+// size cap, the paths a real file may have, which include lines name a credential, and how a name
+// that is not UTF-8 is shown.
 import { execFileSync } from 'node:child_process';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { PackagingError } from '../../src/errors.js';
-import { contentCheck, isDotenv } from '../../src/packaging/credentials.js';
+import { isDotenv } from '../../src/packaging/credentials.js';
 import { namingLines } from '../../src/packaging/rules.js';
 import { MAX_PATHS_PER_REAL, selectFiles } from '../../src/packaging/select.js';
 import { openEntry } from '../../src/packaging/zip-source.js';
@@ -13,42 +13,6 @@ import { escapeBytes, MAX_IGNORE_FILE_BYTES, readIgnoreFile } from '../../src/pa
 import { treesRemovedAfterAll, warnings } from './helpers.js';
 
 const tree = treesRemovedAfterAll();
-const KEY_LINE = '-----BEGIN RSA PRIVATE KEY-----';
-
-/** What the content check says of a file; undefined when its name calls for none. */
-async function scan(file: string, signal?: AbortSignal): Promise<string | undefined> {
-  return contentCheck(file, (await fsp.stat(file)).size)?.(signal);
-}
-
-describe('the private key scan', () => {
-  // The scan reads 256 KB blocks: a key line at, across and after a border is found.
-  test.each([0, 256 * 1024 - 10, 256 * 1024, 3 * 256 * 1024 + 5])(
-    'a key line at byte %i of a .pem is found',
-    async (at) => {
-      const root = await tree({ 'a.pem': `${'x'.repeat(at)}${KEY_LINE}\nabc\n` });
-      const file = path.join(root, 'a.pem');
-      expect(await scan(file)).toBe('private key');
-    },
-  );
-
-  test('a certificate-only .pem, and a key in a file of a name that holds none, are not flagged', async () => {
-    const root = await tree({
-      'ca.pem': '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n'.repeat(9000),
-      'photo.png': KEY_LINE,
-    });
-    for (const name of ['ca.pem', 'photo.png']) {
-      const file = path.join(root, name);
-      expect(await scan(file)).toBeUndefined();
-    }
-  });
-
-  test('the scan stops at the deadline', async () => {
-    const root = await tree({ 'big.txt': 'x'.repeat(1024 * 1024) });
-    const reason = new Error('deadline');
-    const file = path.join(root, 'big.txt');
-    await expect(scan(file, AbortSignal.abort(reason))).rejects.toBe(reason);
-  });
-});
 
 test.each([
   ['.env', true],

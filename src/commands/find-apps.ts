@@ -39,10 +39,9 @@ export async function findAppsWithUsage(
   const listing = await client.listAppsWithUsage();
   const apps = appsNamed(listing, query.appName);
   const folded = query.appName.toLowerCase();
+  // With no app of the exact name, every app whose folded name matches differs only in case.
   const sameButCase =
-    apps.length > 0
-      ? []
-      : listing.apps.filter((a) => a.name !== query.appName && a.name.toLowerCase() === folded);
+    apps.length > 0 ? [] : listing.apps.filter((a) => a.name.toLowerCase() === folded);
   return {
     apps: newestFirst(apps),
     lookedUpBy: `name '${query.appName}'`,
