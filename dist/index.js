@@ -72387,13 +72387,13 @@ function isSettingValue(value) {
     return SETTING_VALUE.test(value);
 }
 /**
- * Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden). A
- * secret of several lines (an env-vars KEY<<EOF value) is also cut line by line: a server may quote
- * one line of it.
+ * Pure. Replaces every occurrence of each secret (longest first, so none is left half-hidden), as
+ * given and without the spaces around it, as a server may keep a value trimmed. A secret of several
+ * lines (an env-vars KEY<<EOF value) is also cut line by line: a server may quote one line of it.
  */
 function redactSecrets(text, secrets) {
-    const lines = (s) => s.includes('\n') ? s.split('\n').flatMap((l) => [l, l.trim()]) : [];
-    const values = [...new Set([...secrets].flatMap((s) => [s, ...lines(s)]))]
+    const forms = (s) => [s, ...s.split('\n')].flatMap((l) => [l, l.trim()]);
+    const values = [...new Set([...secrets].flatMap(forms))]
         .filter((s) => s.length >= MIN_REDACTED_LENGTH)
         .sort((a, b) => b.length - a.length);
     let out = text;
@@ -73008,9 +73008,8 @@ async function findAppsWithUsage(client, query) {
     const listing = await client.listAppsWithUsage();
     const apps = appsNamed(listing, query.appName);
     const folded = query.appName.toLowerCase();
-    const sameButCase = apps.length > 0
-        ? []
-        : listing.apps.filter((a) => a.name !== query.appName && a.name.toLowerCase() === folded);
+    // With no app of the exact name, every app whose folded name matches differs only in case.
+    const sameButCase = apps.length > 0 ? [] : listing.apps.filter((a) => a.name.toLowerCase() === folded);
     return {
         apps: newestFirst(apps),
         lookedUpBy: `name '${query.appName}'`,
@@ -74598,8 +74597,9 @@ function includeLines(lines) {
 }
 /**
  * The include lines (as `!pattern`) that name a file or folder itself rather than everything in a
- * folder: `dist/.npmrc`, `*.pem`, `.ssh/` do; `dist/`, `dist/*`, `dist/**` do not, nor does a line
- * of wildcards alone.
+ * folder: `dist/.npmrc`, `*.pem`, `.ssh/` do, and `dist/` names the folder itself only (not a file
+ * in it, as `select.ts` tests each path against these lines alone); `dist/*`, `dist/**` do not,
+ * nor does a line of wildcards alone.
  */
 function namingLines(lines) {
     return includeLines(lines).filter((l) => {
@@ -74610,13 +74610,14 @@ function namingLines(lines) {
 }
 const GLOB = /[*?[\\]/;
 /**
- * Whether a negation (`!pattern`) could match something strictly beneath the folder `dirRel`, so a
- * folder left out by an earlier rule must still be walked. Only patterns with a slash in the middle
- * (anchored to a folder) count: an unanchored `!*.js` does not revive files inside a left-out folder,
- * as in git, where a file cannot be re-included when its parent folder is excluded.
+ * Whether a negation (`!pattern`, the `!` first) could match something strictly beneath the
+ * folder `dirRel`, so a folder left out by an earlier rule must still be walked. Only patterns with
+ * a slash in the middle (anchored to a folder) count: an unanchored `!*.js` does not revive files
+ * inside a left-out folder, as in git, where a file cannot be re-included when its parent folder is
+ * excluded.
  */
 function negationReaches(negation, dirRel) {
-    let body = negation.startsWith('!') ? negation.slice(1) : negation;
+    let body = negation.slice(1);
     if (body.endsWith('/'))
         body = body.slice(0, -1);
     if (!body.includes('/'))
@@ -83319,7 +83320,8 @@ function parseApiUrl(raw) {
     else if (url.protocol !== 'https:') {
         throw new errors/* InputError */.dz(name, `${shown} uses ${url.protocol} instead of https`, allowed);
     }
-    if (url.search !== '' || url.hash !== '' || text.includes('?') || text.includes('#')) {
+    // The text, not the parsed URL: an empty query or fragment ('?', '#') leaves url.search empty.
+    if (text.includes('?') || text.includes('#')) {
         throw new errors/* InputError */.dz(name, `${shown} has a query (?) or fragment (#)`, allowed);
     }
     const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '');
@@ -83334,17 +83336,11 @@ function parseApiUrl(raw) {
  * when it holds an '@' anywhere: a password may hold the characters that end the host.
  */
 function urlCredentials(text) {
-    let parsed;
-    try {
-        parsed = new URL(text);
-    }
-    catch {
-        parsed = undefined;
-    }
+    const parsed = URL.parse(text);
     // Only http(s) URLs have a host the parser can be trusted to find ('user:pw@host' reads as the
     // scheme 'user:'): any other text counts by its '@'.
     const web = parsed?.protocol === 'https:' || parsed?.protocol === 'http:';
-    if (web && parsed?.username === '' && parsed.password === '')
+    if (web && parsed.username === '' && parsed.password === '')
         return undefined;
     const afterScheme = text.replace(/^[a-z][a-z0-9+.-]*:/i, '').replace(/^[/\\]+/, '');
     // As a URL parser reads it: the host ends at the first / \ ? or #, the user part at its last @.
@@ -83367,8 +83363,8 @@ function maskUrlCredentials(rawUrl, mask) {
     const userinfo = urlCredentials(rawUrl.trim());
     if (userinfo === undefined)
         return;
-    const colon = userinfo.indexOf(':');
-    const password = colon === -1 ? userinfo : userinfo.slice(colon + 1);
+    // After the first ':', or the whole of it when there is none.
+    const password = userinfo.slice(userinfo.indexOf(':') + 1);
     const forms = new Set([userinfo, password]);
     for (const form of [...forms]) {
         try {
@@ -83590,10 +83586,13 @@ function maskEnvValues(rawEnv, mask) {
         const secret = line.slice(eq + 1);
         // Masking a value like '1' or 'on' would hide every 1 or 'on' in the whole job log; values
         // that short are settings, not secrets (the client's redaction uses the same limit).
-        if (!maskable(secret))
+        if (!maskable(secret.trim()))
             continue;
-        if (isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret))
-            mask(secret);
+        if (isSecretKey(line.slice(0, eq).trim()) || URL_WITH_PASSWORD.test(secret.trim())) {
+            // Also without the spaces around it: a server may keep the value trimmed and say it back.
+            for (const piece of new Set([secret, secret.trim()]))
+                mask(piece);
+        }
     }
 }
 /**
