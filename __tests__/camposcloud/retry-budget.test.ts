@@ -68,3 +68,14 @@ describe('redactSecrets', () => {
     expect(redactSecrets('memory 256 is too low', ['256', ''])).toBe('memory 256 is too low');
   });
 });
+
+describe('mutation: src/camposcloud/redact.ts', () => {
+  test('a flag or a small number is a setting, never masked; anything else may be a secret', async () => {
+    // Imported here so the block carries over whole when test files are merged.
+    const { isSettingValue } = await import('../../src/camposcloud/redact.js');
+    const settings = ['true', 'FALSE', 'Yes', 'no', 'none', 'null', '0', '3600', '999999'];
+    const others = ['1000000', 'truely', 'no-op', ' true', '12.5', 'hunter22', ''];
+    expect(settings.filter(isSettingValue)).toEqual(settings);
+    expect(others.filter(isSettingValue)).toEqual([]);
+  });
+});
