@@ -9,7 +9,7 @@ import {
   startFakeCamposCloud,
 } from '../../local-server/camposcloud.js';
 import { exchange, type Exchange } from '../../src/camposcloud/http.js';
-import { REDACTED, redactSecrets } from '../../src/camposcloud/redact.js';
+import { isSettingValue, REDACTED, redactSecrets } from '../../src/camposcloud/redact.js';
 import { CLIENT_TUNING } from '../../src/camposcloud/request.js';
 import { rateLimitWait, RetryBudget } from '../../src/camposcloud/retry.js';
 import { ApiError, DeadlineError } from '../../src/errors.js';
@@ -709,6 +709,13 @@ describe('retry budget', () => {
 
     test('leaves values too short to be secrets alone', () => {
       expect(redactSecrets('memory 256 is too low', ['256', ''])).toBe('memory 256 is too low');
+    });
+
+    test('a flag or a small number is a setting, never masked; anything else may be a secret', () => {
+      const settings = ['true', 'FALSE', 'Yes', 'no', 'none', 'null', '0', '3600', '999999'];
+      const others = ['1000000', 'truely', 'no-op', ' true', '12.5', 'hunter22', ''];
+      expect(settings.filter(isSettingValue)).toEqual(settings);
+      expect(others.filter(isSettingValue)).toEqual([]);
     });
   });
 });
