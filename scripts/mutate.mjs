@@ -2,7 +2,8 @@
 // in turn (or the ones named), each against its own test files, then the surviving mutants and one
 // table of mutation scores. Options (--x value) go to Stryker. HTML reports: reports/mutation/.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { MODULES } from '../stryker.config.mjs';
 
@@ -14,10 +15,14 @@ const rows = [];
 const survivors = [];
 for (const module of modules) {
   console.log(`\n== ${module}`);
+  // Stryker ends its jest processes without jest's globalTeardown, which removes each one's temp
+  // folder: they are made in one folder of this run's, removed when Stryker is done.
+  const tempBase = mkdtempSync(path.join(os.tmpdir(), 'ccd-mutate-'));
   const run = spawnSync(path.join('node_modules', '.bin', 'stryker'), ['run', ...options], {
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, MUTATE_MODULE: module },
+    env: { ...process.env, MUTATE_MODULE: module, CCD_TEST_TEMP_BASE: tempBase },
   });
+  rmSync(tempBase, { recursive: true, force: true });
   const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
   try {
     const file = `reports/mutation/${path.basename(module, '.ts')}.json`;
