@@ -34,6 +34,7 @@ export default {
   ],
   globalSetup: '<rootDir>/__tests__/support/jest-global-setup.js',
   globalTeardown: '<rootDir>/__tests__/support/jest-global-teardown.js',
+  testSequencer: '<rootDir>/__tests__/support/sequencer.js',
   // More workers than cores: most tests wait on child processes, sockets and timers rather than
   // compute, and on a machine busy with other work more workers keep the suite its share of the
   // cores. Nothing asserts on speed; the suite's times are in bench/README.md.
