@@ -203,6 +203,23 @@ describe('client create', () => {
   });
 });
 
+/** A small zip for a block's tests, and the server each of its tests starts, closed after it. */
+function serverPerTest(): { server?: FakeCamposCloud; zip: { path: string; bytes: number } } {
+  const block: ReturnType<typeof serverPerTest> = { zip: { path: '', bytes: 0 } };
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const tmp = await makeTempDir();
+    cleanup = tmp.cleanup;
+    block.zip = await writeZip(tmp.dir, { 'main.py': 'print(1)\n' });
+  });
+  afterAll(async () => cleanup());
+  afterEach(async () => {
+    await block.server?.close();
+    block.server = undefined;
+  });
+  return block;
+}
+
 // A create may take minutes (a real client of the API gives one 3 minutes). The client waits that
 // long for the answer, never sends a create again while the first may still be in progress, and
 // adopts the app a create with a lost answer makes. A 65-second create is proven in two parts,
@@ -222,23 +239,11 @@ describe('slow create', () => {
     maxAttempts: CLIENT_TUNING.maxAttempts,
   });
 
-  let server: FakeCamposCloud | undefined;
-  let zip: { path: string; bytes: number };
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const tmp = await makeTempDir();
-    cleanup = tmp.cleanup;
-    zip = await writeZip(tmp.dir, { 'main.py': 'print(1)\n' });
-  });
-  afterAll(async () => cleanup());
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const block = serverPerTest();
 
   async function start(variants: Partial<Variants>): Promise<FakeCamposCloud> {
-    server = await startFakeCamposCloud({ createIntervalMs: 0, variants });
-    return server;
+    block.server = await startFakeCamposCloud({ createIntervalMs: 0, variants });
+    return block.server;
   }
 
   const creates = (server: FakeCamposCloud) =>
@@ -274,7 +279,9 @@ describe('slow create', () => {
           createdApps: 'starts',
         });
         const client = clientFor(server, scaledDefaults());
-        const { app, recovered } = await client.createApp(createRequest(zip), { existingIds: [] });
+        const { app, recovered } = await client.createApp(createRequest(block.zip), {
+          existingIds: [],
+        });
         expect(recovered).toBe(false);
         expect(creates(server)).toHaveLength(1);
         expect(named(server, 'my-bot').map((a) => a._id)).toEqual([app.id]);
@@ -296,7 +303,9 @@ describe('slow create', () => {
           createSpacingMs: 0,
           maxAttempts: 5,
         });
-        const { app, recovered } = await client.createApp(createRequest(zip), { existingIds: [] });
+        const { app, recovered } = await client.createApp(createRequest(block.zip), {
+          existingIds: [],
+        });
         expect(recovered).toBe(true);
         expect(creates(server)).toHaveLength(1);
         expect(named(server, 'my-bot').map((a) => a._id)).toEqual([app.id]);
@@ -357,23 +366,11 @@ describe('slow create', () => {
 // app it may make is looked for until the create would have answered. Each test follows the
 // requests the server saw and what the create returned.
 describe('create recovery', () => {
-  let server: FakeCamposCloud | undefined;
-  let zip: { path: string; bytes: number };
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const tmp = await makeTempDir();
-    cleanup = tmp.cleanup;
-    zip = await writeZip(tmp.dir, { 'main.py': 'print(1)\n' });
-  });
-  afterAll(async () => cleanup());
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const block = serverPerTest();
 
   async function start(opts: { maxUploadBytes?: number } = {}): Promise<FakeCamposCloud> {
-    server = await startFakeCamposCloud({ createIntervalMs: 0, ...opts });
-    return server;
+    block.server = await startFakeCamposCloud({ createIntervalMs: 0, ...opts });
+    return block.server;
   }
   /** Quick retries; a create that may be in progress is looked for every 20 ms. */
   const quick = (s: FakeCamposCloud, extra: Parameters<typeof clientFor>[1] = {}) =>
@@ -402,7 +399,7 @@ describe('create recovery', () => {
       const s = await start();
       s.addFault({ path: '/v1/apps/create', kind: 'status-after', status: 500 });
       const client = quick(s);
-      const created = await client.createApp(createRequest(zip), { existingIds: [] });
+      const created = await client.createApp(createRequest(block.zip), { existingIds: [] });
       expect(created.recovered).toBe(true);
       // The attempt that made it is the one adopted: none left unresolved.
       expect(created.unresolvedAttempts).toBe(0);
@@ -418,7 +415,7 @@ describe('create recovery', () => {
       s.addFault({ path: '/v1/apps/create', kind: 'status-after', status: 500 });
       const client = quick(s, { createRetryWindowMs: 0 });
       const began = Date.now();
-      const created = await client.createApp(createRequest(zip), { existingIds: [] });
+      const created = await client.createApp(createRequest(block.zip), { existingIds: [] });
       const took = Date.now() - began;
       expect(created.recovered).toBe(true);
       expect(created.unresolvedAttempts).toBe(0);
@@ -440,7 +437,7 @@ describe('create recovery', () => {
       s.addFault({ path: '/v1/apps/create', kind: 'status', status: 500, times: Infinity });
       const client = quick(s, { createRetryWindowMs: 0, maxAttempts: 5 });
       const err = await client
-        .createApp(createRequest(zip), { existingIds: [] })
+        .createApp(createRequest(block.zip), { existingIds: [] })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).message).toBe(
@@ -457,7 +454,7 @@ describe('create recovery', () => {
       const other = appOfAnotherRun(s);
       s.addFault({ path: '/v1/apps/create', kind: 'status', status: 429 });
       const client = quick(s, { createRetryWindowMs: 0, maxRetryAfterMs: 20 });
-      const created = await client.createApp(createRequest(zip), { existingIds: [] });
+      const created = await client.createApp(createRequest(block.zip), { existingIds: [] });
       expect(created.recovered).toBe(false);
       expect(created.unresolvedAttempts).toBe(0);
       expect(created.app.id).not.toBe(other._id);
@@ -470,7 +467,7 @@ describe('create recovery', () => {
       s.addFault({ path: '/v1/apps/create', kind: 'status', status: 429, times: Infinity });
       const client = quick(s, { maxRateLimitRetries: 1, maxRetryAfterMs: 20 });
       const err = await client
-        .createApp(createRequest(zip), { existingIds: [] })
+        .createApp(createRequest(block.zip), { existingIds: [] })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).message).toMatch(
@@ -495,9 +492,11 @@ describe('create recovery', () => {
       s.addFault({ path: '/v1/apps/create', kind: 'status', status: 504 });
       const client = quick(s);
       let settled = false;
-      const creating = client.createApp(createRequest(zip), { existingIds: [] }).finally(() => {
-        settled = true;
-      });
+      const creating = client
+        .createApp(createRequest(block.zip), { existingIds: [] })
+        .finally(() => {
+          settled = true;
+        });
       // The app appears once the client has looked twice and found nothing.
       while (!settled && looksAfterCreate(s).length < 2) await new Promise((r) => setTimeout(r, 5));
       const late = s.seedApp({ name: 'my-bot', running: false });
@@ -520,7 +519,7 @@ describe('create recovery', () => {
       const client = quick(s, { createAnswerMs: 300 });
       const began = Date.now();
       const err = await client
-        .createApp(createRequest(zip), { existingIds: [] })
+        .createApp(createRequest(block.zip), { existingIds: [] })
         .catch((e: unknown) => e);
       const took = Date.now() - began;
       expect(err).toBeInstanceOf(ApiError);
@@ -547,7 +546,7 @@ describe('create recovery', () => {
         s.addFault({ path: '/v1/apps/create', ...fault, times: Infinity });
         const client = quick(s, { createAnswerMs: 1000, createLookEveryMs: 250 });
         const err = await client
-          .createApp(createRequest(zip), { existingIds: [] })
+          .createApp(createRequest(block.zip), { existingIds: [] })
           .catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ApiError);
         const m = new RegExp(
@@ -570,7 +569,7 @@ describe('create recovery', () => {
       const other = appOfAnotherRun(s);
       s.addFault({ path: '/v1/apps/create', kind: 'reset-after' });
       const client = quick(s);
-      const created = await client.createApp(createRequest(zip), { existingIds: [] });
+      const created = await client.createApp(createRequest(block.zip), { existingIds: [] });
       expect(created.app.id).not.toBe(other._id);
       expect(creates(s)).toHaveLength(1);
       const warning = client.testLog.lines.find((l) => l.startsWith('warning: '));
@@ -586,19 +585,21 @@ describe('create recovery', () => {
     test('a zip larger than the server takes: said with its size, not sent again', async () => {
       const s = await start({ maxUploadBytes: 10 });
       const err = await quick(s)
-        .createApp(createRequest(zip), { existingIds: [] })
+        .createApp(createRequest(block.zip), { existingIds: [] })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).status).toBe(413);
-      expect((err as Error).message).toContain(`(the zip of ${zip.bytes} bytes is too large)`);
+      expect((err as Error).message).toContain(
+        `(the zip of ${block.zip.bytes} bytes is too large)`,
+      );
       expect(creates(s)).toHaveLength(1);
     });
 
     test('creates further apart than the gap are not held back', async () => {
       const s = await start();
       const client = quick(s);
-      await client.createApp(createRequest(zip, { appName: 'first' }), { existingIds: [] });
-      await client.createApp(createRequest(zip, { appName: 'second' }), { existingIds: [] });
+      await client.createApp(createRequest(block.zip, { appName: 'first' }), { existingIds: [] });
+      await client.createApp(createRequest(block.zip, { appName: 'second' }), { existingIds: [] });
       expect(creates(s).map((r) => r.status)).toEqual([201, 201]);
       expect(client.testLog.lines.filter((l) => l.startsWith('debug: waiting'))).toEqual([]);
     });
@@ -608,9 +609,9 @@ describe('create recovery', () => {
     test('a gap between creates that would end past the deadline: said so at once', async () => {
       const s = await start();
       const client = quick(s, { createSpacingMs: 60_000, ...deadline() });
-      await client.createApp(createRequest(zip, { appName: 'first' }), { existingIds: [] });
+      await client.createApp(createRequest(block.zip, { appName: 'first' }), { existingIds: [] });
       const err = await client
-        .createApp(createRequest(zip), { existingIds: [] })
+        .createApp(createRequest(block.zip), { existingIds: [] })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DeadlineError);
       expect((err as Error).message).toBe(
@@ -624,7 +625,7 @@ describe('create recovery', () => {
       s.addFault({ path: '/v1/apps/create', kind: 'status', status: 504 });
       const client = quick(s, { createSettleMs: 60_000, createLookEveryMs: 60_000, ...deadline() });
       const err = await client
-        .createApp(createRequest(zip), { existingIds: [] })
+        .createApp(createRequest(block.zip), { existingIds: [] })
         .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(DeadlineError);
       expect((err as Error).message).toBe(
