@@ -73,7 +73,9 @@ export async function handle(
     pump();
     return done();
   }
-  if (fault && fault.kind !== 'reset-after' && fault.kind !== 'hang-after') {
+  const after =
+    fault?.kind === 'reset-after' || fault?.kind === 'hang-after' || fault?.kind === 'status-after';
+  if (fault && !after) {
     await drain(req);
     const reply = faultReply(fault);
     rec.status = reply.status;
@@ -96,6 +98,8 @@ export async function handle(
       reply = errorReply(500, `Internal error: ${(err as Error).message}`);
     }
   }
+  // status-after: the work is done (the app exists), but the answer is the fault's.
+  if (fault?.kind === 'status-after') reply = faultReply(fault);
   rec.status = reply.status;
   // reset-after: the work is done (the app exists), but the client never learns the outcome.
   if (fault?.kind === 'reset-after') resetSocket(req);

@@ -80,6 +80,7 @@ export type FaultKind =
   | 'reset-after' // perform the request for real, then destroy the socket: the response is lost
   | 'hang' // never answer; the socket is closed on close()
   | 'hang-after' // perform the request for real, then never answer (a create slower than the client's patience)
+  | 'status-after' // perform the request for real, then answer `status` as 'status' does (a server that failed after the work)
   | 'endless' // answer `status` (default 200) with a JSON-looking body that never ends, until the client hangs up
   | 'endless-pages'; // a GET /v1/apps page of `pageItems` apps never seen before, with hasNextPage true (times: Infinity pages for ever)
 

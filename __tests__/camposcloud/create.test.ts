@@ -7,7 +7,7 @@ import {
 import { createAttemptKind, type CreateAttemptKind } from '../../src/camposcloud/create.js';
 import type { Outcome } from '../../src/camposcloud/outcome.js';
 import { CLIENT_TUNING } from '../../src/camposcloud/request.js';
-import { ApiError } from '../../src/errors.js';
+import { ApiError, DeadlineError } from '../../src/errors.js';
 import { DEFAULTS } from '../../src/inputs/defaults.js';
 import { clientFor, createRequest, makeTempDir, scaledCreateLimits, writeZip } from './helpers.js';
 
@@ -141,8 +141,10 @@ describe('client create', () => {
       const zip = await writeZip(dir, { 'main.py': 'print(1)\n' });
       server.addFault({ path: '/v1/apps/create', kind: 'status', status: 502 });
       const client = clientFor(server);
-      const { app, recovered } = await client.createApp(createRequest(zip));
+      const { app, recovered, unresolvedAttempts } = await client.createApp(createRequest(zip));
       expect(recovered).toBe(false);
+      // The 502 may yet make an app of its own: the caller is told to look for it.
+      expect(unresolvedAttempts).toBe(1);
       expect(creates().map((r) => r.status)).toEqual([502, 201]);
       expect([...server.apps.values()].filter((a) => a.name === 'my-bot')).toHaveLength(1);
       expect(server.apps.has(app.id)).toBe(true);
@@ -179,6 +181,12 @@ describe('client create', () => {
       expect(ok).toHaveLength(2);
       expect(creates()).toHaveLength(2); // no 429: the spacing kept it under the limit
       expect(ok[1]!.at - ok[0]!.at).toBeGreaterThanOrEqual(spacing);
+      // Only the second create waited, and said why.
+      expect(client.testLog.lines.filter((l) => l.startsWith('debug: waiting'))).toEqual([
+        expect.stringMatching(
+          /^debug: waiting \d+ ms before POST \/v1\/apps\/create \(CamposCloud allows one create every few seconds\)$/,
+        ),
+      ]);
     });
 
     it('gives up after maxAttempts of ambiguous failures when no app appeared', async () => {
@@ -194,6 +202,23 @@ describe('client create', () => {
     });
   });
 });
+
+/** A small zip for a block's tests, and the server each of its tests starts, closed after it. */
+function serverPerTest(): { server?: FakeCamposCloud; zip: { path: string; bytes: number } } {
+  const block: ReturnType<typeof serverPerTest> = { zip: { path: '', bytes: 0 } };
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    const tmp = await makeTempDir();
+    cleanup = tmp.cleanup;
+    block.zip = await writeZip(tmp.dir, { 'main.py': 'print(1)\n' });
+  });
+  afterAll(async () => cleanup());
+  afterEach(async () => {
+    await block.server?.close();
+    block.server = undefined;
+  });
+  return block;
+}
 
 // A create may take minutes (a real client of the API gives one 3 minutes). The client waits that
 // long for the answer, never sends a create again while the first may still be in progress, and
@@ -214,23 +239,11 @@ describe('slow create', () => {
     maxAttempts: CLIENT_TUNING.maxAttempts,
   });
 
-  let server: FakeCamposCloud | undefined;
-  let zip: { path: string; bytes: number };
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    const tmp = await makeTempDir();
-    cleanup = tmp.cleanup;
-    zip = await writeZip(tmp.dir, { 'main.py': 'print(1)\n' });
-  });
-  afterAll(async () => cleanup());
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const block = serverPerTest();
 
   async function start(variants: Partial<Variants>): Promise<FakeCamposCloud> {
-    server = await startFakeCamposCloud({ createIntervalMs: 0, variants });
-    return server;
+    block.server = await startFakeCamposCloud({ createIntervalMs: 0, variants });
+    return block.server;
   }
 
   const creates = (server: FakeCamposCloud) =>
@@ -266,7 +279,9 @@ describe('slow create', () => {
           createdApps: 'starts',
         });
         const client = clientFor(server, scaledDefaults());
-        const { app, recovered } = await client.createApp(createRequest(zip), { existingIds: [] });
+        const { app, recovered } = await client.createApp(createRequest(block.zip), {
+          existingIds: [],
+        });
         expect(recovered).toBe(false);
         expect(creates(server)).toHaveLength(1);
         expect(named(server, 'my-bot').map((a) => a._id)).toEqual([app.id]);
@@ -288,7 +303,9 @@ describe('slow create', () => {
           createSpacingMs: 0,
           maxAttempts: 5,
         });
-        const { app, recovered } = await client.createApp(createRequest(zip), { existingIds: [] });
+        const { app, recovered } = await client.createApp(createRequest(block.zip), {
+          existingIds: [],
+        });
         expect(recovered).toBe(true);
         expect(creates(server)).toHaveLength(1);
         expect(named(server, 'my-bot').map((a) => a._id)).toEqual([app.id]);
@@ -339,6 +356,282 @@ describe('slow create', () => {
       ['a 2xx that cannot be read', { kind: 'bad-body', status: 201 }, 'in-progress'],
     ])('%s: %s', (_name, outcome, kind) => {
       expect(createAttemptKind(outcome as Exclude<Outcome, { kind: 'ok' }>)).toBe(kind);
+    });
+  });
+});
+
+// After an attempt that did not succeed, what the create does depends on what the attempt says of
+// the app: a 429 made nothing and is sent again; a 5xx may have made the app, which is looked for
+// before sending again; an answer that may hide a create in progress is never sent again, and the
+// app it may make is looked for until the create would have answered. Each test follows the
+// requests the server saw and what the create returned.
+describe('create recovery', () => {
+  const block = serverPerTest();
+
+  async function start(opts: { maxUploadBytes?: number } = {}): Promise<FakeCamposCloud> {
+    block.server = await startFakeCamposCloud({ createIntervalMs: 0, ...opts });
+    return block.server;
+  }
+  /** Quick retries; a create that may be in progress is looked for every 20 ms. */
+  const quick = (s: FakeCamposCloud, extra: Parameters<typeof clientFor>[1] = {}) =>
+    clientFor(s, {
+      createSpacingMs: 0,
+      createAnswerMs: 10_000,
+      createSettleMs: 0,
+      createLookEveryMs: 20,
+      maxAttempts: 3,
+      random: () => 0,
+      ...extra,
+    });
+  const creates = (s: FakeCamposCloud) => s.requests.filter((r) => r.path === '/v1/apps/create');
+  const named = (s: FakeCamposCloud) => [...s.apps.values()].filter((a) => a.name === 'my-bot');
+  /** An app of that name that the caller's list did not have: another run made it since. */
+  const appOfAnotherRun = (s: FakeCamposCloud) =>
+    s.seedApp({ name: 'my-bot', createdAt: new Date(Date.now() - 3_600_000).toISOString() });
+  /** "N ms" or "N.N s" as ms. */
+  const ms = (text: string) => (text.endsWith(' s') ? parseFloat(text) * 1000 : parseFloat(text));
+  const adoptedLine = (id: string, outcome: string) =>
+    `warning: POST /v1/apps/create ${outcome}, but an app named 'my-bot' (id ${id}) has appeared since: ` +
+    'the create went through, so that app is used instead of creating another.';
+
+  describe('a 5xx after the app was made', () => {
+    test('the look before sending again finds the app: adopted, one create, one app', async () => {
+      const s = await start();
+      s.addFault({ path: '/v1/apps/create', kind: 'status-after', status: 500 });
+      const client = quick(s);
+      const created = await client.createApp(createRequest(block.zip), { existingIds: [] });
+      expect(created.recovered).toBe(true);
+      // The attempt that made it is the one adopted: none left unresolved.
+      expect(created.unresolvedAttempts).toBe(0);
+      expect(creates(s)).toHaveLength(1);
+      expect(named(s).map((a) => a._id)).toEqual([created.app.id]);
+      expect(client.testLog.lines).toContain(
+        adoptedLine(created.app.id, 'returned HTTP 500 (Injected fault (HTTP 500))'),
+      );
+    });
+
+    test('past the retry window it is not sent again, and the last look finds the app', async () => {
+      const s = await start();
+      s.addFault({ path: '/v1/apps/create', kind: 'status-after', status: 500 });
+      const client = quick(s, { createRetryWindowMs: 0 });
+      const began = Date.now();
+      const created = await client.createApp(createRequest(block.zip), { existingIds: [] });
+      const took = Date.now() - began;
+      expect(created.recovered).toBe(true);
+      expect(created.unresolvedAttempts).toBe(0);
+      expect(creates(s)).toHaveLength(1);
+      expect(named(s).map((a) => a._id)).toEqual([created.app.id]);
+      const said = client.testLog.lines
+        .map((l) =>
+          /^info: POST \/v1\/apps\/create returned HTTP 500 \(Injected fault \(HTTP 500\)\); not sent again, (\d+ ms|[\d.]+ s) after the first attempt \(the old app must not stay down for long\)\.$/.exec(
+            l,
+          ),
+        )
+        .filter((m) => m !== null);
+      expect(said).toHaveLength(1);
+      expect(ms(said[0]![1]!)).toBeLessThanOrEqual(took);
+    });
+
+    test('past the retry window, a 500 that made nothing: one create, then the error', async () => {
+      const s = await start();
+      s.addFault({ path: '/v1/apps/create', kind: 'status', status: 500, times: Infinity });
+      const client = quick(s, { createRetryWindowMs: 0, maxAttempts: 5 });
+      const err = await client
+        .createApp(createRequest(block.zip), { existingIds: [] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).message).toBe(
+        'CamposCloud API POST /v1/apps/create failed with HTTP 500: Injected fault (HTTP 500)',
+      );
+      expect(creates(s)).toHaveLength(1);
+      expect(s.apps.size).toBe(0);
+    });
+  });
+
+  describe('a 429 made nothing', () => {
+    test('it is sent again, even past the retry window; an app of another run is not taken', async () => {
+      const s = await start();
+      const other = appOfAnotherRun(s);
+      s.addFault({ path: '/v1/apps/create', kind: 'status', status: 429 });
+      const client = quick(s, { createRetryWindowMs: 0, maxRetryAfterMs: 20 });
+      const created = await client.createApp(createRequest(block.zip), { existingIds: [] });
+      expect(created.recovered).toBe(false);
+      expect(created.unresolvedAttempts).toBe(0);
+      expect(created.app.id).not.toBe(other._id);
+      expect(creates(s).map((r) => r.status)).toEqual([429, 201]);
+    });
+
+    test('still refused at the end: an error, and an app of another run is not taken', async () => {
+      const s = await start();
+      appOfAnotherRun(s);
+      s.addFault({ path: '/v1/apps/create', kind: 'status', status: 429, times: Infinity });
+      const client = quick(s, { maxRateLimitRetries: 1, maxRetryAfterMs: 20 });
+      const err = await client
+        .createApp(createRequest(block.zip), { existingIds: [] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).message).toMatch(
+        /^CamposCloud API POST \/v1\/apps\/create failed with HTTP 429 \(still rate limited after waiting 1 times\)/,
+      );
+      expect(creates(s)).toHaveLength(2);
+    });
+  });
+
+  describe('an answer that may hide a create in progress', () => {
+    /** The create's end, and the GET /v1/apps the client sent after the create. */
+    const looksAfterCreate = (s: FakeCamposCloud) => {
+      const paths = s.requests.map((r) => `${r.method} ${r.path}`);
+      return paths
+        .slice(paths.indexOf('POST /v1/apps/create') + 1)
+        .filter((p) => p === 'GET /v1/apps');
+    };
+
+    test('a 504: looked for until the create would have answered, and adopted when it appears', async () => {
+      const s = await start();
+      // The gateway gave up at once; the server behind it makes the app later.
+      s.addFault({ path: '/v1/apps/create', kind: 'status', status: 504 });
+      const client = quick(s);
+      let settled = false;
+      const creating = client
+        .createApp(createRequest(block.zip), { existingIds: [] })
+        .finally(() => {
+          settled = true;
+        });
+      // The app appears once the client has looked twice and found nothing.
+      while (!settled && looksAfterCreate(s).length < 2) await new Promise((r) => setTimeout(r, 5));
+      const late = s.seedApp({ name: 'my-bot', running: false });
+      const created = await creating;
+      expect(created.recovered).toBe(true);
+      expect(created.app.id).toBe(late._id);
+      expect(creates(s)).toHaveLength(1);
+      expect(looksAfterCreate(s).length).toBeGreaterThan(2);
+      // Why it waits is said once, however many looks.
+      expect(client.testLog.lines.filter((l) => l.includes('A create may take minutes'))).toEqual([
+        expect.stringMatching(
+          /^info: POST \/v1\/apps\/create returned HTTP 504 \(Injected fault \(HTTP 504\)\)\. A create may take minutes and this one may still be in progress, so it is not sent again: looking for an app named 'my-bot' for up to /,
+        ),
+      ]);
+    });
+
+    test('a 504 and no app: not sent again, and the error says for how long it was looked for', async () => {
+      const s = await start();
+      s.addFault({ path: '/v1/apps/create', kind: 'status', status: 504, times: Infinity });
+      const client = quick(s, { createAnswerMs: 300 });
+      const began = Date.now();
+      const err = await client
+        .createApp(createRequest(block.zip), { existingIds: [] })
+        .catch((e: unknown) => e);
+      const took = Date.now() - began;
+      expect(err).toBeInstanceOf(ApiError);
+      const m =
+        /^CamposCloud API POST \/v1\/apps\/create failed with HTTP 504 \(not sent again, as it may still be in progress, and no app named 'my-bot' appeared within (\d+ ms|[\d.]+ s) of it\. Should one appear later, the next deploy stops it as another copy\): Injected fault \(HTTP 504\)$/.exec(
+          (err as Error).message,
+        );
+      expect(m).not.toBeNull();
+      expect(ms(m![1]!)).toBeLessThanOrEqual(took);
+      expect(creates(s)).toHaveLength(1);
+    });
+
+    test.each([
+      ['a 200 that is not JSON', { kind: 'malformed-json' as const }, 200],
+      [
+        'a 201 without an app in it',
+        { kind: 'status' as const, status: 201, body: '{"nothing":1}' },
+        201,
+      ],
+    ])(
+      '%s: not sent again, and the error says what the answer was',
+      async (_name, fault, status) => {
+        const s = await start();
+        s.addFault({ path: '/v1/apps/create', ...fault, times: Infinity });
+        const client = quick(s, { createAnswerMs: 1000, createLookEveryMs: 250 });
+        const err = await client
+          .createApp(createRequest(block.zip), { existingIds: [] })
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ApiError);
+        const m = new RegExp(
+          `^CamposCloud API POST /v1/apps/create failed with HTTP ${status} \\((.+); not sent again, as it may still be in progress, and no app named 'my-bot' appeared within`,
+        ).exec((err as Error).message);
+        expect(m).not.toBeNull();
+        // What was wrong with the answer: the parse's words, or the reason the app could not be read.
+        const unreadable = client.testLog.lines
+          .map((l) => /^debug: POST \/v1\/apps\/create returned an unreadable app: (.+)$/.exec(l))
+          .filter((x) => x !== null)
+          .map((x) => x[1]);
+        expect(m![1]).toBe(status === 200 ? 'the response was not valid JSON' : unreadable[0]);
+        expect(unreadable).toHaveLength(status === 200 ? 0 : 1);
+        expect(creates(s)).toHaveLength(1);
+      },
+    );
+
+    test('two new apps of that name: the newest is adopted, and the warning says there were two', async () => {
+      const s = await start();
+      const other = appOfAnotherRun(s);
+      s.addFault({ path: '/v1/apps/create', kind: 'reset-after' });
+      const client = quick(s);
+      const created = await client.createApp(createRequest(block.zip), { existingIds: [] });
+      expect(created.app.id).not.toBe(other._id);
+      expect(creates(s)).toHaveLength(1);
+      const warning = client.testLog.lines.find((l) => l.startsWith('warning: '));
+      expect(warning).toMatch(
+        new RegExp(
+          `^warning: POST /v1/apps/create got no response \\(.+\\), but an app named 'my-bot' \\(id ${created.app.id}\\) has appeared since: the create went through, so that app is used instead of creating another\\. \\(2 new apps have that name; using the newest\\.\\)$`,
+        ),
+      );
+    });
+  });
+
+  describe('what ends a create early', () => {
+    test('a zip larger than the server takes: said with its size, not sent again', async () => {
+      const s = await start({ maxUploadBytes: 10 });
+      const err = await quick(s)
+        .createApp(createRequest(block.zip), { existingIds: [] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as ApiError).status).toBe(413);
+      expect((err as Error).message).toContain(
+        `(the zip of ${block.zip.bytes} bytes is too large)`,
+      );
+      expect(creates(s)).toHaveLength(1);
+    });
+
+    test('creates further apart than the gap are not held back', async () => {
+      const s = await start();
+      const client = quick(s);
+      await client.createApp(createRequest(block.zip, { appName: 'first' }), { existingIds: [] });
+      await client.createApp(createRequest(block.zip, { appName: 'second' }), { existingIds: [] });
+      expect(creates(s).map((r) => r.status)).toEqual([201, 201]);
+      expect(client.testLog.lines.filter((l) => l.startsWith('debug: waiting'))).toEqual([]);
+    });
+
+    const deadline = () => ({ deadline: { at: Date.now() + 30_000, timeoutSeconds: 30 } });
+
+    test('a gap between creates that would end past the deadline: said so at once', async () => {
+      const s = await start();
+      const client = quick(s, { createSpacingMs: 60_000, ...deadline() });
+      await client.createApp(createRequest(block.zip, { appName: 'first' }), { existingIds: [] });
+      const err = await client
+        .createApp(createRequest(block.zip), { existingIds: [] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeadlineError);
+      expect((err as Error).message).toBe(
+        "Gave up after the 30.0 s deadline (input 'timeout-seconds') while waiting for the gap CamposCloud requires between creates, before POST /v1/apps/create.",
+      );
+      expect(creates(s)).toHaveLength(1);
+    });
+
+    test('a look for a lost create that would end past the deadline: said so at once', async () => {
+      const s = await start();
+      s.addFault({ path: '/v1/apps/create', kind: 'status', status: 504 });
+      const client = quick(s, { createSettleMs: 60_000, createLookEveryMs: 60_000, ...deadline() });
+      const err = await client
+        .createApp(createRequest(block.zip), { existingIds: [] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(DeadlineError);
+      expect((err as Error).message).toBe(
+        "Gave up after the 30.0 s deadline (input 'timeout-seconds') while waiting for the app named 'my-bot' that a create with no answer may still make.",
+      );
+      expect(creates(s)).toHaveLength(1);
     });
   });
 });

@@ -1,6 +1,8 @@
 // When a call is sent again, how long it waits first, and what it says when it gives up.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { jest } from '@jest/globals';
 import {
@@ -8,12 +10,13 @@ import {
   type Fault,
   startFakeCamposCloud,
 } from '../../local-server/camposcloud.js';
+import { CamposCloudClient } from '../../src/camposcloud/client.js';
 import { exchange, type Exchange } from '../../src/camposcloud/http.js';
 import { isSettingValue, REDACTED, redactSecrets } from '../../src/camposcloud/redact.js';
 import { CLIENT_TUNING } from '../../src/camposcloud/request.js';
 import { rateLimitWait, RetryBudget } from '../../src/camposcloud/retry.js';
 import { ApiError, DeadlineError } from '../../src/errors.js';
-import { clientFor, createRequest, makeTempDir, writeZip } from './helpers.js';
+import { clientFor, createRequest, makeTempDir, recordLog, writeZip } from './helpers.js';
 
 // Transient faults are retried until the call succeeds; permanent ones fail fast with what the
 // user needs; the run's deadline bounds every wait. All against the local server's fault injection.
@@ -507,6 +510,39 @@ describe('time limits', () => {
       timedOut: true,
       unsent: true,
     });
+  });
+
+  test('a create whose zip never all went out is sent again (nothing was made), then an error saying so', async () => {
+    let creates = 0;
+    const url = await listen((req) => {
+      if (req.method === 'POST') creates++;
+      req.pause();
+    });
+    const tmp = await makeTempDir();
+    try {
+      const path = join(tmp.dir, 'big.zip');
+      await writeFile(path, Buffer.alloc(BODY_BYTES, 1));
+      const client = new CamposCloudClient({
+        apiUrl: url,
+        token: 'test-token',
+        uploadStallMs: 300,
+        maxAttempts: 2,
+        createSpacingMs: 0,
+        retryBaseMs: 20,
+        random: () => 0,
+        log: recordLog(),
+      });
+      const err = await client
+        .createApp(createRequest({ path, bytes: BODY_BYTES }), { existingIds: [] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApiError);
+      expect((err as Error).message).toBe(
+        "CamposCloud API POST /v1/apps/create failed (no response: the upload stalled (nothing sent for 300 ms); no app named 'my-bot' appeared) [after 2 attempts]",
+      );
+      expect(creates).toBe(2);
+    } finally {
+      await tmp.cleanup();
+    }
   });
 
   test('once the body is sent, the answer must come within answerMs', async () => {

@@ -238,6 +238,14 @@ describe('createFields', () => {
     });
   });
 
+  it('sends each boolean as the text of its own value', () => {
+    const fields = Object.fromEntries(
+      createFields({ ...base, exposedViaWeb: false, autoRestart: true }),
+    );
+    expect(fields.exposedViaWeb).toBe('false');
+    expect(fields.autoRestartEnabled).toBe('true');
+  });
+
   it('sends the team as both teamId and team, and env vars as a JSON string', () => {
     const fields = Object.fromEntries(
       createFields({

@@ -102,7 +102,8 @@ export class Creator {
     );
     this.http.hideEchoed(req.environmentVariables);
     let backoff: number | undefined;
-    let last: Exclude<Outcome, { kind: 'ok' }> | undefined;
+    // Every way out of the loop below comes after an attempt: set by then.
+    let last: Exclude<Outcome, { kind: 'ok' }>;
     let attempt = 0;
     // Attempts the server answered with an error, which may have made an app before failing.
     let failed = 0;
@@ -178,18 +179,17 @@ export class Creator {
       }
     }
     // The last attempt may have been the one that worked.
-    if (last && createAttemptKind(last) === 'failed') {
+    if (createAttemptKind(last) === 'failed') {
       const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
       if (adopted) return made(adopted, true, failed - 1);
     }
-    const final = last ?? { kind: 'network', reason: 'not sent', timedOut: false };
     throw apiErrorFor(
       endpoint,
-      final,
+      last,
       attempt,
-      final.kind === 'network'
-        ? `no response: ${final.reason}; no app named '${req.appName}' appeared`
-        : exhausted(final, budget),
+      last.kind === 'network'
+        ? `no response: ${last.reason}; no app named '${req.appName}' appeared`
+        : exhausted(last, budget),
     );
   }
 
