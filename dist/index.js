@@ -71970,6 +71970,7 @@ class Creator {
         const before = new Set(opts.existingIds ?? (await this.apps.findAppsByName(req.appName)).map((a) => a.id));
         this.http.hideEchoed(req.environmentVariables);
         let backoff;
+        // Every way out of the loop below comes after an attempt: set by then.
         let last;
         let attempt = 0;
         // Attempts the server answered with an error, which may have made an app before failing.
@@ -72037,15 +72038,14 @@ class Creator {
             }
         }
         // The last attempt may have been the one that worked.
-        if (last && createAttemptKind(last) === 'failed') {
+        if (createAttemptKind(last) === 'failed') {
             const adopted = await this.adoptCreated(req.appName, before, endpoint, last);
             if (adopted)
                 return made(adopted, true, failed - 1);
         }
-        const final = last ?? { kind: 'network', reason: 'not sent', timedOut: false };
-        throw apiErrorFor(endpoint, final, attempt, final.kind === 'network'
-            ? `no response: ${final.reason}; no app named '${req.appName}' appeared`
-            : exhausted(final, budget));
+        throw apiErrorFor(endpoint, last, attempt, last.kind === 'network'
+            ? `no response: ${last.reason}; no app named '${req.appName}' appeared`
+            : exhausted(last, budget));
     }
     /**
      * After a create that may still be in progress: looks for the app it may make, every
